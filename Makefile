@@ -1,0 +1,27 @@
+# escalation: PGXS build of the extension, the worker, and the test entry points.
+
+EXTENSION   = escalation
+EXTVERSION  = 0.1.0
+
+MODULE_big  = escalation
+OBJS        = src/escalation.o src/uscc.o src/region.o src/engine.o
+
+# The install script of a version is assembled from sql/parts/ (one file per
+# concern, applied in name order); released upgrade scripts live in sql/ as is.
+SQL_PARTS   = $(sort $(wildcard sql/parts/*.sql))
+DATA_built  = sql/$(EXTENSION)--$(EXTVERSION).sql
+DATA        = $(filter-out $(DATA_built),$(wildcard sql/$(EXTENSION)--*--*.sql))
+
+REGRESS      = $(sort $(patsubst test/sql/%.sql,%,$(wildcard test/sql/*.sql)))
+REGRESS_OPTS = --inputdir=test --outputdir=test --load-extension=$(EXTENSION)
+
+PG_CFLAGS   = -Wall -Wextra -Werror -Wno-unused-parameter -Wno-missing-field-initializers
+EXTRA_CLEAN = test/results test/regression.diffs test/regression.out
+
+PG_CONFIG ?= pg_config
+PGXS := $(shell $(PG_CONFIG) --pgxs)
+include $(PGXS)
+
+sql/$(EXTENSION)--$(EXTVERSION).sql: $(SQL_PARTS)
+	cat $^ > $@
+

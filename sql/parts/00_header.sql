@@ -1,0 +1,25 @@
+-- escalation: database core of a city work-safety supervision platform
+-- (安全生产综合监管平台). The install script is assembled from sql/parts/.
+
+\echo Use "CREATE EXTENSION escalation" to load this file. \quit
+
+-- Group roles of the platform. Roles belong to the cluster, not to the database,
+-- so they are created only when missing and survive DROP EXTENSION.
+DO $roles$
+DECLARE
+	r text;
+BEGIN
+	FOREACH r IN ARRAY ARRAY['escalation_admin', 'escalation_user', 'escalation_analyst', 'escalation_screen']
+	LOOP
+		IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = r) THEN
+			EXECUTE format('CREATE ROLE %I NOLOGIN', r);
+		END IF;
+	END LOOP;
+END
+$roles$;
+
+COMMENT ON SCHEMA escalation IS
+	'Work-safety supervision platform: supervised objects, responsibility, hazards, dual prevention and warnings. 安全生产综合监管平台';
+
+REVOKE ALL ON SCHEMA escalation FROM PUBLIC;
+GRANT USAGE ON SCHEMA escalation TO escalation_admin, escalation_user, escalation_analyst, escalation_screen;

@@ -1,0 +1,4 @@
+/*
+ * engine.c
+ */
+#include "postgres.h"

@@ -1,0 +1,53 @@
+/*
+ * escalation.c
+ *	  Module entry point: settings (GUCs) of the escalation extension.
+ */
+#include "postgres.h"
+
+#include "fmgr.h"
+#include "pgtime.h"
+#include "utils/guc.h"
+
+#include "escalation.h"
+
+PG_MODULE_MAGIC;
+
+char	   *escalation_timezone = NULL;
+
+void		_PG_init(void);
+
+/* Accept only time zone names that the server's tz database knows. */
+static bool
+CheckTimezone(char **newval, void **extra, GucSource source)
+{
+	if (*newval == NULL || (*newval)[0] == '\0')
+	{
+		GUC_check_errdetail("escalation.timezone must name a time zone, e.g. \"Asia/Shanghai\".");
+		return false;
+	}
+	if (pg_tzset(*newval) == NULL)
+	{
+		GUC_check_errmsg("invalid value for parameter \"escalation.timezone\": \"%s\"", *newval);
+		GUC_check_errdetail("The time zone \"%s\" is not known to this server.", *newval);
+		return false;
+	}
+	return true;
+}
+
+/* Define the extension's settings. */
+void
+_PG_init(void)
+{
+	DefineCustomStringVariable("escalation.timezone",
+							   "Time zone of the platform: a licence valid until date D expires at the start of D+1 here.",
+							   NULL,
+							   &escalation_timezone,
+							   "Asia/Shanghai",
+							   PGC_USERSET,
+							   0,
+							   CheckTimezone,
+							   NULL,
+							   NULL);
+
+	MarkGUCPrefixReserved("escalation");
+}

@@ -1,0 +1,4 @@
+/*
+ * region.c
+ */
+#include "postgres.h"

@@ -1,0 +1,4 @@
+/*
+ * uscc.c
+ */
+#include "postgres.h"

@@ -1,0 +1,98 @@
+# tools/cluster.sh: throwaway PostgreSQL 15 clusters for the demo, the tests and CI.
+# Sourced by ./demo and ./check; every function is safe to call as root or as a
+# user with sudo. As root, the cluster runs as the OS user "postgres" (initdb and
+# postgres refuse root); otherwise as the calling user.
+
+PG_BINDIR=${PG_BINDIR:-/usr/lib/postgresql/15/bin}
+
+# Debian packages the project needs to build, test and demo.
+ESCALATION_PACKAGES="make gcc postgresql-15 postgresql-server-dev-15 postgresql-15-cron
+  postgresql-15-pgtap pgtap libpq-dev libmicrohttpd-dev chromium curl python3"
+
+log() { printf '%s %s\n' "[$(date +%H:%M:%S)]" "$*" >&2; }
+die() { log "error: $*"; exit 1; }
+
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+# The OS user that owns clusters.
+cluster_owner() { if [ "$(id -u)" = 0 ]; then echo postgres; else id -un; fi; }
+
+# Run a command as the cluster owner.
+as_owner() {
+	local owner; owner=$(cluster_owner)
+	if [ "$(id -un)" = "$owner" ]; then "$@"; else runuser -u "$owner" -- "$@"; fi
+}
+
+# Install the Debian packages that are missing (apt-get update only when needed).
+ensure_packages() {
+	local missing=() p
+	for p in $ESCALATION_PACKAGES "$@"; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+	done
+	[ ${#missing[@]} -eq 0 ] && return 0
+	log "installing Debian packages: ${missing[*]}"
+	as_root env DEBIAN_FRONTEND=noninteractive apt-get update -q >/dev/null
+	as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}" >/dev/null
+}
+
+# Build and install the extension and the worker from the checkout.
+build_and_install() {
+	local top=$1
+	make -C "$top" -s >/dev/null || die "build failed"
+	as_root make -C "$top" -s install >/dev/null || die "install failed"
+}
+
+# Print a TCP port nobody listens on (the socket file name carries the port).
+free_port() {
+	local port
+	for port in $(shuf -i 20000-40000 -n 50); do
+		if ! ss -Htln "sport = :$port" | grep -q .; then echo "$port"; return 0; fi
+	done
+	die "no free port found"
+}
+
+# cluster_init DIR PORT [extra postgresql.conf lines...]: initdb a cluster in DIR
+# with its socket in DIR/sock, pg_cron preloaded for database "escalation".
+cluster_init() {
+	local dir=$1 port=$2; shift 2
+	mkdir -p "$dir"
+	chown "$(cluster_owner)" "$dir" 2>/dev/null || true
+	chmod 700 "$dir"
+	as_owner "$PG_BINDIR/initdb" -D "$dir/data" -U postgres --auth=trust \
+		--encoding=UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 \
+		|| { cat "$dir/initdb.log" >&2; die "initdb failed in $dir"; }
+	as_owner mkdir -p "$dir/sock"
+	as_owner tee -a "$dir/data/postgresql.conf" >/dev/null <<CONF
+port = $port
+listen_addresses = ''
+unix_socket_directories = '$dir/sock'
+shared_preload_libraries = 'pg_cron'
+cron.database_name = 'escalation'
+cron.use_background_workers = on
+max_worker_processes = 16
+timezone = 'Asia/Shanghai'
+log_line_prefix = '%m [%p] %q%u@%d '
+CONF
+	local line
+	for line in "$@"; do printf '%s\n' "$line" | as_owner tee -a "$dir/data/postgresql.conf" >/dev/null; done
+	# The socket directory is private to the owner; root connects anyway, a
+	# sudo user is the owner.
+	chmod 755 "$dir"
+}
+
+# cluster_start DIR: start the cluster and wait until it accepts connections.
+cluster_start() {
+	local dir=$1
+	as_owner "$PG_BINDIR/pg_ctl" -D "$dir/data" -l "$dir/postgres.log" -w -t 60 start >/dev/null \
+		|| { tail -20 "$dir/postgres.log" >&2; die "postgres did not start in $dir"; }
+}
+
+# cluster_stop DIR: fast shutdown, if running.
+cluster_stop() {
+	local dir=$1
+	[ -f "$dir/data/postmaster.pid" ] || return 0
+	as_owner "$PG_BINDIR/pg_ctl" -D "$dir/data" -m fast -w -t 60 stop >/dev/null 2>&1 || true
+}
+
+# cluster_port DIR: the port a cluster was created with.
+cluster_port() { sed -n "s/^port = \([0-9]*\)$/\1/p" "$1/data/postgresql.conf" | tail -1; }
