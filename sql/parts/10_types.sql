@@ -16,4 +16,341 @@ CREATE TYPE escalation.supervision_type AS ENUM
 COMMENT ON TYPE escalation.supervision_type IS
 	'Supervision type (监管类型): industry supervision 行业监管, industry authority 行业主管, special supervision 专项监管, territorial 属地管理, other 其他管理.';
 
--- escalation.region and escalation.uscc follow (src/region.c, src/uscc.c).
+---------------------------------------------------------------------------
+-- escalation.region (src/region.c): a 6- or 9-digit administrative division
+-- code stored as an int4 key (docs/ARCHITECTURE.md, "Regions").
+---------------------------------------------------------------------------
+
+CREATE TYPE escalation.region;
+
+CREATE FUNCTION escalation.region_in(cstring) RETURNS escalation.region
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION escalation.region_out(escalation.region) RETURNS cstring
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION escalation.region_recv(internal) RETURNS escalation.region
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION escalation.region_send(escalation.region) RETURNS bytea
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE TYPE escalation.region (
+	INPUT = escalation.region_in,
+	OUTPUT = escalation.region_out,
+	RECEIVE = escalation.region_recv,
+	SEND = escalation.region_send,
+	INTERNALLENGTH = 4,
+	PASSEDBYVALUE,
+	ALIGNMENT = int4,
+	STORAGE = plain
+);
+COMMENT ON TYPE escalation.region IS
+	'Administrative division code 行政区划代码 (GB/T 2260): 6 digits for a province 省 (xx0000), city 市 (xxxx00) or district 区县, 9 digits for a street or town 街道/乡镇.';
+
+COMMENT ON FUNCTION escalation.region_in(cstring) IS
+	'Input of a region: a 6- or 9-digit code, checked. 行政区划代码输入';
+COMMENT ON FUNCTION escalation.region_out(escalation.region) IS
+	'Output of a region: its 6 or 9 digits. 行政区划代码输出';
+COMMENT ON FUNCTION escalation.region_recv(internal) IS
+	'Binary input of a region (version byte, int4 key), checked like text input. 行政区划代码二进制输入';
+COMMENT ON FUNCTION escalation.region_send(escalation.region) IS
+	'Binary output of a region (version byte, int4 key). 行政区划代码二进制输出';
+
+CREATE FUNCTION escalation.region_eq(escalation.region, escalation.region) RETURNS boolean
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT LEAKPROOF PARALLEL SAFE;
+CREATE FUNCTION escalation.region_ne(escalation.region, escalation.region) RETURNS boolean
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT LEAKPROOF PARALLEL SAFE;
+CREATE FUNCTION escalation.region_lt(escalation.region, escalation.region) RETURNS boolean
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT LEAKPROOF PARALLEL SAFE;
+CREATE FUNCTION escalation.region_le(escalation.region, escalation.region) RETURNS boolean
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT LEAKPROOF PARALLEL SAFE;
+CREATE FUNCTION escalation.region_gt(escalation.region, escalation.region) RETURNS boolean
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT LEAKPROOF PARALLEL SAFE;
+CREATE FUNCTION escalation.region_ge(escalation.region, escalation.region) RETURNS boolean
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT LEAKPROOF PARALLEL SAFE;
+CREATE FUNCTION escalation.region_cmp(escalation.region, escalation.region) RETURNS integer
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT LEAKPROOF PARALLEL SAFE;
+CREATE FUNCTION escalation.region_sortsupport(internal) RETURNS void
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION escalation.region_hash(escalation.region) RETURNS integer
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT LEAKPROOF PARALLEL SAFE;
+CREATE FUNCTION escalation.region_hash_extended(escalation.region, bigint) RETURNS bigint
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT LEAKPROOF PARALLEL SAFE;
+
+COMMENT ON FUNCTION escalation.region_eq(escalation.region, escalation.region) IS
+	'Same region code (operator =). 区划代码相等';
+COMMENT ON FUNCTION escalation.region_ne(escalation.region, escalation.region) IS
+	'Different region codes (operator <>). 区划代码不等';
+COMMENT ON FUNCTION escalation.region_lt(escalation.region, escalation.region) IS
+	'Sorts before (operator <); a region sorts before its descendants. 区划代码排序在前';
+COMMENT ON FUNCTION escalation.region_le(escalation.region, escalation.region) IS
+	'Sorts before or equal (operator <=). 区划代码排序在前或相等';
+COMMENT ON FUNCTION escalation.region_gt(escalation.region, escalation.region) IS
+	'Sorts after (operator >). 区划代码排序在后';
+COMMENT ON FUNCTION escalation.region_ge(escalation.region, escalation.region) IS
+	'Sorts after or equal (operator >=). 区划代码排序在后或相等';
+COMMENT ON FUNCTION escalation.region_cmp(escalation.region, escalation.region) IS
+	'Btree comparison of two regions: -1, 0 or 1. 区划代码比较';
+COMMENT ON FUNCTION escalation.region_sortsupport(internal) IS
+	'Btree sort support of regions (fast sorting). 区划代码排序支持';
+COMMENT ON FUNCTION escalation.region_hash(escalation.region) IS
+	'Hash of a region for hash indexes and hash joins. 区划代码哈希';
+COMMENT ON FUNCTION escalation.region_hash_extended(escalation.region, bigint) IS
+	'Seeded 64-bit hash of a region. 区划代码扩展哈希';
+
+CREATE OPERATOR escalation.= (
+	LEFTARG = escalation.region, RIGHTARG = escalation.region,
+	FUNCTION = escalation.region_eq,
+	COMMUTATOR = OPERATOR(escalation.=), NEGATOR = OPERATOR(escalation.<>),
+	RESTRICT = eqsel, JOIN = eqjoinsel, HASHES, MERGES
+);
+CREATE OPERATOR escalation.<> (
+	LEFTARG = escalation.region, RIGHTARG = escalation.region,
+	FUNCTION = escalation.region_ne,
+	COMMUTATOR = OPERATOR(escalation.<>), NEGATOR = OPERATOR(escalation.=),
+	RESTRICT = neqsel, JOIN = neqjoinsel
+);
+CREATE OPERATOR escalation.< (
+	LEFTARG = escalation.region, RIGHTARG = escalation.region,
+	FUNCTION = escalation.region_lt,
+	COMMUTATOR = OPERATOR(escalation.>), NEGATOR = OPERATOR(escalation.>=),
+	RESTRICT = scalarltsel, JOIN = scalarltjoinsel
+);
+CREATE OPERATOR escalation.<= (
+	LEFTARG = escalation.region, RIGHTARG = escalation.region,
+	FUNCTION = escalation.region_le,
+	COMMUTATOR = OPERATOR(escalation.>=), NEGATOR = OPERATOR(escalation.>),
+	RESTRICT = scalarlesel, JOIN = scalarlejoinsel
+);
+CREATE OPERATOR escalation.> (
+	LEFTARG = escalation.region, RIGHTARG = escalation.region,
+	FUNCTION = escalation.region_gt,
+	COMMUTATOR = OPERATOR(escalation.<), NEGATOR = OPERATOR(escalation.<=),
+	RESTRICT = scalargtsel, JOIN = scalargtjoinsel
+);
+CREATE OPERATOR escalation.>= (
+	LEFTARG = escalation.region, RIGHTARG = escalation.region,
+	FUNCTION = escalation.region_ge,
+	COMMUTATOR = OPERATOR(escalation.<=), NEGATOR = OPERATOR(escalation.<),
+	RESTRICT = scalargesel, JOIN = scalargejoinsel
+);
+
+CREATE OPERATOR CLASS escalation.region_ops
+	DEFAULT FOR TYPE escalation.region USING btree AS
+		OPERATOR 1 escalation.<,
+		OPERATOR 2 escalation.<=,
+		OPERATOR 3 escalation.=,
+		OPERATOR 4 escalation.>=,
+		OPERATOR 5 escalation.>,
+		FUNCTION 1 escalation.region_cmp(escalation.region, escalation.region),
+		FUNCTION 2 escalation.region_sortsupport(internal);
+
+CREATE OPERATOR CLASS escalation.region_hash_ops
+	DEFAULT FOR TYPE escalation.region USING hash AS
+		OPERATOR 1 escalation.=,
+		FUNCTION 1 escalation.region_hash(escalation.region),
+		FUNCTION 2 escalation.region_hash_extended(escalation.region, bigint);
+
+-- Containment: the functions behind @> and <@, their planner support (a
+-- btree range on the key) and their selectivity estimators.
+
+CREATE FUNCTION escalation.region_upper(escalation.region) RETURNS escalation.region
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT LEAKPROOF PARALLEL SAFE;
+COMMENT ON FUNCTION escalation.region_upper(escalation.region) IS
+	'The greatest code within a region: every region r within x has x <= r <= region_upper(x). Used by the index support of <@ and @>. 区划范围上界';
+
+CREATE FUNCTION escalation.region_contained_support(internal) RETURNS internal
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION escalation.region_contains_support(internal) RETURNS internal
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION escalation.region_contained_support(internal) IS
+	'Planner support of <@: turns "column <@ value" into a btree key range. 区划包含的索引支持';
+COMMENT ON FUNCTION escalation.region_contains_support(internal) IS
+	'Planner support of @>: turns "value @> column" into a btree key range. 区划包含的索引支持';
+
+CREATE FUNCTION escalation.region_contains(escalation.region, escalation.region) RETURNS boolean
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT LEAKPROOF PARALLEL SAFE
+	SUPPORT escalation.region_contains_support;
+CREATE FUNCTION escalation.region_contained(escalation.region, escalation.region) RETURNS boolean
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT LEAKPROOF PARALLEL SAFE
+	SUPPORT escalation.region_contained_support;
+COMMENT ON FUNCTION escalation.region_contains(escalation.region, escalation.region) IS
+	'a @> b: region a contains region b or is b. 区划包含';
+COMMENT ON FUNCTION escalation.region_contained(escalation.region, escalation.region) IS
+	'a <@ b: region a lies within region b or is b. 区划属于';
+
+CREATE FUNCTION escalation.region_contains_sel(internal, oid, internal, integer) RETURNS double precision
+	AS 'MODULE_PATHNAME' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION escalation.region_contained_sel(internal, oid, internal, integer) RETURNS double precision
+	AS 'MODULE_PATHNAME' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION escalation.region_contains_sel(internal, oid, internal, integer) IS
+	'Selectivity estimator of @> from the column statistics. 区划包含选择率估计';
+COMMENT ON FUNCTION escalation.region_contained_sel(internal, oid, internal, integer) IS
+	'Selectivity estimator of <@ from the column statistics. 区划属于选择率估计';
+
+CREATE OPERATOR escalation.@> (
+	LEFTARG = escalation.region, RIGHTARG = escalation.region,
+	FUNCTION = escalation.region_contains,
+	COMMUTATOR = OPERATOR(escalation.<@),
+	RESTRICT = escalation.region_contains_sel, JOIN = contjoinsel
+);
+CREATE OPERATOR escalation.<@ (
+	LEFTARG = escalation.region, RIGHTARG = escalation.region,
+	FUNCTION = escalation.region_contained,
+	COMMUTATOR = OPERATOR(escalation.@>),
+	RESTRICT = escalation.region_contained_sel, JOIN = contjoinsel
+);
+
+-- Hierarchy.
+
+CREATE FUNCTION escalation.region_level(escalation.region) RETURNS escalation.level
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION escalation.region_parent(escalation.region) RETURNS escalation.region
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION escalation.region_district(escalation.region) RETURNS escalation.region
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION escalation.region_city(escalation.region) RETURNS escalation.region
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION escalation.region_level(escalation.region) IS
+	'Platform level of a region: city 市 (xxxx00), district 区县, street 街道/镇 (9 digits); NULL for a province code (xx0000), which has no platform level. 区划层级';
+COMMENT ON FUNCTION escalation.region_parent(escalation.region) IS
+	'Parent region: a street''s district (or its city when the first 6 digits are a city, e.g. 441900003 → 441900), a district''s city, a city''s province; NULL for a province. 上级区划';
+COMMENT ON FUNCTION escalation.region_district(escalation.region) IS
+	'District of a street, or the district itself; NULL for a city, a province, or a street directly in a city. 所属区县';
+COMMENT ON FUNCTION escalation.region_city(escalation.region) IS
+	'City (xxxx00) of a city, district or street; NULL for a province. 所属市';
+
+---------------------------------------------------------------------------
+-- escalation.uscc (src/uscc.c): the 18-character unified social credit code
+-- (GB 32100-2015), stored upper case in 18 bytes.
+---------------------------------------------------------------------------
+
+CREATE TYPE escalation.uscc;
+
+CREATE FUNCTION escalation.uscc_in(cstring) RETURNS escalation.uscc
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION escalation.uscc_out(escalation.uscc) RETURNS cstring
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION escalation.uscc_recv(internal) RETURNS escalation.uscc
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION escalation.uscc_send(escalation.uscc) RETURNS bytea
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE TYPE escalation.uscc (
+	INPUT = escalation.uscc_in,
+	OUTPUT = escalation.uscc_out,
+	RECEIVE = escalation.uscc_recv,
+	SEND = escalation.uscc_send,
+	INTERNALLENGTH = 18,
+	ALIGNMENT = char,
+	STORAGE = plain
+);
+COMMENT ON TYPE escalation.uscc IS
+	'Unified social credit code 统一社会信用代码 (GB 32100-2015): 18 characters, check character verified, stored upper case.';
+
+COMMENT ON FUNCTION escalation.uscc_in(cstring) IS
+	'Input of a unified social credit code: 18 characters in any case, checked. 统一社会信用代码输入';
+COMMENT ON FUNCTION escalation.uscc_out(escalation.uscc) IS
+	'Output of a unified social credit code in upper case. 统一社会信用代码输出';
+COMMENT ON FUNCTION escalation.uscc_recv(internal) IS
+	'Binary input of a unified social credit code (version byte, 18 characters), checked like text input. 统一社会信用代码二进制输入';
+COMMENT ON FUNCTION escalation.uscc_send(escalation.uscc) IS
+	'Binary output of a unified social credit code (version byte, 18 characters). 统一社会信用代码二进制输出';
+
+CREATE FUNCTION escalation.uscc_eq(escalation.uscc, escalation.uscc) RETURNS boolean
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT LEAKPROOF PARALLEL SAFE;
+CREATE FUNCTION escalation.uscc_ne(escalation.uscc, escalation.uscc) RETURNS boolean
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT LEAKPROOF PARALLEL SAFE;
+CREATE FUNCTION escalation.uscc_lt(escalation.uscc, escalation.uscc) RETURNS boolean
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT LEAKPROOF PARALLEL SAFE;
+CREATE FUNCTION escalation.uscc_le(escalation.uscc, escalation.uscc) RETURNS boolean
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT LEAKPROOF PARALLEL SAFE;
+CREATE FUNCTION escalation.uscc_gt(escalation.uscc, escalation.uscc) RETURNS boolean
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT LEAKPROOF PARALLEL SAFE;
+CREATE FUNCTION escalation.uscc_ge(escalation.uscc, escalation.uscc) RETURNS boolean
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT LEAKPROOF PARALLEL SAFE;
+CREATE FUNCTION escalation.uscc_cmp(escalation.uscc, escalation.uscc) RETURNS integer
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT LEAKPROOF PARALLEL SAFE;
+CREATE FUNCTION escalation.uscc_hash(escalation.uscc) RETURNS integer
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT LEAKPROOF PARALLEL SAFE;
+CREATE FUNCTION escalation.uscc_hash_extended(escalation.uscc, bigint) RETURNS bigint
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT LEAKPROOF PARALLEL SAFE;
+
+COMMENT ON FUNCTION escalation.uscc_eq(escalation.uscc, escalation.uscc) IS
+	'Same credit code (operator =). 信用代码相等';
+COMMENT ON FUNCTION escalation.uscc_ne(escalation.uscc, escalation.uscc) IS
+	'Different credit codes (operator <>). 信用代码不等';
+COMMENT ON FUNCTION escalation.uscc_lt(escalation.uscc, escalation.uscc) IS
+	'Sorts before (operator <), character by character. 信用代码排序在前';
+COMMENT ON FUNCTION escalation.uscc_le(escalation.uscc, escalation.uscc) IS
+	'Sorts before or equal (operator <=). 信用代码排序在前或相等';
+COMMENT ON FUNCTION escalation.uscc_gt(escalation.uscc, escalation.uscc) IS
+	'Sorts after (operator >). 信用代码排序在后';
+COMMENT ON FUNCTION escalation.uscc_ge(escalation.uscc, escalation.uscc) IS
+	'Sorts after or equal (operator >=). 信用代码排序在后或相等';
+COMMENT ON FUNCTION escalation.uscc_cmp(escalation.uscc, escalation.uscc) IS
+	'Btree comparison of two credit codes: -1, 0 or 1. 信用代码比较';
+COMMENT ON FUNCTION escalation.uscc_hash(escalation.uscc) IS
+	'Hash of a credit code for hash indexes and hash joins. 信用代码哈希';
+COMMENT ON FUNCTION escalation.uscc_hash_extended(escalation.uscc, bigint) IS
+	'Seeded 64-bit hash of a credit code. 信用代码扩展哈希';
+
+CREATE OPERATOR escalation.= (
+	LEFTARG = escalation.uscc, RIGHTARG = escalation.uscc,
+	FUNCTION = escalation.uscc_eq,
+	COMMUTATOR = OPERATOR(escalation.=), NEGATOR = OPERATOR(escalation.<>),
+	RESTRICT = eqsel, JOIN = eqjoinsel, HASHES, MERGES
+);
+CREATE OPERATOR escalation.<> (
+	LEFTARG = escalation.uscc, RIGHTARG = escalation.uscc,
+	FUNCTION = escalation.uscc_ne,
+	COMMUTATOR = OPERATOR(escalation.<>), NEGATOR = OPERATOR(escalation.=),
+	RESTRICT = neqsel, JOIN = neqjoinsel
+);
+CREATE OPERATOR escalation.< (
+	LEFTARG = escalation.uscc, RIGHTARG = escalation.uscc,
+	FUNCTION = escalation.uscc_lt,
+	COMMUTATOR = OPERATOR(escalation.>), NEGATOR = OPERATOR(escalation.>=),
+	RESTRICT = scalarltsel, JOIN = scalarltjoinsel
+);
+CREATE OPERATOR escalation.<= (
+	LEFTARG = escalation.uscc, RIGHTARG = escalation.uscc,
+	FUNCTION = escalation.uscc_le,
+	COMMUTATOR = OPERATOR(escalation.>=), NEGATOR = OPERATOR(escalation.>),
+	RESTRICT = scalarlesel, JOIN = scalarlejoinsel
+);
+CREATE OPERATOR escalation.> (
+	LEFTARG = escalation.uscc, RIGHTARG = escalation.uscc,
+	FUNCTION = escalation.uscc_gt,
+	COMMUTATOR = OPERATOR(escalation.<), NEGATOR = OPERATOR(escalation.<=),
+	RESTRICT = scalargtsel, JOIN = scalargtjoinsel
+);
+CREATE OPERATOR escalation.>= (
+	LEFTARG = escalation.uscc, RIGHTARG = escalation.uscc,
+	FUNCTION = escalation.uscc_ge,
+	COMMUTATOR = OPERATOR(escalation.<=), NEGATOR = OPERATOR(escalation.<),
+	RESTRICT = scalargesel, JOIN = scalargejoinsel
+);
+
+CREATE OPERATOR CLASS escalation.uscc_ops
+	DEFAULT FOR TYPE escalation.uscc USING btree AS
+		OPERATOR 1 escalation.<,
+		OPERATOR 2 escalation.<=,
+		OPERATOR 3 escalation.=,
+		OPERATOR 4 escalation.>=,
+		OPERATOR 5 escalation.>,
+		FUNCTION 1 escalation.uscc_cmp(escalation.uscc, escalation.uscc);
+
+CREATE OPERATOR CLASS escalation.uscc_hash_ops
+	DEFAULT FOR TYPE escalation.uscc USING hash AS
+		OPERATOR 1 escalation.=,
+		FUNCTION 1 escalation.uscc_hash(escalation.uscc),
+		FUNCTION 2 escalation.uscc_hash_extended(escalation.uscc, bigint);
+
+CREATE FUNCTION escalation.uscc_region(escalation.uscc) RETURNS escalation.region
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION escalation.uscc_region(escalation.uscc) IS
+	'Registering region of a unit: characters 3-8 of its credit code as a region; NULL when they are not a valid region code. 登记管理机关行政区划码';
+
+CREATE FUNCTION escalation.uscc_complete(text) RETURNS escalation.uscc
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION escalation.uscc_complete(text) IS
+	'The credit code made of the given first 17 characters and their check character (for data generators and data entry). 补全校验码';

@@ -1,0 +1,15 @@
+/*
+ * region.h
+ *	  escalation.region in C: the key is an int4 datum (see codes.h).
+ */
+#ifndef ESCALATION_REGION_H
+#define ESCALATION_REGION_H
+
+#include "fmgr.h"
+
+#define DatumGetRegion(d)		DatumGetInt32(d)
+#define RegionGetDatum(k)		Int32GetDatum(k)
+#define PG_GETARG_REGION(n)		DatumGetRegion(PG_GETARG_DATUM(n))
+#define PG_RETURN_REGION(k)		return RegionGetDatum(k)
+
+#endif							/* ESCALATION_REGION_H */
