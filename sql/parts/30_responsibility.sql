@@ -1,0 +1,937 @@
+-- The supervision-responsibility database (监管责任数据库, §6–7, §21): departments
+-- at each level, their offices, people and duties, which department, office and
+-- named supervisor answers for every unit; the gap report (不落空挡、不留盲区); and
+-- the access model of the platform: the login-role-to-region map and the
+-- row-level-security pattern every regional table follows.
+
+------------------------------------------------------------------------------
+-- Who is calling, and which region they may see (用户辖区)
+------------------------------------------------------------------------------
+
+CREATE TABLE escalation.user_region (
+	role_name name NOT NULL,
+	region escalation.region NOT NULL,
+	note text,
+	created_at timestamptz NOT NULL DEFAULT statement_timestamp(),
+	CONSTRAINT user_region_pkey PRIMARY KEY (role_name),
+	CONSTRAINT user_region_region_has_level CHECK (escalation.region_level(region) IS NOT NULL)
+);
+COMMENT ON TABLE escalation.user_region IS
+	'Maps a database login role to the region it works for (city, district or street); row-level security shows such a role only the rows within that region. 用户辖区';
+COMMENT ON COLUMN escalation.user_region.role_name IS 'Login role (a member of escalation_user, or a screen role). 数据库登录角色';
+COMMENT ON COLUMN escalation.user_region.region IS 'City, district or street code the role may see and change. 辖区';
+COMMENT ON COLUMN escalation.user_region.note IS 'Who the role belongs to, e.g. the office or the official. 备注';
+COMMENT ON COLUMN escalation.user_region.created_at IS 'When the mapping was entered. 创建时间';
+SELECT pg_catalog.pg_extension_config_dump('escalation.user_region', '');
+
+-- Trigger: a mapping must name a role that exists.
+CREATE FUNCTION escalation.user_region_check_role() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, escalation AS
+$$
+BEGIN
+	IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = NEW.role_name) THEN
+		RAISE EXCEPTION 'role "%" does not exist', NEW.role_name
+			USING ERRCODE = 'undefined_object',
+				  DETAIL = 'escalation.user_region.role_name must name an existing database role.',
+				  HINT = 'Create the login role first, e.g. CREATE ROLE name LOGIN IN ROLE escalation_user.';
+	END IF;
+	RETURN NEW;
+END
+$$;
+COMMENT ON FUNCTION escalation.user_region_check_role() IS
+	'Trigger: rejects a region mapping for a role that does not exist. 校验登录角色';
+CREATE TRIGGER user_region_check_role BEFORE INSERT OR UPDATE OF role_name ON escalation.user_region
+	FOR EACH ROW EXECUTE FUNCTION escalation.user_region_check_role();
+
+-- The role the session acts as: SECURITY DEFINER replaces current_user with the
+-- function's owner, but neither the login role nor SET ROLE's setting changes.
+CREATE FUNCTION escalation.acting_role() RETURNS name
+LANGUAGE sql STABLE PARALLEL RESTRICTED
+RETURN coalesce(nullif(pg_catalog.current_setting('role'), 'none'), SESSION_USER)::name;
+COMMENT ON FUNCTION escalation.acting_role() IS
+	'The role the session acts as (its SET ROLE, else its login role), also inside SECURITY DEFINER functions. 当前操作角色';
+
+-- The calling role's region; NULL for a role that is not mapped.
+CREATE FUNCTION escalation.current_region() RETURNS escalation.region
+LANGUAGE sql STABLE SECURITY DEFINER PARALLEL RESTRICTED SET search_path = pg_catalog, escalation
+BEGIN ATOMIC
+	SELECT ur.region FROM escalation.user_region ur WHERE ur.role_name = escalation.acting_role();
+END;
+COMMENT ON FUNCTION escalation.current_region() IS
+	'Region of the calling login role from escalation.user_region, NULL when the role is not mapped; row-level-security policies compare rows with it. 当前用户辖区';
+
+------------------------------------------------------------------------------
+-- The row-level-security pattern (行级安全)
+------------------------------------------------------------------------------
+
+-- Turn on row-level security for a regional table and write its policies.
+CREATE FUNCTION escalation.enable_region_security(tbl regclass) RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, escalation AS
+$$
+DECLARE
+	col pg_catalog.pg_attribute;
+BEGIN
+	SELECT * INTO col FROM pg_catalog.pg_attribute a
+	WHERE a.attrelid = tbl AND a.attname = 'region' AND NOT a.attisdropped;
+	IF NOT FOUND THEN
+		RAISE EXCEPTION 'table % has no column "region"', tbl
+			USING ERRCODE = 'undefined_column',
+				  HINT = 'Add a column "region escalation.region NOT NULL" and a btree index on it.';
+	END IF;
+	IF col.atttypid <> 'escalation.region'::regtype THEN
+		RAISE EXCEPTION 'column "region" of table % has type %, not escalation.region', tbl, col.atttypid::regtype
+			USING ERRCODE = 'datatype_mismatch';
+	END IF;
+	IF NOT col.attnotnull THEN
+		RAISE EXCEPTION 'column "region" of table % must be NOT NULL', tbl
+			USING ERRCODE = 'invalid_table_definition',
+				  DETAIL = 'A row without a region would be visible to nobody but the city office.';
+	END IF;
+	IF NOT EXISTS (
+		SELECT 1 FROM pg_catalog.pg_index i
+		JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid
+		JOIN pg_catalog.pg_am am ON am.oid = ic.relam
+		WHERE i.indrelid = tbl AND i.indkey[0] = col.attnum AND am.amname = 'btree' AND i.indpred IS NULL)
+	THEN
+		RAISE EXCEPTION 'table % has no btree index on "region"', tbl
+			USING ERRCODE = 'invalid_table_definition',
+				  DETAIL = 'The district policy must be answered by an index range, not a scan of the whole table.',
+				  HINT = format('CREATE INDEX ON %s (region);', tbl);
+	END IF;
+
+	EXECUTE format('ALTER TABLE %s ENABLE ROW LEVEL SECURITY', tbl);
+	EXECUTE format('DROP POLICY IF EXISTS region_admin ON %s', tbl);
+	EXECUTE format('DROP POLICY IF EXISTS region_analyst ON %s', tbl);
+	EXECUTE format('DROP POLICY IF EXISTS region_user ON %s', tbl);
+	EXECUTE format('CREATE POLICY region_admin ON %s TO escalation_admin USING (true) WITH CHECK (true)', tbl);
+	EXECUTE format('CREATE POLICY region_analyst ON %s FOR SELECT TO escalation_analyst USING (true)', tbl);
+	-- The sub-select makes the region an init-plan: looked up once per
+	-- statement, and the planner support of <@ turns it into an index range.
+	EXECUTE format('CREATE POLICY region_user ON %s TO escalation_user '
+				   'USING (region OPERATOR(escalation.<@) (SELECT escalation.current_region())) '
+				   'WITH CHECK (region OPERATOR(escalation.<@) (SELECT escalation.current_region()))', tbl);
+END
+$$;
+COMMENT ON FUNCTION escalation.enable_region_security(regclass) IS
+	'Turns on row-level security for a table with a region column and writes the platform''s policies: escalation_admin everything, escalation_analyst reads everything, escalation_user reads and writes rows within its mapped region. 启用辖区行级安全';
+
+------------------------------------------------------------------------------
+-- Departments (部门/单位) and the tree city → district → street
+------------------------------------------------------------------------------
+
+CREATE TYPE escalation.department_kind AS ENUM
+	('party_committee', 'government', 'zone_committee', 'safety_committee_office', 'functional_department',
+	 'street_office', 'other');
+COMMENT ON TYPE escalation.department_kind IS
+	'Kind of department: party committee 党委, people''s government 人民政府, functional-zone management committee 功能区管委会, work-safety committee office 安委会办公室, functional department 职能部门, street office or town government 街道办事处/镇人民政府, other 其他单位.';
+
+CREATE TABLE escalation.department (
+	id bigint GENERATED BY DEFAULT AS IDENTITY,
+	name text NOT NULL,
+	level escalation.level NOT NULL,
+	region escalation.region NOT NULL,
+	parent_id bigint,
+	kind escalation.department_kind NOT NULL DEFAULT 'functional_department',
+	created_at timestamptz NOT NULL DEFAULT statement_timestamp(),
+	CONSTRAINT department_pkey PRIMARY KEY (id),
+	CONSTRAINT department_region_name_key UNIQUE (region, name),
+	CONSTRAINT department_parent_fkey FOREIGN KEY (parent_id) REFERENCES escalation.department (id),
+	CONSTRAINT department_name_not_blank CHECK (btrim(name) <> ''),
+	CONSTRAINT department_level_matches_region CHECK (level IS NOT DISTINCT FROM escalation.region_level(region)),
+	CONSTRAINT department_not_own_parent CHECK (parent_id <> id),
+	CONSTRAINT department_street_office_at_street CHECK (kind <> 'street_office' OR level = 'street')
+);
+CREATE INDEX department_region_idx ON escalation.department (region);
+CREATE INDEX department_parent_idx ON escalation.department (parent_id);
+COMMENT ON TABLE escalation.department IS
+	'Departments (部门/单位) at city, district and street level with a duty for work safety (三管三必须); parent_id forms the tree city → district → street.';
+COMMENT ON COLUMN escalation.department.id IS 'Department id (generated). 部门编号';
+COMMENT ON COLUMN escalation.department.name IS 'Full name, unique within its region, e.g. 济南市应急管理局. 部门名称';
+COMMENT ON COLUMN escalation.department.level IS 'City, district or street; must be the level of region (filled from it when omitted). 层级';
+COMMENT ON COLUMN escalation.department.region IS 'The city, district or street the department answers for. 所属区划';
+COMMENT ON COLUMN escalation.department.parent_id IS 'Department it reports to; its region contains this one''s. 上级部门';
+COMMENT ON COLUMN escalation.department.kind IS 'Party committee, government, functional department, street office, ... 部门类别';
+COMMENT ON COLUMN escalation.department.created_at IS 'When the department was entered. 创建时间';
+SELECT pg_catalog.pg_extension_config_dump('escalation.department', '');
+SELECT pg_catalog.pg_extension_config_dump('escalation.department_id_seq', '');
+
+-- Trigger: fill level, keep the tree inside its regions and free of cycles.
+CREATE FUNCTION escalation.department_check_tree() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, escalation AS
+$$
+DECLARE
+	parent escalation.department;
+	child escalation.department;
+	ancestor bigint;
+	depth int := 0;
+BEGIN
+	IF NEW.level IS NULL THEN
+		NEW.level := escalation.region_level(NEW.region);
+	END IF;
+	IF NEW.parent_id IS NOT NULL THEN
+		SELECT * INTO parent FROM escalation.department WHERE id = NEW.parent_id;
+		IF FOUND AND NOT (parent.region OPERATOR(escalation.@>) NEW.region) THEN
+			RAISE EXCEPTION 'parent department % ("%", region %) does not contain region % of department "%"',
+					parent.id, parent.name, parent.region, NEW.region, NEW.name
+				USING ERRCODE = 'check_violation',
+					  DETAIL = 'A department reports to a department of its own region or of a region that contains it.';
+		END IF;
+		IF TG_OP = 'UPDATE' THEN
+			ancestor := NEW.parent_id;
+			WHILE ancestor IS NOT NULL LOOP
+				IF ancestor = NEW.id THEN
+					RAISE EXCEPTION 'department % ("%") cannot report to department %, which reports to it',
+							NEW.id, NEW.name, NEW.parent_id
+						USING ERRCODE = 'check_violation',
+							  DETAIL = 'The department tree must not contain a cycle.';
+				END IF;
+				depth := depth + 1;
+				EXIT WHEN depth > 1000;
+				SELECT d.parent_id INTO ancestor FROM escalation.department d WHERE d.id = ancestor;
+			END LOOP;
+		END IF;
+	END IF;
+	IF TG_OP = 'UPDATE' AND NEW.region IS DISTINCT FROM OLD.region THEN
+		SELECT * INTO child FROM escalation.department d
+		WHERE d.parent_id = NEW.id AND NOT (NEW.region OPERATOR(escalation.@>) d.region)
+		ORDER BY d.id LIMIT 1;
+		IF FOUND THEN
+			RAISE EXCEPTION 'department % ("%") cannot move to region %: its sub-department % ("%") is in region %',
+					NEW.id, NEW.name, NEW.region, child.id, child.name, child.region
+				USING ERRCODE = 'check_violation',
+					  DETAIL = 'A department''s region must contain the regions of the departments reporting to it.';
+		END IF;
+	END IF;
+	RETURN NEW;
+END
+$$;
+COMMENT ON FUNCTION escalation.department_check_tree() IS
+	'Trigger: fills a department''s level from its region and keeps the department tree region-consistent and acyclic. 部门层级校验';
+CREATE TRIGGER department_check_tree BEFORE INSERT OR UPDATE ON escalation.department
+	FOR EACH ROW EXECUTE FUNCTION escalation.department_check_tree();
+
+------------------------------------------------------------------------------
+-- Rows that belong to a department carry the department's region
+------------------------------------------------------------------------------
+
+CREATE TABLE escalation.department_region_follower (
+	tbl regclass NOT NULL,
+	via name NOT NULL,
+	CONSTRAINT department_region_follower_pkey PRIMARY KEY (tbl)
+);
+COMMENT ON TABLE escalation.department_region_follower IS
+	'Tables whose rows carry a copy of their department''s region; changing a department''s region updates them. 随部门区划同步的表';
+COMMENT ON COLUMN escalation.department_region_follower.tbl IS 'The table (has a region column). 表';
+COMMENT ON COLUMN escalation.department_region_follower.via IS 'Its column naming the department. 部门字段';
+
+-- Trigger: fill region from the department named by column TG_ARGV[0].
+CREATE FUNCTION escalation.set_region_from_department() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, escalation AS
+$$
+DECLARE
+	dept_id bigint := (to_jsonb(NEW) ->> TG_ARGV[0])::bigint;
+	dept_region escalation.region;
+BEGIN
+	IF dept_id IS NULL THEN
+		RETURN NEW;
+	END IF;
+	SELECT d.region INTO dept_region FROM escalation.department d WHERE d.id = dept_id;
+	IF NOT FOUND THEN
+		RAISE EXCEPTION 'department % does not exist', dept_id
+			USING ERRCODE = 'foreign_key_violation',
+				  DETAIL = format('%s.%s must name a department you can see.', TG_TABLE_NAME, TG_ARGV[0]);
+	END IF;
+	NEW.region := dept_region;
+	RETURN NEW;
+END
+$$;
+COMMENT ON FUNCTION escalation.set_region_from_department() IS
+	'Trigger: sets a row''s region to the region of its department. 按部门填写区划';
+
+-- Register a table whose rows follow their department's region.
+CREATE FUNCTION escalation.follow_department_region(tbl regclass, via name DEFAULT 'department_id') RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, escalation AS
+$$
+BEGIN
+	EXECUTE format('CREATE TRIGGER %I BEFORE INSERT OR UPDATE OF %I, region ON %s '
+				   'FOR EACH ROW EXECUTE FUNCTION escalation.set_region_from_department(%L)',
+				   (SELECT relname FROM pg_catalog.pg_class WHERE oid = tbl) || '_region_from_department', via, tbl, via);
+	INSERT INTO escalation.department_region_follower (tbl, via) VALUES (tbl, via)
+	ON CONFLICT ON CONSTRAINT department_region_follower_pkey DO UPDATE SET via = EXCLUDED.via;
+END
+$$;
+COMMENT ON FUNCTION escalation.follow_department_region(regclass, name) IS
+	'Makes a table''s region follow the department named by column via: a trigger fills it and department moves update it. 注册随部门区划同步的表';
+
+-- Trigger: a department that moves carries its dependent rows with it.
+CREATE FUNCTION escalation.propagate_department_region() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, escalation AS
+$$
+DECLARE
+	follower escalation.department_region_follower;
+BEGIN
+	FOR follower IN SELECT * FROM escalation.department_region_follower ORDER BY tbl::oid
+	LOOP
+		EXECUTE format('UPDATE %s SET region = $1 WHERE %I = $2 AND region OPERATOR(escalation.<>) $1',
+					   follower.tbl, follower.via)
+			USING NEW.region, NEW.id;
+	END LOOP;
+	UPDATE escalation.supervision_assignment SET department_region = NEW.region WHERE department_id = NEW.id;
+	RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION escalation.propagate_department_region() IS
+	'Trigger: copies a department''s new region to every registered table. 部门区划变更同步';
+CREATE TRIGGER department_propagate_region AFTER UPDATE OF region ON escalation.department
+	FOR EACH ROW WHEN (OLD.region IS DISTINCT FROM NEW.region)
+	EXECUTE FUNCTION escalation.propagate_department_region();
+
+------------------------------------------------------------------------------
+-- Offices (处/科室), one of them the lead office for work safety (牵头处科室)
+------------------------------------------------------------------------------
+
+CREATE TABLE escalation.office (
+	id bigint GENERATED BY DEFAULT AS IDENTITY,
+	department_id bigint NOT NULL,
+	name text NOT NULL,
+	is_lead boolean NOT NULL DEFAULT false,
+	responsibilities text,
+	region escalation.region NOT NULL,
+	CONSTRAINT office_pkey PRIMARY KEY (id),
+	CONSTRAINT office_id_department_key UNIQUE (id, department_id),
+	CONSTRAINT office_department_name_key UNIQUE (department_id, name),
+	CONSTRAINT office_department_fkey FOREIGN KEY (department_id) REFERENCES escalation.department (id),
+	CONSTRAINT office_name_not_blank CHECK (btrim(name) <> '')
+);
+CREATE UNIQUE INDEX office_one_lead_per_department ON escalation.office (department_id) WHERE is_lead;
+CREATE INDEX office_region_idx ON escalation.office (region);
+COMMENT ON TABLE escalation.office IS
+	'Offices (处/科室) of a department with their share of work-safety duties; at most one is the lead office (牵头处科室, §6).';
+COMMENT ON COLUMN escalation.office.id IS 'Office id (generated). 处科室编号';
+COMMENT ON COLUMN escalation.office.department_id IS 'The department. 所属部门';
+COMMENT ON COLUMN escalation.office.name IS 'Name, unique within the department, e.g. 安全生产综合协调科. 处科室名称';
+COMMENT ON COLUMN escalation.office.is_lead IS 'The lead office for work safety of its department (at most one). 是否牵头处科室';
+COMMENT ON COLUMN escalation.office.responsibilities IS 'Its work-safety responsibilities (分工). 安全生产职责';
+COMMENT ON COLUMN escalation.office.region IS 'Region of the department (kept by trigger, for row-level security). 所属区划';
+SELECT pg_catalog.pg_extension_config_dump('escalation.office', '');
+SELECT pg_catalog.pg_extension_config_dump('escalation.office_id_seq', '');
+SELECT escalation.follow_department_region('escalation.office');
+
+-- Trigger: a clear error for a second lead office (the unique index backs it).
+CREATE FUNCTION escalation.office_check_lead() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, escalation AS
+$$
+DECLARE
+	other escalation.office;
+BEGIN
+	IF NEW.is_lead THEN
+		SELECT * INTO other FROM escalation.office o
+		WHERE o.department_id = NEW.department_id AND o.is_lead AND o.id IS DISTINCT FROM NEW.id;
+		IF FOUND THEN
+			RAISE EXCEPTION 'department % already has lead office % ("%")', NEW.department_id, other.id, other.name
+				USING ERRCODE = 'unique_violation', CONSTRAINT = 'office_one_lead_per_department',
+					  DETAIL = format('Office "%s" cannot also be the lead office for work safety.', NEW.name),
+					  HINT = 'Clear is_lead on the current lead office first, in the same transaction.';
+		END IF;
+	END IF;
+	RETURN NEW;
+END
+$$;
+COMMENT ON FUNCTION escalation.office_check_lead() IS
+	'Trigger: rejects a second lead office of a department with a message naming the current one. 牵头处科室唯一';
+CREATE TRIGGER office_check_lead BEFORE INSERT OR UPDATE OF is_lead, department_id ON escalation.office
+	FOR EACH ROW EXECUTE FUNCTION escalation.office_check_lead();
+
+------------------------------------------------------------------------------
+-- People (人员) of a department
+------------------------------------------------------------------------------
+
+CREATE TABLE escalation.person (
+	id bigint GENERATED BY DEFAULT AS IDENTITY,
+	department_id bigint NOT NULL,
+	name text NOT NULL,
+	title text,
+	phone text,
+	region escalation.region NOT NULL,
+	CONSTRAINT person_pkey PRIMARY KEY (id),
+	CONSTRAINT person_id_department_key UNIQUE (id, department_id),
+	CONSTRAINT person_department_fkey FOREIGN KEY (department_id) REFERENCES escalation.department (id),
+	CONSTRAINT person_name_not_blank CHECK (btrim(name) <> ''),
+	CONSTRAINT person_phone_format CHECK (phone ~ '^\+?[0-9*][0-9* -]{4,22}[0-9*]$')
+);
+CREATE INDEX person_department_idx ON escalation.person (department_id);
+CREATE INDEX person_region_idx ON escalation.person (region);
+COMMENT ON TABLE escalation.person IS
+	'People of a department who hold work-safety duties or supervise units; personal data, protected by the department''s region. 人员';
+COMMENT ON COLUMN escalation.person.id IS 'Person id (generated). 人员编号';
+COMMENT ON COLUMN escalation.person.department_id IS 'Department the person works in; a transfer to another department is a new person row. 所在部门';
+COMMENT ON COLUMN escalation.person.name IS 'Full name. 姓名';
+COMMENT ON COLUMN escalation.person.title IS 'Post, e.g. 局长, 副主任, 科长. 职务';
+COMMENT ON COLUMN escalation.person.phone IS 'Phone (personal data: not visible to analysts or screens); digits, optionally masked with *. 联系电话';
+COMMENT ON COLUMN escalation.person.region IS 'Region of the department (kept by trigger, for row-level security). 所属区划';
+SELECT pg_catalog.pg_extension_config_dump('escalation.person', '');
+SELECT pg_catalog.pg_extension_config_dump('escalation.person_id_seq', '');
+SELECT escalation.follow_department_region('escalation.person');
+
+------------------------------------------------------------------------------
+-- Duties (安全生产责任) held by people, with their period
+------------------------------------------------------------------------------
+
+CREATE TYPE escalation.duty_role AS ENUM
+	('first_responsible', 'responsible_in_charge', 'other_in_charge', 'lead_office', 'other_office', 'liaison');
+COMMENT ON TYPE escalation.duty_role IS
+	'Work-safety duty of a person in a department (§6, §21): first responsible 第一责任人, responsible-in-charge 分管责任人, other in-charge 其他分管责任人, lead-office responsibility 牵头处科室责任, other-office responsibility 其他分工处科室责任, liaison 联络员.';
+
+CREATE TABLE escalation.duty (
+	id bigint GENERATED BY DEFAULT AS IDENTITY,
+	department_id bigint NOT NULL,
+	person_id bigint NOT NULL,
+	role escalation.duty_role NOT NULL,
+	office_id bigint,
+	period daterange NOT NULL DEFAULT daterange(current_date, NULL),
+	note text,
+	region escalation.region NOT NULL,
+	created_at timestamptz NOT NULL DEFAULT statement_timestamp(),
+	created_by name NOT NULL DEFAULT CURRENT_USER,
+	CONSTRAINT duty_pkey PRIMARY KEY (id),
+	CONSTRAINT duty_department_fkey FOREIGN KEY (department_id) REFERENCES escalation.department (id),
+	CONSTRAINT duty_person_of_department FOREIGN KEY (person_id, department_id)
+		REFERENCES escalation.person (id, department_id),
+	CONSTRAINT duty_office_of_department FOREIGN KEY (office_id, department_id)
+		REFERENCES escalation.office (id, department_id),
+	CONSTRAINT duty_office_role_needs_office CHECK (role NOT IN ('lead_office', 'other_office') OR office_id IS NOT NULL),
+	CONSTRAINT duty_period_has_start CHECK (NOT isempty(period) AND NOT lower_inf(period)),
+	CONSTRAINT duty_one_first_responsible EXCLUDE USING gist
+		(int8range(department_id, department_id, '[]') WITH &&, period WITH &&) WHERE (role = 'first_responsible'),
+	CONSTRAINT duty_one_responsible_in_charge EXCLUDE USING gist
+		(int8range(department_id, department_id, '[]') WITH &&, period WITH &&) WHERE (role = 'responsible_in_charge')
+);
+CREATE INDEX duty_department_idx ON escalation.duty (department_id, role);
+CREATE INDEX duty_person_idx ON escalation.duty (person_id);
+CREATE INDEX duty_region_idx ON escalation.duty (region);
+COMMENT ON TABLE escalation.duty IS
+	'Work-safety duties of people in departments over time (§6, §21); a change of person ends one duty and starts another, so history is kept. 安全生产责任分工';
+COMMENT ON COLUMN escalation.duty.id IS 'Duty id (generated). 责任编号';
+COMMENT ON COLUMN escalation.duty.department_id IS 'Department the duty is held in. 部门';
+COMMENT ON COLUMN escalation.duty.person_id IS 'The person; must work in the department. 责任人';
+COMMENT ON COLUMN escalation.duty.role IS 'Which duty: first responsible, responsible-in-charge, other in-charge, lead/other office, liaison. 责任类别';
+COMMENT ON COLUMN escalation.duty.office_id IS 'Office of the department the duty is tied to (required for office duties). 处科室';
+COMMENT ON COLUMN escalation.duty.period IS 'Days the duty is held: [first day, first day no longer held); open end = still held. 任职期间';
+COMMENT ON COLUMN escalation.duty.note IS 'What the duty covers, in the department''s words. 分工说明';
+COMMENT ON COLUMN escalation.duty.region IS 'Region of the department (kept by trigger, for row-level security). 所属区划';
+COMMENT ON COLUMN escalation.duty.created_at IS 'When the duty was entered. 录入时间';
+COMMENT ON COLUMN escalation.duty.created_by IS 'Role that entered it. 录入人';
+SELECT pg_catalog.pg_extension_config_dump('escalation.duty', '');
+SELECT pg_catalog.pg_extension_config_dump('escalation.duty_id_seq', '');
+SELECT escalation.follow_department_region('escalation.duty');
+
+-- Trigger: the person and office belong to the department; one holder of a
+-- single-holder post at a time; at most two liaisons at any day.
+CREATE FUNCTION escalation.duty_check() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, escalation AS
+$$
+DECLARE
+	p escalation.person;
+	o escalation.office;
+	clash record;
+BEGIN
+	SELECT * INTO p FROM escalation.person WHERE id = NEW.person_id;
+	IF FOUND AND p.department_id <> NEW.department_id THEN
+		RAISE EXCEPTION 'person % ("%") belongs to department %, not to department %',
+				p.id, p.name, p.department_id, NEW.department_id
+			USING ERRCODE = 'foreign_key_violation', CONSTRAINT = 'duty_person_of_department',
+				  DETAIL = 'A duty is held by a person of the department it is held in.',
+				  HINT = 'Enter the person in that department first.';
+	END IF;
+	IF NEW.office_id IS NOT NULL THEN
+		SELECT * INTO o FROM escalation.office WHERE id = NEW.office_id;
+		IF FOUND AND o.department_id <> NEW.department_id THEN
+			RAISE EXCEPTION 'office % ("%") belongs to department %, not to department %',
+					o.id, o.name, o.department_id, NEW.department_id
+				USING ERRCODE = 'foreign_key_violation', CONSTRAINT = 'duty_office_of_department';
+		END IF;
+		IF FOUND AND NEW.role = 'lead_office' AND NOT o.is_lead THEN
+			RAISE EXCEPTION 'office % ("%") is not the lead office of department %', o.id, o.name, o.department_id
+				USING ERRCODE = 'check_violation',
+					  DETAIL = 'A lead-office duty (牵头处科室责任) is tied to the department''s lead office.',
+					  HINT = 'Use role other_office, or mark the office as lead first.';
+		END IF;
+	END IF;
+	IF isempty(NEW.period) OR lower_inf(NEW.period) THEN
+		RETURN NEW;
+	END IF;
+
+	-- Serialise duty changes per department so the checks below see every
+	-- committed competitor (read committed; the exclusion constraints back the
+	-- single-holder posts under any isolation level).
+	PERFORM pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtextextended('escalation.duty', NEW.department_id));
+
+	IF NEW.role IN ('first_responsible', 'responsible_in_charge') THEN
+		SELECT d.id, d.period, q.name INTO clash
+		FROM escalation.duty d JOIN escalation.person q ON q.id = d.person_id
+		WHERE d.department_id = NEW.department_id AND d.role = NEW.role AND d.period && NEW.period
+			AND d.id IS DISTINCT FROM NEW.id
+		ORDER BY lower(d.period) LIMIT 1;
+		IF FOUND THEN
+			RAISE EXCEPTION 'department % already has a % (duty %, "%", %) overlapping %',
+					NEW.department_id, escalation.duty_role_label(NEW.role), clash.id, clash.name, clash.period, NEW.period
+				USING ERRCODE = 'exclusion_violation',
+					  CONSTRAINT = CASE NEW.role WHEN 'first_responsible' THEN 'duty_one_first_responsible'
+												 ELSE 'duty_one_responsible_in_charge' END,
+					  DETAIL = 'The post has one holder at a time.',
+					  HINT = 'End the current holder''s duty first, or use escalation.hand_over_duty().';
+		END IF;
+	END IF;
+
+	SELECT d.id, d.period INTO clash
+	FROM escalation.duty d
+	WHERE d.department_id = NEW.department_id AND d.person_id = NEW.person_id AND d.role = NEW.role
+		AND d.office_id IS NOT DISTINCT FROM NEW.office_id AND d.period && NEW.period
+		AND d.id IS DISTINCT FROM NEW.id
+	LIMIT 1;
+	IF FOUND THEN
+		RAISE EXCEPTION 'person % already holds this % duty in department % (duty %, %) overlapping %',
+				NEW.person_id, escalation.duty_role_label(NEW.role), NEW.department_id, clash.id, clash.period, NEW.period
+			USING ERRCODE = 'exclusion_violation';
+	END IF;
+
+	IF NEW.role = 'liaison' THEN
+		-- Intervals that overlap pairwise share a day, so three liaisons on one
+		-- day exist exactly when two existing ones overlap each other and the new one.
+		SELECT a.id AS a_id, b.id AS b_id, pa.name AS a_name, pb.name AS b_name INTO clash
+		FROM escalation.duty a
+		JOIN escalation.duty b ON b.department_id = a.department_id AND b.role = 'liaison' AND b.id > a.id
+			AND b.period && a.period
+		JOIN escalation.person pa ON pa.id = a.person_id
+		JOIN escalation.person pb ON pb.id = b.person_id
+		WHERE a.department_id = NEW.department_id AND a.role = 'liaison'
+			AND a.period && NEW.period AND b.period && NEW.period
+			AND a.id IS DISTINCT FROM NEW.id AND b.id IS DISTINCT FROM NEW.id
+		LIMIT 1;
+		IF FOUND THEN
+			RAISE EXCEPTION 'department % would have three liaisons: "%" (duty %) and "%" (duty %) already serve during %',
+					NEW.department_id, clash.a_name, clash.a_id, clash.b_name, clash.b_id, NEW.period
+				USING ERRCODE = 'check_violation',
+					  DETAIL = 'Each department names one or two liaisons (联络员, §21).',
+					  HINT = 'End one liaison''s duty before the new one starts.';
+		END IF;
+	END IF;
+	RETURN NEW;
+END
+$$;
+COMMENT ON FUNCTION escalation.duty_check() IS
+	'Trigger: a duty''s person and office belong to its department, single-holder posts do not overlap, at most two liaisons at a time. 责任分工校验';
+CREATE TRIGGER duty_check BEFORE INSERT OR UPDATE ON escalation.duty
+	FOR EACH ROW EXECUTE FUNCTION escalation.duty_check();
+
+-- Hand a duty over to another person of the department on a given day.
+CREATE FUNCTION escalation.hand_over_duty(duty_id bigint, new_person_id bigint, on_day date DEFAULT current_date)
+RETURNS bigint
+LANGUAGE plpgsql SET search_path = pg_catalog, escalation AS
+$$
+DECLARE
+	old escalation.duty;
+	new_id bigint;
+BEGIN
+	SELECT * INTO old FROM escalation.duty WHERE id = duty_id FOR UPDATE;
+	IF NOT FOUND THEN
+		RAISE EXCEPTION 'duty % does not exist', duty_id USING ERRCODE = 'no_data_found';
+	END IF;
+	IF on_day IS NULL OR NOT (old.period @> on_day) OR on_day = lower(old.period) THEN
+		RAISE EXCEPTION 'duty % (%) cannot be handed over on %', duty_id, old.period, coalesce(on_day::text, 'NULL')
+			USING ERRCODE = 'invalid_parameter_value',
+				  DETAIL = 'The hand-over day must fall after the first day of the duty and within its period.';
+	END IF;
+	UPDATE escalation.duty SET period = daterange(lower(old.period), on_day) WHERE id = duty_id;
+	INSERT INTO escalation.duty (department_id, person_id, role, office_id, period, note)
+	VALUES (old.department_id, new_person_id, old.role, old.office_id, daterange(on_day, upper(old.period)), old.note)
+	RETURNING id INTO new_id;
+	RETURN new_id;
+END
+$$;
+COMMENT ON FUNCTION escalation.hand_over_duty(bigint, bigint, date) IS
+	'Ends a duty the day before on_day and gives it to another person of the department from on_day; returns the new duty id. 责任人交接';
+
+------------------------------------------------------------------------------
+-- Supervision assignments (监管责任): unit → department, office, supervisor
+------------------------------------------------------------------------------
+
+CREATE TABLE escalation.supervision_assignment (
+	id bigint GENERATED BY DEFAULT AS IDENTITY,
+	unit_id bigint NOT NULL,
+	department_id bigint NOT NULL,
+	office_id bigint,
+	supervisor_id bigint,
+	supervision_type escalation.supervision_type NOT NULL,
+	level escalation.level NOT NULL,
+	period daterange NOT NULL DEFAULT daterange(current_date, NULL),
+	note text,
+	region escalation.region NOT NULL,
+	department_region escalation.region NOT NULL,
+	created_at timestamptz NOT NULL DEFAULT statement_timestamp(),
+	created_by name NOT NULL DEFAULT CURRENT_USER,
+	CONSTRAINT supervision_assignment_pkey PRIMARY KEY (id),
+	CONSTRAINT supervision_assignment_unit_fkey FOREIGN KEY (unit_id) REFERENCES escalation.unit (id),
+	CONSTRAINT supervision_assignment_department_fkey FOREIGN KEY (department_id) REFERENCES escalation.department (id),
+	CONSTRAINT supervision_assignment_office_of_department FOREIGN KEY (office_id, department_id)
+		REFERENCES escalation.office (id, department_id),
+	CONSTRAINT supervision_assignment_supervisor_of_department FOREIGN KEY (supervisor_id, department_id)
+		REFERENCES escalation.person (id, department_id),
+	CONSTRAINT supervision_assignment_period_has_start CHECK (NOT isempty(period) AND NOT lower_inf(period)),
+	CONSTRAINT supervision_assignment_one_per_department EXCLUDE USING gist
+		(int8range(unit_id, unit_id, '[]') WITH &&, int8range(department_id, department_id, '[]') WITH &&, period WITH &&)
+);
+CREATE INDEX supervision_assignment_unit_idx ON escalation.supervision_assignment (unit_id);
+CREATE INDEX supervision_assignment_department_idx ON escalation.supervision_assignment (department_id);
+CREATE INDEX supervision_assignment_supervisor_idx ON escalation.supervision_assignment (supervisor_id);
+CREATE INDEX supervision_assignment_region_idx ON escalation.supervision_assignment (region);
+COMMENT ON TABLE escalation.supervision_assignment IS
+	'Who answers for a unit (§7): the department, its office and the named supervisor, under a supervision type and level, over a period; a unit usually has several (industry and territorial). 监管责任落实';
+COMMENT ON COLUMN escalation.supervision_assignment.id IS 'Assignment id (generated). 监管责任编号';
+COMMENT ON COLUMN escalation.supervision_assignment.unit_id IS 'The supervised unit. 监管对象';
+COMMENT ON COLUMN escalation.supervision_assignment.department_id IS 'Responsible department; one current assignment per unit and department. 监管部门';
+COMMENT ON COLUMN escalation.supervision_assignment.office_id IS 'Responsible office of that department. 监管处科室';
+COMMENT ON COLUMN escalation.supervision_assignment.supervisor_id IS 'Named supervisor, a person of that department. 监管人员';
+COMMENT ON COLUMN escalation.supervision_assignment.supervision_type IS 'Industry supervision, industry authority, special supervision, territorial or other. 监管类型';
+COMMENT ON COLUMN escalation.supervision_assignment.level IS 'Level of the supervision: the department''s level (filled from it when omitted). 监管层级';
+COMMENT ON COLUMN escalation.supervision_assignment.period IS 'Days the assignment holds: [first day, first day no longer); open end = current. 责任期间';
+COMMENT ON COLUMN escalation.supervision_assignment.note IS 'Scope or basis of the assignment. 说明';
+COMMENT ON COLUMN escalation.supervision_assignment.region IS 'Region of the unit (kept by trigger, for row-level security). 所属区划';
+COMMENT ON COLUMN escalation.supervision_assignment.department_region IS 'Region of the department (kept by trigger), so that the unit''s district sees a supervision by a department outside it. 监管部门所属区划';
+COMMENT ON COLUMN escalation.supervision_assignment.created_at IS 'When the assignment was entered. 录入时间';
+COMMENT ON COLUMN escalation.supervision_assignment.created_by IS 'Role that entered it. 录入人';
+SELECT pg_catalog.pg_extension_config_dump('escalation.supervision_assignment', '');
+SELECT pg_catalog.pg_extension_config_dump('escalation.supervision_assignment_id_seq', '');
+SELECT escalation.follow_unit_region('escalation.supervision_assignment');
+
+-- Trigger: office and supervisor belong to the department; level is the department's.
+CREATE FUNCTION escalation.supervision_assignment_check() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, escalation AS
+$$
+DECLARE
+	dept escalation.department;
+	o escalation.office;
+	p escalation.person;
+BEGIN
+	SELECT * INTO dept FROM escalation.department WHERE id = NEW.department_id;
+	IF NOT FOUND THEN
+		RETURN NEW;
+	END IF;
+	NEW.department_region := dept.region;
+	IF NEW.level IS NULL THEN
+		NEW.level := dept.level;
+	ELSIF NEW.level <> dept.level THEN
+		RAISE EXCEPTION 'supervision level % does not match level % of department % ("%")',
+				NEW.level, dept.level, dept.id, dept.name
+			USING ERRCODE = 'check_violation',
+				  DETAIL = 'A department supervises at its own level.',
+				  HINT = 'Omit level to take the department''s.';
+	END IF;
+	IF NEW.office_id IS NOT NULL THEN
+		SELECT * INTO o FROM escalation.office WHERE id = NEW.office_id;
+		IF FOUND AND o.department_id <> NEW.department_id THEN
+			RAISE EXCEPTION 'office % ("%") belongs to department %, not to department % ("%")',
+					o.id, o.name, o.department_id, dept.id, dept.name
+				USING ERRCODE = 'foreign_key_violation', CONSTRAINT = 'supervision_assignment_office_of_department',
+					  DETAIL = 'The responsible office is an office of the responsible department.';
+		END IF;
+	END IF;
+	IF NEW.supervisor_id IS NOT NULL THEN
+		SELECT * INTO p FROM escalation.person WHERE id = NEW.supervisor_id;
+		IF FOUND AND p.department_id <> NEW.department_id THEN
+			RAISE EXCEPTION 'supervisor % ("%") belongs to department %, not to department % ("%")',
+					p.id, p.name, p.department_id, dept.id, dept.name
+				USING ERRCODE = 'foreign_key_violation', CONSTRAINT = 'supervision_assignment_supervisor_of_department',
+					  DETAIL = 'The named supervisor is a person of the responsible department.';
+		END IF;
+	END IF;
+	RETURN NEW;
+END
+$$;
+COMMENT ON FUNCTION escalation.supervision_assignment_check() IS
+	'Trigger: a supervision''s office and supervisor belong to its department, and its level is the department''s. 监管责任校验';
+CREATE TRIGGER supervision_assignment_check BEFORE INSERT OR UPDATE ON escalation.supervision_assignment
+	FOR EACH ROW EXECUTE FUNCTION escalation.supervision_assignment_check();
+
+------------------------------------------------------------------------------
+-- Labels (中文标签)
+------------------------------------------------------------------------------
+
+CREATE FUNCTION escalation.department_kind_label(kind escalation.department_kind) RETURNS text
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+RETURN CASE kind
+	WHEN 'party_committee' THEN '党委'
+	WHEN 'government' THEN '人民政府'
+	WHEN 'zone_committee' THEN '功能区管委会'
+	WHEN 'safety_committee_office' THEN '安委会办公室'
+	WHEN 'functional_department' THEN '职能部门'
+	WHEN 'street_office' THEN '街道办事处/镇人民政府'
+	WHEN 'other' THEN '其他单位'
+END;
+COMMENT ON FUNCTION escalation.department_kind_label(escalation.department_kind) IS
+	'Chinese label of a department kind. 部门类别名称';
+
+CREATE FUNCTION escalation.duty_role_label(role escalation.duty_role) RETURNS text
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+RETURN CASE role
+	WHEN 'first_responsible' THEN '第一责任人'
+	WHEN 'responsible_in_charge' THEN '分管责任人'
+	WHEN 'other_in_charge' THEN '其他分管责任人'
+	WHEN 'lead_office' THEN '牵头处科室责任人'
+	WHEN 'other_office' THEN '分工处科室责任人'
+	WHEN 'liaison' THEN '联络员'
+END;
+COMMENT ON FUNCTION escalation.duty_role_label(escalation.duty_role) IS
+	'Chinese label of a duty role. 责任类别名称';
+
+------------------------------------------------------------------------------
+-- The gap report (不落空挡、不留盲区)
+------------------------------------------------------------------------------
+
+CREATE TYPE escalation.gap_reason AS ENUM
+	('unit_no_territorial', 'unit_no_industry', 'supervision_no_supervisor', 'supervision_outside_region',
+	 'department_no_first_responsible', 'department_no_responsible_in_charge', 'department_no_lead_office',
+	 'department_no_liaison', 'department_too_many_liaisons');
+COMMENT ON TYPE escalation.gap_reason IS
+	'Defect of the responsibility database: unit without territorial responsibility, unit without industry supervision, supervision without named supervisor, supervision by a department outside the unit''s region, department without first responsible person, without responsible-in-charge, without lead office, without liaison, with more than two liaisons. 监管责任缺项';
+
+CREATE FUNCTION escalation.gap_reason_label(reason escalation.gap_reason) RETURNS text
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+RETURN CASE reason
+	WHEN 'unit_no_territorial' THEN '未落实属地管理责任'
+	WHEN 'unit_no_industry' THEN '未落实行业监管（主管）责任'
+	WHEN 'supervision_no_supervisor' THEN '监管责任未明确到人'
+	WHEN 'supervision_outside_region' THEN '监管部门辖区不含单位所在地'
+	WHEN 'department_no_first_responsible' THEN '未明确第一责任人'
+	WHEN 'department_no_responsible_in_charge' THEN '未明确分管责任人'
+	WHEN 'department_no_lead_office' THEN '未明确牵头处（科）室'
+	WHEN 'department_no_liaison' THEN '未明确联络员'
+	WHEN 'department_too_many_liaisons' THEN '联络员超过2名'
+END;
+COMMENT ON FUNCTION escalation.gap_reason_label(escalation.gap_reason) IS
+	'Chinese label of a gap reason. 缺项名称';
+
+-- Every defect of the responsibility database on a day, as the caller may see it.
+CREATE FUNCTION escalation.responsibility_gaps(on_day date DEFAULT current_date)
+RETURNS TABLE (
+	reason escalation.gap_reason,
+	reason_label text,
+	region escalation.region,
+	district escalation.region,
+	unit_id bigint,
+	department_id bigint,
+	assignment_id bigint,
+	subject text,
+	detail text)
+LANGUAGE sql STABLE
+BEGIN ATOMIC
+	WITH live_unit AS (
+		SELECT u.id, u.name, u.region FROM escalation.unit u WHERE u.business_status <> 'closed'
+	), live_assignment AS (
+		SELECT a.id, a.unit_id, a.department_id, a.supervisor_id, a.supervision_type, a.region, a.department_region
+		FROM escalation.supervision_assignment a
+		WHERE a.period @> on_day
+	), unit_gap AS (
+		SELECT 'unit_no_territorial'::escalation.gap_reason AS reason, u.region, u.id AS unit_id,
+			NULL::bigint AS department_id, NULL::bigint AS assignment_id, u.name AS subject,
+			'no current territorial supervision (属地管理)' AS detail
+		FROM live_unit u
+		WHERE NOT EXISTS (SELECT 1 FROM live_assignment a WHERE a.unit_id = u.id AND a.supervision_type = 'territorial')
+		UNION ALL
+		SELECT 'unit_no_industry', u.region, u.id, NULL, NULL, u.name,
+			'no current industry supervision or industry authority (行业监管/行业主管)'
+		FROM live_unit u
+		WHERE NOT EXISTS (SELECT 1 FROM live_assignment a
+						  WHERE a.unit_id = u.id AND a.supervision_type IN ('industry_supervision', 'industry_authority'))
+	), assignment_gap AS (
+		SELECT 'supervision_no_supervisor'::escalation.gap_reason AS reason, a.region, a.unit_id, a.department_id,
+			a.id AS assignment_id, u.name AS subject,
+			format('%s by %s has no named supervisor', a.supervision_type,
+				   coalesce(d.name, 'department ' || a.department_id)) AS detail
+		FROM live_assignment a
+		JOIN live_unit u ON u.id = a.unit_id
+		LEFT JOIN escalation.department d ON d.id = a.department_id
+		WHERE a.supervisor_id IS NULL
+		UNION ALL
+		SELECT 'supervision_outside_region', a.region, a.unit_id, a.department_id, a.id, u.name,
+			format('%s (region %s) does not cover unit region %s',
+				   coalesce(d.name, 'department ' || a.department_id), a.department_region, a.region)
+		FROM live_assignment a
+		JOIN live_unit u ON u.id = a.unit_id
+		LEFT JOIN escalation.department d ON d.id = a.department_id
+		WHERE NOT (a.department_region OPERATOR(escalation.@>) a.region)
+	), department_state AS (
+		SELECT d.id, d.name, d.region,
+			count(*) FILTER (WHERE t.role = 'first_responsible') AS first_responsible,
+			count(*) FILTER (WHERE t.role = 'responsible_in_charge') AS in_charge,
+			count(*) FILTER (WHERE t.role = 'liaison') AS liaisons,
+			EXISTS (SELECT 1 FROM escalation.office o WHERE o.department_id = d.id AND o.is_lead) AS has_lead_office
+		FROM escalation.department d
+		LEFT JOIN escalation.duty t ON t.department_id = d.id AND t.period @> on_day
+		GROUP BY d.id, d.name, d.region
+	), department_gap AS (
+		SELECT g.reason, s.region, NULL::bigint AS unit_id, s.id AS department_id, NULL::bigint AS assignment_id,
+			s.name AS subject, g.detail
+		FROM department_state s
+		CROSS JOIN LATERAL (VALUES
+			('department_no_first_responsible'::escalation.gap_reason, s.first_responsible = 0,
+			 'no current first responsible person (第一责任人)'),
+			('department_no_responsible_in_charge', s.in_charge = 0,
+			 'no current responsible-in-charge (分管责任人)'),
+			('department_no_lead_office', NOT s.has_lead_office,
+			 'no lead office for work safety (牵头处科室)'),
+			('department_no_liaison', s.liaisons = 0,
+			 'no current liaison (联络员)'),
+			('department_too_many_liaisons', s.liaisons > 2,
+			 format('%s current liaisons, at most 2 allowed', s.liaisons))
+		) AS g (reason, applies, detail)
+		WHERE g.applies
+	)
+	SELECT x.reason, escalation.gap_reason_label(x.reason), x.region,
+		coalesce(escalation.region_district(x.region), escalation.region_city(x.region)),
+		x.unit_id, x.department_id, x.assignment_id, x.subject, x.detail
+	FROM (SELECT * FROM unit_gap UNION ALL SELECT * FROM assignment_gap UNION ALL SELECT * FROM department_gap) x;
+END;
+COMMENT ON FUNCTION escalation.responsibility_gaps(date) IS
+	'Every defect of the responsibility database on a day (不落空挡、不留盲区), limited to the rows the caller may see; closed units need no supervision. 监管责任缺项清单';
+
+CREATE VIEW escalation.responsibility_gap WITH (security_invoker = true) AS
+	SELECT * FROM escalation.responsibility_gaps(current_date);
+COMMENT ON VIEW escalation.responsibility_gap IS
+	'Today''s defects of the responsibility database, one row per defect, limited to the caller''s region (不落空挡、不留盲区). 监管责任缺项';
+COMMENT ON COLUMN escalation.responsibility_gap.reason IS 'Reason code. 缺项代码';
+COMMENT ON COLUMN escalation.responsibility_gap.reason_label IS 'Reason in Chinese. 缺项';
+COMMENT ON COLUMN escalation.responsibility_gap.region IS 'Region the defect belongs to: the unit''s or the department''s. 所属区划';
+COMMENT ON COLUMN escalation.responsibility_gap.district IS 'District of that region; the city code for city-level departments. 所属区县';
+COMMENT ON COLUMN escalation.responsibility_gap.unit_id IS 'The unit concerned, if any. 单位';
+COMMENT ON COLUMN escalation.responsibility_gap.department_id IS 'The department concerned, if any. 部门';
+COMMENT ON COLUMN escalation.responsibility_gap.assignment_id IS 'The supervision assignment concerned, if any. 监管责任';
+COMMENT ON COLUMN escalation.responsibility_gap.subject IS 'Name of the unit or department. 名称';
+COMMENT ON COLUMN escalation.responsibility_gap.detail IS 'What is missing, in words. 说明';
+
+-- Gap counts per district (and the city), for every caller allowed to see them.
+CREATE FUNCTION escalation.responsibility_gap_counts(on_day date DEFAULT current_date)
+RETURNS TABLE (
+	region escalation.region,
+	region_name text,
+	level escalation.level,
+	units bigint,
+	departments bigint,
+	gaps bigint,
+	units_without_territorial bigint,
+	units_without_industry bigint,
+	supervisions_without_supervisor bigint,
+	supervisions_outside_region bigint,
+	departments_without_first_responsible bigint,
+	departments_without_responsible_in_charge bigint,
+	departments_without_lead_office bigint,
+	departments_without_liaison bigint,
+	departments_with_too_many_liaisons bigint)
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, escalation
+BEGIN ATOMIC
+	WITH area AS (
+		SELECT coalesce(escalation.region_district(u.region), escalation.region_city(u.region)) AS region,
+			1 AS unit, 0 AS department
+		FROM escalation.unit u WHERE u.business_status <> 'closed'
+		UNION ALL
+		SELECT coalesce(escalation.region_district(d.region), escalation.region_city(d.region)), 0, 1
+		FROM escalation.department d
+	), totals AS (
+		SELECT a.region, sum(a.unit) AS units, sum(a.department) AS departments FROM area a GROUP BY a.region
+	), gap AS (
+		SELECT g.district AS region,
+			count(*) AS gaps,
+			count(*) FILTER (WHERE g.reason = 'unit_no_territorial') AS unit_no_territorial,
+			count(*) FILTER (WHERE g.reason = 'unit_no_industry') AS unit_no_industry,
+			count(*) FILTER (WHERE g.reason = 'supervision_no_supervisor') AS supervision_no_supervisor,
+			count(*) FILTER (WHERE g.reason = 'supervision_outside_region') AS supervision_outside_region,
+			count(*) FILTER (WHERE g.reason = 'department_no_first_responsible') AS no_first_responsible,
+			count(*) FILTER (WHERE g.reason = 'department_no_responsible_in_charge') AS no_in_charge,
+			count(*) FILTER (WHERE g.reason = 'department_no_lead_office') AS no_lead_office,
+			count(*) FILTER (WHERE g.reason = 'department_no_liaison') AS no_liaison,
+			count(*) FILTER (WHERE g.reason = 'department_too_many_liaisons') AS too_many_liaisons
+		FROM escalation.responsibility_gaps(on_day) g
+		GROUP BY g.district
+	), caller AS (
+		SELECT escalation.current_region() AS region,
+			pg_catalog.pg_has_role(escalation.acting_role(), 'escalation_admin', 'USAGE')
+			OR pg_catalog.pg_has_role(escalation.acting_role(), 'escalation_analyst', 'USAGE')
+			OR pg_catalog.pg_has_role(escalation.acting_role(), 'escalation_screen', 'USAGE') AS sees_city
+	)
+	SELECT t.region, dv.name, escalation.region_level(t.region), t.units::bigint, t.departments::bigint,
+		coalesce(g.gaps, 0), coalesce(g.unit_no_territorial, 0), coalesce(g.unit_no_industry, 0),
+		coalesce(g.supervision_no_supervisor, 0), coalesce(g.supervision_outside_region, 0),
+		coalesce(g.no_first_responsible, 0), coalesce(g.no_in_charge, 0), coalesce(g.no_lead_office, 0),
+		coalesce(g.no_liaison, 0), coalesce(g.too_many_liaisons, 0)
+	FROM totals t
+	LEFT JOIN gap g ON g.region = t.region
+	LEFT JOIN escalation.division dv ON dv.code = t.region
+	CROSS JOIN caller c
+	WHERE CASE WHEN c.region IS NOT NULL THEN t.region OPERATOR(escalation.<@) c.region ELSE c.sees_city END
+	ORDER BY t.region;
+END;
+COMMENT ON FUNCTION escalation.responsibility_gap_counts(date) IS
+	'Gap counts by reason per district and for the city''s own departments on a day; a role mapped in user_region sees the districts within its region, unmapped admin, analyst and screen roles see all. 监管责任缺项统计';
+
+CREATE VIEW escalation.responsibility_gap_summary AS
+	SELECT * FROM escalation.responsibility_gap_counts(current_date);
+COMMENT ON VIEW escalation.responsibility_gap_summary IS
+	'Today''s gap counts per district and for the city level, for screens and assessment (不落空挡、不留盲区). 监管责任缺项统计';
+COMMENT ON COLUMN escalation.responsibility_gap_summary.region IS 'District code, or the city code for city-level departments. 区县';
+COMMENT ON COLUMN escalation.responsibility_gap_summary.region_name IS 'Name of the district or city. 名称';
+COMMENT ON COLUMN escalation.responsibility_gap_summary.level IS 'district, or city for the city row. 层级';
+COMMENT ON COLUMN escalation.responsibility_gap_summary.units IS 'Units not closed in the district. 监管对象数';
+COMMENT ON COLUMN escalation.responsibility_gap_summary.departments IS 'Departments of the district and its streets. 部门数';
+COMMENT ON COLUMN escalation.responsibility_gap_summary.gaps IS 'All defects. 缺项总数';
+COMMENT ON COLUMN escalation.responsibility_gap_summary.units_without_territorial IS 'Units without territorial responsibility. 未落实属地管理责任';
+COMMENT ON COLUMN escalation.responsibility_gap_summary.units_without_industry IS 'Units without industry supervision or authority. 未落实行业监管（主管）责任';
+COMMENT ON COLUMN escalation.responsibility_gap_summary.supervisions_without_supervisor IS 'Supervisions without a named supervisor. 监管责任未明确到人';
+COMMENT ON COLUMN escalation.responsibility_gap_summary.supervisions_outside_region IS 'Supervisions by a department outside the unit''s region. 监管部门辖区不含单位所在地';
+COMMENT ON COLUMN escalation.responsibility_gap_summary.departments_without_first_responsible IS 'Departments without first responsible person. 未明确第一责任人';
+COMMENT ON COLUMN escalation.responsibility_gap_summary.departments_without_responsible_in_charge IS 'Departments without responsible-in-charge. 未明确分管责任人';
+COMMENT ON COLUMN escalation.responsibility_gap_summary.departments_without_lead_office IS 'Departments without lead office. 未明确牵头处（科）室';
+COMMENT ON COLUMN escalation.responsibility_gap_summary.departments_without_liaison IS 'Departments without liaison. 未明确联络员';
+COMMENT ON COLUMN escalation.responsibility_gap_summary.departments_with_too_many_liaisons IS 'Departments with more than two liaisons. 联络员超过2名';
+
+------------------------------------------------------------------------------
+-- Row-level security and privileges
+------------------------------------------------------------------------------
+
+SELECT escalation.enable_region_security(t)
+FROM unnest(ARRAY['escalation.unit', 'escalation.licence', 'escalation.safety_rule', 'escalation.unit_history',
+				  'escalation.department', 'escalation.office', 'escalation.person', 'escalation.duty',
+				  'escalation.supervision_assignment']::regclass[]) AS t;
+
+-- History of duties and supervision is kept by ending periods; only the city
+-- office deletes.
+GRANT SELECT, INSERT, UPDATE, DELETE ON escalation.department, escalation.office, escalation.person,
+	escalation.duty, escalation.supervision_assignment, escalation.user_region TO escalation_admin;
+GRANT SELECT, INSERT, UPDATE ON escalation.department, escalation.office, escalation.person,
+	escalation.duty, escalation.supervision_assignment TO escalation_user;
+GRANT SELECT ON escalation.department, escalation.office, escalation.duty, escalation.supervision_assignment
+	TO escalation_analyst;
+GRANT SELECT (id, department_id, name, title, region) ON escalation.person TO escalation_analyst;
+GRANT SELECT ON escalation.department_region_follower TO escalation_admin;
+GRANT SELECT ON escalation.responsibility_gap TO escalation_admin, escalation_user, escalation_analyst;
+GRANT SELECT ON escalation.responsibility_gap_summary
+	TO escalation_admin, escalation_user, escalation_analyst, escalation_screen;
+
+REVOKE ALL ON FUNCTION
+	escalation.user_region_check_role(), escalation.acting_role(), escalation.current_region(),
+	escalation.enable_region_security(regclass), escalation.department_check_tree(),
+	escalation.set_region_from_department(), escalation.follow_department_region(regclass, name),
+	escalation.propagate_department_region(), escalation.office_check_lead(), escalation.duty_check(),
+	escalation.hand_over_duty(bigint, bigint, date), escalation.supervision_assignment_check(),
+	escalation.department_kind_label(escalation.department_kind), escalation.duty_role_label(escalation.duty_role),
+	escalation.gap_reason_label(escalation.gap_reason), escalation.responsibility_gaps(date),
+	escalation.responsibility_gap_counts(date)
+FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION
+	escalation.acting_role(), escalation.current_region(),
+	escalation.department_kind_label(escalation.department_kind), escalation.duty_role_label(escalation.duty_role),
+	escalation.gap_reason_label(escalation.gap_reason), escalation.responsibility_gap_counts(date)
+TO escalation_admin, escalation_user, escalation_analyst, escalation_screen;
+GRANT EXECUTE ON FUNCTION escalation.responsibility_gaps(date) TO escalation_admin, escalation_user, escalation_analyst;
+GRANT EXECUTE ON FUNCTION escalation.hand_over_duty(bigint, bigint, date) TO escalation_admin, escalation_user;
+GRANT EXECUTE ON FUNCTION escalation.enable_region_security(regclass), escalation.follow_department_region(regclass, name)
+	TO escalation_admin;
