@@ -165,6 +165,11 @@ DECLARE
 	ancestor bigint;
 	depth int := 0;
 BEGIN
+	IF escalation.region_level(NEW.region) IS NULL THEN
+		RAISE EXCEPTION 'department "%" cannot be in region %: it has no platform level', NEW.name, NEW.region
+			USING ERRCODE = 'check_violation', CONSTRAINT = 'department_level_matches_region',
+				  DETAIL = 'Departments belong to the city, a district or a street; a province code is above the platform.';
+	END IF;
 	IF NEW.level IS NULL THEN
 		NEW.level := escalation.region_level(NEW.region);
 	END IF;
