@@ -25,3 +25,18 @@ include $(PGXS)
 sql/$(EXTENSION)--$(EXTVERSION).sql: $(SQL_PARTS)
 	cat $^ > $@
 
+# The worker is a program of its own (libpq + libmicrohttpd), built beside the extension.
+all: worker
+install: install-worker
+clean: clean-worker
+
+worker:
+	$(MAKE) -C worker PG_CONFIG='$(PG_CONFIG)'
+
+install-worker: worker
+	$(MAKE) -C worker PG_CONFIG='$(PG_CONFIG)' bindir='$(bindir)' wwwdir='$(datadir)/escalation-worker/www' install
+
+clean-worker:
+	$(MAKE) -C worker clean
+
+.PHONY: worker install-worker clean-worker

@@ -1,0 +1,538 @@
+/*
+ * http.c — the HTTP side: the list of screens, the screen page and its static
+ * files, the SSE stream of a screen, a JSON snapshot of a screen's active
+ * warnings, health and metrics.
+ *
+ * The server runs one thread per connection: an SSE stream waits for events
+ * in its own thread (hub.c), so a slow or stalled browser blocks nobody but
+ * itself, and a stalled one is closed by the connection timeout. Only GET and
+ * HEAD are served; every request is answered on its first call, so request
+ * bodies are never read.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <microhttpd.h>
+
+#include "worker.h"
+
+#define MAX_STATIC_FILE (4 * 1024 * 1024)
+
+static struct MHD_Daemon *daemon_handle;
+
+/* Queue a response with a body, the given type and the common headers. */
+static enum MHD_Result
+Respond(struct MHD_Connection *conn, unsigned int status, const char *type,
+		const char *body, size_t len, const char *cache)
+{
+	struct MHD_Response *resp;
+	enum MHD_Result ret;
+
+	resp = MHD_create_response_from_buffer(len, (void *) body, MHD_RESPMEM_MUST_COPY);
+	if (resp == NULL)
+		return MHD_NO;
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, cache ? cache : "no-store");
+	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
+	if (strncmp(type, "text/html", 9) == 0)
+		MHD_add_response_header(resp, "Content-Security-Policy",
+								"default-src 'self'; img-src 'self' data:; frame-ancestors 'self'");
+	if (status == MHD_HTTP_METHOD_NOT_ALLOWED)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
+	if (status == MHD_HTTP_SERVICE_UNAVAILABLE)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_RETRY_AFTER, "2");
+	ret = MHD_queue_response(conn, status, resp);
+	MHD_destroy_response(resp);
+	HubCountRequest((int) status);
+	return ret;
+}
+
+/* Answer with a JSON body built in body, which is freed. */
+static enum MHD_Result
+RespondJson(struct MHD_Connection *conn, unsigned int status, Buf *body)
+{
+	enum MHD_Result ret;
+
+	ret = Respond(conn, status, "application/json; charset=utf-8", body->data, body->len, NULL);
+	BufFree(body);
+	return ret;
+}
+
+/* Answer with a JSON error object {"error": message}. */
+static enum MHD_Result
+RespondError(struct MHD_Connection *conn, unsigned int status, const char *fmt,...)
+{
+	char		msg[512];
+	va_list		ap;
+	Buf			body;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	LogMessage(status >= 500 ? LEVEL_WARNING : LEVEL_DEBUG, "HTTP %u: %s", status, msg);
+	BufInit(&body);
+	BufAppendStr(&body, "{\"error\":");
+	BufAppendJsonString(&body, msg);
+	BufAppendStr(&body, "}\n");
+	return RespondJson(conn, status, &body);
+}
+
+/* True if s is a 6-digit division code. */
+static bool
+IsDivisionCode(const char *s)
+{
+	if (strlen(s) != 6)
+		return false;
+	for (int i = 0; i < 6; i++)
+		if (!isdigit((unsigned char) s[i]))
+			return false;
+	return true;
+}
+
+/*
+ * Resolve the screen a request names ("city" or a district code) and answer
+ * the request if it cannot be resolved. Returns true with *screen filled
+ * (free screen->name) when the caller should go on.
+ */
+static bool
+ResolveScreen(struct MHD_Connection *conn, const char *code, Screen *screen, enum MHD_Result *ret)
+{
+	bool		known;
+
+	if (code == NULL || *code == '\0')
+	{
+		*ret = RespondError(conn, MHD_HTTP_BAD_REQUEST, "parameter \"screen\" is required: \"city\" or a district code");
+		return false;
+	}
+	if (strcmp(code, "city") != 0 && !IsDivisionCode(code))
+	{
+		*ret = RespondError(conn, MHD_HTTP_BAD_REQUEST, "invalid screen \"%.32s\": expected \"city\" or a 6-digit district code", code);
+		return false;
+	}
+	if (HubFindScreen(code, screen, &known))
+		return true;
+	if (!known)
+		*ret = RespondError(conn, MHD_HTTP_SERVICE_UNAVAILABLE, "the list of screens is not loaded yet: the database has not been reached");
+	else
+		*ret = RespondError(conn, MHD_HTTP_NOT_FOUND, "no screen for region \"%s\": it is neither the city nor one of its districts", code);
+	return false;
+}
+
+/* The content type of a static file, by its extension. */
+static const char *
+ContentType(const char *name)
+{
+	const char *dot = strrchr(name, '.');
+
+	if (dot == NULL)
+		return "application/octet-stream";
+	if (strcmp(dot, ".html") == 0)
+		return "text/html; charset=utf-8";
+	if (strcmp(dot, ".css") == 0)
+		return "text/css; charset=utf-8";
+	if (strcmp(dot, ".js") == 0)
+		return "text/javascript; charset=utf-8";
+	if (strcmp(dot, ".svg") == 0)
+		return "image/svg+xml";
+	if (strcmp(dot, ".png") == 0)
+		return "image/png";
+	if (strcmp(dot, ".ico") == 0)
+		return "image/x-icon";
+	return "application/octet-stream";
+}
+
+/*
+ * True if name is a plain file name of the static directory: letters,
+ * digits, '-', '_' and one inner '.', so no path can leave the directory.
+ */
+static bool
+IsStaticName(const char *name)
+{
+	int			dots = 0;
+	size_t		len = strlen(name);
+
+	if (len == 0 || len > 64 || name[0] == '.' || name[len - 1] == '.')
+		return false;
+	for (const char *p = name; *p; p++)
+	{
+		if (*p == '.')
+			dots++;
+		else if (!isalnum((unsigned char) *p) && *p != '-' && *p != '_')
+			return false;
+	}
+	return dots == 1;
+}
+
+/* Serve a file of the static directory (the name is already checked). */
+static enum MHD_Result
+ServeFile(struct MHD_Connection *conn, const char *name, const char *cache)
+{
+	char		path[4096];
+	struct stat st;
+	char	   *data;
+	ssize_t		got = 0;
+	int			fd;
+	enum MHD_Result ret;
+
+	snprintf(path, sizeof(path), "%s/%s", config.www_dir, name);
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+	{
+		if (errno == ENOENT)
+			return RespondError(conn, MHD_HTTP_NOT_FOUND, "no such file: \"%s\"", name);
+		return RespondError(conn, MHD_HTTP_INTERNAL_SERVER_ERROR, "cannot open static file \"%s\": %s", name, strerror(errno));
+	}
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size > MAX_STATIC_FILE)
+	{
+		close(fd);
+		return RespondError(conn, MHD_HTTP_NOT_FOUND, "no such file: \"%s\"", name);
+	}
+	data = CheckedAlloc((size_t) st.st_size);
+	while (got < st.st_size)
+	{
+		ssize_t		n = read(fd, data + got, (size_t) (st.st_size - got));
+
+		if (n <= 0)
+			break;
+		got += n;
+	}
+	close(fd);
+	if (got != st.st_size)
+	{
+		free(data);
+		return RespondError(conn, MHD_HTTP_INTERNAL_SERVER_ERROR, "cannot read static file \"%s\"", name);
+	}
+	ret = Respond(conn, MHD_HTTP_OK, ContentType(name), data, (size_t) got, cache);
+	free(data);
+	return ret;
+}
+
+/* "/": the list of screens. */
+static enum MHD_Result
+ServeIndex(struct MHD_Connection *conn)
+{
+	Buf			html;
+	enum MHD_Result ret;
+
+	BufInit(&html);
+	BufAppendStr(&html,
+				 "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n"
+				 "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+				 "<title>安全生产综合监管平台 · 预警大屏</title>\n"
+				 "<link rel=\"stylesheet\" href=\"/static/screen.css\">\n</head>\n"
+				 "<body class=\"index\">\n<header class=\"masthead\"><h1>安全生产综合监管平台 · 预警大屏</h1></header>\n"
+				 "<main>\n<p class=\"hint\">请选择大屏（市级大屏显示全市升级预警，区县大屏显示本区县预警）：</p>\n"
+				 "<ul class=\"screens\">\n");
+	HubListScreens(NULL, &html);
+	BufAppendStr(&html, "</ul>\n</main>\n</body>\n</html>\n");
+	ret = Respond(conn, MHD_HTTP_OK, "text/html; charset=utf-8", html.data, html.len, NULL);
+	BufFree(&html);
+	return ret;
+}
+
+/* "/api/screens": the list of screens as JSON. */
+static enum MHD_Result
+ServeScreens(struct MHD_Connection *conn)
+{
+	Buf			json;
+
+	BufInit(&json);
+	BufAppendStr(&json, "{\"screens\":");
+	HubListScreens(&json, NULL);
+	BufAppendStr(&json, "}\n");
+	return RespondJson(conn, MHD_HTTP_OK, &json);
+}
+
+/*
+ * "/api/warnings?screen=R": the screen's active warnings, newest first, from
+ * escalation.screen_warning. last_event_id is read before the query, so a
+ * client that applies the snapshot and then streams events after that id
+ * misses nothing (events it already has are idempotent).
+ */
+static enum MHD_Result
+ServeWarnings(struct MHD_Connection *conn, const Screen *screen)
+{
+	int64_t		last_id = HubLastId();
+	const char *params[1] = {screen->code};
+	char		err[512];
+	char		stamp[32];
+	PGconn	   *db;
+	PGresult   *res;
+	Buf			json;
+
+	db = DbConnect(config.conninfo, config.connect_timeout_s, err, sizeof(err));
+	if (db == NULL || !DbSetupSession(db, err, sizeof(err)))
+	{
+		PQfinish(db);
+		return RespondError(conn, MHD_HTTP_SERVICE_UNAVAILABLE, "database unavailable: %s", err);
+	}
+	res = DbQuery(db,
+				  "SELECT * FROM escalation.screen_warning"
+				  " WHERE screen_region = $1::escalation.region OR district = $1::escalation.region"
+				  " ORDER BY raised_at DESC, warning_id DESC",
+				  1, params, config.query_timeout_s, err, sizeof(err));
+	PQfinish(db);
+	if (res == NULL)
+		return RespondError(conn, MHD_HTTP_SERVICE_UNAVAILABLE, "cannot read the screen's warnings: %s", err);
+	BufInit(&json);
+	FormatTimestamp(NowSeconds(), stamp, sizeof(stamp));
+	BufPrintf(&json, "{\"screen\":{\"code\":\"%s\",\"level\":\"%s\",\"name\":",
+			  screen->code, screen->is_city ? "city" : "district");
+	BufAppendJsonString(&json, screen->name);
+	BufPrintf(&json, "},\"last_event_id\":%lld,\"generated_at\":\"%s\",\"warnings\":[",
+			  (long long) last_id, stamp);
+	for (int row = 0; row < PQntuples(res); row++)
+	{
+		if (row > 0)
+			BufAppendStr(&json, ",");
+		BufAppendRowJson(&json, res, row);
+	}
+	BufAppendStr(&json, "]}\n");
+	PQclear(res);
+	return RespondJson(conn, MHD_HTTP_OK, &json);
+}
+
+/* Body of an SSE response: the client's stream (hub.c). */
+static ssize_t
+SseRead(void *cls, uint64_t pos, char *buf, size_t max)
+{
+	ssize_t		n = ClientRead((Client *) cls, buf, max);
+
+	(void) pos;
+	if (n == STREAM_END)
+		return MHD_CONTENT_READER_END_OF_STREAM;
+	if (n == STREAM_ERROR)
+		return MHD_CONTENT_READER_END_WITH_ERROR;
+	return n;
+}
+
+/* The SSE response is gone: the connection ended. */
+static void
+SseFree(void *cls)
+{
+	ClientClose((Client *) cls);
+}
+
+/*
+ * "/events?screen=R": the screen's events as Server-Sent Events. A browser
+ * resuming sends Last-Event-ID; a page that loaded a snapshot passes its
+ * last_event_id as ?after=.
+ */
+static enum MHD_Result
+ServeEvents(struct MHD_Connection *conn, const Screen *screen, bool head)
+{
+	const char *last = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_LAST_EVENT_ID);
+	const char *after = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "after");
+	int64_t		cursor = -1;
+	struct MHD_Response *resp;
+	Client	   *client;
+	enum MHD_Result ret;
+
+	if (last != NULL && *last != '\0')
+	{
+		if (!ParseEventId(last, &cursor))
+			return RespondError(conn, MHD_HTTP_BAD_REQUEST, "invalid Last-Event-ID \"%.32s\": expected an event id", last);
+	}
+	else if (after != NULL)
+	{
+		if (!ParseEventId(after, &cursor))
+			return RespondError(conn, MHD_HTTP_BAD_REQUEST, "invalid parameter \"after\" \"%.32s\": expected an event id", after);
+	}
+	if (head)
+		return Respond(conn, MHD_HTTP_OK, "text/event-stream; charset=utf-8", "", 0, NULL);
+
+	client = ClientOpen(screen->code, cursor);
+	resp = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 16 * 1024, SseRead, client, SseFree);
+	if (resp == NULL)
+	{
+		ClientClose(client);
+		return MHD_NO;
+	}
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, "text/event-stream; charset=utf-8");
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+	MHD_add_response_header(resp, "X-Accel-Buffering", "no");
+	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+	ret = MHD_queue_response(conn, MHD_HTTP_OK, resp);
+	MHD_destroy_response(resp);
+	HubCountRequest(MHD_HTTP_OK);
+	return ret;
+}
+
+/* "/healthz": 200 while the worker is in step with the database, else 503. */
+static enum MHD_Result
+ServeHealth(struct MHD_Connection *conn)
+{
+	Buf			json;
+	bool		healthy;
+
+	BufInit(&json);
+	HubHealth(&json, &healthy);
+	BufAppendStr(&json, "\n");
+	return RespondJson(conn, healthy ? MHD_HTTP_OK : MHD_HTTP_SERVICE_UNAVAILABLE, &json);
+}
+
+/* "/metrics": Prometheus text exposition. */
+static enum MHD_Result
+ServeMetrics(struct MHD_Connection *conn)
+{
+	Buf			text;
+	enum MHD_Result ret;
+
+	BufInit(&text);
+	HubMetrics(&text);
+	ret = Respond(conn, MHD_HTTP_OK, "text/plain; version=0.0.4; charset=utf-8", text.data, text.len, NULL);
+	BufFree(&text);
+	return ret;
+}
+
+/* Routes that take ?screen=: resolve it, then serve. */
+static enum MHD_Result
+ServeForScreen(struct MHD_Connection *conn, const char *path, bool head)
+{
+	const char *code = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "screen");
+	Screen		screen;
+	enum MHD_Result ret;
+
+	if (!ResolveScreen(conn, code, &screen, &ret))
+		return ret;
+	if (strcmp(path, "/events") == 0)
+		ret = ServeEvents(conn, &screen, head);
+	else
+		ret = ServeWarnings(conn, &screen);
+	free(screen.name);
+	return ret;
+}
+
+/* "/screen/<city|district code>": the screen page, once the screen is known to exist. */
+static enum MHD_Result
+ServeScreenPage(struct MHD_Connection *conn, const char *code)
+{
+	Screen		screen;
+	bool		known;
+
+	if (strcmp(code, "city") != 0 && !IsDivisionCode(code))
+		return RespondError(conn, MHD_HTTP_NOT_FOUND, "no such screen: \"%.32s\"", code);
+	if (HubFindScreen(code, &screen, &known))
+		free(screen.name);
+	else if (known)
+		return RespondError(conn, MHD_HTTP_NOT_FOUND, "no screen for region \"%s\"", code);
+	/* Not yet known: serve the page, which waits for the database like any screen. */
+	return ServeFile(conn, "screen.html", "no-cache");
+}
+
+/* The request handler: route by method and path. */
+static enum MHD_Result
+HandleRequest(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
+			  const char *version, const char *upload_data, size_t *upload_data_size, void **req_cls)
+{
+	bool		head = strcmp(method, MHD_HTTP_METHOD_HEAD) == 0;
+
+	(void) cls;
+	(void) version;
+	(void) upload_data;
+	(void) upload_data_size;
+	(void) req_cls;
+
+	if (!head && strcmp(method, MHD_HTTP_METHOD_GET) != 0)
+		return RespondError(conn, MHD_HTTP_METHOD_NOT_ALLOWED, "method %.16s not allowed: only GET and HEAD", method);
+	if (strstr(url, "..") != NULL || strchr(url, '\\') != NULL)
+		return RespondError(conn, MHD_HTTP_BAD_REQUEST, "invalid path");
+	if (strcmp(url, "/") == 0)
+		return ServeIndex(conn);
+	if (strncmp(url, "/screen/", 8) == 0)
+		return ServeScreenPage(conn, url + 8);
+	if (strncmp(url, "/static/", 8) == 0)
+	{
+		if (!IsStaticName(url + 8))
+			return RespondError(conn, MHD_HTTP_NOT_FOUND, "no such file");
+		return ServeFile(conn, url + 8, "no-cache");
+	}
+	if (strcmp(url, "/events") == 0 || strcmp(url, "/api/warnings") == 0)
+		return ServeForScreen(conn, url, head);
+	if (strcmp(url, "/api/screens") == 0)
+		return ServeScreens(conn);
+	if (strcmp(url, "/healthz") == 0)
+		return ServeHealth(conn);
+	if (strcmp(url, "/metrics") == 0)
+		return ServeMetrics(conn);
+	return RespondError(conn, MHD_HTTP_NOT_FOUND, "no such path");
+}
+
+/* Route the HTTP library's own messages into the worker's log. */
+static void
+HttpLog(void *cls, const char *fmt, va_list ap)
+{
+	char		msg[512];
+
+	(void) cls;
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	LogMessage(LEVEL_DEBUG, "http: %s", msg);
+}
+
+/* Bind and start the server; false (logged) if it cannot. */
+bool
+HttpStart(void)
+{
+	struct addrinfo hints;
+	struct addrinfo *ai = NULL;
+	const union MHD_DaemonInfo *info;
+	char		port[16];
+	unsigned int flags = MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD |
+		MHD_USE_POLL | MHD_USE_ERROR_LOG;
+	int			rc;
+
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = AI_NUMERICHOST | AI_NUMERICSERV | AI_PASSIVE;
+	snprintf(port, sizeof(port), "%d", config.port);
+	rc = getaddrinfo(config.listen_address, port, &hints, &ai);
+	if (rc != 0)
+	{
+		LogMessage(LEVEL_ERROR, "invalid listen address \"%s\": %s", config.listen_address, gai_strerror(rc));
+		return false;
+	}
+	if (ai->ai_family == AF_INET6)
+		flags |= MHD_USE_IPv6;
+	daemon_handle = MHD_start_daemon(flags, (uint16_t) config.port, NULL, NULL, HandleRequest, NULL,
+									 MHD_OPTION_EXTERNAL_LOGGER, HttpLog, NULL,
+									 MHD_OPTION_SOCK_ADDR, ai->ai_addr,
+									 MHD_OPTION_CONNECTION_LIMIT, (unsigned int) config.max_clients,
+									 /* Longer than two heartbeats, so only a stalled stream times out. */
+									 MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int) (2 * config.heartbeat_s + 10),
+									 /* Caps request line plus headers: larger requests get 414/431. */
+									 MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t) (32 * 1024),
+									 MHD_OPTION_END);
+	freeaddrinfo(ai);
+	if (daemon_handle == NULL)
+	{
+		LogMessage(LEVEL_ERROR, "cannot listen on %s port %d (in use, or not a local address?)",
+				   config.listen_address, config.port);
+		return false;
+	}
+	info = MHD_get_daemon_info(daemon_handle, MHD_DAEMON_INFO_BIND_PORT);
+	LogMessage(LEVEL_INFO, "serving screens on http://%s%s%s:%u/",
+			   strchr(config.listen_address, ':') ? "[" : "", config.listen_address,
+			   strchr(config.listen_address, ':') ? "]" : "",
+			   info ? (unsigned int) info->port : (unsigned int) config.port);
+	return true;
+}
+
+/* Stop the server: waits for every connection thread (streams end at HubShutdown). */
+void
+HttpStop(void)
+{
+	if (daemon_handle)
+		MHD_stop_daemon(daemon_handle);
+	daemon_handle = NULL;
+}

@@ -1,0 +1,731 @@
+/*
+ * hub.c — the meeting point of the database side and the screens: a bounded
+ * ring of recent events (for Last-Event-ID resume), the connected SSE
+ * clients, the list of screens, and the worker's counters.
+ *
+ * One mutex guards it all; nothing done under it can block (no I/O), so the
+ * listener publishing an event never waits for a browser. Each client keeps
+ * only a cursor into the ring: a slow client costs no memory, and one that
+ * falls more than client_queue events behind is dropped and resumes later by
+ * Last-Event-ID.
+ */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "worker.h"
+
+struct Client
+{
+	Client	   *prev;
+	Client	   *next;
+	char		screen[REGION_TEXT_LEN];
+	int64_t		cursor;			/* every event up to here was sent or skipped */
+	int64_t		base;			/* the hub's last event when the client came */
+	int			queued;			/* its events after max(cursor, base) */
+	bool		overflow;
+	double		next_heartbeat; /* monotonic */
+	uint64_t	sent;
+	Buf			out;			/* bytes produced, not yet taken by the server */
+	size_t		out_off;
+	PGconn	   *backlog;		/* reads events older than the ring */
+};
+
+static struct
+{
+	pthread_mutex_t lock;
+	pthread_cond_t wake;
+	Event	  **ring;
+	int			ring_head;		/* index of the oldest event */
+	int			ring_count;
+	int64_t		floor;			/* every event after this id is in the ring */
+	int64_t		last_id;
+	bool		stopping;
+	Client	   *clients;
+	int			nclients;
+	Screen	   *screens;
+	int			nscreens;
+	bool		screens_known;
+	DbState		db_state;
+	double		db_state_since;
+	double		last_sync;		/* wall clock of the last complete catch-up */
+	double		last_event_at;
+	double		started_at;
+	uint64_t	events_received;
+	uint64_t	events_sent;
+	uint64_t	reconnects;
+	uint64_t	clients_served;
+	uint64_t	clients_dropped;
+	uint64_t	requests;
+	uint64_t	requests_4xx;
+	uint64_t	requests_5xx;
+} hub;
+
+/* Set up the hub before any thread starts. */
+void
+HubInit(void)
+{
+	pthread_condattr_t attr;
+
+	pthread_mutex_init(&hub.lock, NULL);
+	pthread_condattr_init(&attr);
+	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+	pthread_cond_init(&hub.wake, &attr);
+	pthread_condattr_destroy(&attr);
+	hub.ring = CheckedAlloc(sizeof(Event *) * (size_t) config.ring_size);
+	hub.db_state = DB_BACKOFF;
+	hub.db_state_since = NowSeconds();
+	hub.started_at = NowSeconds();
+}
+
+/* Tell every client to end its stream; the server stops after this. */
+void
+HubShutdown(void)
+{
+	pthread_mutex_lock(&hub.lock);
+	hub.stopping = true;
+	pthread_cond_broadcast(&hub.wake);
+	pthread_mutex_unlock(&hub.lock);
+}
+
+/* True once the worker is stopping. */
+bool
+HubStopping(void)
+{
+	bool		stopping;
+
+	pthread_mutex_lock(&hub.lock);
+	stopping = hub.stopping;
+	pthread_mutex_unlock(&hub.lock);
+	return stopping;
+}
+
+/* Free what the hub holds; every thread has stopped. */
+void
+HubDestroy(void)
+{
+	for (int i = 0; i < hub.ring_count; i++)
+		EventFree(hub.ring[(hub.ring_head + i) % config.ring_size]);
+	free(hub.ring);
+	for (int i = 0; i < hub.nscreens; i++)
+		free(hub.screens[i].name);
+	free(hub.screens);
+	pthread_cond_destroy(&hub.wake);
+	pthread_mutex_destroy(&hub.lock);
+}
+
+/* Release an event. */
+void
+EventFree(Event *ev)
+{
+	if (ev == NULL)
+		return;
+	free(ev->sse);
+	free(ev);
+}
+
+/* Copy a column of the row into a fixed buffer; false if missing or too long. */
+static bool
+CopyColumn(const PGresult *res, int row, const char *name, char *out, size_t outlen, bool nullable)
+{
+	int			col = PQfnumber(res, name);
+
+	out[0] = '\0';
+	if (col < 0)
+		return false;
+	if (PQgetisnull(res, row, col))
+		return nullable;
+	if (strlen(PQgetvalue(res, row, col)) >= outlen)
+		return false;
+	strcpy(out, PQgetvalue(res, row, col));
+	return true;
+}
+
+/*
+ * Build an event from a row of escalation.warning_events(): the JSON of the
+ * whole row becomes the SSE data, the event id its SSE id.
+ */
+Event *
+EventFromRow(const PGresult *res, int row, char *err, size_t errlen)
+{
+	char		idtext[24];
+	char		when[64];
+	const char *when_col;
+	Event	   *ev = CheckedAlloc(sizeof(Event));
+	Buf			sse;
+
+	memset(ev, 0, sizeof(Event));
+	if (!CopyColumn(res, row, "event_id", idtext, sizeof(idtext), false) ||
+		!ParseEventId(idtext, &ev->id) ||
+		!CopyColumn(res, row, "event", ev->type, sizeof(ev->type), false) ||
+		!CopyColumn(res, row, "screen_region", ev->screen_region, sizeof(ev->screen_region), false) ||
+		!CopyColumn(res, row, "district", ev->district, sizeof(ev->district), true))
+	{
+		snprintf(err, errlen, "warning_events() returned a row without a usable event_id, event, screen_region or district");
+		free(ev);
+		return NULL;
+	}
+	when_col = strcmp(ev->type, "resolved") == 0 ? "resolved_at" :
+		strcmp(ev->type, "acknowledged") == 0 ? "acknowledged_at" : "raised_at";
+	if (!CopyColumn(res, row, when_col, when, sizeof(when), false) || !ParseTimestamp(when, &ev->at))
+		ev->at = NowSeconds();
+
+	BufInit(&sse);
+	BufPrintf(&sse, "id: %lld\nevent: %s\ndata: ", (long long) ev->id, ev->type);
+	BufAppendRowJson(&sse, res, row);
+	BufAppendStr(&sse, "\n\n");
+	ev->sse = sse.data;
+	ev->sse_len = sse.len;
+	return ev;
+}
+
+/* True if the event belongs on the screen of region code screen. */
+bool
+EventMatches(const Event *ev, const char *screen)
+{
+	return strcmp(ev->screen_region, screen) == 0 || strcmp(ev->district, screen) == 0;
+}
+
+/* The i-th oldest event of the ring. */
+static Event *
+RingAt(int i)
+{
+	return hub.ring[(hub.ring_head + i) % config.ring_size];
+}
+
+/* Index of the first ring event with id > after (ring_count if none). */
+static int
+RingFirstAfter(int64_t after)
+{
+	int			lo = 0,
+				hi = hub.ring_count;
+
+	while (lo < hi)
+	{
+		int			mid = (lo + hi) / 2;
+
+		if (RingAt(mid)->id <= after)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* The id after which a client's unsent events count against its queue. */
+static int64_t
+QueueStart(const Client *c)
+{
+	return c->cursor > c->base ? c->cursor : c->base;
+}
+
+/*
+ * Append events read from the database, in id order, and wake the clients.
+ * Events at or below the last published id were delivered already and are
+ * dropped, so a re-read after a reconnect never duplicates. The hub takes
+ * ownership of every event.
+ */
+void
+HubPublish(Event **events, int n, bool initial)
+{
+	pthread_mutex_lock(&hub.lock);
+	for (int i = 0; i < n; i++)
+	{
+		Event	   *ev = events[i];
+
+		if (ev->id <= hub.last_id)
+		{
+			EventFree(ev);
+			continue;
+		}
+		if (hub.ring_count == config.ring_size)
+		{
+			Event	   *old = RingAt(0);
+
+			for (Client *c = hub.clients; c; c = c->next)
+				if (old->id > QueueStart(c) && EventMatches(old, c->screen))
+					c->queued--;
+			hub.floor = old->id;
+			EventFree(old);
+			hub.ring_head = (hub.ring_head + 1) % config.ring_size;
+			hub.ring_count--;
+		}
+		hub.ring[(hub.ring_head + hub.ring_count) % config.ring_size] = ev;
+		hub.ring_count++;
+		hub.last_id = ev->id;
+		hub.last_event_at = ev->at;
+		hub.events_received++;
+		for (Client *c = hub.clients; c; c = c->next)
+		{
+			if (ev->id > QueueStart(c) && EventMatches(ev, c->screen) &&
+				++c->queued > config.client_queue && !c->overflow)
+			{
+				c->overflow = true;
+				hub.clients_dropped++;
+			}
+		}
+		LogMessage(initial ? LEVEL_DEBUG : LEVEL_INFO, "event %lld %s: screen %s%s%s",
+				   (long long) ev->id, ev->type, ev->screen_region,
+				   strcmp(ev->district, ev->screen_region) != 0 && ev->district[0] ? " district " : "",
+				   strcmp(ev->district, ev->screen_region) != 0 ? ev->district : "");
+	}
+	pthread_cond_broadcast(&hub.wake);
+	pthread_mutex_unlock(&hub.lock);
+}
+
+/* The id of the last event delivered to the hub. */
+int64_t
+HubLastId(void)
+{
+	int64_t		id;
+
+	pthread_mutex_lock(&hub.lock);
+	id = hub.last_id;
+	pthread_mutex_unlock(&hub.lock);
+	return id;
+}
+
+/* Names of the listener's states, as shown by /healthz and the log. */
+const char *
+DbStateName(DbState state)
+{
+	switch (state)
+	{
+		case DB_BACKOFF:
+			return "backoff";
+		case DB_CONNECTING:
+			return "connecting";
+		case DB_SETTING_UP:
+			return "setting_up";
+		case DB_CATCHING_UP:
+			return "catching_up";
+		case DB_LISTENING:
+			return "listening";
+		case DB_STOPPED:
+			return "stopped";
+	}
+	return "unknown";
+}
+
+/* Record the listener's state. */
+void
+HubSetDbState(DbState state)
+{
+	pthread_mutex_lock(&hub.lock);
+	if (hub.db_state != state)
+	{
+		hub.db_state = state;
+		hub.db_state_since = NowSeconds();
+	}
+	pthread_mutex_unlock(&hub.lock);
+}
+
+/* Record that the listener has read every committed event. */
+void
+HubNoteSync(void)
+{
+	pthread_mutex_lock(&hub.lock);
+	hub.last_sync = NowSeconds();
+	pthread_mutex_unlock(&hub.lock);
+}
+
+/* Count a lost connection that the listener will re-establish. */
+void
+HubNoteReconnect(void)
+{
+	pthread_mutex_lock(&hub.lock);
+	hub.reconnects++;
+	pthread_mutex_unlock(&hub.lock);
+}
+
+/* Replace the list of screens (the city and its districts); the hub takes ownership. */
+void
+HubSetScreens(Screen *screens, int n)
+{
+	Screen	   *old;
+	int			nold;
+
+	pthread_mutex_lock(&hub.lock);
+	old = hub.screens;
+	nold = hub.nscreens;
+	hub.screens = screens;
+	hub.nscreens = n;
+	hub.screens_known = true;
+	pthread_mutex_unlock(&hub.lock);
+	for (int i = 0; i < nold; i++)
+		free(old[i].name);
+	free(old);
+}
+
+/*
+ * Look a screen up by region code, or "city" for the city screen. known is
+ * false while the list has not been read yet (the database was never reached).
+ * out->name points to the caller's copy and must be freed.
+ */
+bool
+HubFindScreen(const char *code, Screen *out, bool *known)
+{
+	bool		found = false;
+
+	pthread_mutex_lock(&hub.lock);
+	*known = hub.screens_known;
+	for (int i = 0; i < hub.nscreens && !found; i++)
+	{
+		Screen	   *s = &hub.screens[i];
+
+		if (strcmp(s->code, code) == 0 || (s->is_city && strcmp(code, "city") == 0))
+		{
+			*out = *s;
+			out->name = CheckedStrdup(s->name);
+			found = true;
+		}
+	}
+	pthread_mutex_unlock(&hub.lock);
+	return found;
+}
+
+/* Render the list of screens as JSON and as HTML list items (either may be NULL). */
+void
+HubListScreens(Buf *json, Buf *html)
+{
+	pthread_mutex_lock(&hub.lock);
+	if (json)
+		BufAppendStr(json, "[");
+	for (int i = 0; i < hub.nscreens; i++)
+	{
+		Screen	   *s = &hub.screens[i];
+		const char *path = s->is_city ? "city" : s->code;
+
+		if (json)
+		{
+			BufPrintf(json, "%s{\"code\":\"%s\",\"level\":\"%s\",\"path\":\"/screen/%s\",\"name\":",
+					  i ? "," : "", s->code, s->is_city ? "city" : "district", path);
+			BufAppendJsonString(json, s->name);
+			BufAppendStr(json, "}");
+		}
+		if (html)
+		{
+			BufPrintf(html, "<li class=\"%s\"><a href=\"/screen/%s\"><span class=\"code\">%s</span>",
+					  s->is_city ? "city" : "district", path, s->code);
+			BufAppendHtml(html, s->name);
+			BufAppendStr(html, "</a></li>\n");
+		}
+	}
+	if (json)
+		BufAppendStr(json, "]");
+	pthread_mutex_unlock(&hub.lock);
+}
+
+/*
+ * The worker's health as JSON: healthy while the listener is connected and
+ * has confirmed within two poll intervals that it has every committed event.
+ */
+void
+HubHealth(Buf *json, bool *healthy)
+{
+	double		now = NowSeconds();
+	char		stamp[32];
+
+	pthread_mutex_lock(&hub.lock);
+	*healthy = hub.db_state == DB_LISTENING && hub.last_sync > 0 &&
+		now - hub.last_sync <= 2.0 * config.poll_interval_s + config.query_timeout_s;
+	BufPrintf(json, "{\"status\":\"%s\",\"database\":\"%s\",\"database_state_seconds\":%.1f,",
+			  *healthy ? "ok" : "unavailable", DbStateName(hub.db_state), now - hub.db_state_since);
+	if (hub.last_sync > 0)
+	{
+		FormatTimestamp(hub.last_sync, stamp, sizeof(stamp));
+		BufPrintf(json, "\"last_sync\":\"%s\",\"lag_seconds\":%.3f,", stamp, now - hub.last_sync);
+	}
+	else
+		BufAppendStr(json, "\"last_sync\":null,\"lag_seconds\":null,");
+	BufPrintf(json, "\"last_event_id\":%lld,", (long long) hub.last_id);
+	if (hub.last_event_at > 0)
+		BufPrintf(json, "\"last_event_age_seconds\":%.3f,", now - hub.last_event_at);
+	else
+		BufAppendStr(json, "\"last_event_age_seconds\":null,");
+	BufPrintf(json, "\"ring_events\":%d,\"ring_floor\":%lld,\"clients\":%d,\"reconnects\":%llu}",
+			  hub.ring_count, (long long) hub.floor, hub.nclients, (unsigned long long) hub.reconnects);
+	pthread_mutex_unlock(&hub.lock);
+}
+
+/* Append one metric with its help and type lines. */
+static void
+Metric(Buf *text, const char *name, const char *type, const char *help, double value)
+{
+	BufPrintf(text, "# HELP %s %s\n# TYPE %s %s\n%s %.17g\n", name, help, name, type, name, value);
+}
+
+/* The worker's counters in the Prometheus text exposition format. */
+void
+HubMetrics(Buf *text)
+{
+	double		now = NowSeconds();
+
+	pthread_mutex_lock(&hub.lock);
+	Metric(text, "escalation_worker_clients", "gauge", "Server-sent event streams open now.", hub.nclients);
+	Metric(text, "escalation_worker_clients_served_total", "counter", "Server-sent event streams opened since start.", (double) hub.clients_served);
+	Metric(text, "escalation_worker_clients_dropped_total", "counter", "Streams dropped because the client fell more than --client-queue events behind.", (double) hub.clients_dropped);
+	Metric(text, "escalation_worker_events_received_total", "counter", "Events read from the database since start.", (double) hub.events_received);
+	Metric(text, "escalation_worker_events_sent_total", "counter", "Events written to screen streams since start.", (double) hub.events_sent);
+	Metric(text, "escalation_worker_last_event_id", "gauge", "Id of the last event read from the database.", (double) hub.last_id);
+	Metric(text, "escalation_worker_last_event_age_seconds", "gauge", "Seconds since the last event read happened in the database (-1: none yet).",
+		   hub.last_event_at > 0 ? now - hub.last_event_at : -1);
+	Metric(text, "escalation_worker_reconnects_total", "counter", "Database connections lost and re-established.", (double) hub.reconnects);
+	Metric(text, "escalation_worker_database_up", "gauge", "1 while listening on the database, else 0.", hub.db_state == DB_LISTENING ? 1 : 0);
+	Metric(text, "escalation_worker_sync_age_seconds", "gauge", "Seconds since the worker last confirmed it has every committed event (-1: never).",
+		   hub.last_sync > 0 ? now - hub.last_sync : -1);
+	Metric(text, "escalation_worker_ring_events", "gauge", "Events kept in memory for Last-Event-ID resume.", hub.ring_count);
+	Metric(text, "escalation_worker_http_requests_total", "counter", "HTTP requests answered.", (double) hub.requests);
+	Metric(text, "escalation_worker_http_client_errors_total", "counter", "HTTP requests answered with a 4xx status.", (double) hub.requests_4xx);
+	Metric(text, "escalation_worker_http_server_errors_total", "counter", "HTTP requests answered with a 5xx status.", (double) hub.requests_5xx);
+	Metric(text, "escalation_worker_uptime_seconds", "gauge", "Seconds since the worker started.", now - hub.started_at);
+	pthread_mutex_unlock(&hub.lock);
+}
+
+/* Count an answered HTTP request by status class. */
+void
+HubCountRequest(int status)
+{
+	pthread_mutex_lock(&hub.lock);
+	hub.requests++;
+	if (status >= 400 && status < 500)
+		hub.requests_4xx++;
+	else if (status >= 500)
+		hub.requests_5xx++;
+	pthread_mutex_unlock(&hub.lock);
+}
+
+/*
+ * Register an SSE client of a screen. cursor is the last event the client
+ * has (Last-Event-ID), or -1 to start with the next event.
+ */
+Client *
+ClientOpen(const char *screen, int64_t cursor)
+{
+	Client	   *c = CheckedAlloc(sizeof(Client));
+
+	memset(c, 0, sizeof(Client));
+	snprintf(c->screen, sizeof(c->screen), "%s", screen);
+	BufInit(&c->out);
+	/* Tells the browser how soon to reconnect after a drop. */
+	BufAppendStr(&c->out, "retry: 2000\n\n");
+	c->next_heartbeat = MonotonicSeconds() + config.heartbeat_s;
+	pthread_mutex_lock(&hub.lock);
+	c->base = hub.last_id;
+	c->cursor = cursor < 0 ? hub.last_id : cursor;
+	c->next = hub.clients;
+	if (hub.clients)
+		hub.clients->prev = c;
+	hub.clients = c;
+	hub.nclients++;
+	hub.clients_served++;
+	pthread_mutex_unlock(&hub.lock);
+	LogMessage(LEVEL_INFO, "screen %s: stream opened after event %lld", screen, (long long) c->cursor);
+	return c;
+}
+
+/* Unregister a client when its connection ends, for whatever reason. */
+void
+ClientClose(Client *c)
+{
+	bool		overflow;
+
+	pthread_mutex_lock(&hub.lock);
+	if (c->prev)
+		c->prev->next = c->next;
+	else
+		hub.clients = c->next;
+	if (c->next)
+		c->next->prev = c->prev;
+	hub.nclients--;
+	overflow = c->overflow;
+	pthread_mutex_unlock(&hub.lock);
+	LogMessage(overflow ? LEVEL_WARNING : LEVEL_INFO, "screen %s: stream closed after %llu events%s",
+			   c->screen, (unsigned long long) c->sent,
+			   overflow ? ", dropped: it fell too far behind (it resumes by Last-Event-ID)" : "");
+	PQfinish(c->backlog);
+	BufFree(&c->out);
+	free(c);
+}
+
+/*
+ * Read the client's missed events that are older than the ring from the
+ * database, one page per call. Returns false if the database cannot be read:
+ * the stream then ends and the browser resumes from its Last-Event-ID.
+ */
+static bool
+ClientReadBacklog(Client *c, int64_t floor)
+{
+	char		after[24];
+	char		limit[16];
+	const char *params[2] = {after, limit};
+	char		err[512];
+	PGresult   *res;
+	int			nrows;
+	int64_t		cursor = c->cursor;
+	bool		reached = false;
+	uint64_t	sent = 0;
+
+	if (c->backlog == NULL)
+	{
+		c->backlog = DbConnect(config.conninfo, config.connect_timeout_s, err, sizeof(err));
+		if (c->backlog == NULL || !DbSetupSession(c->backlog, err, sizeof(err)))
+		{
+			LogMessage(LEVEL_WARNING, "screen %s: cannot read missed events: %s", c->screen, err);
+			return false;
+		}
+	}
+	snprintf(after, sizeof(after), "%lld", (long long) cursor);
+	snprintf(limit, sizeof(limit), "%d", config.page_size);
+	res = DbQuery(c->backlog, "SELECT * FROM escalation.warning_events($1::bigint, $2::int)",
+				  2, params, config.query_timeout_s, err, sizeof(err));
+	if (res == NULL)
+	{
+		LogMessage(LEVEL_WARNING, "screen %s: cannot read missed events: %s", c->screen, err);
+		return false;
+	}
+	nrows = PQntuples(res);
+	for (int row = 0; row < nrows; row++)
+	{
+		Event	   *ev = EventFromRow(res, row, err, sizeof(err));
+
+		if (ev == NULL)
+		{
+			LogMessage(LEVEL_ERROR, "screen %s: %s", c->screen, err);
+			PQclear(res);
+			return false;
+		}
+		if (ev->id > floor)
+		{
+			reached = true;
+			EventFree(ev);
+			break;
+		}
+		if (EventMatches(ev, c->screen))
+		{
+			BufAppend(&c->out, ev->sse, ev->sse_len);
+			sent++;
+		}
+		cursor = ev->id;
+		EventFree(ev);
+	}
+	PQclear(res);
+	/* A short page means nothing older than the ring is left to read. */
+	if (nrows < config.page_size)
+		reached = true;
+	pthread_mutex_lock(&hub.lock);
+	c->cursor = reached && floor > cursor ? floor : cursor;
+	c->sent += sent;
+	hub.events_sent += sent;
+	pthread_mutex_unlock(&hub.lock);
+	LogMessage(LEVEL_DEBUG, "screen %s: read missed events up to %lld from the database",
+			   c->screen, (long long) c->cursor);
+	return true;
+}
+
+/*
+ * Take the client's next events from the ring into its buffer; the hub lock
+ * is held. Returns true if anything was added.
+ */
+static bool
+ClientFillFromRing(Client *c)
+{
+	size_t		before = c->out.len;
+	int			i = RingFirstAfter(c->cursor);
+
+	for (; i < hub.ring_count && c->out.len - before < 65536; i++)
+	{
+		Event	   *ev = RingAt(i);
+
+		if (EventMatches(ev, c->screen))
+		{
+			BufAppend(&c->out, ev->sse, ev->sse_len);
+			if (ev->id > QueueStart(c))
+				c->queued--;
+			c->sent++;
+			hub.events_sent++;
+		}
+		c->cursor = ev->id;
+	}
+	return c->out.len > before;
+}
+
+/*
+ * The body of an SSE stream, called by the server in the connection's own
+ * thread: hands out buffered bytes, else waits (up to the heartbeat) for new
+ * events of the client's screen. Blocking here delays no other client.
+ */
+ssize_t
+ClientRead(Client *c, char *buf, size_t max)
+{
+	for (;;)
+	{
+		int64_t		floor;
+
+		if (c->out_off < c->out.len)
+		{
+			size_t		n = c->out.len - c->out_off;
+
+			if (n > max)
+				n = max;
+			memcpy(buf, c->out.data + c->out_off, n);
+			c->out_off += n;
+			if (c->out_off == c->out.len)
+			{
+				BufReset(&c->out);
+				c->out_off = 0;
+			}
+			return (ssize_t) n;
+		}
+
+		pthread_mutex_lock(&hub.lock);
+		if (hub.stopping)
+		{
+			pthread_mutex_unlock(&hub.lock);
+			return STREAM_END;
+		}
+		if (c->overflow)
+		{
+			pthread_mutex_unlock(&hub.lock);
+			return STREAM_ERROR;
+		}
+		floor = hub.floor;
+		if (c->cursor < floor)
+		{
+			bool		ok;
+
+			pthread_mutex_unlock(&hub.lock);
+			ok = ClientReadBacklog(c, floor);
+			if (!ok)
+				return STREAM_ERROR;
+			continue;
+		}
+		if (c->backlog)
+		{
+			PQfinish(c->backlog);
+			c->backlog = NULL;
+		}
+		if (!ClientFillFromRing(c))
+		{
+			double		now = MonotonicSeconds();
+
+			if (now >= c->next_heartbeat)
+			{
+				BufAppendStr(&c->out, ": heartbeat\n\n");
+				c->next_heartbeat = now + config.heartbeat_s;
+			}
+			else
+			{
+				struct timespec until;
+				double		when = c->next_heartbeat;
+
+				until.tv_sec = (time_t) when;
+				until.tv_nsec = (long) ((when - (double) until.tv_sec) * 1e9);
+				pthread_cond_timedwait(&hub.wake, &hub.lock, &until);
+			}
+		}
+		pthread_mutex_unlock(&hub.lock);
+	}
+}

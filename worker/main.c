@@ -1,0 +1,319 @@
+/*
+ * main.c — escalation-worker: forwards the warnings of the escalation
+ * extension to the district and city big screens.
+ *
+ * Options and signals live here; the database side is listener.c, the
+ * screens' side http.c, and hub.c is where they meet.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "worker.h"
+
+#ifndef WWW_DIR
+#define WWW_DIR "/usr/share/escalation-worker/www"
+#endif
+
+WorkerConfig config = {
+	.conninfo = "",
+	.listen_address = "127.0.0.1",
+	.port = 8080,
+	.www_dir = WWW_DIR,
+	.ring_size = 4096,
+	.client_queue = 256,
+	.max_clients = 128,
+	.heartbeat_s = 15,
+	.poll_interval_s = 30,
+	.connect_timeout_s = 10,
+	.query_timeout_s = 10,
+	.backoff_min_s = 0.5,
+	.backoff_max_s = 30,
+	.page_size = 1000,
+};
+
+/* Print the usage text. */
+static void
+Usage(FILE *out)
+{
+	fprintf(out,
+			"%s forwards the warnings of the escalation extension to the district and\n"
+			"city big screens (大屏) as Server-Sent Events, and serves the screen page.\n"
+			"\n"
+			"Usage: %s [OPTION]... [CONNINFO]\n"
+			"\n"
+			"CONNINFO is a libpq connection string or URI; without it the PG* environment\n"
+			"variables apply (PGHOST, PGPORT, PGDATABASE, PGUSER, PGPASSFILE, ...). Connect\n"
+			"as a login role that is a member of escalation_screen. Several hosts with\n"
+			"target_session_attrs=read-write make the worker follow a failover, e.g.\n"
+			"  \"host=db1,db2 dbname=escalation user=screen target_session_attrs=read-write\"\n"
+			"\n"
+			"HTTP:\n"
+			"  -l, --listen=ADDRESS       IPv4 or IPv6 address to bind (default %s)\n"
+			"  -p, --port=PORT            TCP port, 0 for any free one (default %d)\n"
+			"  -w, --www=DIR              directory of the screen page's files\n"
+			"                             (default %s)\n"
+			"      --max-clients=N        HTTP connections at once, streams included (default %d)\n"
+			"      --heartbeat=SECONDS    comment sent on idle streams (default %d)\n"
+			"\n"
+			"Events:\n"
+			"      --ring-size=N          recent events kept in memory for Last-Event-ID\n"
+			"                             resume; older ones are read from the database\n"
+			"                             (default %d)\n"
+			"      --client-queue=N       events a stream may fall behind before it is\n"
+			"                             dropped (the browser resumes by Last-Event-ID)\n"
+			"                             (default %d)\n"
+			"      --page-size=N          rows per warning_events() call (default %d)\n"
+			"\n"
+			"Database:\n"
+			"      --poll-interval=SECONDS  re-read events even without NOTIFY; also the\n"
+			"                             liveness check of the connection (default %d)\n"
+			"      --connect-timeout=SECONDS  limit on one connection attempt (default %d)\n"
+			"      --query-timeout=SECONDS  limit on one query (default %d)\n"
+			"      --backoff-min=SECONDS  first wait before reconnecting (default %.1f)\n"
+			"      --backoff-max=SECONDS  longest wait; it doubles up to this (default %.0f)\n"
+			"\n"
+			"Other:\n"
+			"      --log-level=LEVEL      debug, info, warning or error (default info)\n"
+			"  -V, --version              print the version and exit\n"
+			"  -h, --help                 print this help and exit\n"
+			"\n"
+			"Endpoints: / (screens), /screen/city, /screen/<district code>,\n"
+			"/events?screen=<city|code> (SSE), /api/warnings?screen=..., /api/screens,\n"
+			"/healthz, /metrics. SIGTERM or SIGINT stops the worker cleanly.\n",
+			WORKER_NAME, WORKER_NAME, config.listen_address, config.port, config.www_dir,
+			config.max_clients, config.heartbeat_s, config.ring_size, config.client_queue,
+			config.page_size, config.poll_interval_s, config.connect_timeout_s,
+			config.query_timeout_s, config.backoff_min_s, config.backoff_max_s);
+}
+
+/* Parse an integer option in [min, max] or exit with a message. */
+static int
+IntOption(const char *name, const char *value, int min, int max)
+{
+	char	   *end;
+	long		v;
+
+	errno = 0;
+	v = strtol(value, &end, 10);
+	if (errno != 0 || end == value || *end != '\0' || v < min || v > max)
+	{
+		fprintf(stderr, "%s: invalid --%s \"%s\": expected an integer from %d to %d\n",
+				WORKER_NAME, name, value, min, max);
+		exit(2);
+	}
+	return (int) v;
+}
+
+/* Parse a number of seconds in [min, max] or exit with a message. */
+static double
+SecondsOption(const char *name, const char *value, double min, double max)
+{
+	char	   *end;
+	double		v;
+
+	errno = 0;
+	v = strtod(value, &end);
+	if (errno != 0 || end == value || *end != '\0' || !(v >= min && v <= max))
+	{
+		fprintf(stderr, "%s: invalid --%s \"%s\": expected seconds from %g to %g\n",
+				WORKER_NAME, name, value, min, max);
+		exit(2);
+	}
+	return v;
+}
+
+enum
+{
+	OPT_MAX_CLIENTS = 256,
+	OPT_HEARTBEAT,
+	OPT_RING_SIZE,
+	OPT_CLIENT_QUEUE,
+	OPT_PAGE_SIZE,
+	OPT_POLL_INTERVAL,
+	OPT_CONNECT_TIMEOUT,
+	OPT_QUERY_TIMEOUT,
+	OPT_BACKOFF_MIN,
+	OPT_BACKOFF_MAX,
+	OPT_LOG_LEVEL
+};
+
+/* Read the command line into config. */
+static void
+ParseOptions(int argc, char **argv)
+{
+	static const struct option options[] = {
+		{"listen", required_argument, NULL, 'l'},
+		{"port", required_argument, NULL, 'p'},
+		{"www", required_argument, NULL, 'w'},
+		{"max-clients", required_argument, NULL, OPT_MAX_CLIENTS},
+		{"heartbeat", required_argument, NULL, OPT_HEARTBEAT},
+		{"ring-size", required_argument, NULL, OPT_RING_SIZE},
+		{"client-queue", required_argument, NULL, OPT_CLIENT_QUEUE},
+		{"page-size", required_argument, NULL, OPT_PAGE_SIZE},
+		{"poll-interval", required_argument, NULL, OPT_POLL_INTERVAL},
+		{"connect-timeout", required_argument, NULL, OPT_CONNECT_TIMEOUT},
+		{"query-timeout", required_argument, NULL, OPT_QUERY_TIMEOUT},
+		{"backoff-min", required_argument, NULL, OPT_BACKOFF_MIN},
+		{"backoff-max", required_argument, NULL, OPT_BACKOFF_MAX},
+		{"log-level", required_argument, NULL, OPT_LOG_LEVEL},
+		{"version", no_argument, NULL, 'V'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0}
+	};
+	int			c;
+
+	while ((c = getopt_long(argc, argv, "l:p:w:Vh", options, NULL)) != -1)
+	{
+		switch (c)
+		{
+			case 'l':
+				config.listen_address = optarg;
+				break;
+			case 'p':
+				config.port = IntOption("port", optarg, 0, 65535);
+				break;
+			case 'w':
+				config.www_dir = optarg;
+				break;
+			case OPT_MAX_CLIENTS:
+				config.max_clients = IntOption("max-clients", optarg, 1, 100000);
+				break;
+			case OPT_HEARTBEAT:
+				config.heartbeat_s = IntOption("heartbeat", optarg, 1, 3600);
+				break;
+			case OPT_RING_SIZE:
+				config.ring_size = IntOption("ring-size", optarg, 1, 10000000);
+				break;
+			case OPT_CLIENT_QUEUE:
+				config.client_queue = IntOption("client-queue", optarg, 1, 10000000);
+				break;
+			case OPT_PAGE_SIZE:
+				config.page_size = IntOption("page-size", optarg, 1, 100000);
+				break;
+			case OPT_POLL_INTERVAL:
+				config.poll_interval_s = IntOption("poll-interval", optarg, 1, 86400);
+				break;
+			case OPT_CONNECT_TIMEOUT:
+				config.connect_timeout_s = IntOption("connect-timeout", optarg, 1, 3600);
+				break;
+			case OPT_QUERY_TIMEOUT:
+				config.query_timeout_s = IntOption("query-timeout", optarg, 1, 3600);
+				break;
+			case OPT_BACKOFF_MIN:
+				config.backoff_min_s = SecondsOption("backoff-min", optarg, 0.01, 3600);
+				break;
+			case OPT_BACKOFF_MAX:
+				config.backoff_max_s = SecondsOption("backoff-max", optarg, 0.01, 86400);
+				break;
+			case OPT_LOG_LEVEL:
+				if (!ParseLogLevel(optarg, &log_min_level))
+				{
+					fprintf(stderr, "%s: invalid --log-level \"%s\": expected debug, info, warning or error\n",
+							WORKER_NAME, optarg);
+					exit(2);
+				}
+				break;
+			case 'V':
+				printf("%s %s\n", WORKER_NAME, WORKER_VERSION);
+				exit(0);
+			case 'h':
+				Usage(stdout);
+				exit(0);
+			default:
+				fprintf(stderr, "Try \"%s --help\" for more information.\n", WORKER_NAME);
+				exit(2);
+		}
+	}
+	if (optind < argc)
+		config.conninfo = argv[optind++];
+	if (optind < argc)
+	{
+		fprintf(stderr, "%s: too many arguments, first extra: \"%s\"\n", WORKER_NAME, argv[optind]);
+		exit(2);
+	}
+	if (config.backoff_max_s < config.backoff_min_s)
+		config.backoff_max_s = config.backoff_min_s;
+}
+
+/*
+ * Start the listener and the server, then wait for SIGTERM or SIGINT and
+ * stop both: streams end, the connections close, the threads are joined.
+ */
+int
+main(int argc, char **argv)
+{
+	sigset_t	stop_signals;
+	pthread_t	listener;
+	int			pipefd[2];
+	int			sig = 0;
+	char		conninfo_ok_err[256];
+	char	   *parse_err = NULL;
+	PQconninfoOption *parsed;
+
+	ParseOptions(argc, argv);
+
+	/* A malformed conninfo is a usage error, not something to retry forever. */
+	if (config.conninfo[0] != '\0')
+	{
+		parsed = PQconninfoParse(config.conninfo, &parse_err);
+		if (parsed == NULL)
+		{
+			snprintf(conninfo_ok_err, sizeof(conninfo_ok_err), "%s", parse_err ? parse_err : "out of memory");
+			OneLine(conninfo_ok_err);
+			fprintf(stderr, "%s: invalid connection string: %s\n", WORKER_NAME, conninfo_ok_err);
+			PQfreemem(parse_err);
+			return 2;
+		}
+		PQconninfoFree(parsed);
+	}
+
+	/* Every thread inherits this mask: only the main thread takes the signals. */
+	sigemptyset(&stop_signals);
+	sigaddset(&stop_signals, SIGTERM);
+	sigaddset(&stop_signals, SIGINT);
+	pthread_sigmask(SIG_BLOCK, &stop_signals, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	signal(SIGHUP, SIG_IGN);
+
+	if (pipe2(pipefd, O_CLOEXEC) != 0)
+	{
+		LogMessage(LEVEL_ERROR, "cannot create the shutdown pipe: %s", strerror(errno));
+		return 1;
+	}
+	shutdown_fd = pipefd[0];
+
+	HubInit();
+	LogMessage(LEVEL_INFO, "%s %s starting (ring %d events, client queue %d, heartbeat %d s)",
+			   WORKER_NAME, WORKER_VERSION, config.ring_size, config.client_queue, config.heartbeat_s);
+	if (!HttpStart())
+		return 1;
+	if (pthread_create(&listener, NULL, ListenerMain, NULL) != 0)
+	{
+		LogMessage(LEVEL_ERROR, "cannot start the listener thread");
+		HttpStop();
+		return 1;
+	}
+
+	while (sigwait(&stop_signals, &sig) != 0)
+		;
+	LogMessage(LEVEL_INFO, "received %s, shutting down", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+
+	/* Streams first (they end at once), then every wait on a socket is cut short. */
+	HubShutdown();
+	if (write(pipefd[1], "x", 1) != 1)
+		LogMessage(LEVEL_WARNING, "cannot signal the shutdown pipe: %s", strerror(errno));
+	HttpStop();
+	pthread_join(listener, NULL);
+	HubDestroy();
+	close(pipefd[0]);
+	close(pipefd[1]);
+	LogMessage(LEVEL_INFO, "stopped");
+	return 0;
+}

@@ -1,0 +1,165 @@
+/*
+ * worker.h — shared declarations of escalation-worker: the options, logging,
+ * text buffers, and the interfaces between the database side (listener.c),
+ * the event hub (hub.c) and the HTTP side (http.c).
+ */
+#ifndef ESCALATION_WORKER_H
+#define ESCALATION_WORKER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include <libpq-fe.h>
+
+#define WORKER_NAME "escalation-worker"
+#define WORKER_VERSION "0.1.0"
+
+/* A region code as text: 6 or 9 digits. */
+#define REGION_TEXT_LEN 16
+
+/* Everything the command line can set (main.c). */
+typedef struct WorkerConfig
+{
+	const char *conninfo;		/* "" means the PG* environment alone */
+	const char *listen_address;
+	int			port;
+	const char *www_dir;
+	int			ring_size;		/* events kept in memory for resume */
+	int			client_queue;	/* undelivered events a client may lag behind */
+	int			max_clients;	/* HTTP connections at once */
+	int			heartbeat_s;
+	int			poll_interval_s;	/* re-read even without NOTIFY */
+	int			connect_timeout_s;
+	int			query_timeout_s;
+	double		backoff_min_s;
+	double		backoff_max_s;
+	int			page_size;		/* rows per warning_events() call */
+} WorkerConfig;
+
+extern WorkerConfig config;
+
+/* log.c */
+typedef enum LogLevel
+{
+	LEVEL_DEBUG,
+	LEVEL_INFO,
+	LEVEL_WARNING,
+	LEVEL_ERROR
+} LogLevel;
+
+extern LogLevel log_min_level;
+
+extern bool ParseLogLevel(const char *name, LogLevel *level);
+extern const char *LogLevelName(LogLevel level);
+extern void LogMessage(LogLevel level, const char *fmt,...) __attribute__((format(printf, 2, 3)));
+extern double NowSeconds(void);
+extern double MonotonicSeconds(void);
+extern void FormatTimestamp(double epoch, char *out, size_t outlen);
+
+/* text.c */
+typedef struct Buf
+{
+	char	   *data;
+	size_t		len;
+	size_t		cap;
+} Buf;
+
+extern void *CheckedAlloc(size_t size);
+extern char *CheckedStrdup(const char *s);
+extern void BufInit(Buf *buf);
+extern void BufFree(Buf *buf);
+extern void BufReset(Buf *buf);
+extern void BufAppend(Buf *buf, const char *data, size_t len);
+extern void BufAppendStr(Buf *buf, const char *s);
+extern void BufPrintf(Buf *buf, const char *fmt,...) __attribute__((format(printf, 2, 3)));
+extern void BufAppendJsonString(Buf *buf, const char *s);
+extern void BufAppendHtml(Buf *buf, const char *s);
+extern void BufAppendRowJson(Buf *buf, const PGresult *res, int row);
+extern bool ParseEventId(const char *s, int64_t *out);
+extern bool ParseTimestamp(const char *s, double *epoch);
+extern void OneLine(char *s);
+
+/* pgconn.c: non-blocking libpq with a deadline on every wait */
+extern int	shutdown_fd;		/* readable once the worker is stopping */
+extern PGconn *DbConnect(const char *conninfo, double timeout_s, char *err, size_t errlen);
+extern bool DbSend(PGconn *conn, const char *sql, int nparams, const char *const *values,
+				   double timeout_s, char *err, size_t errlen);
+extern PGresult *DbQuery(PGconn *conn, const char *sql, int nparams, const char *const *values,
+						 double timeout_s, char *err, size_t errlen);
+extern bool DbSetupSession(PGconn *conn, char *err, size_t errlen);
+typedef enum WaitResult
+{
+	WAIT_READY,
+	WAIT_TIMEOUT,
+	WAIT_SHUTDOWN,
+	WAIT_FAILED
+} WaitResult;
+extern WaitResult DbWait(PGconn *conn, bool for_write, double deadline);
+
+/* hub.c: the ring of recent events and the connected screens */
+typedef struct Event
+{
+	int64_t		id;
+	char		type[16];		/* raised, resolved, acknowledged */
+	char		screen_region[REGION_TEXT_LEN];
+	char		district[REGION_TEXT_LEN];
+	double		at;				/* when it happened, epoch seconds */
+	char	   *sse;			/* the whole SSE message */
+	size_t		sse_len;
+} Event;
+
+typedef struct Screen
+{
+	char		code[REGION_TEXT_LEN];
+	char	   *name;
+	bool		is_city;
+} Screen;
+
+typedef enum DbState
+{
+	DB_BACKOFF,
+	DB_CONNECTING,
+	DB_SETTING_UP,
+	DB_CATCHING_UP,
+	DB_LISTENING,
+	DB_STOPPED
+} DbState;
+
+typedef struct Client Client;
+
+extern void HubInit(void);
+extern void HubShutdown(void);
+extern void HubDestroy(void);
+extern bool HubStopping(void);
+extern Event *EventFromRow(const PGresult *res, int row, char *err, size_t errlen);
+extern void EventFree(Event *ev);
+extern bool EventMatches(const Event *ev, const char *screen);
+extern void HubPublish(Event **events, int n, bool initial);
+extern int64_t HubLastId(void);
+extern void HubSetDbState(DbState state);
+extern void HubNoteSync(void);
+extern void HubNoteReconnect(void);
+extern const char *DbStateName(DbState state);
+extern void HubSetScreens(Screen *screens, int n);
+extern bool HubFindScreen(const char *code, Screen *out, bool *known);
+extern void HubListScreens(Buf *json, Buf *html);
+extern void HubHealth(Buf *json, bool *healthy);
+extern void HubMetrics(Buf *text);
+extern void HubCountRequest(int status);
+extern Client *ClientOpen(const char *screen, int64_t cursor);
+extern void ClientClose(Client *client);
+/* What ClientRead returns at the end of a stream, as opposed to a byte count. */
+#define STREAM_END (-1)			/* the worker is stopping */
+#define STREAM_ERROR (-2)		/* drop the connection: the browser resumes */
+extern ssize_t ClientRead(Client *client, char *buf, size_t max);
+
+/* listener.c */
+extern void *ListenerMain(void *arg);
+
+/* http.c */
+extern bool HttpStart(void);
+extern void HttpStop(void);
+
+#endif

@@ -1,0 +1,275 @@
+// The big-screen page: a snapshot of the screen's active warnings from
+// /api/warnings, then every later event from /events (Server-Sent Events).
+// The browser resumes a dropped stream by itself with Last-Event-ID; events
+// it already has are skipped by id, so a resume is silent.
+'use strict';
+
+(function () {
+  const TZ = 'Asia/Shanghai';
+  const KINDS = ['hazard_overdue', 'major_hazard', 'clue', 'licence_expired', 'dual_prevention_idle'];
+  const KIND_LABELS = {
+    hazard_overdue: '隐患逾期', major_hazard: '疑似重大事故隐患', clue: '移交线索未处理',
+    licence_expired: '证件逾期', dual_prevention_idle: '双重预防机制未运行',
+  };
+  const ACTION_LABELS = { confirm: '通知确认', supervise: '督办', circulate: '通报' };
+  const STAGE_LABELS = { 1: '第一阶段', 2: '第二阶段', 3: '第三阶段' };
+  const FRESH_MS = 10000;
+  const PAGE_MS = 10000;
+  const FEED_MAX = 14;
+
+  const code = decodeURIComponent(location.pathname.replace(/^\/screen\//, '').replace(/\/$/, ''));
+  const items = new Map();      // item key -> its latest warning on this screen
+  const fresh = new Map();      // item key -> when it (re)appeared
+  let screen = null;            // {code, level, name}
+  let lastId = 0;               // last event applied
+  let source = null;
+  let retryTimer = null;
+  let page = 0;
+  let lastUpdate = null;
+
+  const $ = (id) => document.getElementById(id);
+
+  // One item (a hazard, clue, licence or unit) climbs several stages; the
+  // screen shows it once, at its latest stage.
+  function itemKey(w) {
+    return w.subject_id != null ? w.kind + ':' + w.subject_id : 'w:' + w.warning_id;
+  }
+
+  function applyRaised(w) {
+    const key = itemKey(w);
+    const have = items.get(key);
+    if (have && have.warning_id >= w.warning_id) return false;
+    items.set(key, w);
+    return true;
+  }
+
+  function applyResolved(w) {
+    const key = itemKey(w);
+    const have = items.get(key);
+    // Resolving an earlier stage while a later one is open leaves the item.
+    if (!have || have.warning_id > w.warning_id) return false;
+    items.delete(key);
+    fresh.delete(key);
+    return true;
+  }
+
+  function applyAcknowledged(w) {
+    const have = items.get(itemKey(w));
+    if (!have || have.warning_id !== w.warning_id) return false;
+    have.acknowledged_at = w.acknowledged_at;
+    return true;
+  }
+
+  // ---- formatting -------------------------------------------------------
+
+  const fmtTime = new Intl.DateTimeFormat('zh-CN', { timeZone: TZ, hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false });
+  const fmtShort = new Intl.DateTimeFormat('zh-CN', { timeZone: TZ, month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hour12: false });
+  const fmtDate = new Intl.DateTimeFormat('zh-CN', { timeZone: TZ, year: 'numeric', month: 'long', day: 'numeric', weekday: 'long' });
+
+  function overdue(dueAt, now) {
+    if (!dueAt) return '—';
+    let mins = Math.floor((now - new Date(dueAt).getTime()) / 60000);
+    if (mins < 1) return '刚到期';
+    const d = Math.floor(mins / 1440); mins -= d * 1440;
+    const h = Math.floor(mins / 60); const m = mins - h * 60;
+    if (d > 0) return d + '天' + (h ? h + '小时' : '');
+    if (h > 0) return h + '小时' + (m ? m + '分' : '');
+    return m + '分钟';
+  }
+
+  function el(tag, cls, text) {
+    const e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (text != null) e.textContent = text;
+    return e;
+  }
+
+  // ---- rendering --------------------------------------------------------
+
+  function sortedItems() {
+    return Array.from(items.values()).sort((a, b) =>
+      (b.raised_at || '').localeCompare(a.raised_at || '') || b.warning_id - a.warning_id);
+  }
+
+  function rowFor(w, now) {
+    const key = itemKey(w);
+    const li = el('li', 'warning kind-' + w.kind + ' stage-' + w.stage);
+    li.dataset.key = key;
+    li.dataset.warningId = w.warning_id;
+    li.dataset.unit = w.unit_name || '';
+    const since = fresh.get(key);
+    if (since && now - since < FRESH_MS) li.classList.add('fresh');
+
+    li.append(el('span', 'c-time', w.raised_at ? fmtShort.format(new Date(w.raised_at)) : '—'));
+    const unit = el('span', 'c-unit');
+    unit.append(el('span', 'unit-name', w.unit_name || '（无单位）'));
+    if (screen && screen.level === 'district' && w.screen === 'city') unit.append(el('span', 'tag tag-escalated', '已升级至市级'));
+    if (w.acknowledged_at) unit.append(el('span', 'tag tag-ack', '已签收'));
+    li.append(unit);
+    li.append(el('span', 'c-street', w.street_name || '—'));
+    li.append(el('span', 'c-kind', w.kind_label || KIND_LABELS[w.kind] || w.kind));
+    li.append(el('span', 'c-stage', STAGE_LABELS[w.stage] || String(w.stage)));
+    const act = el('span', 'c-action');
+    act.append(el('span', 'action action-' + w.action, w.action_label || ACTION_LABELS[w.action] || w.action));
+    li.append(act);
+    li.append(el('span', 'c-overdue', overdue(w.due_at, now)));
+    return li;
+  }
+
+  function renderCounts(list) {
+    const byKind = Object.fromEntries(KINDS.map((k) => [k, 0]));
+    const byStage = { 1: 0, 2: 0, 3: 0 };
+    const byAction = { confirm: 0, supervise: 0, circulate: 0 };
+    for (const w of list) {
+      if (w.kind in byKind) byKind[w.kind]++;
+      if (w.stage in byStage) byStage[w.stage]++;
+      if (w.action in byAction) byAction[w.action]++;
+    }
+    $('count-total').textContent = list.length;
+    for (const k of KINDS) document.querySelector('[data-count="' + k + '"]').textContent = byKind[k];
+    const max = Math.max(1, ...Object.values(byStage));
+    for (const s of [1, 2, 3]) {
+      const row = document.querySelector('.stage-row[data-stage="' + s + '"]');
+      row.querySelector('.stage-value').textContent = byStage[s];
+      row.querySelector('.stage-bar i').style.width = (100 * byStage[s] / max) + '%';
+    }
+    for (const a of Object.keys(byAction)) document.querySelector('[data-action="' + a + '"]').textContent = byAction[a];
+  }
+
+  // Rows that fit the panel; the list turns pages when there are more.
+  function rowsPerPage() {
+    const box = $('warnings');
+    const first = box.querySelector('li');
+    const h = first ? first.getBoundingClientRect().height + 6 : 62;
+    return Math.max(3, Math.floor(box.clientHeight / h));
+  }
+
+  function render() {
+    const now = Date.now();
+    const list = sortedItems();
+    renderCounts(list);
+    const box = $('warnings');
+    if (list.length && !box.firstChild) box.replaceChildren(rowFor(list[0], now));   // a row to measure
+    const per = rowsPerPage();
+    const pages = Math.max(1, Math.ceil(list.length / per));
+    if (page >= pages) page = 0;
+    box.replaceChildren(...list.slice(page * per, page * per + per).map((w) => rowFor(w, now)));
+    $('empty').hidden = list.length > 0;
+    $('page-info').textContent = list.length ? ('共 ' + list.length + ' 条' + (pages > 1 ? ' · 第 ' + (page + 1) + '/' + pages + ' 页' : '')) : '';
+    document.body.dataset.count = list.length;
+    document.body.dataset.lastEventId = lastId;
+  }
+
+  function feed(type, w) {
+    const text = {
+      raised: w.stage > 1 ? '升级' : '新预警',
+      resolved: '已处置',
+      acknowledged: '已签收',
+    }[type] || type;
+    const li = el('li', 'feed-' + type + (type === 'raised' && w.stage > 1 ? ' feed-up' : ''));
+    li.append(el('time', null, fmtTime.format(new Date())));
+    li.append(el('b', null, text));
+    li.append(el('span', null, (w.unit_name || '') + ' · ' + (w.kind_label || KIND_LABELS[w.kind] || '') + ' · ' + (STAGE_LABELS[w.stage] || '')));
+    const box = $('feed');
+    box.prepend(li);
+    while (box.children.length > FEED_MAX) box.lastChild.remove();
+  }
+
+  function tick() {
+    const now = new Date();
+    $('clock-time').textContent = fmtTime.format(now);
+    $('clock-date').textContent = fmtDate.format(now);
+  }
+
+  // ---- connection -------------------------------------------------------
+
+  function setConnected(up) {
+    $('banner').hidden = up;
+    document.body.dataset.connected = up ? 'yes' : 'no';
+    const s = $('conn-state');
+    s.textContent = up ? '● 实时连接' : '● 连接中断';
+    s.className = 'conn ' + (up ? 'conn-up' : 'conn-down');
+  }
+
+  function touch() {
+    lastUpdate = new Date();
+    $('last-update').textContent = '数据更新于 ' + fmtTime.format(lastUpdate) + ' · 事件 #' + lastId;
+  }
+
+  function onEvent(e) {
+    const id = Number(e.lastEventId);
+    if (id && id <= lastId) return;          // already applied (snapshot or before a resume)
+    const w = JSON.parse(e.data);
+    const changed = e.type === 'raised' ? applyRaised(w)
+      : e.type === 'resolved' ? applyResolved(w)
+        : e.type === 'acknowledged' ? applyAcknowledged(w) : false;
+    if (id) lastId = id;
+    if (changed && e.type === 'raised') {
+      fresh.set(itemKey(w), Date.now());
+      page = 0;                              // the newest is on the first page
+    }
+    if (changed) feed(e.type, w);
+    touch();
+    render();
+  }
+
+  function openStream() {
+    clearTimeout(retryTimer);
+    if (source) source.close();
+    source = new EventSource('/events?screen=' + encodeURIComponent(code) + '&after=' + lastId);
+    source.onopen = () => setConnected(true);
+    for (const t of ['raised', 'resolved', 'acknowledged']) source.addEventListener(t, onEvent);
+    source.onerror = () => {
+      setConnected(false);
+      // CONNECTING: the browser retries by itself, sending Last-Event-ID.
+      // CLOSED: it gave up (e.g. 503 while the database is away); start again.
+      if (source.readyState === EventSource.CLOSED) {
+        source.close();
+        retryTimer = setTimeout(openStream, 3000);
+      }
+    };
+  }
+
+  function showScreen() {
+    const isCity = screen.level === 'city';
+    $('screen-name').textContent = screen.name;
+    document.title = screen.name + ' 预警大屏 · 安全生产综合监管平台';
+    $('screen-scope').textContent = isCity
+      ? '全市预警 · 市级督办与通报 · 实时推送'
+      : '本区县预警 · 含已升级至市级事项 · 实时推送';
+    document.body.classList.toggle('level-city', isCity);
+  }
+
+  async function start() {
+    try {
+      const resp = await fetch('/api/warnings?screen=' + encodeURIComponent(code), { cache: 'no-store' });
+      if (resp.status === 404 || resp.status === 400) {
+        $('screen-name').textContent = '未知大屏';
+        $('screen-scope').textContent = '没有这个大屏：' + code;
+        return;
+      }
+      if (!resp.ok) throw new Error('HTTP ' + resp.status);
+      const snap = await resp.json();
+      screen = snap.screen;
+      items.clear();
+      for (const w of snap.warnings) applyRaised(w);
+      lastId = snap.last_event_id;
+      showScreen();
+      touch();
+      render();
+      openStream();
+    } catch (err) {
+      setConnected(false);
+      retryTimer = setTimeout(start, 3000);
+    }
+  }
+
+  setConnected(false);
+  $('banner').hidden = true;               // no banner before the first attempt has failed
+  tick();
+  setInterval(tick, 1000);
+  setInterval(() => { if (screen) render(); }, 30000);          // overdue times move on
+  setInterval(() => { page++; if (screen) render(); }, PAGE_MS);
+  window.addEventListener('resize', () => { if (screen) render(); });
+  start();
+})();
