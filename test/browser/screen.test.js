@@ -1,0 +1,199 @@
+// screen.test.js — the big-screen page in Debian's Chromium, against a real
+// cluster and a real escalation-worker: a warning shows on the city screen
+// within 2 s of the run() that raised it and leaves when it is handled; a
+// district screen keeps an escalated item, marked 已升级至市级; when the
+// worker goes away the page shows the reconnect banner, and when it is back
+// the page resumes silently with what it missed. Prints TAP.
+//
+// Environment (set by test/scripts/65_browser.sh): PGHOST PGPORT PGUSER,
+// TEST_DB (a database with the extension), SCREEN_ROLE (a login role in
+// escalation_screen), WORKER (the binary), WWW (its static files), OUT (where
+// the screenshots go).
+'use strict';
+
+const { chromium } = require('playwright-core');
+const { execFileSync, spawn } = require('node:child_process');
+const fs = require('node:fs');
+const path = require('node:path');
+
+const env = process.env;
+let count = 0;
+let failures = 0;
+
+function ok(cond, name, diag) {
+  count++;
+  console.log((cond ? 'ok ' : 'not ok ') + count + ' - ' + name);
+  if (!cond) {
+    failures++;
+    if (diag !== undefined) for (const line of String(diag).split('\n')) console.log('#   ' + line);
+  }
+  return cond;
+}
+
+function psql(sql) {
+  return execFileSync('psql', ['-qXAt', '-v', 'ON_ERROR_STOP=1', '-d', env.TEST_DB, '-c', sql],
+    { encoding: 'utf8' }).trim();
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+// Start the worker; resolves with its port once it serves.
+function startWorker(port, logName) {
+  const log = fs.openSync(path.join(env.OUT, logName), 'w');
+  const proc = spawn(env.WORKER, ['--port', String(port), '--www', env.WWW, '--heartbeat', '2',
+    '--poll-interval', '2', '--backoff-min', '0.2', '--backoff-max', '1', '--log-level', 'debug',
+    'dbname=' + env.TEST_DB + ' user=' + env.SCREEN_ROLE], { stdio: ['ignore', log, log] });
+  return new Promise((resolve, reject) => {
+    const deadline = Date.now() + 10000;
+    const poll = () => {
+      const m = /serving screens on http:\/\/127\.0\.0\.1:(\d+)\//.exec(fs.readFileSync(path.join(env.OUT, logName), 'utf8'));
+      if (m) return resolve({ proc, port: Number(m[1]) });
+      if (Date.now() > deadline || proc.exitCode !== null) return reject(new Error('worker did not start'));
+      setTimeout(poll, 50);
+    };
+    poll();
+  });
+}
+
+function stopWorker(w) {
+  return new Promise((resolve) => {
+    if (w.proc.exitCode !== null) return resolve(w.proc.exitCode);
+    w.proc.once('exit', (code) => resolve(code));
+    w.proc.kill('SIGTERM');
+  });
+}
+
+// A hazard of unit `unit` found `ago` before now by department `dept`.
+function addHazard(unit, dept, ago) {
+  return Number(psql(`INSERT INTO escalation.hazard (unit_id, found_by, found_at, grade, needs_recheck)
+    SELECT u.id, d.id, now() - interval '${ago}', 'suspected_major', false
+      FROM escalation.unit u, escalation.department d WHERE u.name = '${unit}' AND d.name = '${dept}'
+    RETURNING id`));
+}
+
+function warningId(hazard, stage) {
+  return Number(psql(`SELECT id FROM escalation.warning WHERE kind = 'major_hazard' AND subject_id = ${hazard} AND stage = ${stage}`));
+}
+
+async function main() {
+  psql(`INSERT INTO escalation.division (code, name) VALUES
+          ('370100', '济南市'), ('370102', '历下区'), ('370103', '市中区'), ('370102001', '解放路街道')
+        ON CONFLICT (code) DO NOTHING;
+        INSERT INTO escalation.department (name, level, region) VALUES
+          ('济南市应急管理局', 'city', '370100'), ('历下区应急管理局', 'district', '370102');
+        INSERT INTO escalation.unit (name, region, supervision_level) VALUES
+          ('济南泉城化工有限公司', '370102001', 'city'), ('历下明湖仓储有限公司', '370102001', 'district'),
+          ('济南趵突泉食品有限公司', '370102001', 'district')`);
+
+  let worker = await startWorker(0, '65_browser.worker.log');
+  const base = 'http://127.0.0.1:' + worker.port;
+  const browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run',
+      '--disable-component-update', '--disable-sync'],
+  });
+  try {
+    const context = await browser.newContext({ viewport: { width: 1920, height: 1080 }, locale: 'zh-CN' });
+    const page = await context.newPage();
+    const foreign = [];
+    page.on('request', (req) => { if (!req.url().startsWith(base)) foreign.push(req.url()); });
+    const consoleErrors = [];
+    page.on('console', (msg) => { if (msg.type() === 'error') consoleErrors.push(msg.text()); });
+
+    await page.goto(base + '/screen/city');
+    await page.waitForSelector('body[data-connected="yes"]', { timeout: 10000 });
+    ok(true, 'the city page loads and opens its event stream');
+    ok((await page.textContent('#screen-name')) === '济南市', 'the header names the screen: 济南市');
+
+    // A suspected major hazard found by a city department: stage 1 is on the city screen.
+    const hazard = addHazard('济南泉城化工有限公司', '济南市应急管理局', '2 hours');
+    const raised = Number(psql('SELECT escalation.run()'));
+    const t0 = Date.now();
+    const w1 = warningId(hazard, 1);
+    const row = `#warnings li[data-warning-id="${w1}"]`;
+    let shown = null;
+    try {
+      await page.waitForSelector(row, { state: 'visible', timeout: 2000 - (Date.now() - t0) });
+      shown = Date.now() - t0;
+    } catch (e) { /* timed out */ }
+    ok(raised >= 1 && shown !== null && shown <= 2000,
+      `the city page shows the warning within 2 s of the run() that raised it (${shown} ms)`);
+    const text = shown !== null ? await page.textContent(row) : '';
+    ok(/济南泉城化工有限公司/.test(text) && /疑似重大事故隐患/.test(text) && /通知确认/.test(text) && /第一阶段/.test(text),
+      'the row shows unit, kind, stage and action', text);
+    ok((await page.textContent('[data-count="major_hazard"]')) === '1' && (await page.textContent('#count-total')) === '1',
+      'the counts by kind follow');
+    ok(await page.$eval(`${row} .action`, (e) => e.classList.contains('action-confirm')),
+      'the action is colour-coded (通知确认)');
+    await page.screenshot({ path: path.join(env.OUT, '65_browser.city.png') });
+
+    // Handling resolves it: the row leaves.
+    psql(`UPDATE escalation.hazard SET grade = 'major', confirmed_at = now() WHERE id = ${hazard}`);
+    psql('SELECT escalation.run()');
+    const t1 = Date.now();
+    let gone = null;
+    try {
+      await page.waitForSelector(row, { state: 'detached', timeout: 2000 });
+      gone = Date.now() - t1;
+    } catch (e) { /* still there */ }
+    ok(gone !== null, `the warning leaves the city page when it is handled (${gone} ms)`);
+    ok((await page.textContent('#count-total')) === '0' && await page.isVisible('#empty'),
+      'the page says there is no active warning');
+
+    // A district screen keeps an item that escalated to the city, marked as such.
+    const district = await context.newPage();
+    await district.goto(base + '/screen/370102');
+    await district.waitForSelector('body[data-connected="yes"]', { timeout: 10000 });
+    const escalated = addHazard('历下明湖仓储有限公司', '历下区应急管理局', '3 days 1 hour');
+    psql('SELECT escalation.run()');
+    const e2 = warningId(escalated, 2);
+    let escalatedRow = null;
+    try {
+      escalatedRow = await district.waitForSelector(`#warnings li[data-warning-id="${e2}"]`, { timeout: 2000 });
+    } catch (e) { /* not shown */ }
+    const etext = escalatedRow ? await escalatedRow.textContent() : '';
+    ok(/已升级至市级/.test(etext) && /督办/.test(etext),
+      'the district page shows the item once, at its city stage, marked 已升级至市级', etext);
+    ok((await district.$$('#warnings li')).length === 1, 'stages 1 and 2 of one item make one row');
+    await district.screenshot({ path: path.join(env.OUT, '65_browser.district.png') });
+    await page.waitForSelector(`#warnings li[data-warning-id="${e2}"]`, { timeout: 2000 });
+
+    // The worker goes away: a banner; it comes back: a silent resume with what was missed.
+    const port = worker.port;
+    ok(await stopWorker(worker) === 0, 'the worker stops on SIGTERM with exit status 0');
+    let banner = false;
+    try {
+      await page.waitForSelector('#banner', { state: 'visible', timeout: 5000 });
+      banner = true;
+    } catch (e) { /* no banner */ }
+    ok(banner && /连接中断，正在重连/.test(await page.textContent('#banner')),
+      'the page shows 连接中断，正在重连… when the connection drops');
+    await page.screenshot({ path: path.join(env.OUT, '65_browser.disconnected.png') });
+    const missed = addHazard('济南趵突泉食品有限公司', '济南市应急管理局', '1 hour');
+    psql('SELECT escalation.run()');
+    const m1 = warningId(missed, 1);
+    worker = await startWorker(port, '65_browser.worker2.log');
+    let resumed = false;
+    try {
+      await page.waitForSelector('#banner', { state: 'hidden', timeout: 10000 });
+      await page.waitForSelector(`#warnings li[data-warning-id="${m1}"]`, { timeout: 5000 });
+      resumed = true;
+    } catch (e) { /* not resumed */ }
+    ok(resumed, 'when the worker is back the banner goes and the warning raised meanwhile appears');
+    ok((await page.$$(`#warnings li[data-warning-id="${e2}"]`)).length === 1,
+      'the resume does not duplicate what the page already had');
+    await page.screenshot({ path: path.join(env.OUT, '65_browser.resumed.png') });
+
+    ok(foreign.length === 0, 'the page loads nothing from anywhere but the worker', foreign.join('\n'));
+    ok(consoleErrors.filter((m) => !/ERR_CONNECTION_REFUSED|Failed to load resource|EventSource/.test(m)).length === 0,
+      'no script errors in the console', consoleErrors.join('\n'));
+  } finally {
+    await browser.close();
+    await stopWorker(worker);
+  }
+}
+
+main().catch((e) => ok(false, 'the test ran to the end', e.stack)).finally(() => {
+  console.log('1..' + count);
+  process.exit(failures ? 1 : 0);
+});

@@ -1,0 +1,429 @@
+#!/usr/bin/env bash
+# 60_worker.sh — escalation-worker against a real cluster: warnings raised by
+# run() arrive as SSE events with the right ids on the right screens, exactly
+# once across a PostgreSQL restart; Last-Event-ID resume (from the ring and
+# from the database) returns exactly the missed events; resolutions are events;
+# bad HTTP requests get 4xx and the worker stays up; SIGTERM stops it cleanly.
+# Runs in a database and with a login role of its own, dropped at the end.
+set -euo pipefail
+exec python3 - "$@" <<'PY'
+import http.client, json, os, re, signal, socket, subprocess, sys, threading, time
+
+TOP = os.environ["ESCALATION_TOP"]
+CLUSTER = os.environ["ESCALATION_CLUSTER"]
+PG_CTL = "/usr/lib/postgresql/15/bin/pg_ctl"
+DB = "escalation_worker_test"
+ROLE = "escalation_worker_test"
+WORKER = os.path.join(TOP, "worker", "escalation-worker")
+WWW = os.path.join(TOP, "worker", "www")
+OUT = os.path.join(TOP, "test", "out")
+T0 = "2026-03-02 09:00:00+08"           # when the test hazards are found
+
+count = 0
+failures = 0
+
+
+def ok(cond, name, diag=None):
+    """One TAP line."""
+    global count, failures
+    count += 1
+    print(("ok" if cond else "not ok") + " %d - %s" % (count, name), flush=True)
+    if not cond:
+        failures += 1
+        if diag is not None:
+            for line in str(diag).splitlines():
+                print("#   " + line, flush=True)
+    return cond
+
+
+def psql(sql, db=DB):
+    """Run SQL as the cluster's superuser; the output, unaligned, one row a line."""
+    r = subprocess.run(["psql", "-qXAt", "-v", "ON_ERROR_STOP=1", "-d", db, "-c", sql],
+                       capture_output=True, text=True)
+    if r.returncode != 0:
+        raise RuntimeError("psql failed: %s\n%s" % (sql, r.stderr))
+    return r.stdout.strip()
+
+
+def pg_ctl(*args):
+    subprocess.run(["runuser", "-u", "postgres", "--", PG_CTL, "-D", os.path.join(CLUSTER, "data"),
+                    "-l", os.path.join(CLUSTER, "postgres.log"), "-w", "-t", "60"] + list(args),
+                   check=True, stdout=subprocess.DEVNULL)
+
+
+class Stream(threading.Thread):
+    """An SSE client on its own thread: keeps every event it receives."""
+
+    def __init__(self, port, query, last_event_id=None):
+        super().__init__(daemon=True)
+        self.port, self.query, self.last_event_id = port, query, last_event_id
+        self.events, self.heartbeats, self.status = [], 0, None
+        self.closed = threading.Event()
+        self.stopping = False
+        self.lock = threading.Lock()
+        self.start()
+
+    def run(self):
+        headers = {"Accept": "text/event-stream"}
+        if self.last_event_id is not None:
+            headers["Last-Event-ID"] = str(self.last_event_id)
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=1)
+        try:
+            conn.request("GET", "/events?" + self.query, headers=headers)
+            resp = conn.getresponse()
+            self.status = resp.status
+            ev = {}
+            while not self.stopping:
+                try:
+                    line = resp.readline()
+                except (socket.timeout, TimeoutError):
+                    continue
+                if not line:
+                    break
+                line = line.decode("utf-8").rstrip("\n")
+                if line == "":
+                    if "data" in ev:
+                        with self.lock:
+                            self.events.append({"id": int(ev["id"]), "event": ev.get("event"),
+                                                "data": json.loads(ev["data"])})
+                    ev = {}
+                elif line.startswith(":"):
+                    self.heartbeats += 1
+                else:
+                    field, _, value = line.partition(":")
+                    ev[field] = value[1:] if value.startswith(" ") else value
+        except OSError:
+            pass
+        finally:
+            conn.close()
+            self.closed.set()
+
+    def snapshot(self):
+        with self.lock:
+            return list(self.events)
+
+    def wait_for(self, pred, timeout):
+        """Wait until pred(events) holds; the elapsed seconds, or None on timeout."""
+        start = time.monotonic()
+        while time.monotonic() - start < timeout:
+            if pred(self.snapshot()):
+                return time.monotonic() - start
+            time.sleep(0.02)
+        return None
+
+    def stop(self):
+        self.stopping = True
+        self.closed.wait(3)
+
+
+def request(port, method, path, headers=None, body=None):
+    """One HTTP request; (status, headers, body text)."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        conn.putrequest(method, path, skip_accept_encoding=True)
+        for k, v in (headers or {}).items():
+            conn.putheader(k, v)
+        if body is not None:
+            conn.putheader("Content-Length", str(len(body)))
+        conn.endheaders(body)
+        resp = conn.getresponse()
+        return resp.status, dict(resp.getheaders()), resp.read().decode("utf-8", "replace")
+    finally:
+        conn.close()
+
+
+def raw_request(port, data):
+    """Send raw bytes; the status code of the answer (0 if the connection just closed)."""
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as s:
+        try:
+            s.sendall(data)
+        except OSError:
+            pass
+        buf = b""
+        try:
+            while b"\r\n" not in buf:
+                chunk = s.recv(4096)
+                if not chunk:
+                    break
+                buf += chunk
+        except OSError:
+            pass
+    m = re.match(rb"HTTP/1\.[01] (\d{3})", buf)
+    return int(m.group(1)) if m else 0
+
+
+class Worker:
+    """escalation-worker as a child process, its log in test/out/."""
+
+    def __init__(self, name, *options):
+        self.log_path = os.path.join(OUT, "60_worker.%s.log" % name)
+        self.log = open(self.log_path, "w")
+        self.proc = subprocess.Popen(
+            [WORKER, "--port", "0", "--www", WWW, "--log-level", "debug"] + list(options)
+            + ["dbname=%s user=%s" % (DB, ROLE)],
+            stdout=self.log, stderr=subprocess.STDOUT)
+        self.port = None
+        deadline = time.monotonic() + 10
+        while self.port is None and time.monotonic() < deadline:
+            m = re.search(r"serving screens on http://127\.0\.0\.1:(\d+)/", open(self.log_path).read())
+            if m:
+                self.port = int(m.group(1))
+            else:
+                time.sleep(0.05)
+        if self.port is None:
+            raise RuntimeError("worker did not start:\n" + open(self.log_path).read())
+
+    def get(self, path, **kw):
+        return request(self.port, "GET", path, **kw)
+
+    def healthy_within(self, timeout):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.get("/healthz")[0] == 200:
+                return True
+            time.sleep(0.1)
+        return False
+
+    def database_state(self):
+        return json.loads(self.get("/healthz")[2])["database"]
+
+    def metric(self, name):
+        m = re.search(r"^%s (\S+)$" % re.escape(name), self.get("/metrics")[2], re.M)
+        return float(m.group(1)) if m else None
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.log.close()
+        return self.proc.returncode
+
+
+def warning_id(kind, subject, stage):
+    return int(psql("SELECT id FROM escalation.warning WHERE kind = '%s' AND subject_id = %d AND stage = %d"
+                    % (kind, subject, stage)))
+
+
+def db_events(screen):
+    """Every event of a screen, as the database has them: [(id, event)]."""
+    rows = psql("SELECT event_id, event FROM escalation.warning_events(0, 100000)"
+                " WHERE screen_region = '%s' OR district = '%s' ORDER BY event_id" % (screen, screen))
+    return [(int(r.split("|")[0]), r.split("|")[1]) for r in rows.splitlines() if r]
+
+
+def pairs(events):
+    return [(e["id"], e["event"]) for e in events]
+
+
+def setup():
+    os.makedirs(OUT, exist_ok=True)
+    psql("DROP DATABASE IF EXISTS %s" % DB, db="postgres")
+    psql("DROP ROLE IF EXISTS %s" % ROLE, db="postgres")
+    psql("CREATE DATABASE %s" % DB, db="postgres")
+    psql("CREATE EXTENSION escalation")
+    psql("CREATE ROLE %s LOGIN IN ROLE escalation_screen" % ROLE)
+    psql("""
+        INSERT INTO escalation.division (code, name) VALUES
+            ('370100', '济南市'), ('370102', '历下区'), ('370103', '市中区'), ('370102001', '解放路街道')
+        ON CONFLICT (code) DO NOTHING;
+        INSERT INTO escalation.department (name, level, region)
+            VALUES ('历下区应急管理局', 'district', '370102');
+        INSERT INTO escalation.unit (name, region, supervision_level) VALUES
+            ('济南泉城化工有限公司', '370102001', 'district'),
+            ('历下"明湖"<仓储>有限公司', '370102001', 'district');
+    """)
+
+
+def add_hazard(unit_name, found_at):
+    return int(psql("""
+        INSERT INTO escalation.hazard (unit_id, found_by, found_at, grade, needs_recheck)
+        SELECT u.id, d.id, '%s'::timestamptz, 'suspected_major', false
+          FROM escalation.unit u, escalation.department d
+         WHERE u.name = '%s' AND d.name = '历下区应急管理局'
+        RETURNING id""" % (found_at, unit_name.replace("'", "''"))))
+
+
+def run(offset):
+    return int(psql("SELECT escalation.run('%s'::timestamptz + interval '%s')" % (T0, offset)))
+
+
+def main():
+    setup()
+    w = Worker("main", "--poll-interval", "2", "--heartbeat", "1", "--backoff-min", "3", "--backoff-max", "4")
+    streams = []
+    try:
+        ok(w.healthy_within(10), "the worker connects as a member of escalation_screen and reports healthy")
+        status, headers, body = w.get("/")
+        ok(status == 200 and "济南市" in body and "历下区" in body and 'href="/screen/370102"' in body,
+           "/ lists the city screen and the district screens by name", body[:400])
+        status, headers, body = w.get("/screen/city")
+        ok(status == 200 and headers.get("Content-Type", "").startswith("text/html") and "screen.js" in body,
+           "/screen/city serves the screen page")
+        ok(w.get("/screen/370102")[0] == 200, "/screen/<district code> serves the screen page")
+
+        city = Stream(w.port, "screen=city")
+        lixia = Stream(w.port, "screen=370102")
+        shizhong = Stream(w.port, "screen=370103")
+        streams += [city, lixia, shizhong]
+        time.sleep(0.5)
+        ok(city.status == lixia.status == shizhong.status == 200, "three screens stream events")
+
+        # Stage 1 of a suspected major hazard found by a district department: the district screen.
+        hazard_a = add_hazard("济南泉城化工有限公司", T0)
+        ok(run("1 hour") == 1, "run(found + 1 h) raises the district stage of a suspected major hazard")
+        w1 = warning_id("major_hazard", hazard_a, 1)
+        took = lixia.wait_for(lambda ev: (w1, "raised") in pairs(ev), 2)
+        ok(took is not None, "the district screen gets the warning within 2 s of the run (took %s s)"
+           % (None if took is None else round(took, 3)))
+        ev = [e for e in lixia.snapshot() if e["id"] == w1]
+        ok(ev and ev[0]["data"]["warning_id"] == w1 and ev[0]["data"]["screen_region"] == "370102"
+           and ev[0]["data"]["action"] == "confirm" and ev[0]["data"]["unit_name"] == "济南泉城化工有限公司",
+           "its SSE id is the warning id and its data names screen 370102, the unit and the action", ev)
+        time.sleep(0.3)
+        ok(not city.snapshot() and not shizhong.snapshot(),
+           "the city screen and another district's screen do not get a district-stage warning",
+           (city.snapshot(), shizhong.snapshot()))
+
+        # Stage 2 goes to the city; the district screen keeps it, marked as escalated.
+        ok(run("3 days 1 hour") == 1, "run(found + 3 d + 1 h) raises the city stage")
+        w2 = warning_id("major_hazard", hazard_a, 2)
+        ok(city.wait_for(lambda ev: (w2, "raised") in pairs(ev), 2) is not None,
+           "the city screen gets the city stage with its warning id")
+        ok(lixia.wait_for(lambda ev: (w2, "raised") in pairs(ev), 2) is not None
+           and [e for e in lixia.snapshot() if e["id"] == w2][0]["data"]["screen"] == "city",
+           "the district screen gets the escalated stage too, marked screen = city")
+
+        status, _, body = w.get("/api/warnings?screen=city")
+        snap = json.loads(body) if status == 200 else {}
+        ok(status == 200 and [x["warning_id"] for x in snap.get("warnings", [])] == [w2]
+           and snap.get("last_event_id", 0) >= w2 and snap["screen"]["name"] == "济南市",
+           "/api/warnings?screen=city is the snapshot of the city's active warnings", body[:600])
+
+        # PostgreSQL goes away; what commits before the worker is back must still arrive, once.
+        pg_ctl("stop", "-m", "fast")
+        deadline = time.monotonic() + 10
+        while w.database_state() == "listening" and time.monotonic() < deadline:
+            time.sleep(0.05)
+        ok(w.database_state() != "listening" and w.get("/healthz")[0] == 503,
+           "with PostgreSQL down the worker stays up and /healthz says 503")
+        pg_ctl("start")
+        hazard_b = add_hazard('历下"明湖"<仓储>有限公司', "2026-03-08 09:00:00+08")
+        raised = run("6 days 1 hour")
+        state_when_committed = w.database_state()
+        ok(raised == 2, "after the restart, run(found + 6 d + 1 h) raises stage 3 of A and stage 1 of B (%d)" % raised)
+        ok(state_when_committed != "listening",
+           "those events committed while the worker was still disconnected (it was %s)" % state_when_committed)
+        w3 = warning_id("major_hazard", hazard_a, 3)
+        b1 = warning_id("major_hazard", hazard_b, 1)
+        ok(lixia.wait_for(lambda ev: {(w3, "raised"), (b1, "raised")} <= set(pairs(ev)), 15) is not None,
+           "after reconnecting, the worker delivers the events it missed")
+        ok(w.healthy_within(10), "the worker is healthy again after the restart")
+        ok((w.metric("escalation_worker_reconnects_total") or 0) >= 1, "/metrics counts the reconnect")
+        ok(city.status == 200 and not city.closed.is_set(), "the screens' streams stayed open across the restart")
+
+        # Handling resolves every stage; resolutions are events with their own ids.
+        psql("UPDATE escalation.hazard SET grade = 'major', confirmed_at = '%s'::timestamptz + interval '6 days 2 hours'"
+             " WHERE id = %d" % (T0, hazard_a))
+        run("6 days 3 hours")
+        resolved = [int(x) for x in psql("SELECT resolved_seq FROM escalation.warning WHERE kind = 'major_hazard'"
+                                         " AND subject_id = %d ORDER BY resolved_seq" % hazard_a).split()]
+        ok(len(resolved) == 3 and lixia.wait_for(lambda ev: {(r, "resolved") for r in resolved} <= set(pairs(ev)), 3)
+           is not None, "handling resolves the three stages: three resolved events, ids from the event sequence")
+        ok(city.wait_for(lambda ev: {(r, "resolved") for r in resolved[1:]} <= set(pairs(ev)), 3) is not None,
+           "the city screen gets the resolutions of its two stages")
+        status, _, body = w.get("/api/warnings?screen=city")
+        ok(status == 200 and [x["warning_id"] for x in json.loads(body)["warnings"]] == [],
+           "a resolved item leaves the city snapshot", body[:400])
+
+        time.sleep(0.5)
+        for s, code in ((city, "370100"), (lixia, "370102"), (shizhong, "370103")):
+            got, want = pairs(s.snapshot()), db_events(code)
+            ok(got == want, "screen %s got every event of its screen exactly once, in order (%d events)"
+               % (code, len(want)), "got  %s\nwant %s" % (got, want))
+
+        # Resume from the ring: exactly the events after Last-Event-ID.
+        all_lixia = pairs(lixia.snapshot())
+        resume = Stream(w.port, "screen=370102", last_event_id=all_lixia[0][0])
+        streams.append(resume)
+        resume.wait_for(lambda ev: len(ev) >= len(all_lixia) - 1, 3)
+        time.sleep(0.5)
+        ok(pairs(resume.snapshot()) == all_lixia[1:], "Last-Event-ID resume returns exactly the missed events",
+           "got  %s\nwant %s" % (pairs(resume.snapshot()), all_lixia[1:]))
+        after = Stream(w.port, "screen=370102&after=%d" % all_lixia[2][0])
+        streams.append(after)
+        after.wait_for(lambda ev: len(ev) >= len(all_lixia) - 3, 3)
+        time.sleep(0.3)
+        ok(pairs(after.snapshot()) == all_lixia[3:], "?after= (the page's snapshot id) resumes the same way")
+        ok(lixia.heartbeats > 0, "idle streams get heartbeat comments")
+
+        # Resume older than the ring: a second worker keeps only 2 events and reads the rest from the database.
+        small = Worker("ring", "--ring-size", "2", "--page-size", "2")
+        try:
+            ok(small.healthy_within(10), "a worker with a 2-event ring starts")
+            old = Stream(small.port, "screen=370102", last_event_id=0)
+            streams.append(old)
+            old.wait_for(lambda ev: len(ev) >= len(all_lixia), 5)
+            time.sleep(0.3)
+            ok(pairs(old.snapshot()) == all_lixia,
+               "Last-Event-ID older than the ring: the missed events come from the database, exactly",
+               "got  %s\nwant %s" % (pairs(old.snapshot()), all_lixia))
+            old.stop()
+        finally:
+            ok(small.stop() == 0, "the second worker exits 0 on SIGTERM")
+
+        # Bad requests get 4xx; the worker stays up.
+        cases = [
+            ("unknown path", "GET", "/nowhere", None, 404),
+            ("/events without a screen", "GET", "/events", None, 400),
+            ("a malformed screen code", "GET", "/events?screen=lixia", None, 400),
+            ("a street code is not a screen", "GET", "/api/warnings?screen=370102001", None, 400),
+            ("a code that is no screen", "GET", "/events?screen=379999", None, 404),
+            ("an unknown screen page", "GET", "/screen/379999", None, 404),
+            ("a malformed Last-Event-ID", "GET", "/events?screen=city", {"Last-Event-ID": "12abc"}, 400),
+            ("a malformed after", "GET", "/events?screen=city&after=-1", None, 400),
+            ("path traversal", "GET", "/static/../../../etc/passwd", None, 400),
+            ("encoded path traversal", "GET", "/static/%2e%2e%2fworker.h", None, 400),
+            ("a static file outside the list", "GET", "/static/.hidden", None, 404),
+            ("POST", "POST", "/", None, 405),
+            ("DELETE", "DELETE", "/events?screen=city", None, 405),
+        ]
+        for name, method, path, headers, want in cases:
+            got = request(w.port, method, path, headers=headers)[0]
+            ok(got == want, "%s: %s %s gets %d" % (name, method, path, want), "got %d" % got)
+        got = raw_request(w.port, b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 40000 + b"\r\n\r\n")
+        ok(got in (413, 431), "an oversized header gets 413/431", "got %d" % got)
+        got = raw_request(w.port, b"GET /" + b"a" * 40000 + b" HTTP/1.1\r\nHost: x\r\n\r\n")
+        ok(got in (414, 413, 431), "an oversized request line gets 414", "got %d" % got)
+        got = raw_request(w.port, b"GET /\r\n\r\n")
+        ok(got == 400, "a request line without an HTTP version gets 400", "got %d" % got)
+        got = raw_request(w.port, b"GET / HTTP/1.1\r\nHost: x\r\nNo colon here\r\n\r\n")
+        ok(got == 400, "a malformed header line gets 400", "got %d" % got)
+        status, _, body = w.get("/metrics")
+        ok(status == 200 and re.search(r"^escalation_worker_http_client_errors_total [1-9]", body, re.M)
+           and re.search(r"^escalation_worker_clients [0-9]", body, re.M)
+           and re.search(r"^escalation_worker_events_sent_total [1-9]", body, re.M),
+           "/metrics shows clients, events sent and client errors in Prometheus text format")
+        ok(w.healthy_within(2) and w.proc.poll() is None, "the worker is still up and healthy")
+    finally:
+        for s in streams:
+            s.stop()
+        code = w.stop()
+        ok(code == 0 and "stopped" in open(w.log_path).read(), "SIGTERM stops the worker cleanly (exit 0)")
+        try:
+            psql("DROP DATABASE IF EXISTS %s" % DB, db="postgres")
+            psql("DROP ROLE IF EXISTS %s" % ROLE, db="postgres")
+        except RuntimeError as e:
+            print("# cleanup: %s" % e)
+
+
+try:
+    main()
+except Exception as e:
+    ok(False, "the test ran to the end", repr(e))
+print("1..%d" % count)
+sys.exit(1 if failures else 0)
+PY
