@@ -7,7 +7,7 @@ PG_BINDIR=${PG_BINDIR:-/usr/lib/postgresql/15/bin}
 
 # Debian packages the project needs to build, test and demo.
 ESCALATION_PACKAGES="make gcc postgresql-15 postgresql-server-dev-15 postgresql-15-cron
-  postgresql-15-pgtap pgtap libpq-dev libmicrohttpd-dev chromium curl python3"
+  postgresql-15-pgtap pgtap libpq-dev libmicrohttpd-dev chromium fonts-noto-cjk curl python3"
 
 log() { printf '%s %s\n' "[$(date +%H:%M:%S)]" "$*" >&2; }
 die() { log "error: $*"; exit 1; }
@@ -29,6 +29,8 @@ ensure_packages() {
 	for p in $ESCALATION_PACKAGES "$@"; do
 		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
 	done
+	# The browser test runs on Node.js with npm: Debian's, unless the machine has its own.
+	command -v npm >/dev/null || missing+=(nodejs npm)
 	[ ${#missing[@]} -eq 0 ] && return 0
 	log "installing Debian packages: ${missing[*]}"
 	as_root env DEBIAN_FRONTEND=noninteractive apt-get update -q >/dev/null
