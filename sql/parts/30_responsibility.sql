@@ -135,7 +135,10 @@ CREATE TABLE escalation.department (
 	created_at timestamptz NOT NULL DEFAULT statement_timestamp(),
 	CONSTRAINT department_pkey PRIMARY KEY (id),
 	CONSTRAINT department_region_name_key UNIQUE (region, name),
-	CONSTRAINT department_parent_fkey FOREIGN KEY (parent_id) REFERENCES escalation.department (id),
+	-- Deferred: pg_dump writes rows in storage order, where an updated parent can
+	-- follow its children.
+	CONSTRAINT department_parent_fkey FOREIGN KEY (parent_id) REFERENCES escalation.department (id)
+		DEFERRABLE INITIALLY DEFERRED,
 	CONSTRAINT department_name_not_blank CHECK (btrim(name) <> ''),
 	CONSTRAINT department_level_matches_region CHECK (level IS NOT DISTINCT FROM escalation.region_level(region)),
 	CONSTRAINT department_not_own_parent CHECK (parent_id <> id),

@@ -4,7 +4,7 @@
 -- leaving nothing behind.
 BEGIN;
 CREATE EXTENSION IF NOT EXISTS escalation;
-SELECT plan(64);
+SELECT plan(66);
 \ir fixtures/30_responsibility.sql
 SET LOCAL search_path = escalation, public;
 
@@ -59,6 +59,18 @@ SELECT throws_ok($$UPDATE escalation.department SET region = '370104' WHERE id =
 SELECT throws_ok($$INSERT INTO escalation.department (name, region) VALUES ('历下区人民政府', '370102')$$,
 	'23505', 'duplicate key value violates unique constraint "department_region_name_key"',
 	'two departments of one region cannot share a name');
+
+-- Restoring a dump writes rows in storage order: a child may come before its parent
+SELECT lives_ok($$INSERT INTO escalation.department (id, name, region, parent_id) VALUES (921, '先行子部门', '370102', 920);
+				  INSERT INTO escalation.department (id, name, region, parent_id) VALUES (920, '后到父部门', '370102', 300);
+				  SET CONSTRAINTS escalation.department_parent_fkey IMMEDIATE$$,
+	'a department may be entered before its parent within one transaction');
+SET CONSTRAINTS escalation.department_parent_fkey DEFERRED;
+SELECT throws_ok($$INSERT INTO escalation.department (name, region, parent_id) VALUES ('孤儿部门', '370102', 999999);
+				   SET CONSTRAINTS escalation.department_parent_fkey IMMEDIATE$$,
+	'23503', 'insert or update on table "department" violates foreign key constraint "department_parent_fkey"',
+	'a department whose parent never arrives is rejected');
+SET CONSTRAINTS escalation.department_parent_fkey DEFERRED;
 
 -- Rows of a department follow the department's region
 INSERT INTO department (id, name, region, parent_id) VALUES (910, '历下区城市管理局', '370102', 100);
