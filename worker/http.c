@@ -270,10 +270,13 @@ ServeWarnings(struct MHD_Connection *conn, const Screen *screen)
 	PGresult   *res;
 	Buf			json;
 
+	if (!DbAcquireSlot())
+		return RespondError(conn, MHD_HTTP_SERVICE_UNAVAILABLE, "too many snapshot requests at once; retry shortly");
 	db = DbConnect(config.conninfo, config.connect_timeout_s, err, sizeof(err));
 	if (db == NULL || !DbSetupSession(db, err, sizeof(err)))
 	{
 		PQfinish(db);
+		DbReleaseSlot();
 		return RespondError(conn, MHD_HTTP_SERVICE_UNAVAILABLE, "database unavailable: %s", err);
 	}
 	res = DbQuery(db,
@@ -282,6 +285,7 @@ ServeWarnings(struct MHD_Connection *conn, const Screen *screen)
 				  " ORDER BY raised_at DESC, warning_id DESC",
 				  1, params, config.query_timeout_s, err, sizeof(err));
 	PQfinish(db);
+	DbReleaseSlot();
 	if (res == NULL)
 		return RespondError(conn, MHD_HTTP_SERVICE_UNAVAILABLE, "cannot read the screen's warnings: %s", err);
 	BufInit(&json);

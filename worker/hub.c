@@ -526,6 +526,15 @@ ClientOpen(const char *screen, int64_t cursor)
 	return c;
 }
 
+/* Close the client's database connection, and give its slot back. */
+static void
+ClientEndBacklog(Client *c)
+{
+	PQfinish(c->backlog);
+	c->backlog = NULL;
+	DbReleaseSlot();
+}
+
 /* Unregister a client when its connection ends, for whatever reason. */
 void
 ClientClose(Client *c)
@@ -545,7 +554,8 @@ ClientClose(Client *c)
 	LogMessage(overflow ? LEVEL_WARNING : LEVEL_INFO, "screen %s: stream closed after %llu events%s",
 			   c->screen, (unsigned long long) c->sent,
 			   overflow ? ", dropped: it fell too far behind (it resumes by Last-Event-ID)" : "");
-	PQfinish(c->backlog);
+	if (c->backlog)
+		ClientEndBacklog(c);
 	BufFree(&c->out);
 	free(c);
 }
@@ -570,10 +580,16 @@ ClientReadBacklog(Client *c, int64_t floor)
 
 	if (c->backlog == NULL)
 	{
+		if (!DbAcquireSlot())
+		{
+			LogMessage(LEVEL_WARNING, "screen %s: too many resumes from the database at once; the browser retries", c->screen);
+			return false;
+		}
 		c->backlog = DbConnect(config.conninfo, config.connect_timeout_s, err, sizeof(err));
 		if (c->backlog == NULL || !DbSetupSession(c->backlog, err, sizeof(err)))
 		{
 			LogMessage(LEVEL_WARNING, "screen %s: cannot read missed events: %s", c->screen, err);
+			ClientEndBacklog(c);
 			return false;
 		}
 	}
@@ -703,10 +719,7 @@ ClientRead(Client *c, char *buf, size_t max)
 			continue;
 		}
 		if (c->backlog)
-		{
-			PQfinish(c->backlog);
-			c->backlog = NULL;
-		}
+			ClientEndBacklog(c);
 		if (!ClientFillFromRing(c))
 		{
 			double		now = MonotonicSeconds();

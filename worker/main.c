@@ -36,6 +36,7 @@ WorkerConfig config = {
 	.backoff_min_s = 0.5,
 	.backoff_max_s = 30,
 	.page_size = 1000,
+	.db_connections = 8,
 };
 
 /* Print the usage text. */
@@ -78,6 +79,8 @@ Usage(FILE *out)
 			"      --query-timeout=SECONDS  limit on one query (default %d)\n"
 			"      --backoff-min=SECONDS  first wait before reconnecting (default %.1f)\n"
 			"      --backoff-max=SECONDS  longest wait; it doubles up to this (default %.0f)\n"
+			"      --db-connections=N     connections at once for snapshots and resumes\n"
+			"                             older than the ring; more get 503 (default %d)\n"
 			"\n"
 			"Other:\n"
 			"      --log-level=LEVEL      debug, info, warning or error (default info)\n"
@@ -90,7 +93,7 @@ Usage(FILE *out)
 			WORKER_NAME, WORKER_NAME, config.listen_address, config.port, config.www_dir,
 			config.max_clients, config.heartbeat_s, config.ring_size, config.client_queue,
 			config.page_size, config.poll_interval_s, config.connect_timeout_s,
-			config.query_timeout_s, config.backoff_min_s, config.backoff_max_s);
+			config.query_timeout_s, config.backoff_min_s, config.backoff_max_s, config.db_connections);
 }
 
 /* Parse an integer option in [min, max] or exit with a message. */
@@ -141,6 +144,7 @@ enum
 	OPT_QUERY_TIMEOUT,
 	OPT_BACKOFF_MIN,
 	OPT_BACKOFF_MAX,
+	OPT_DB_CONNECTIONS,
 	OPT_LOG_LEVEL
 };
 
@@ -162,6 +166,7 @@ ParseOptions(int argc, char **argv)
 		{"query-timeout", required_argument, NULL, OPT_QUERY_TIMEOUT},
 		{"backoff-min", required_argument, NULL, OPT_BACKOFF_MIN},
 		{"backoff-max", required_argument, NULL, OPT_BACKOFF_MAX},
+		{"db-connections", required_argument, NULL, OPT_DB_CONNECTIONS},
 		{"log-level", required_argument, NULL, OPT_LOG_LEVEL},
 		{"version", no_argument, NULL, 'V'},
 		{"help", no_argument, NULL, 'h'},
@@ -211,6 +216,9 @@ ParseOptions(int argc, char **argv)
 				break;
 			case OPT_BACKOFF_MAX:
 				config.backoff_max_s = SecondsOption("backoff-max", optarg, 0.01, 86400);
+				break;
+			case OPT_DB_CONNECTIONS:
+				config.db_connections = IntOption("db-connections", optarg, 1, 1000);
 				break;
 			case OPT_LOG_LEVEL:
 				if (!ParseLogLevel(optarg, &log_min_level))

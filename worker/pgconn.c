@@ -5,12 +5,43 @@
  */
 #include <errno.h>
 #include <poll.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "worker.h"
 
 int			shutdown_fd = -1;
+
+/* Connections opened for HTTP requests (snapshots, resumes) at this moment. */
+static int	side_connections;
+static pthread_mutex_t side_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/*
+ * Take one of the --db-connections slots for a connection serving an HTTP
+ * request, so that many browsers cannot use up the server's connections.
+ */
+bool
+DbAcquireSlot(void)
+{
+	bool		got;
+
+	pthread_mutex_lock(&side_lock);
+	got = side_connections < config.db_connections;
+	if (got)
+		side_connections++;
+	pthread_mutex_unlock(&side_lock);
+	return got;
+}
+
+/* Give a slot back. */
+void
+DbReleaseSlot(void)
+{
+	pthread_mutex_lock(&side_lock);
+	side_connections--;
+	pthread_mutex_unlock(&side_lock);
+}
 
 /* Copy libpq's message for a connection into err, on one line. */
 static void

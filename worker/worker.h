@@ -36,6 +36,7 @@ typedef struct WorkerConfig
 	double		backoff_min_s;
 	double		backoff_max_s;
 	int			page_size;		/* rows per warning_events() call */
+	int			db_connections; /* at once, for snapshots and resumes */
 } WorkerConfig;
 
 extern WorkerConfig config;
@@ -89,6 +90,8 @@ extern bool DbSend(PGconn *conn, const char *sql, int nparams, const char *const
 extern PGresult *DbQuery(PGconn *conn, const char *sql, int nparams, const char *const *values,
 						 double timeout_s, char *err, size_t errlen);
 extern bool DbSetupSession(PGconn *conn, char *err, size_t errlen);
+extern bool DbAcquireSlot(void);
+extern void DbReleaseSlot(void);
 typedef enum WaitResult
 {
 	WAIT_READY,
