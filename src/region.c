@@ -14,6 +14,7 @@
 #include "access/stratnum.h"
 #include "catalog/pg_am_d.h"
 #include "catalog/pg_enum.h"
+#include "catalog/pg_statistic.h"
 #include "catalog/pg_type_d.h"
 #include "commands/defrem.h"
 #include "fmgr.h"
@@ -24,7 +25,6 @@
 #include "nodes/pathnodes.h"
 #include "nodes/supportnodes.h"
 #include "optimizer/clauses.h"
-#include "optimizer/optimizer.h"
 #include "optimizer/plancat.h"
 #include "parser/parse_func.h"
 #include "utils/builtins.h"
@@ -41,6 +41,23 @@
 
 /* Selectivity of containment when the other side cannot be estimated. */
 #define REGION_DEFAULT_CONTSEL	0.005
+
+/*
+ * The (possibly multibyte) character at byte offset of str (len bytes),
+ * palloc'd, and its 1-based position in characters: what the error reports
+ * of both identifier types show the user.
+ */
+char *
+CodeCharacterAt(const char *str, size_t len, size_t offset, int *position)
+{
+	int			charlen = pg_mblen(str + offset);
+
+	/* A truncated multibyte character must not make us read past the end. */
+	if (charlen > (int) (len - offset))
+		charlen = (int) (len - offset);
+	*position = pg_mbstrlen_with_len(str, (int) offset) + 1;
+	return pnstrdup(str + offset, charlen);
+}
 
 /* Report a failed parse of the region code str (len bytes) as an error. */
 static void
@@ -59,18 +76,14 @@ ReportRegionError(const char *str, size_t len, const RegionError *err)
 			break;
 		case REGION_BAD_CHARACTER:
 			{
-				const char *bad = str + err->offset;
-				int			badlen = pg_mblen(bad);
+				int			position;
+				char	   *bad = CodeCharacterAt(str, len, err->offset, &position);
 
-				/* A truncated multibyte character must not make us read past the end. */
-				if (badlen > (int) (len - err->offset))
-					badlen = (int) (len - err->offset);
 				ereport(ERROR,
 						(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
 						 errmsg("invalid region code: \"%s\"", value),
 						 errdetail("Character %d is \"%s\"; a region code has only the digits 0-9.",
-								   pg_mbstrlen_with_len(str, (int) err->offset) + 1,
-								   pnstrdup(bad, badlen))));
+								   position, bad)));
 			}
 			break;
 		case REGION_BAD_PROVINCE:
@@ -513,9 +526,137 @@ region_contains_support(PG_FUNCTION_ARGS)
 }
 
 /*
- * Selectivity of "var <@ c" / "c @> var" (var within c: the key range, from
- * the histogram) or "var @> c" / "c <@ var" (var is c or one of its at most
- * three ancestors: a sum of equality selectivities, from the MCV list).
+ * Fraction of the histogram below key x: the histogram's bounds are keys, so
+ * a bucket is interpolated linearly between its two bounds.
+ */
+static double
+HistogramFractionBelow(const Datum *bounds, int n, double x)
+{
+	int			lo = 0;
+	int			hi = n - 1;
+	double		left;
+	double		right;
+
+	if (x <= DatumGetInt32(bounds[0]))
+		return 0.0;
+	if (x >= DatumGetInt32(bounds[n - 1]))
+		return 1.0;
+	/* Find the bucket [bounds[lo], bounds[lo + 1]) holding x. */
+	while (hi - lo > 1)
+	{
+		int			mid = (lo + hi) / 2;
+
+		if (DatumGetInt32(bounds[mid]) <= x)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	left = DatumGetInt32(bounds[lo]);
+	right = DatumGetInt32(bounds[lo + 1]);
+	return (lo + (x - left) / (right - left)) / (n - 1);
+}
+
+/* What the column statistics say about a region column. */
+typedef struct RegionStats
+{
+	double		nullfrac;		/* fraction of NULLs */
+	double		mcvsum;			/* total frequency of the MCVs */
+	double		otherdistinct;	/* number of distinct values not in the MCVs */
+	AttStatsSlot mcv;			/* most common values and their frequencies */
+	AttStatsSlot hist;			/* histogram of the other values */
+	bool		hasmcv;
+	bool		hashist;
+} RegionStats;
+
+/* Load the statistics of vardata; false when the column has none. */
+static bool
+RegionStatsLoad(VariableStatData *vardata, RegionStats *stats)
+{
+	bool		isdefault;
+	int			i;
+
+	if (!HeapTupleIsValid(vardata->statsTuple))
+		return false;
+	stats->nullfrac = ((Form_pg_statistic) GETSTRUCT(vardata->statsTuple))->stanullfrac;
+	stats->mcvsum = 0.0;
+	stats->hasmcv = get_attstatsslot(&stats->mcv, vardata->statsTuple, STATISTIC_KIND_MCV,
+									 InvalidOid, ATTSTATSSLOT_VALUES | ATTSTATSSLOT_NUMBERS);
+	for (i = 0; stats->hasmcv && i < stats->mcv.nvalues; i++)
+		stats->mcvsum += stats->mcv.numbers[i];
+	stats->hashist = get_attstatsslot(&stats->hist, vardata->statsTuple, STATISTIC_KIND_HISTOGRAM,
+									  InvalidOid, ATTSTATSSLOT_VALUES) &&
+		stats->hist.nvalues >= 2;
+	stats->otherdistinct = Max(1.0, get_variable_numdistinct(vardata, &isdefault) -
+							   (stats->hasmcv ? stats->mcv.nvalues : 0));
+	return true;
+}
+
+/* Release what RegionStatsLoad acquired. */
+static void
+RegionStatsFree(RegionStats *stats)
+{
+	/* A slot that was not found is zeroed, which free_attstatsslot accepts. */
+	free_attstatsslot(&stats->mcv);
+	free_attstatsslot(&stats->hist);
+}
+
+/* Fraction of the non-NULL, non-MCV rows. */
+static double
+RegionStatsOtherFraction(const RegionStats *stats)
+{
+	return Max(0.0, 1.0 - stats->nullfrac - stats->mcvsum);
+}
+
+/*
+ * Selectivity of lo <= var <= hi: the MCVs in the range, plus the share of
+ * the histogram in it for the other values. The built-in range estimate
+ * cannot interpolate within a bucket of a type it does not know, which makes
+ * small regions look empty; keys interpolate linearly.
+ */
+static double
+RegionRangeSelectivity(const RegionStats *stats, int32 lo, int32 hi)
+{
+	double		mcvsel = 0.0;
+	double		histsel = 0.0;
+	int			i;
+
+	for (i = 0; stats->hasmcv && i < stats->mcv.nvalues; i++)
+	{
+		int32		key = DatumGetInt32(stats->mcv.values[i]);
+
+		if (lo <= key && key <= hi)
+			mcvsel += stats->mcv.numbers[i];
+	}
+	if (stats->hashist)
+		histsel = HistogramFractionBelow(stats->hist.values, stats->hist.nvalues, (double) hi + 1.0) -
+			HistogramFractionBelow(stats->hist.values, stats->hist.nvalues, (double) lo);
+	return mcvsel + histsel * RegionStatsOtherFraction(stats);
+}
+
+/*
+ * Selectivity of var = key: its MCV frequency; for another value, none when
+ * it lies outside the histogram (the sample never saw it, which for the
+ * provinces and cities above a table of streets is the usual case), else an
+ * even share of the other rows.
+ */
+static double
+RegionKeySelectivity(const RegionStats *stats, int32 key)
+{
+	int			i;
+
+	for (i = 0; stats->hasmcv && i < stats->mcv.nvalues; i++)
+		if (DatumGetInt32(stats->mcv.values[i]) == key)
+			return stats->mcv.numbers[i];
+	if (stats->hashist &&
+		(key < DatumGetInt32(stats->hist.values[0]) ||
+		 key > DatumGetInt32(stats->hist.values[stats->hist.nvalues - 1])))
+		return 0.0;
+	return RegionStatsOtherFraction(stats) / stats->otherdistinct;
+}
+
+/*
+ * Selectivity of "var <@ c" / "c @> var" (var within c: a key range) or
+ * "var @> c" / "c <@ var" (var is c or one of its at most three ancestors).
  */
 static double
 RegionContainmentSelectivity(PlannerInfo *root, List *args, int varRelid, bool contained)
@@ -523,59 +664,36 @@ RegionContainmentSelectivity(PlannerInfo *root, List *args, int varRelid, bool c
 	VariableStatData vardata;
 	Node	   *other;
 	bool		varonleft;
+	RegionStats stats;
 	double		selec;
 	int32		key;
-	Oid			regiontype;
+	int32_t		ancestors[4];
+	int			n;
+	int			i;
 
 	if (!get_restriction_variable(root, args, varRelid, &vardata, &other, &varonleft))
 		return REGION_DEFAULT_CONTSEL;
-	if (!IsA(other, Const))
+	if (!IsA(other, Const) || ((Const *) other)->constisnull)
 	{
 		ReleaseVariableStats(vardata);
-		return REGION_DEFAULT_CONTSEL;
-	}
-	if (((Const *) other)->constisnull)
-	{
-		ReleaseVariableStats(vardata);
-		return 0.0;
+		return IsA(other, Const) ? 0.0 : REGION_DEFAULT_CONTSEL;
 	}
 	key = DatumGetInt32(((Const *) other)->constvalue);
-	regiontype = exprType(vardata.var);
 
-	if (varonleft == contained)
-	{
-		Oid			ge = RegionBtreeOperator(regiontype, InvalidOid, BTGreaterEqualStrategyNumber);
-		Oid			le = RegionBtreeOperator(regiontype, InvalidOid, BTLessEqualStrategyNumber);
-		Node	   *upper = (Node *) makeConst(regiontype, -1, InvalidOid, sizeof(int32),
-											   Int32GetDatum(RegionKeyLast(key)), false, true);
-
-		if (!OidIsValid(ge) || !OidIsValid(le))
-			selec = REGION_DEFAULT_CONTSEL;
-		else
-			/* Both bounds together, so the range is estimated as one. */
-			selec = clauselist_selectivity(root,
-										   list_make2(RegionComparison(ge, vardata.var, other),
-													  RegionComparison(le, vardata.var, upper)),
-										   varRelid, JOIN_INNER, NULL);
-	}
+	if (!RegionStatsLoad(&vardata, &stats))
+		selec = REGION_DEFAULT_CONTSEL;
 	else
 	{
-		Oid			eq = RegionBtreeOperator(regiontype, InvalidOid, BTEqualStrategyNumber);
-		int32_t		ancestors[4];
-		int			n = RegionKeyAncestors(key, ancestors);
-		int			i;
-
-		selec = 0.0;
-		for (i = 0; i < n && OidIsValid(eq); i++)
+		if (varonleft == contained)
+			selec = RegionRangeSelectivity(&stats, key, RegionKeyLast(key));
+		else
 		{
-			Node	   *value = (Node *) makeConst(regiontype, -1, InvalidOid, sizeof(int32),
-												   Int32GetDatum(ancestors[i]), false, true);
-
-			selec += restriction_selectivity(root, eq, list_make2(vardata.var, value),
-											 InvalidOid, varRelid);
+			selec = 0.0;
+			n = RegionKeyAncestors(key, ancestors);
+			for (i = 0; i < n; i++)
+				selec += RegionKeySelectivity(&stats, ancestors[i]);
 		}
-		if (!OidIsValid(eq))
-			selec = REGION_DEFAULT_CONTSEL;
+		RegionStatsFree(&stats);
 	}
 	ReleaseVariableStats(vardata);
 	CLAMP_PROBABILITY(selec);

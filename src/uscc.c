@@ -11,7 +11,6 @@
 #include "access/hash.h"
 #include "fmgr.h"
 #include "libpq/pqformat.h"
-#include "mb/pg_wchar.h"
 #include "utils/builtins.h"
 
 #include "codes.h"
@@ -49,18 +48,14 @@ ReportUsccError(const char *str, size_t len, const UsccError *err, const char *w
 			break;
 		case USCC_BAD_CHARACTER:
 			{
-				const char *bad = str + err->offset;
-				int			badlen = pg_mblen(bad);
+				int			position;
+				char	   *bad = CodeCharacterAt(str, len, err->offset, &position);
 
-				/* A truncated multibyte character must not make us read past the end. */
-				if (badlen > (int) (len - err->offset))
-					badlen = (int) (len - err->offset);
 				ereport(ERROR,
 						(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
 						 errmsg("invalid %s: \"%s\"", what, value),
 						 errdetail("Character %d is \"%s\", which a unified social credit code does not use.",
-								   pg_mbstrlen_with_len(str, (int) err->offset) + 1,
-								   pnstrdup(bad, badlen)),
+								   position, bad),
 						 errhint("The code uses the digits 0-9 and the letters A-Z except I, O, Z, S and V.")));
 			}
 			break;
@@ -112,13 +107,24 @@ uscc_recv(PG_FUNCTION_ARGS)
 {
 	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
 	int			version = pq_getmsgbyte(buf);
+	const char *data;
+	int			i;
 
 	if (version != USCC_BINARY_VERSION)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
 				 errmsg("unsupported binary format version of escalation.uscc: %d", version),
 				 errdetail("This server reads version %d.", USCC_BINARY_VERSION)));
-	PG_RETURN_USCC_P(ParseUscc(pq_getmsgbytes(buf, USCC_LENGTH), USCC_LENGTH));
+	data = pq_getmsgbytes(buf, USCC_LENGTH);
+	/* Quote only printable ASCII: raw bytes may not be text in any encoding. */
+	for (i = 0; i < USCC_LENGTH; i++)
+		if (data[i] < 0x20 || data[i] > 0x7e)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+					 errmsg("invalid unified social credit code in binary input"),
+					 errdetail("Byte %d is 0x%02x; a unified social credit code is printable ASCII.",
+							   i + 1, (unsigned char) data[i])));
+	PG_RETURN_USCC_P(ParseUscc(data, USCC_LENGTH));
 }
 
 PG_FUNCTION_INFO_V1(uscc_send);
