@@ -39,13 +39,17 @@ ListenerFail(Listener *l, const char *what, const char *err)
 {
 	double		jitter = 0.8 + 0.4 * ((double) rand_r(&l->seed) / RAND_MAX);
 	double		wait = l->backoff_s * jitter;
+	char		reason[512];
+
+	snprintf(reason, sizeof(reason), "%s", err);
+	OneLine(reason);
 
 	if (l->conn)
 		HubNoteReconnect();
 	if (HubStopping())
-		LogMessage(LEVEL_DEBUG, "database %s while stopping: %s", what, err);
+		LogMessage(LEVEL_DEBUG, "database %s while stopping: %s", what, reason);
 	else
-		LogMessage(LEVEL_WARNING, "database %s: %s; retrying in %.1f s", what, err, wait);
+		LogMessage(LEVEL_WARNING, "database %s: %s; retrying in %.1f s", what, reason, wait);
 	PQfinish(l->conn);
 	l->conn = NULL;
 	l->retry_at = MonotonicSeconds() + wait;

@@ -97,6 +97,18 @@ DbWait(PGconn *conn, bool for_write, double deadline)
 	}
 }
 
+/* Server notices (e.g. the FATAL of a shutdown) go to the log, not raw to stderr. */
+static void
+LogNotice(void *arg, const char *message)
+{
+	char		line[512];
+
+	(void) arg;
+	snprintf(line, sizeof(line), "%s", message);
+	OneLine(line);
+	LogMessage(LEVEL_DEBUG, "server: %s", line);
+}
+
 /*
  * Open a connection without blocking: conninfo (a string or URI, "" for the
  * PG* environment alone) may name several hosts; libpq walks them, honouring
@@ -124,7 +136,10 @@ DbConnect(const char *conninfo, double timeout_s, char *err, size_t errlen)
 		WaitResult	w;
 
 		if (status == PGRES_POLLING_OK)
+		{
+			PQsetNoticeProcessor(conn, LogNotice, NULL);
 			return conn;
+		}
 		if (status == PGRES_POLLING_FAILED)
 		{
 			SetConnError(conn, "connection failed", err, errlen);
