@@ -411,7 +411,7 @@ COMMENT ON COLUMN escalation.unit_history.region IS 'Region of the unit at the t
 COMMENT ON COLUMN escalation.unit_history.table_name IS 'unit, licence or safety_rule. 数据表';
 COMMENT ON COLUMN escalation.unit_history.row_id IS 'Id of the changed row. 记录编号';
 COMMENT ON COLUMN escalation.unit_history.operation IS 'INSERT, UPDATE or DELETE. 操作';
-COMMENT ON COLUMN escalation.unit_history.changed_by IS 'Database role that made the change. 操作人';
+COMMENT ON COLUMN escalation.unit_history.changed_by IS 'Role that made the change (its SET ROLE, else its login role; also for changes made through platform functions). 操作人';
 COMMENT ON COLUMN escalation.unit_history.changed_at IS 'Time of the statement that made the change. 操作时间';
 COMMENT ON COLUMN escalation.unit_history.changed_columns IS 'Columns whose value changed (UPDATE). 变更字段';
 COMMENT ON COLUMN escalation.unit_history.old_row IS 'The row before the change. 变更前';
@@ -457,7 +457,7 @@ BEGIN
 		(unit_id, region, table_name, row_id, operation, changed_by, changed_at, changed_columns, old_row, new_row)
 	VALUES
 		(row_unit, row_region, TG_TABLE_NAME, (coalesce(new_row, old_row) ->> 'id')::bigint, TG_OP,
-		 current_user, statement_timestamp(), changed, old_row, new_row);
+		 escalation.acting_role(), statement_timestamp(), changed, old_row, new_row);
 	RETURN NULL;
 END
 $$;
