@@ -4,6 +4,8 @@
  */
 #include "postgres.h"
 
+#include <limits.h>
+
 #include "fmgr.h"
 #include "pgtime.h"
 #include "utils/guc.h"
@@ -13,6 +15,7 @@
 PG_MODULE_MAGIC;
 
 char	   *escalation_timezone = NULL;
+int			escalation_run_log_retention = 7 * 24 * 3600;
 
 void		_PG_init(void);
 
@@ -43,11 +46,24 @@ _PG_init(void)
 							   NULL,
 							   &escalation_timezone,
 							   "Asia/Shanghai",
-							   PGC_USERSET,
+							   PGC_SUSET,
 							   0,
 							   CheckTimezone,
 							   NULL,
 							   NULL);
+
+	DefineCustomIntVariable("escalation.run_log_retention",
+							"How long escalation.run() keeps rows of escalation.run_log; 0 keeps them for ever.",
+							"Each run deletes the rows that started longer ago than this.",
+							&escalation_run_log_retention,
+							7 * 24 * 3600,
+							0,
+							INT_MAX,
+							PGC_SUSET,
+							GUC_UNIT_S,
+							NULL,
+							NULL,
+							NULL);
 
 	MarkGUCPrefixReserved("escalation");
 }

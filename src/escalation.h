@@ -8,4 +8,7 @@
 /* escalation.timezone: the platform's time zone for dates (licence expiry). */
 extern char *escalation_timezone;
 
+/* escalation.run_log_retention: seconds a run log row is kept (0: for ever). */
+extern int	escalation_run_log_retention;
+
 #endif							/* ESCALATION_H */
