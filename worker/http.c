@@ -281,7 +281,7 @@ ServeWarnings(struct MHD_Connection *conn, const Screen *screen)
 	}
 	res = DbQuery(db,
 				  "SELECT * FROM escalation.screen_warning"
-				  " WHERE screen_region = $1::escalation.region OR district = $1::escalation.region"
+				  " WHERE screen_region::text = $1 OR district::text = $1"
 				  " ORDER BY raised_at DESC, warning_id DESC",
 				  1, params, config.query_timeout_s, err, sizeof(err));
 	PQfinish(db);

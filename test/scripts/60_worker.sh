@@ -211,7 +211,7 @@ def warning_id(kind, subject, stage):
 def db_events(screen):
     """Every event of a screen, as the database has them: [(id, event)]."""
     rows = psql("SELECT event_id, event FROM escalation.warning_events(0, 100000)"
-                " WHERE screen_region = '%s' OR district = '%s' ORDER BY event_id" % (screen, screen))
+                " WHERE screen_region::text = '%s' OR district::text = '%s' ORDER BY event_id" % (screen, screen))
     return [(int(r.split("|")[0]), r.split("|")[1]) for r in rows.splitlines() if r]
 
 
