@@ -297,6 +297,15 @@ def main():
            and [e for e in lixia.snapshot() if e["id"] == w2][0]["data"]["screen"] == "city",
            "the district screen gets the escalated stage too, marked screen = city")
 
+        # Acknowledging is an event too, with its own id from the event sequence.
+        ack = int(psql("SELECT escalation.acknowledge(%d, '已通知市应急局值班室')" % w2))
+        ok(ack > w2 and city.wait_for(lambda ev: (ack, "acknowledged") in pairs(ev), 2) is not None
+           and lixia.wait_for(lambda ev: (ack, "acknowledged") in pairs(ev), 2) is not None,
+           "acknowledge() sends an acknowledged event (id %d) to the city and the district screens" % ack)
+        ev = [e for e in city.snapshot() if e["id"] == ack]
+        ok(ev and ev[0]["data"]["warning_id"] == w2 and ev[0]["data"]["acknowledged_at"] is not None,
+           "the acknowledged event names its warning and when", ev)
+
         status, _, body = w.get("/api/warnings?screen=city")
         snap = json.loads(body) if status == 200 else {}
         ok(status == 200 and [x["warning_id"] for x in snap.get("warnings", [])] == [w2]
