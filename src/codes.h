@@ -22,7 +22,7 @@
 /* Room for any int32 printed in decimal and its terminator. */
 #define REGION_TEXT_SIZE		12
 
-/* Administrative level of a valid region code. */
+/* Administrative level of a valid region code, from the top down. */
 typedef enum RegionLevel
 {
 	REGION_PROVINCE,			/* xx0000 */

@@ -376,30 +376,21 @@ region_level(PG_FUNCTION_ARGS)
 
 	if (level == REGION_PROVINCE)
 		PG_RETURN_NULL();
-	/* The result type is escalation.level; look its labels up once per call site. */
+	/*
+	 * The result type is escalation.level; look its labels up once per call
+	 * site, indexed by the level's distance from the city.
+	 */
 	if (labels == NULL)
 	{
-		Oid			enumtype = get_fn_expr_rettype(fcinfo->flinfo);
+		Oid			enumtype = get_func_rettype(fcinfo->flinfo->fn_oid);
 
-		if (!OidIsValid(enumtype))
-			elog(ERROR, "could not determine the result type of region_level");
 		labels = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, 3 * sizeof(Oid));
-		labels[0] = EnumLabelOid(enumtype, "city");
-		labels[1] = EnumLabelOid(enumtype, "district");
-		labels[2] = EnumLabelOid(enumtype, "street");
+		labels[REGION_CITY - REGION_CITY] = EnumLabelOid(enumtype, "city");
+		labels[REGION_DISTRICT - REGION_CITY] = EnumLabelOid(enumtype, "district");
+		labels[REGION_STREET - REGION_CITY] = EnumLabelOid(enumtype, "street");
 		fcinfo->flinfo->fn_extra = labels;
 	}
-	switch (level)
-	{
-		case REGION_CITY:
-			PG_RETURN_OID(labels[0]);
-		case REGION_DISTRICT:
-			PG_RETURN_OID(labels[1]);
-		case REGION_STREET:
-		case REGION_PROVINCE:
-			break;
-	}
-	PG_RETURN_OID(labels[2]);
+	PG_RETURN_OID(labels[level - REGION_CITY]);
 }
 
 /* The operators of the region type's default btree family, by strategy. */

@@ -198,6 +198,10 @@ CREATE OPERATOR escalation.<@ (
 	COMMUTATOR = OPERATOR(escalation.@>),
 	RESTRICT = escalation.region_contained_sel, JOIN = contjoinsel
 );
+COMMENT ON OPERATOR escalation.@> (escalation.region, escalation.region) IS
+	'Contains or is: a btree index on the right-hand column serves "x @> column". 包含';
+COMMENT ON OPERATOR escalation.<@ (escalation.region, escalation.region) IS
+	'Is within or is: a btree index on the left-hand column serves "column <@ x". 属于';
 
 -- Hierarchy.
 
