@@ -59,6 +59,8 @@ CodeCharacterAt(const char *str, size_t len, size_t offset, int *position)
 	return pnstrdup(str + offset, charlen);
 }
 
+static void ReportRegionError(const char *str, size_t len, const RegionError *err) pg_attribute_noreturn();
+
 /* Report a failed parse of the region code str (len bytes) as an error. */
 static void
 ReportRegionError(const char *str, size_t len, const RegionError *err)
@@ -114,8 +116,9 @@ ReportRegionError(const char *str, size_t len, const RegionError *err)
 			break;
 		case REGION_OK:
 		case REGION_BAD_KEY:
-			elog(ERROR, "unexpected region parse status %d", (int) err->status);
+			break;
 	}
+	elog(ERROR, "unexpected region parse status %d", (int) err->status);
 }
 
 /* Parse text of len bytes into a key, or raise the error that describes it. */

@@ -29,6 +29,9 @@ typedef struct Uscc
 #define PG_GETARG_USCC_P(n)		DatumGetUsccP(PG_GETARG_DATUM(n))
 #define PG_RETURN_USCC_P(p)		PG_RETURN_POINTER(p)
 
+static void ReportUsccError(const char *str, size_t len, const UsccError *err,
+							const char *what, size_t want) pg_attribute_noreturn();
+
 /*
  * Report a failed check of str (len bytes) as an error; what names the value
  * ("unified social credit code" or its prefix) and want is the length asked for.
@@ -66,8 +69,9 @@ ReportUsccError(const char *str, size_t len, const UsccError *err, const char *w
 					 errdetail("Check character 18 should be \"%c\".", err->expected)));
 			break;
 		case USCC_OK:
-			elog(ERROR, "unexpected unified social credit code status %d", (int) err->status);
+			break;
 	}
+	elog(ERROR, "unexpected unified social credit code status %d", (int) err->status);
 }
 
 /* Parse text of len bytes into a palloc'd Uscc, or raise the error that describes it. */
