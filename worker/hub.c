@@ -6,8 +6,8 @@
  * One mutex guards it all; nothing done under it can block (no I/O), so the
  * listener publishing an event never waits for a browser. Each client keeps
  * only a cursor into the ring: a slow client costs no memory, and one that
- * falls more than client_queue events behind is dropped and resumes later by
- * Last-Event-ID.
+ * stays more than client_queue events behind for client_lag seconds is
+ * dropped and resumes later by Last-Event-ID.
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -25,6 +25,7 @@ struct Client
 	int64_t		cursor;			/* every event up to here was sent or skipped */
 	int64_t		base;			/* the hub's last event when the client came */
 	int			queued;			/* its events after max(cursor, base) */
+	double		over_since;		/* monotonic; 0 while queued is within bounds */
 	bool		overflow;
 	double		next_heartbeat; /* monotonic */
 	uint64_t	sent;
@@ -222,6 +223,25 @@ QueueStart(const Client *c)
 }
 
 /*
+ * Judge a client's lag; the hub lock is held. A burst may put any client
+ * more than client_queue events behind for a moment; one that stays behind
+ * for longer than client_lag seconds is slow or stalled, and is dropped.
+ */
+static void
+ClientCheckLag(Client *c, double now)
+{
+	if (c->queued <= config.client_queue)
+		c->over_since = 0;
+	else if (c->over_since == 0)
+		c->over_since = now;
+	else if (now - c->over_since > config.client_lag_s && !c->overflow)
+	{
+		c->overflow = true;
+		hub.clients_dropped++;
+	}
+}
+
+/*
  * Append events read from the database, in id order, and wake the clients.
  * Events at or below the last published id were delivered already and are
  * dropped, so a re-read after a reconnect never duplicates. The hub takes
@@ -230,6 +250,8 @@ QueueStart(const Client *c)
 void
 HubPublish(Event **events, int n, bool initial)
 {
+	double		now;
+
 	pthread_mutex_lock(&hub.lock);
 	for (int i = 0; i < n; i++)
 	{
@@ -258,19 +280,16 @@ HubPublish(Event **events, int n, bool initial)
 		hub.last_event_at = ev->at;
 		hub.events_received++;
 		for (Client *c = hub.clients; c; c = c->next)
-		{
-			if (ev->id > QueueStart(c) && EventMatches(ev, c->screen) &&
-				++c->queued > config.client_queue && !c->overflow)
-			{
-				c->overflow = true;
-				hub.clients_dropped++;
-			}
-		}
+			if (ev->id > QueueStart(c) && EventMatches(ev, c->screen))
+				c->queued++;
 		LogMessage(initial ? LEVEL_DEBUG : LEVEL_INFO, "event %lld %s: screen %s%s%s",
 				   (long long) ev->id, ev->type, ev->screen_region,
 				   strcmp(ev->district, ev->screen_region) != 0 && ev->district[0] ? " district " : "",
 				   strcmp(ev->district, ev->screen_region) != 0 ? ev->district : "");
 	}
+	now = MonotonicSeconds();
+	for (Client *c = hub.clients; c; c = c->next)
+		ClientCheckLag(c, now);
 	pthread_cond_broadcast(&hub.wake);
 	pthread_mutex_unlock(&hub.lock);
 }
@@ -702,12 +721,13 @@ ClientRead(Client *c, char *buf, size_t max)
 			pthread_mutex_unlock(&hub.lock);
 			return STREAM_END;
 		}
+		floor = hub.floor;
+		ClientCheckLag(c, MonotonicSeconds());
 		if (c->overflow)
 		{
 			pthread_mutex_unlock(&hub.lock);
 			return STREAM_ERROR;
 		}
-		floor = hub.floor;
 		if (c->cursor < floor)
 		{
 			bool		ok;

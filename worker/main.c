@@ -28,6 +28,7 @@ WorkerConfig config = {
 	.www_dir = WWW_DIR,
 	.ring_size = 4096,
 	.client_queue = 256,
+	.client_lag_s = 10,
 	.max_clients = 128,
 	.heartbeat_s = 15,
 	.poll_interval_s = 30,
@@ -67,9 +68,11 @@ Usage(FILE *out)
 			"      --ring-size=N          recent events kept in memory for Last-Event-ID\n"
 			"                             resume; older ones are read from the database\n"
 			"                             (default %d)\n"
-			"      --client-queue=N       events a stream may fall behind before it is\n"
-			"                             dropped (the browser resumes by Last-Event-ID)\n"
-			"                             (default %d)\n"
+			"      --client-queue=N       events a stream may fall behind; one that stays\n"
+			"                             further behind for --client-lag seconds is\n"
+			"                             dropped and resumes by Last-Event-ID (default %d)\n"
+			"      --client-lag=SECONDS   how long a stream may stay that far behind\n"
+			"                             (default %.0f)\n"
 			"      --page-size=N          rows per warning_events() call (default %d)\n"
 			"\n"
 			"Database:\n"
@@ -91,7 +94,7 @@ Usage(FILE *out)
 			"/events?screen=<city|code> (SSE), /api/warnings?screen=..., /api/screens,\n"
 			"/healthz, /metrics. SIGTERM or SIGINT stops the worker cleanly.\n",
 			WORKER_NAME, WORKER_NAME, config.listen_address, config.port, config.www_dir,
-			config.max_clients, config.heartbeat_s, config.ring_size, config.client_queue,
+			config.max_clients, config.heartbeat_s, config.ring_size, config.client_queue, config.client_lag_s,
 			config.page_size, config.poll_interval_s, config.connect_timeout_s,
 			config.query_timeout_s, config.backoff_min_s, config.backoff_max_s, config.db_connections);
 }
@@ -138,6 +141,7 @@ enum
 	OPT_HEARTBEAT,
 	OPT_RING_SIZE,
 	OPT_CLIENT_QUEUE,
+	OPT_CLIENT_LAG,
 	OPT_PAGE_SIZE,
 	OPT_POLL_INTERVAL,
 	OPT_CONNECT_TIMEOUT,
@@ -160,6 +164,7 @@ ParseOptions(int argc, char **argv)
 		{"heartbeat", required_argument, NULL, OPT_HEARTBEAT},
 		{"ring-size", required_argument, NULL, OPT_RING_SIZE},
 		{"client-queue", required_argument, NULL, OPT_CLIENT_QUEUE},
+		{"client-lag", required_argument, NULL, OPT_CLIENT_LAG},
 		{"page-size", required_argument, NULL, OPT_PAGE_SIZE},
 		{"poll-interval", required_argument, NULL, OPT_POLL_INTERVAL},
 		{"connect-timeout", required_argument, NULL, OPT_CONNECT_TIMEOUT},
@@ -198,6 +203,9 @@ ParseOptions(int argc, char **argv)
 				break;
 			case OPT_CLIENT_QUEUE:
 				config.client_queue = IntOption("client-queue", optarg, 1, 10000000);
+				break;
+			case OPT_CLIENT_LAG:
+				config.client_lag_s = SecondsOption("client-lag", optarg, 0.1, 3600);
 				break;
 			case OPT_PAGE_SIZE:
 				config.page_size = IntOption("page-size", optarg, 1, 100000);

@@ -28,6 +28,7 @@ typedef struct WorkerConfig
 	const char *www_dir;
 	int			ring_size;		/* events kept in memory for resume */
 	int			client_queue;	/* undelivered events a client may lag behind */
+	double		client_lag_s;	/* ... for at most this long */
 	int			max_clients;	/* HTTP connections at once */
 	int			heartbeat_s;
 	int			poll_interval_s;	/* re-read even without NOTIFY */

@@ -66,7 +66,7 @@ function stopWorker(w) {
 // A hazard of unit `unit` found `ago` before now by department `dept`.
 function addHazard(unit, dept, ago) {
   return Number(psql(`INSERT INTO escalation.hazard (unit_id, found_by, found_at, grade, needs_recheck)
-    SELECT u.id, d.id, now() - interval '${ago}', 'suspected_major', false
+    SELECT u.id, d.id, now() - interval '${ago}', 'suspected_major', true
       FROM escalation.unit u, escalation.department d WHERE u.name = '${unit}' AND d.name = '${dept}'
     RETURNING id`));
 }
@@ -128,7 +128,8 @@ async function main() {
     await page.screenshot({ path: path.join(env.OUT, '65_browser.city.png') });
 
     // Handling resolves it: the row leaves.
-    psql(`UPDATE escalation.hazard SET grade = 'major', confirmed_at = now() WHERE id = ${hazard}`);
+    psql(`SELECT (escalation.hazard_confirm(h.id, true, h.found_by, '确认为重大事故隐患', now() + interval '30 days')).id
+            FROM escalation.hazard h WHERE h.id = ${hazard}`);
     psql('SELECT escalation.run()');
     const t1 = Date.now();
     let gone = null;

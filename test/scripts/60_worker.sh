@@ -241,7 +241,7 @@ def setup():
 def add_hazard(unit_name, found_at):
     return int(psql("""
         INSERT INTO escalation.hazard (unit_id, found_by, found_at, grade, needs_recheck)
-        SELECT u.id, d.id, '%s'::timestamptz, 'suspected_major', false
+        SELECT u.id, d.id, '%s'::timestamptz, 'suspected_major', true
           FROM escalation.unit u, escalation.department d
          WHERE u.name = '%s' AND d.name = '历下区应急管理局'
         RETURNING id""" % (found_at, unit_name.replace("'", "''"))))
@@ -335,8 +335,9 @@ def main():
         ok(city.status == 200 and not city.closed.is_set(), "the screens' streams stayed open across the restart")
 
         # Handling resolves every stage; resolutions are events with their own ids.
-        psql("UPDATE escalation.hazard SET grade = 'major', confirmed_at = '%s'::timestamptz + interval '6 days 2 hours'"
-             " WHERE id = %d" % (T0, hazard_a))
+        psql("SELECT (escalation.hazard_confirm(h.id, true, h.found_by, '确认为重大事故隐患',"
+             " '%s'::timestamptz + interval '36 days', true, '%s'::timestamptz + interval '6 days 2 hours')).id"
+             " FROM escalation.hazard h WHERE h.id = %d" % (T0, T0, hazard_a))
         run("6 days 3 hours")
         resolved = [int(x) for x in psql("SELECT resolved_seq FROM escalation.warning WHERE kind = 'major_hazard'"
                                          " AND subject_id = %d ORDER BY resolved_seq" % hazard_a).split()]
