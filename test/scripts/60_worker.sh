@@ -60,6 +60,7 @@ class Stream(threading.Thread):
         self.events, self.heartbeats, self.status = [], 0, None
         self.closed = threading.Event()
         self.stopping = False
+        self.sock = None
         self.lock = threading.Lock()
         self.start()
 
@@ -67,17 +68,17 @@ class Stream(threading.Thread):
         headers = {"Accept": "text/event-stream"}
         if self.last_event_id is not None:
             headers["Last-Event-ID"] = str(self.last_event_id)
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=1)
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
         try:
             conn.request("GET", "/events?" + self.query, headers=headers)
+            # Blocking reads from here on; stop() shuts the socket down to end them.
+            self.sock = conn.sock
+            self.sock.settimeout(None)
             resp = conn.getresponse()
             self.status = resp.status
             ev = {}
             while not self.stopping:
-                try:
-                    line = resp.readline()
-                except (socket.timeout, TimeoutError):
-                    continue
+                line = resp.readline()
                 if not line:
                     break
                 line = line.decode("utf-8").rstrip("\n")
@@ -113,6 +114,11 @@ class Stream(threading.Thread):
 
     def stop(self):
         self.stopping = True
+        if self.sock is not None:
+            try:
+                self.sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
         self.closed.wait(3)
 
 

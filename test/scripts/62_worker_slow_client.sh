@@ -91,7 +91,7 @@ def main():
     log_path = os.path.join(OUT, "62_worker_slow_client.log")
     log = open(log_path, "w")
     proc = subprocess.Popen([WORKER, "--port", "0", "--www", os.path.join(TOP, "worker", "www"),
-                             "--client-queue", "20", "--client-lag", "2", "--heartbeat", "1", "--log-level", "debug",
+                             "--client-queue", "20", "--client-lag", "3", "--heartbeat", "1", "--log-level", "debug",
                              "dbname=%s user=%s" % (DB, ROLE)], stdout=log, stderr=subprocess.STDOUT)
     try:
         port = None
@@ -133,7 +133,7 @@ def main():
            "got %d events" % len(got))
 
         # Events keep coming; the stalled client stays behind for longer than --client-lag.
-        time.sleep(2.5)
+        time.sleep(4)
         psql("""INSERT INTO escalation.hazard (unit_id, found_by, found_at, grade, needs_recheck)
                 SELECT u.id, d.id, '2026-03-02 09:30+08', 'suspected_major', true
                   FROM escalation.unit u, escalation.department d""")
@@ -145,7 +145,7 @@ def main():
         ok(more == want, "the reading client gets it too")
 
         # The stalled stream's connection times out (2 heartbeats + 10 s without progress).
-        time.sleep(max(0, start + 14 - time.monotonic()))
+        time.sleep(max(0, start + 15 - time.monotonic()))
         partial = parse_events(read_all(stalled, timeout=30))
         ok(0 < len(partial) < BURST and partial == want[:len(partial)],
            "the stalled client was cut off after %d of %d events, with no gap before" % (len(partial), BURST))
