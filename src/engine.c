@@ -240,19 +240,25 @@ EnumValue(const ColumnType *type, const char *label)
 	return DirectFunctionCall2(enum_in, CStringGetDatum(label), ObjectIdGetDatum(type->elemtype));
 }
 
+/*
+ * How a kept statement is planned. Statements fed with arrays are planned
+ * once, generically: a custom plan would see a thousand-element array and
+ * might pick a hash join over the whole table, where an index lookup per
+ * element is what we want. Range conditions on a time are planned for each
+ * value: a generic plan must assume a third of the table matches and scans it
+ * all, where the actual time usually selects nothing.
+ */
+#define PLAN_GENERIC	CURSOR_OPT_GENERIC_PLAN
+#define PLAN_CUSTOM		CURSOR_OPT_CUSTOM_PLAN
+#define PLAN_ANY		0
+
 /* Prepare query with parameters of the given types and keep the plan. */
 static SPIPlanPtr
-KeepPlan(const char *query, int nargs, const Oid *argtypes, bool generic)
+KeepPlan(const char *query, int nargs, const Oid *argtypes, int planning)
 {
 	SPIPlanPtr	plan;
 
-	/*
-	 * Statements fed with arrays are planned once, generically: a custom plan
-	 * would see a thousand-element array and might pick a hash join over the
-	 * whole table, where an index lookup per element is what we want.
-	 */
-	plan = SPI_prepare_cursor(query, nargs, (Oid *) argtypes,
-							  generic ? CURSOR_OPT_GENERIC_PLAN : 0);
+	plan = SPI_prepare_cursor(query, nargs, (Oid *) argtypes, planning);
 	if (plan == NULL)
 		elog(ERROR, "SPI_prepare_cursor failed: %s", SPI_result_code_string(SPI_result));
 	if (SPI_keepplan(plan) != 0)
@@ -309,16 +315,15 @@ LoadCache(Oid warning_relid)
 
 	c->rules_plan = KeepPlan("SELECT kind, origin, stage, delay, screen, action "
 							 "FROM escalation.rule ORDER BY kind, origin, stage",
-							 0, NULL, false);
+							 0, NULL, PLAN_ANY);
 	{
 		Oid			types[] = {TIMESTAMPTZOID};
 
-		/* Custom plans: with nothing due, the planner sees it and uses the index. */
 		c->due_plan = KeepPlan("SELECT kind, subject_id, origin, started_at, handled_at, handled_reason, "
 							   "       withdrawn_at, next_stage, superseded_at, unit_id, department_id, region, district, city "
 							   "FROM escalation.tracked_item WHERE next_due_at <= $1 "
 							   "FOR UPDATE SKIP LOCKED",
-							   1, types, false);
+							   1, types, PLAN_CUSTOM);
 	}
 	{
 		Oid			types[] = {
@@ -341,7 +346,7 @@ LoadCache(Oid warning_relid)
 								 " ON CONFLICT ON CONSTRAINT warning_item_stage_key DO NOTHING"
 								 " RETURNING w.id) "
 								 "SELECT count(*), min(id), max(id) FROM raised",
-								 lengthof(types), types, true);
+								 lengthof(types), types, PLAN_GENERIC);
 	}
 	{
 		Oid			types[] = {
@@ -361,7 +366,7 @@ LoadCache(Oid warning_relid)
 								   "   AND (r.other_than IS NULL OR w.started_at <> r.other_than)"
 								   " RETURNING w.resolved_seq) "
 								   "SELECT count(*), min(resolved_seq), max(resolved_seq) FROM resolved",
-								   lengthof(types), types, true);
+								   lengthof(types), types, PLAN_GENERIC);
 	}
 	{
 		Oid			types[] = {
@@ -378,7 +383,7 @@ LoadCache(Oid warning_relid)
 								   "   AS a(kind, subject_id, started_at, handled_at, next_stage,"
 								   "        superseded_at, next_due_at)"
 								   " WHERE t.kind = a.kind AND t.subject_id = a.subject_id",
-								   lengthof(types), types, true);
+								   lengthof(types), types, PLAN_GENERIC);
 	}
 	{
 		Oid			types[] = {c->kind.arraytype, c->int8.arraytype};
@@ -386,20 +391,22 @@ LoadCache(Oid warning_relid)
 		c->finish_plan = KeepPlan("DELETE FROM escalation.tracked_item AS t"
 								  " USING unnest($1, $2) AS f(kind, subject_id)"
 								  " WHERE t.kind = f.kind AND t.subject_id = f.subject_id",
-								  lengthof(types), types, true);
+								  lengthof(types), types, PLAN_GENERIC);
 	}
 	{
 		Oid			types[] = {INT8OID, TIMESTAMPTZOID};
 
 		c->next_run_plan = KeepPlan("SELECT min(ran_at) FROM escalation.dp_run"
 									" WHERE unit_id = $1 AND ran_at > $2",
-									lengthof(types), types, false);
+									lengthof(types), types, PLAN_ANY);
 	}
 	{
 		Oid			types[] = {TIMESTAMPTZOID};
 
-		c->prune_plan = KeepPlan("DELETE FROM escalation.run_log WHERE started_at < $1",
-								 lengthof(types), types, false);
+		/* Most runs have nothing to prune; the oldest row says so from the index. */
+		c->prune_plan = KeepPlan("DELETE FROM escalation.run_log WHERE started_at < $1"
+								 " AND (SELECT min(started_at) FROM escalation.run_log) < $1",
+								 lengthof(types), types, PLAN_CUSTOM);
 	}
 	{
 		Oid			types[] = {
@@ -410,7 +417,7 @@ LoadCache(Oid warning_relid)
 							   " (as_of, started_at, finished_at, items, raised, resolved, status,"
 							   "  message, sqlstate, username, pid)"
 							   " VALUES ($1, $2, clock_timestamp(), $3, $4, $5, $6, $7, $8, $9, pg_backend_pid())",
-							   lengthof(types), types, false);
+							   lengthof(types), types, PLAN_ANY);
 	}
 
 	c->warning_relid = warning_relid;
