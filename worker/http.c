@@ -222,20 +222,30 @@ static enum MHD_Result
 ServeIndex(struct MHD_Connection *conn)
 {
 	Buf			html;
+	Buf			items;
 	enum MHD_Result ret;
 
 	BufInit(&html);
+	BufInit(&items);
 	BufAppendStr(&html,
 				 "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n"
 				 "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
 				 "<title>安全生产综合监管平台 · 预警大屏</title>\n"
 				 "<link rel=\"stylesheet\" href=\"/static/screen.css\">\n</head>\n"
 				 "<body class=\"index\">\n<header class=\"masthead\"><h1>安全生产综合监管平台 · 预警大屏</h1></header>\n"
-				 "<main>\n<p class=\"hint\">请选择大屏（市级大屏显示全市升级预警，区县大屏显示本区县预警）：</p>\n"
-				 "<ul class=\"screens\">\n");
-	HubListScreens(NULL, &html);
-	BufAppendStr(&html, "</ul>\n</main>\n</body>\n</html>\n");
+				 "<main>\n");
+	if (HubListScreens(NULL, &items) > 0)
+	{
+		BufAppendStr(&html, "<p class=\"hint\">请选择大屏（市级大屏显示全市升级预警，区县大屏显示本区县预警）：</p>\n"
+					 "<ul class=\"screens\">\n");
+		BufAppend(&html, items.data, items.len);
+		BufAppendStr(&html, "</ul>\n");
+	}
+	else
+		BufAppendStr(&html, "<p class=\"hint\">尚未连接数据库，暂无大屏列表，请稍后刷新。</p>\n");
+	BufAppendStr(&html, "</main>\n</body>\n</html>\n");
 	ret = Respond(conn, MHD_HTTP_OK, "text/html; charset=utf-8", html.data, html.len, NULL);
+	BufFree(&items);
 	BufFree(&html);
 	return ret;
 }

@@ -405,10 +405,15 @@ HubFindScreen(const char *code, Screen *out, bool *known)
 	return found;
 }
 
-/* Render the list of screens as JSON and as HTML list items (either may be NULL). */
-void
+/*
+ * Render the list of screens as JSON and as HTML list items (either may be
+ * NULL); returns how many there are.
+ */
+int
 HubListScreens(Buf *json, Buf *html)
 {
+	int			n;
+
 	pthread_mutex_lock(&hub.lock);
 	if (json)
 		BufAppendStr(json, "[");
@@ -434,7 +439,9 @@ HubListScreens(Buf *json, Buf *html)
 	}
 	if (json)
 		BufAppendStr(json, "]");
+	n = hub.nscreens;
 	pthread_mutex_unlock(&hub.lock);
+	return n;
 }
 
 /*

@@ -148,7 +148,7 @@ extern void HubNoteReconnect(void);
 extern const char *DbStateName(DbState state);
 extern void HubSetScreens(Screen *screens, int n);
 extern bool HubFindScreen(const char *code, Screen *out, bool *known);
-extern void HubListScreens(Buf *json, Buf *html);
+extern int	HubListScreens(Buf *json, Buf *html);
 extern void HubHealth(Buf *json, bool *healthy);
 extern void HubMetrics(Buf *text);
 extern void HubCountRequest(int status);
