@@ -746,7 +746,12 @@ ClientRead(Client *c, char *buf, size_t max)
 			continue;
 		}
 		if (c->backlog)
+		{
+			/* Caught up with the ring: the connection goes, outside the lock. */
+			pthread_mutex_unlock(&hub.lock);
 			ClientEndBacklog(c);
+			continue;
+		}
 		if (!ClientFillFromRing(c))
 		{
 			double		now = MonotonicSeconds();
