@@ -1,0 +1,244 @@
+-- What the big screens (大屏) and BI tools read: Chinese labels, the active
+-- warnings per screen, and the event stream the screen worker follows.
+
+------------------------------------------------------------------------------
+-- Labels (中文标签)
+------------------------------------------------------------------------------
+
+CREATE FUNCTION escalation.warning_kind_label(kind escalation.warning_kind) RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+RETURN CASE kind
+	WHEN 'hazard_overdue' THEN '一般隐患逾期未整改'
+	WHEN 'major_hazard' THEN '疑似重大事故隐患未确认'
+	WHEN 'clue' THEN '移交违法线索未处理'
+	WHEN 'licence_expired' THEN '安全生产许可证件逾期'
+	WHEN 'dual_prevention_idle' THEN '双重预防机制未正常运行'
+END;
+COMMENT ON FUNCTION escalation.warning_kind_label(escalation.warning_kind) IS
+	'Chinese label of a kind of warning, as the screens show it. 预警类型名称';
+
+CREATE FUNCTION escalation.warning_action_label(action escalation.warning_action) RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+RETURN CASE action
+	WHEN 'confirm' THEN '通知确认'
+	WHEN 'supervise' THEN '督办'
+	WHEN 'circulate' THEN '通报'
+END;
+COMMENT ON FUNCTION escalation.warning_action_label(escalation.warning_action) IS
+	'Chinese label of an action. 处置动作名称';
+
+CREATE FUNCTION escalation.warning_resolution_label(reason escalation.warning_resolution) RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+RETURN CASE reason
+	WHEN 'closed' THEN '隐患已销号'
+	WHEN 'confirmed' THEN '已确认为重大事故隐患'
+	WHEN 'ruled_out' THEN '已排除重大事故隐患'
+	WHEN 'handled' THEN '线索已处理'
+	WHEN 'renewed' THEN '证件已换发'
+	WHEN 'ran' THEN '双重预防机制已恢复运行'
+	WHEN 'rescheduled' THEN '已延期，重新起算'
+	WHEN 'withdrawn' THEN '事项已撤销'
+END;
+COMMENT ON FUNCTION escalation.warning_resolution_label(escalation.warning_resolution) IS
+	'Chinese label of why a warning was resolved. 解除原因名称';
+
+CREATE FUNCTION escalation.screen_label(screen escalation.level) RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+RETURN CASE screen WHEN 'city' THEN '市级大屏' WHEN 'district' THEN '区级大屏' END;
+COMMENT ON FUNCTION escalation.screen_label(escalation.level) IS
+	'Chinese label of a screen level. 大屏层级名称';
+
+------------------------------------------------------------------------------
+-- Who may read the screens (大屏读取范围)
+------------------------------------------------------------------------------
+
+-- What the caller may see on the screens: a role mapped in user_region sees
+-- the warnings within its region; unmapped admin, analyst and screen roles see
+-- every warning; anybody else none.
+CREATE FUNCTION escalation.screen_scope(OUT region escalation.region, OUT sees_all boolean)
+LANGUAGE sql STABLE PARALLEL RESTRICTED SET search_path = pg_catalog, escalation
+BEGIN ATOMIC
+	SELECT c.region,
+		c.region IS NULL AND (
+			pg_catalog.pg_has_role(escalation.acting_role(), 'escalation_admin', 'USAGE')
+			OR pg_catalog.pg_has_role(escalation.acting_role(), 'escalation_analyst', 'USAGE')
+			OR pg_catalog.pg_has_role(escalation.acting_role(), 'escalation_screen', 'USAGE'))
+	FROM (SELECT escalation.current_region() AS region) c;
+END;
+COMMENT ON FUNCTION escalation.screen_scope() IS
+	'What the calling role may see on the screens: its mapped region, or (sees_all) every warning for unmapped admin, analyst and screen roles. 大屏可见范围';
+
+------------------------------------------------------------------------------
+-- Active warnings per screen (大屏在办预警)
+------------------------------------------------------------------------------
+
+CREATE FUNCTION escalation.screen_warnings()
+RETURNS TABLE (
+	warning_id bigint,
+	kind escalation.warning_kind,
+	kind_label text,
+	subject_id bigint,
+	stage smallint,
+	top_stage smallint,
+	screen escalation.level,
+	screen_label text,
+	screen_region escalation.region,
+	screen_region_name text,
+	district escalation.region,
+	district_name text,
+	street escalation.region,
+	street_name text,
+	unit_id bigint,
+	unit_name text,
+	department_id bigint,
+	department_name text,
+	action escalation.warning_action,
+	action_label text,
+	started_at timestamptz,
+	first_due_at timestamptz,
+	due_at timestamptz,
+	raised_at timestamptz,
+	days_overdue integer,
+	escalated boolean,
+	acknowledged_at timestamptz)
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, escalation
+BEGIN ATOMIC
+	WITH active AS (
+		SELECT w.*,
+			row_number() OVER (PARTITION BY w.kind, w.subject_id, w.started_at, w.screen_region
+							   ORDER BY w.stage DESC) AS latest,
+			max(w.stage) OVER (PARTITION BY w.kind, w.subject_id, w.started_at) AS item_stage,
+			min(w.due_at) OVER (PARTITION BY w.kind, w.subject_id, w.started_at) AS item_due_at
+		FROM escalation.warning w
+		CROSS JOIN escalation.screen_scope() c
+		WHERE w.resolved_at IS NULL AND (c.sees_all OR w.region OPERATOR(escalation.<@) c.region)
+	)
+	SELECT a.id, a.kind, escalation.warning_kind_label(a.kind), a.subject_id, a.stage, a.item_stage,
+		a.screen, escalation.screen_label(a.screen), a.screen_region, sr.name, a.district, dn.name,
+		CASE WHEN escalation.region_level(a.region) = 'street' THEN a.region END,
+		CASE WHEN escalation.region_level(a.region) = 'street' THEN st.name END,
+		a.unit_id, u.name, a.department_id, dp.name,
+		a.action, escalation.warning_action_label(a.action),
+		a.started_at, a.item_due_at, a.due_at, a.raised_at,
+		floor(extract(epoch FROM now() - a.item_due_at) / 86400)::integer,
+		a.item_stage > a.stage,
+		a.acknowledged_at
+	FROM active a
+	LEFT JOIN escalation.division sr ON sr.code = a.screen_region
+	LEFT JOIN escalation.division dn ON dn.code = a.district
+	LEFT JOIN escalation.division st ON st.code = a.region
+	LEFT JOIN escalation.unit u ON u.id = a.unit_id
+	LEFT JOIN escalation.department dp ON dp.id = a.department_id
+	WHERE a.latest = 1;
+END;
+COMMENT ON FUNCTION escalation.screen_warnings() IS
+	'Active warnings, one row per item and screen (its latest stage there), with Chinese labels and names, limited to what the caller may see (escalation.screen_scope). 大屏在办预警';
+
+CREATE VIEW escalation.screen_warning AS SELECT * FROM escalation.screen_warnings();
+COMMENT ON VIEW escalation.screen_warning IS
+	'Active warnings per screen (大屏在办预警): one row per item and screen at its latest stage there, with unit, street and district names, Chinese labels, days overdue and whether it has escalated beyond this screen. What the screens and BI tools read.';
+COMMENT ON COLUMN escalation.screen_warning.warning_id IS 'Id of the item''s latest warning on this screen. 预警编号';
+COMMENT ON COLUMN escalation.screen_warning.kind IS 'Kind of warning. 预警类型';
+COMMENT ON COLUMN escalation.screen_warning.kind_label IS 'Kind in Chinese. 预警类型名称';
+COMMENT ON COLUMN escalation.screen_warning.subject_id IS 'The item: hazard, clue or licence id, or unit id for dual prevention. 事项编号';
+COMMENT ON COLUMN escalation.screen_warning.stage IS 'The item''s latest stage on this screen. 本屏预警级次';
+COMMENT ON COLUMN escalation.screen_warning.top_stage IS 'The item''s highest active stage on any screen. 最高预警级次';
+COMMENT ON COLUMN escalation.screen_warning.screen IS 'district or city. 大屏层级';
+COMMENT ON COLUMN escalation.screen_warning.screen_label IS 'Screen level in Chinese. 大屏层级名称';
+COMMENT ON COLUMN escalation.screen_warning.screen_region IS 'District code of a district screen, city code of the city screen. 大屏区划';
+COMMENT ON COLUMN escalation.screen_warning.screen_region_name IS 'Name of the screen''s district or city. 大屏区划名称';
+COMMENT ON COLUMN escalation.screen_warning.district IS 'District of the item. 所属区县';
+COMMENT ON COLUMN escalation.screen_warning.district_name IS 'Name of the district. 区县名称';
+COMMENT ON COLUMN escalation.screen_warning.street IS 'Street or town of the item, when it is in one. 所属街道（镇）';
+COMMENT ON COLUMN escalation.screen_warning.street_name IS 'Name of the street or town. 街道（镇）名称';
+COMMENT ON COLUMN escalation.screen_warning.unit_id IS 'The unit concerned, if any. 生产经营单位编号';
+COMMENT ON COLUMN escalation.screen_warning.unit_name IS 'Name of the unit. 生产经营单位名称';
+COMMENT ON COLUMN escalation.screen_warning.department_id IS 'Finding or transferring department, if any. 发现/移交部门编号';
+COMMENT ON COLUMN escalation.screen_warning.department_name IS 'Name of that department. 发现/移交部门名称';
+COMMENT ON COLUMN escalation.screen_warning.action IS 'Action of this screen''s office at this stage. 处置动作';
+COMMENT ON COLUMN escalation.screen_warning.action_label IS 'Action in Chinese. 处置动作名称';
+COMMENT ON COLUMN escalation.screen_warning.started_at IS 'Start of the item''s ladder. 起算时间';
+COMMENT ON COLUMN escalation.screen_warning.first_due_at IS 'When the item''s first stage fell due (it has been overdue since). 首次预警时间';
+COMMENT ON COLUMN escalation.screen_warning.due_at IS 'When this stage fell due. 本级预警时间';
+COMMENT ON COLUMN escalation.screen_warning.raised_at IS 'When this stage was raised. 预警发出时间';
+COMMENT ON COLUMN escalation.screen_warning.days_overdue IS 'Whole days since the first stage fell due. 逾期天数';
+COMMENT ON COLUMN escalation.screen_warning.escalated IS 'A later stage of the item is active on another screen (escalated from this one). 是否已升级';
+COMMENT ON COLUMN escalation.screen_warning.acknowledged_at IS 'When the command centre acknowledged this warning, if it did. 签收时间';
+
+------------------------------------------------------------------------------
+-- The event stream (预警事件流): what the screen worker follows
+------------------------------------------------------------------------------
+
+CREATE FUNCTION escalation.warning_events(after bigint, max_rows integer DEFAULT 1000)
+RETURNS TABLE (
+	event_id bigint,
+	event text,
+	warning_id bigint,
+	subject_id bigint,
+	kind escalation.warning_kind,
+	stage smallint,
+	screen escalation.level,
+	screen_region escalation.region,
+	district escalation.region,
+	unit_id bigint,
+	unit_name text,
+	street_name text,
+	kind_label text,
+	action escalation.warning_action,
+	action_label text,
+	due_at timestamptz,
+	raised_at timestamptz,
+	resolved_at timestamptz,
+	resolved_reason escalation.warning_resolution,
+	acknowledged_at timestamptz)
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, escalation AS
+$$
+DECLARE
+	scope record;
+BEGIN
+	IF after IS NULL THEN
+		RAISE EXCEPTION 'after must not be null'
+			USING ERRCODE = 'null_value_not_allowed', HINT = 'Pass 0 to read from the first event.';
+	END IF;
+	IF max_rows IS NULL OR max_rows NOT BETWEEN 1 AND 100000 THEN
+		RAISE EXCEPTION 'max_rows must be between 1 and 100000: %', coalesce(max_rows::text, 'NULL')
+			USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	SELECT * INTO scope FROM escalation.screen_scope();
+	RETURN QUERY
+	SELECT e.event_id, e.event, w.id, w.subject_id, w.kind, w.stage, w.screen, w.screen_region, w.district,
+		w.unit_id, u.name, CASE WHEN escalation.region_level(w.region) = 'street' THEN st.name END,
+		escalation.warning_kind_label(w.kind), w.action, escalation.warning_action_label(w.action),
+		w.due_at, w.raised_at, w.resolved_at, w.resolved_reason, w.acknowledged_at
+	FROM (
+		SELECT x.event_id, x.event, x.id FROM (
+			SELECT v.id AS event_id, 'raised' AS event, v.id, v.region FROM escalation.warning v WHERE v.id > after
+			UNION ALL
+			SELECT v.resolved_seq, 'resolved', v.id, v.region FROM escalation.warning v WHERE v.resolved_seq > after
+			UNION ALL
+			SELECT v.ack_seq, 'acknowledged', v.id, v.region FROM escalation.warning v WHERE v.ack_seq > after
+		) x
+		WHERE scope.sees_all OR x.region OPERATOR(escalation.<@) scope.region
+		ORDER BY x.event_id
+		LIMIT max_rows
+	) e
+	JOIN escalation.warning w ON w.id = e.id
+	LEFT JOIN escalation.unit u ON u.id = w.unit_id
+	LEFT JOIN escalation.division st ON st.code = w.region
+	ORDER BY e.event_id;
+END
+$$;
+COMMENT ON FUNCTION escalation.warning_events(bigint, integer) IS
+	'The warning events (raised, resolved, acknowledged) after an event id, in event order, at most max_rows, limited to what the caller may see (escalation.screen_scope), with the names and labels a screen shows; the screen worker reads it after every NOTIFY escalation_warning. Event ids commit in order, so reading after the last id seen never misses one. 预警事件流';
+
+REVOKE ALL ON FUNCTION
+	escalation.warning_kind_label(escalation.warning_kind), escalation.warning_action_label(escalation.warning_action),
+	escalation.warning_resolution_label(escalation.warning_resolution), escalation.screen_label(escalation.level),
+	escalation.screen_scope(), escalation.screen_warnings(), escalation.warning_events(bigint, integer)
+FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION
+	escalation.warning_kind_label(escalation.warning_kind), escalation.warning_action_label(escalation.warning_action),
+	escalation.warning_resolution_label(escalation.warning_resolution), escalation.screen_label(escalation.level),
+	escalation.screen_scope(), escalation.screen_warnings(), escalation.warning_events(bigint, integer)
+TO escalation_admin, escalation_user, escalation_analyst, escalation_screen;
+GRANT SELECT ON escalation.screen_warning TO escalation_admin, escalation_user, escalation_analyst, escalation_screen;
