@@ -1449,7 +1449,10 @@ RETURNS TABLE (
 	hazard_id bigint,
 	status escalation.hazard_status,
 	grade escalation.hazard_grade,
-	rectify_deadline timestamptz)
+	rectify_deadline timestamptz,
+	rectified_at timestamptz,
+	rechecked_at timestamptz,
+	closed_at timestamptz)
 LANGUAGE sql STABLE
 BEGIN ATOMIC
 	SELECT h.id,
@@ -1466,7 +1469,10 @@ BEGIN ATOMIC
 			 ELSE h.grade END,
 		CASE WHEN l.hazard_id IS NOT NULL THEN l.to_deadline
 			 WHEN f.hazard_id IS NOT NULL THEN f.from_deadline
-			 ELSE h.rectify_deadline END
+			 ELSE h.rectify_deadline END,
+		CASE WHEN e.any_rectify THEN e.last_rectify WHEN h.rectified_at <= hazard_as_of.at THEN h.rectified_at END,
+		CASE WHEN e.any_recheck THEN e.last_recheck WHEN h.rechecked_at <= hazard_as_of.at THEN h.rechecked_at END,
+		CASE WHEN h.closed_at <= hazard_as_of.at THEN h.closed_at END
 	FROM escalation.hazard h
 	LEFT JOIN LATERAL (
 		SELECT hh.hazard_id, hh.to_status, hh.to_grade, hh.to_deadline
@@ -1478,11 +1484,19 @@ BEGIN ATOMIC
 		FROM escalation.hazard_history hh
 		WHERE hh.hazard_id = h.id
 		ORDER BY hh.event_at, hh.id LIMIT 1) f ON l.hazard_id IS NULL
+	CROSS JOIN LATERAL (
+		SELECT coalesce(bool_or(hh.step = 'rectify'), false) AS any_rectify,
+			max(hh.event_at) FILTER (WHERE hh.step = 'rectify' AND hh.event_at <= hazard_as_of.at) AS last_rectify,
+			coalesce(bool_or(hh.step IN ('recheck_pass', 'recheck_fail')), false) AS any_recheck,
+			max(hh.event_at) FILTER (WHERE hh.step IN ('recheck_pass', 'recheck_fail') AND hh.event_at <= hazard_as_of.at)
+				AS last_recheck
+		FROM escalation.hazard_history hh
+		WHERE hh.hazard_id = h.id) e
 	WHERE h.found_at <= hazard_as_of.at
 		AND (hazard_as_of.only_ids IS NULL OR h.id = ANY (hazard_as_of.only_ids));
 END;
 COMMENT ON FUNCTION escalation.hazard_as_of(timestamptz, bigint[]) IS
-	'Status, grade and deadline of every hazard found by an instant (or of the hazards listed in only_ids), as they stood at that instant (from escalation.hazard_history; a hazard entered already advanced counts its own timestamps); limited to the rows the caller may see. 隐患时点状态';
+	'Every hazard found by an instant (or those listed in only_ids) as it stood at that instant: status, grade and deadline, the latest rectification and re-inspection by then, and closing (from escalation.hazard_history; a hazard entered already advanced counts its own timestamps); limited to the rows the caller may see. 隐患时点状态';
 
 ------------------------------------------------------------------------------
 -- Transferred violation clues (移交违法线索)
