@@ -77,19 +77,19 @@ COMMENT ON COLUMN escalation.scorecard_line.supervision_orders IS 'Of which with
 COMMENT ON COLUMN escalation.scorecard_line.circulars IS 'Of which circulated city-wide (通报). 通报次数';
 
 -- The scorecard of every department (per_department) or district over a period.
-CREATE FUNCTION escalation.scorecard(from_day date, to_day date, per_department boolean)
+CREATE FUNCTION escalation.scorecard_lines(from_day date, to_day date, per_department boolean)
 RETURNS SETOF escalation.scorecard_line
 LANGUAGE sql STABLE
 BEGIN ATOMIC
 	WITH bounds AS (
-		SELECT escalation.day_start(scorecard.from_day) AS lo,
-			least(escalation.day_start(scorecard.to_day + 1), statement_timestamp()) AS judged
+		SELECT escalation.day_start(scorecard_lines.from_day) AS lo,
+			least(escalation.day_start(scorecard_lines.to_day + 1), statement_timestamp()) AS judged
 	), hi AS (
-		SELECT escalation.day_start(scorecard.to_day + 1) AS hi
+		SELECT escalation.day_start(scorecard_lines.to_day + 1) AS hi
 	), dept AS (
 		SELECT d.id, d.name, d.level,
 			coalesce(escalation.region_district(d.region), escalation.region_city(d.region)) AS district,
-			CASE WHEN scorecard.per_department THEN d.id END AS k_dept
+			CASE WHEN scorecard_lines.per_department THEN d.id END AS k_dept
 		FROM escalation.department d
 	), insp AS (
 		SELECT d.k_dept, d.district AS k_district,
@@ -156,15 +156,15 @@ BEGIN ATOMIC
 		LEFT JOIN dept d ON d.id = CASE WHEN w.kind = 'clue' THEN c.to_department ELSE w.department_id END
 		CROSS JOIN bounds b CROSS JOIN hi
 		WHERE w.due_at >= b.lo AND w.due_at < hi.hi
-			AND (NOT scorecard.per_department OR d.id IS NOT NULL)
+			AND (NOT scorecard_lines.per_department OR d.id IS NOT NULL)
 		GROUP BY d.k_dept, coalesce(d.district, w.district)
 	), subject AS (
 		SELECT DISTINCT d.k_dept, d.district AS k_district FROM dept d
 		UNION
 		SELECT w.k_dept, w.k_district FROM warn w
 	)
-	SELECT CASE WHEN scorecard.per_department THEN 'department' ELSE 'district' END,
-		k.k_dept, d.name, d.level, k.k_district, dv.name, scorecard.from_day, scorecard.to_day,
+	SELECT CASE WHEN scorecard_lines.per_department THEN 'department' ELSE 'district' END,
+		k.k_dept, d.name, d.level, k.k_district, dv.name, scorecard_lines.from_day, scorecard_lines.to_day,
 		coalesce(i.inspections, 0), coalesce(i.on_site, 0), coalesce(i.online, 0), coalesce(i.units, 0),
 		coalesce(h.found, 0), coalesce(h.major_found, 0), coalesce(co.transferred, 0), coalesce(ci.received, 0),
 		coalesce(h.due, 0), coalesce(h.on_time, 0), round(h.on_time::numeric / nullif(h.due, 0), 4),
@@ -183,48 +183,44 @@ BEGIN ATOMIC
 	LEFT JOIN warn w ON w.k_dept IS NOT DISTINCT FROM k.k_dept AND w.k_district = k.k_district
 	ORDER BY k.k_district, d.level, d.name, k.k_dept;
 END;
-COMMENT ON FUNCTION escalation.scorecard(date, date, boolean) IS
-	'The scorecard of every department (per_department) or district over the days from_day..to_day, limited to the rows the caller may see; outcomes are judged as they stood at the end of the period, or now if that is earlier. Use escalation.department_scorecard or escalation.district_scorecard. 考评计算';
+COMMENT ON FUNCTION escalation.scorecard_lines(date, date, boolean) IS
+	'The lines of escalation.scorecard, for a period already checked. 考评计算';
 
--- Raise an error for a scorecard period that is not one.
-CREATE FUNCTION escalation.scorecard_period(from_day date, to_day date) RETURNS void
-LANGUAGE plpgsql AS
+-- The scorecard of every department or district over a checked period.
+CREATE FUNCTION escalation.scorecard(from_day date, to_day date, per_department boolean)
+RETURNS SETOF escalation.scorecard_line
+LANGUAGE plpgsql STABLE SET search_path = pg_catalog, escalation AS
 $$
 BEGIN
-	IF from_day IS NULL OR to_day IS NULL THEN
-		RAISE EXCEPTION 'a scorecard period needs from_day and to_day'
+	IF from_day IS NULL OR to_day IS NULL OR per_department IS NULL THEN
+		RAISE EXCEPTION 'a scorecard needs from_day, to_day and per_department'
 			USING ERRCODE = 'null_value_not_allowed';
 	END IF;
 	IF to_day < from_day THEN
 		RAISE EXCEPTION 'scorecard period ends on % before it starts on %', to_day, from_day
 			USING ERRCODE = 'invalid_parameter_value', DETAIL = 'to_day is the last day of the period, on or after from_day.';
 	END IF;
+	RETURN QUERY SELECT * FROM escalation.scorecard_lines(from_day, to_day, per_department);
 END
 $$;
-COMMENT ON FUNCTION escalation.scorecard_period(date, date) IS
-	'Raises an error for a scorecard period without both days or ending before it starts. 考评期间校验';
+COMMENT ON FUNCTION escalation.scorecard(date, date, boolean) IS
+	'The scorecard of every department (per_department) or district over the days from_day..to_day, limited to the rows the caller may see; outcomes are judged as they stood at the end of the period, or now if that is earlier. 考评';
 
 CREATE FUNCTION escalation.department_scorecard(from_day date, to_day date)
 RETURNS SETOF escalation.scorecard_line
-LANGUAGE plpgsql STABLE SET search_path = pg_catalog, escalation AS
-$$
-BEGIN
-	PERFORM escalation.scorecard_period(from_day, to_day);
-	RETURN QUERY SELECT * FROM escalation.scorecard(from_day, to_day, true);
-END
-$$;
+LANGUAGE sql STABLE
+BEGIN ATOMIC
+	SELECT * FROM escalation.scorecard(department_scorecard.from_day, department_scorecard.to_day, true);
+END;
 COMMENT ON FUNCTION escalation.department_scorecard(date, date) IS
 	'Scorecard per department over the days from_day..to_day (§9, §23): quantity — inspections (on site, online), units covered, hazards found, clues transferred and received; quality — hazards rectified by the deadline, re-inspected, median days to rectify, clues handled within 3 days, warnings by stage, supervision orders and circulars. Every department the caller can see has a line, also with no activity. 部门考评';
 
 CREATE FUNCTION escalation.district_scorecard(from_day date, to_day date)
 RETURNS SETOF escalation.scorecard_line
-LANGUAGE plpgsql STABLE SET search_path = pg_catalog, escalation AS
-$$
-BEGIN
-	PERFORM escalation.scorecard_period(from_day, to_day);
-	RETURN QUERY SELECT * FROM escalation.scorecard(from_day, to_day, false);
-END
-$$;
+LANGUAGE sql STABLE
+BEGIN ATOMIC
+	SELECT * FROM escalation.scorecard(district_scorecard.from_day, district_scorecard.to_day, false);
+END;
 COMMENT ON FUNCTION escalation.district_scorecard(date, date) IS
 	'Scorecard per district over the days from_day..to_day: the work of the departments of the district and its streets (city departments form the city''s line), plus every warning on the district''s items, licences and dual prevention included. 区县考评';
 
@@ -243,7 +239,7 @@ COMMENT ON FUNCTION escalation.scorecard_months() IS
 CREATE VIEW escalation.department_scorecard_monthly WITH (security_invoker = true) AS
 	SELECT m.month, s.*
 	FROM escalation.scorecard_months() m
-	CROSS JOIN LATERAL escalation.scorecard(m.from_day, m.to_day, true) s;
+	CROSS JOIN LATERAL escalation.scorecard_lines(m.from_day, m.to_day, true) s;
 COMMENT ON VIEW escalation.department_scorecard_monthly IS
 	'Department scorecard for each of the last twelve calendar months (the current month judged as of now), for BI tools; filter on month and department. 部门月度考评';
 COMMENT ON COLUMN escalation.department_scorecard_monthly.month IS 'First day of the month. 月份';
@@ -251,7 +247,7 @@ COMMENT ON COLUMN escalation.department_scorecard_monthly.month IS 'First day of
 CREATE VIEW escalation.district_scorecard_monthly WITH (security_invoker = true) AS
 	SELECT m.month, s.*
 	FROM escalation.scorecard_months() m
-	CROSS JOIN LATERAL escalation.scorecard(m.from_day, m.to_day, false) s;
+	CROSS JOIN LATERAL escalation.scorecard_lines(m.from_day, m.to_day, false) s;
 COMMENT ON VIEW escalation.district_scorecard_monthly IS
 	'District scorecard for each of the last twelve calendar months (the current month judged as of now), for BI tools. 区县月度考评';
 COMMENT ON COLUMN escalation.district_scorecard_monthly.month IS 'First day of the month. 月份';
@@ -276,12 +272,12 @@ END
 $comments$;
 
 REVOKE ALL ON FUNCTION
-	escalation.scorecard(date, date, boolean), escalation.scorecard_period(date, date),
+	escalation.scorecard_lines(date, date, boolean), escalation.scorecard(date, date, boolean),
 	escalation.department_scorecard(date, date), escalation.district_scorecard(date, date),
 	escalation.scorecard_months()
 FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION
-	escalation.scorecard(date, date, boolean), escalation.scorecard_period(date, date),
+	escalation.scorecard_lines(date, date, boolean), escalation.scorecard(date, date, boolean),
 	escalation.department_scorecard(date, date), escalation.district_scorecard(date, date),
 	escalation.scorecard_months()
 TO escalation_admin, escalation_user, escalation_analyst;

@@ -126,7 +126,7 @@ SELECT results_eq($$SELECT inspections, hazards_found, on_time_rate
 SELECT throws_ok($$SELECT * FROM escalation.department_scorecard('2025-03-31', '2025-03-01')$$,
 	'22023', 'scorecard period ends on 2025-03-01 before it starts on 2025-03-31', 'a period ending before it starts is rejected');
 SELECT throws_ok($$SELECT * FROM escalation.district_scorecard(NULL, '2025-03-01')$$,
-	'22004', 'a scorecard period needs from_day and to_day', 'a period needs both days');
+	'22004', 'a scorecard needs from_day, to_day and per_department', 'a period needs both days');
 
 SET LOCAL ROLE t40_lixia;
 SELECT results_eq($$SELECT department_id FROM escalation.department_scorecard('2025-03-01', '2025-03-31') ORDER BY 1$$,
