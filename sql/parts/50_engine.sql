@@ -407,13 +407,13 @@ COMMENT ON FUNCTION escalation.dp_first_run_after(bigint, timestamptz) IS
 
 -- Every item that can climb a ladder, from the source tables.
 CREATE VIEW escalation.item_source AS
-	SELECT i.kind, i.subject_id, i.origin, i.started_at, i.handled_at, i.handled_reason, i.withdrawn_at, i.unit_id,
+	SELECT i.kind, i.subject_id, i.origin, i.started_at, i.start_set_at, i.handled_at, i.handled_reason, i.withdrawn_at, i.unit_id,
 		i.department_id, i.region, escalation.region_district(i.region) AS district,
 		escalation.region_city(i.region) AS city
 	FROM (
 		SELECT 'hazard_overdue'::escalation.warning_kind AS kind, h.id AS subject_id,
 			escalation.item_origin(coalesce(d.level, u.supervision_level)) AS origin,
-			h.rectify_deadline AS started_at, h.closed_at AS handled_at,
+			h.rectify_deadline AS started_at, h.deadline_set_at AS start_set_at, h.closed_at AS handled_at,
 			'closed'::escalation.warning_resolution AS handled_reason, NULL::timestamptz AS withdrawn_at,
 			h.unit_id, h.found_by AS department_id, coalesce(u.region, d.region) AS region
 		FROM escalation.hazard h
@@ -423,7 +423,7 @@ CREATE VIEW escalation.item_source AS
 		UNION ALL
 		SELECT 'major_hazard', h.id,
 			escalation.item_origin(coalesce(d.level, u.supervision_level)),
-			h.found_at, least(h.confirmed_at, h.closed_at),
+			h.found_at, NULL, least(h.confirmed_at, h.closed_at),
 			CASE WHEN h.confirmed_at IS NULL OR h.closed_at < h.confirmed_at THEN 'closed'
 				 WHEN h.grade = 'not_major' THEN 'ruled_out'
 				 ELSE 'confirmed' END::escalation.warning_resolution, NULL,
@@ -435,7 +435,7 @@ CREATE VIEW escalation.item_source AS
 		UNION ALL
 		SELECT 'clue', c.id,
 			escalation.item_origin(coalesce(d.level, u.supervision_level)),
-			c.transferred_at, c.handled_at, 'handled', NULL,
+			c.transferred_at, NULL, c.handled_at, 'handled', NULL,
 			c.unit_id, c.from_department, coalesce(u.region, d.region)
 		FROM escalation.clue c
 		LEFT JOIN escalation.unit u ON u.id = c.unit_id
@@ -443,14 +443,14 @@ CREATE VIEW escalation.item_source AS
 		WHERE isfinite(c.transferred_at)
 		UNION ALL
 		SELECT 'licence_expired', l.id, escalation.item_origin(u.supervision_level),
-			escalation.licence_expires_at(l.valid_until), l.superseded_at, 'renewed', NULL,
+			escalation.licence_expires_at(l.valid_until), NULL, l.superseded_at, 'renewed', NULL,
 			l.unit_id, NULL::bigint, u.region
 		FROM escalation.licence l
 		JOIN escalation.unit u ON u.id = l.unit_id
 		WHERE l.safety_licence AND isfinite(l.valid_until)
 		UNION ALL
 		SELECT 'dual_prevention_idle', p.unit_id, escalation.item_origin(u.supervision_level),
-			p.since, escalation.dp_first_run_after(p.unit_id, p.since), 'ran', p.withdrawn_at,
+			p.since, p.since, escalation.dp_first_run_after(p.unit_id, p.since), 'ran', p.withdrawn_at,
 			p.unit_id, NULL::bigint, u.region
 		FROM escalation.dual_prevention p
 		JOIN escalation.unit u ON u.id = p.unit_id
@@ -463,6 +463,7 @@ COMMENT ON COLUMN escalation.item_source.kind IS 'Kind of warning the item climb
 COMMENT ON COLUMN escalation.item_source.subject_id IS 'Hazard, clue or licence id, or unit id for dual prevention. 事项编号';
 COMMENT ON COLUMN escalation.item_source.origin IS 'city or district: the level of the finding/transferring department, else of the unit''s supervision. 事项来源层级';
 COMMENT ON COLUMN escalation.item_source.started_at IS 'Start of the ladder: rectification deadline, discovery, transfer, licence expiry, or enrolment in dual prevention. 起算时间';
+COMMENT ON COLUMN escalation.item_source.start_set_at IS 'When the start was last set, where the data records it (a hazard''s deadline extension, a re-enrolment); a moved start resolves the old start''s warnings at this time, else when the move is seen. 起算时间设定时间';
 COMMENT ON COLUMN escalation.item_source.handled_at IS 'When it was handled (for dual prevention: the first normal run after the start). 处理时间';
 COMMENT ON COLUMN escalation.item_source.handled_reason IS 'How it is handled. 处理方式';
 COMMENT ON COLUMN escalation.item_source.withdrawn_at IS 'When it stopped being watched although it still exists (a unit withdrawn from dual prevention management). 撤销时间';
@@ -477,6 +478,7 @@ CREATE TABLE escalation.tracked_item (
 	kind escalation.warning_kind NOT NULL,
 	subject_id bigint NOT NULL,
 	started_at timestamptz NOT NULL,
+	start_set_at timestamptz,
 	handled_at timestamptz,
 	withdrawn_at timestamptz,
 	superseded_at timestamptz,
@@ -498,6 +500,7 @@ COMMENT ON TABLE escalation.tracked_item IS
 COMMENT ON COLUMN escalation.tracked_item.kind IS 'Kind of warning. 预警类型';
 COMMENT ON COLUMN escalation.tracked_item.subject_id IS 'The item''s id (unit id for dual prevention). 事项编号';
 COMMENT ON COLUMN escalation.tracked_item.started_at IS 'Start of the current episode of the ladder. 本轮起算时间';
+COMMENT ON COLUMN escalation.tracked_item.start_set_at IS 'When the source data says its start was last set (a deadline extension), if it says. 起算时间设定时间';
 COMMENT ON COLUMN escalation.tracked_item.handled_at IS 'When the current episode was handled, if it was. 处理时间';
 COMMENT ON COLUMN escalation.tracked_item.withdrawn_at IS 'When the item stopped qualifying (deleted, regraded, ...), if it did. 撤销时间';
 COMMENT ON COLUMN escalation.tracked_item.superseded_at IS 'When the start moved while warnings of the old start were active; they are resolved as rescheduled then. 起算时间变更时间';
@@ -510,6 +513,7 @@ COMMENT ON COLUMN escalation.tracked_item.region IS 'The item''s region. 所属�
 COMMENT ON COLUMN escalation.tracked_item.district IS 'Its district: the screen of district stages. 所属区县';
 COMMENT ON COLUMN escalation.tracked_item.city IS 'Its city: the screen of city stages. 所属城市';
 COMMENT ON COLUMN escalation.tracked_item.next_stage IS 'The next stage to raise in the current episode. 下一预警级次';
+SELECT pg_catalog.pg_extension_config_dump('escalation.tracked_item', '');
 
 -- When a run must next look at an item: its next stage's due time (unless the
 -- item is handled or withdrawn by then), its handling (to resolve raised
@@ -577,9 +581,9 @@ BEGIN
 	-- read under its lock (the ON CONFLICT branch), never from an older snapshot.
 	EXECUTE $q$
 		INSERT INTO escalation.tracked_item AS t
-			(kind, subject_id, origin, started_at, handled_at, handled_reason, withdrawn_at,
+			(kind, subject_id, origin, started_at, start_set_at, handled_at, handled_reason, withdrawn_at,
 			 unit_id, department_id, region, district, city)
-		SELECT s.kind, s.subject_id, s.origin, s.started_at, s.handled_at, s.handled_reason, s.withdrawn_at,
+		SELECT s.kind, s.subject_id, s.origin, s.started_at, s.start_set_at, s.handled_at, s.handled_reason, s.withdrawn_at,
 			s.unit_id, s.department_id, s.region, s.district, s.city
 		FROM escalation.item_source s
 		WHERE s.kind = $1 AND ($2 IS NULL OR s.subject_id = ANY ($2))
@@ -597,7 +601,8 @@ BEGIN
 							  THEN t.next_stage ELSE 1 END,
 			superseded_at = CASE WHEN escalation.item_start(t.kind, t.started_at, EXCLUDED.started_at) <> t.started_at
 									  AND t.next_stage > 1
-								 THEN coalesce(t.superseded_at, now()) ELSE t.superseded_at END,
+								 THEN coalesce(t.superseded_at, EXCLUDED.start_set_at, now()) ELSE t.superseded_at END,
+			start_set_at = EXCLUDED.start_set_at,
 			handled_at = CASE WHEN t.kind = 'dual_prevention_idle'
 							  THEN escalation.dp_first_run_after(t.subject_id,
 									 escalation.item_start(t.kind, t.started_at, EXCLUDED.started_at))
@@ -656,6 +661,10 @@ $$
 DECLARE
 	subjects bigint[];
 BEGIN
+	-- A restore brings back the tracking rows themselves.
+	IF escalation.restoring() THEN
+		RETURN NULL;
+	END IF;
 	IF TG_OP = 'INSERT' THEN
 		EXECUTE format('SELECT array_agg(DISTINCT n.%I) FROM new_rows n', TG_ARGV[0]) INTO subjects;
 	ELSIF TG_OP = 'UPDATE' THEN
@@ -713,6 +722,9 @@ DECLARE
 	k escalation.warning_kind;
 	subjects bigint[];
 BEGIN
+	IF escalation.restoring() THEN
+		RETURN NULL;
+	END IF;
 	FOREACH k IN ARRAY enum_range(NULL::escalation.warning_kind) LOOP
 		IF TG_TABLE_NAME = 'unit' THEN
 			subjects := ARRAY(SELECT s.subject_id FROM escalation.item_source s WHERE s.kind = k AND s.unit_id = NEW.id);

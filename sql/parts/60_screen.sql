@@ -174,8 +174,8 @@ RETURNS TABLE (
 	event_id bigint,
 	event text,
 	warning_id bigint,
-	subject_id bigint,
 	kind escalation.warning_kind,
+	subject_id bigint,
 	stage smallint,
 	screen escalation.level,
 	screen_region escalation.region,
@@ -206,7 +206,7 @@ BEGIN
 	END IF;
 	SELECT * INTO scope FROM escalation.screen_scope();
 	RETURN QUERY
-	SELECT e.event_id, e.event, w.id, w.subject_id, w.kind, w.stage, w.screen, w.screen_region, w.district,
+	SELECT e.event_id, e.event, w.id, w.kind, w.subject_id, w.stage, w.screen, w.screen_region, w.district,
 		w.unit_id, u.name, CASE WHEN escalation.region_level(w.region) = 'street' THEN st.name END,
 		escalation.warning_kind_label(w.kind), w.action, escalation.warning_action_label(w.action),
 		w.due_at, w.raised_at, w.resolved_at, w.resolved_reason, w.acknowledged_at
