@@ -7,42 +7,22 @@
 # Runs in a database and with a login role of its own, dropped at the end.
 set -euo pipefail
 exec python3 - "$@" <<'PY'
-import http.client, json, os, re, signal, socket, subprocess, sys, threading, time
+import http.client, json, os, re, socket, subprocess, sys, threading, time
 
-TOP = os.environ["ESCALATION_TOP"]
+sys.path.insert(0, os.path.join(os.environ["ESCALATION_TOP"], "test", "scripts"))
+sys.dont_write_bytecode = True
+from worker_tap import Worker, drop_database, finish, fresh_database, ok, request
+import worker_tap
+
 CLUSTER = os.environ["ESCALATION_CLUSTER"]
 PG_CTL = "/usr/lib/postgresql/15/bin/pg_ctl"
 DB = "escalation_worker_test"
 ROLE = "escalation_worker_test"
-WORKER = os.path.join(TOP, "worker", "escalation-worker")
-WWW = os.path.join(TOP, "worker", "www")
-OUT = os.path.join(TOP, "test", "out")
 T0 = "2026-03-02 09:00:00+08"           # when the test hazards are found
 
-count = 0
-failures = 0
 
-
-def ok(cond, name, diag=None):
-    """One TAP line."""
-    global count, failures
-    count += 1
-    print(("ok" if cond else "not ok") + " %d - %s" % (count, name), flush=True)
-    if not cond:
-        failures += 1
-        if diag is not None:
-            for line in str(diag).splitlines():
-                print("#   " + line, flush=True)
-    return cond
-
-
-def psql(sql, db=DB):
-    """Run SQL as the cluster's superuser; the output, unaligned, one row a line."""
-    r = subprocess.run(["psql", "-qXAt", "-v", "ON_ERROR_STOP=1", "-d", db, "-c", sql],
-                       capture_output=True, text=True)
-    if r.returncode != 0:
-        raise RuntimeError("psql failed: %s\n%s" % (sql, r.stderr))
-    return r.stdout.strip()
+def psql(sql):
+    return worker_tap.psql(sql, DB)
 
 
 def pg_ctl(*args):
@@ -122,22 +102,6 @@ class Stream(threading.Thread):
         self.closed.wait(3)
 
 
-def request(port, method, path, headers=None, body=None):
-    """One HTTP request; (status, headers, body text)."""
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-    try:
-        conn.putrequest(method, path, skip_accept_encoding=True)
-        for k, v in (headers or {}).items():
-            conn.putheader(k, v)
-        if body is not None:
-            conn.putheader("Content-Length", str(len(body)))
-        conn.endheaders(body)
-        resp = conn.getresponse()
-        return resp.status, dict(resp.getheaders()), resp.read().decode("utf-8", "replace")
-    finally:
-        conn.close()
-
-
 def raw_request(port, data):
     """Send raw bytes; the status code of the answer (0 if the connection just closed)."""
     with socket.create_connection(("127.0.0.1", port), timeout=10) as s:
@@ -158,57 +122,6 @@ def raw_request(port, data):
     return int(m.group(1)) if m else 0
 
 
-class Worker:
-    """escalation-worker as a child process, its log in test/out/."""
-
-    def __init__(self, name, *options):
-        self.log_path = os.path.join(OUT, "60_worker.%s.log" % name)
-        self.log = open(self.log_path, "w")
-        self.proc = subprocess.Popen(
-            [WORKER, "--port", "0", "--www", WWW, "--log-level", "debug"] + list(options)
-            + ["dbname=%s user=%s" % (DB, ROLE)],
-            stdout=self.log, stderr=subprocess.STDOUT)
-        self.port = None
-        deadline = time.monotonic() + 10
-        while self.port is None and time.monotonic() < deadline:
-            m = re.search(r"serving screens on http://127\.0\.0\.1:(\d+)/", open(self.log_path).read())
-            if m:
-                self.port = int(m.group(1))
-            else:
-                time.sleep(0.05)
-        if self.port is None:
-            raise RuntimeError("worker did not start:\n" + open(self.log_path).read())
-
-    def get(self, path, **kw):
-        return request(self.port, "GET", path, **kw)
-
-    def healthy_within(self, timeout):
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.get("/healthz")[0] == 200:
-                return True
-            time.sleep(0.1)
-        return False
-
-    def database_state(self):
-        return json.loads(self.get("/healthz")[2])["database"]
-
-    def metric(self, name):
-        m = re.search(r"^%s (\S+)$" % re.escape(name), self.get("/metrics")[2], re.M)
-        return float(m.group(1)) if m else None
-
-    def stop(self):
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        self.log.close()
-        return self.proc.returncode
-
-
 def warning_id(kind, subject, stage):
     return int(psql("SELECT id FROM escalation.warning WHERE kind = '%s' AND subject_id = %d AND stage = %d"
                     % (kind, subject, stage)))
@@ -226,12 +139,7 @@ def pairs(events):
 
 
 def setup():
-    os.makedirs(OUT, exist_ok=True)
-    psql("DROP DATABASE IF EXISTS %s" % DB, db="postgres")
-    psql("DROP ROLE IF EXISTS %s" % ROLE, db="postgres")
-    psql("CREATE DATABASE %s" % DB, db="postgres")
-    psql("CREATE EXTENSION escalation")
-    psql("CREATE ROLE %s LOGIN IN ROLE escalation_screen" % ROLE)
+    fresh_database(DB, ROLE)
     psql("""
         INSERT INTO escalation.division (code, name) VALUES
             ('370100', '济南市'), ('370102', '历下区'), ('370103', '市中区'), ('370102001', '解放路街道')
@@ -259,7 +167,7 @@ def run(offset):
 
 def main():
     setup()
-    w = Worker("main", "--poll-interval", "2", "--heartbeat", "1", "--backoff-min", "3", "--backoff-max", "4")
+    w = Worker("60_worker.main.log", DB, ROLE, "--poll-interval", "2", "--heartbeat", "1", "--backoff-min", "3", "--backoff-max", "4")
     streams = []
     try:
         ok(w.healthy_within(10), "the worker connects as a member of escalation_screen and reports healthy")
@@ -377,7 +285,7 @@ def main():
         ok(lixia.heartbeats > 0, "idle streams get heartbeat comments")
 
         # Resume older than the ring: a second worker keeps only 2 events and reads the rest from the database.
-        small = Worker("ring", "--ring-size", "2", "--page-size", "2")
+        small = Worker("60_worker.ring.log", DB, ROLE, "--ring-size", "2", "--page-size", "2")
         try:
             ok(small.healthy_within(10), "a worker with a 2-event ring starts")
             old = Stream(small.port, "screen=370102", last_event_id=0)
@@ -428,10 +336,9 @@ def main():
         for s in streams:
             s.stop()
         code = w.stop()
-        ok(code == 0 and "stopped" in open(w.log_path).read(), "SIGTERM stops the worker cleanly (exit 0)")
+        ok(code == 0 and "stopped" in w.log_text(), "SIGTERM stops the worker cleanly (exit 0)")
         try:
-            psql("DROP DATABASE IF EXISTS %s" % DB, db="postgres")
-            psql("DROP ROLE IF EXISTS %s" % ROLE, db="postgres")
+            drop_database(DB, ROLE)
         except RuntimeError as e:
             print("# cleanup: %s" % e)
 
@@ -440,6 +347,5 @@ try:
     main()
 except Exception as e:
     ok(False, "the test ran to the end", repr(e))
-print("1..%d" % count)
-sys.exit(1 if failures else 0)
+sys.exit(finish())
 PY

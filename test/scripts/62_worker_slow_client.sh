@@ -7,34 +7,20 @@
 # database and with a login role of its own, dropped at the end.
 set -euo pipefail
 exec python3 - "$@" <<'PY'
-import http.client, json, os, re, signal, socket, subprocess, sys, threading, time
+import os, socket, sys, time
 
-TOP = os.environ["ESCALATION_TOP"]
+sys.path.insert(0, os.path.join(os.environ["ESCALATION_TOP"], "test", "scripts"))
+sys.dont_write_bytecode = True
+from worker_tap import Worker, drop_database, finish, fresh_database, ok
+import worker_tap
+
 DB = ROLE = "escalation_worker_slow_test"
-WORKER = os.path.join(TOP, "worker", "escalation-worker")
-OUT = os.path.join(TOP, "test", "out")
 BURST = 3000                      # warnings in one run()
 NAME = "济南" + "超长名称有限公司" * 300   # ~7 KB per event: the burst is ~20 MB, more than any socket buffers
 
-count = failures = 0
 
-
-def ok(cond, name, diag=None):
-    global count, failures
-    count += 1
-    print(("ok" if cond else "not ok") + " %d - %s" % (count, name), flush=True)
-    if not cond:
-        failures += 1
-        for line in str(diag or "").splitlines():
-            print("#   " + line, flush=True)
-    return cond
-
-
-def psql(sql, db=DB):
-    r = subprocess.run(["psql", "-qXAt", "-v", "ON_ERROR_STOP=1", "-d", db, "-c", sql], capture_output=True, text=True)
-    if r.returncode != 0:
-        raise RuntimeError("psql failed: %s\n%s" % (sql[:200], r.stderr))
-    return r.stdout.strip()
+def psql(sql):
+    return worker_tap.psql(sql, DB)
 
 
 def parse_events(raw):
@@ -78,33 +64,16 @@ def read_all(sock, until=None, timeout=30):
 
 
 def main():
-    os.makedirs(OUT, exist_ok=True)
-    psql("DROP DATABASE IF EXISTS %s" % DB, db="postgres")
-    psql("DROP ROLE IF EXISTS %s" % ROLE, db="postgres")
-    psql("CREATE DATABASE %s" % DB, db="postgres")
-    psql("CREATE EXTENSION escalation")
-    psql("CREATE ROLE %s LOGIN IN ROLE escalation_screen" % ROLE)
+    fresh_database(DB, ROLE)
     psql("""INSERT INTO escalation.division (code, name) VALUES ('370100', '济南市'), ('370102', '历下区')
             ON CONFLICT (code) DO NOTHING;
             INSERT INTO escalation.department (name, level, region) VALUES ('历下区应急管理局', 'district', '370102');
             INSERT INTO escalation.unit (name, region, supervision_level) VALUES ('%s', '370102001', 'district')""" % NAME)
-    log_path = os.path.join(OUT, "62_worker_slow_client.log")
-    log = open(log_path, "w")
-    proc = subprocess.Popen([WORKER, "--port", "0", "--www", os.path.join(TOP, "worker", "www"),
-                             "--client-queue", "20", "--client-lag", "3", "--heartbeat", "1", "--log-level", "debug",
-                             "dbname=%s user=%s" % (DB, ROLE)], stdout=log, stderr=subprocess.STDOUT)
+    w = Worker("62_worker_slow_client.log", DB, ROLE, "--client-queue", "20", "--client-lag", "3", "--heartbeat", "1")
     try:
-        port = None
-        for _ in range(200):
-            m = re.search(r"serving screens on http://127\.0\.0\.1:(\d+)/", open(log_path).read())
-            if m:
-                port = int(m.group(1))
-                break
-            time.sleep(0.05)
-        if port is None:
-            raise RuntimeError("worker did not start:\n" + open(log_path).read())
+        port = w.port
         deadline = time.monotonic() + 10
-        while time.monotonic() < deadline and json.loads(_get(port, "/healthz"))["database"] != "listening":
+        while time.monotonic() < deadline and w.database_state() != "listening":
             time.sleep(0.1)
 
         # The stalled client: a tiny receive buffer, and it reads nothing until the end.
@@ -149,10 +118,8 @@ def main():
         partial = parse_events(read_all(stalled, timeout=30))
         ok(0 < len(partial) < BURST and partial == want[:len(partial)],
            "the stalled client was cut off after %d of %d events, with no gap before" % (len(partial), BURST))
-        metrics = _get(port, "/metrics")
-        dropped = re.search(r"^escalation_worker_clients_dropped_total (\S+)$", metrics, re.M)
-        ok(dropped and float(dropped.group(1)) >= 1, "/metrics counts the dropped client")
-        ok("fell too far behind" in open(log_path).read(), "the log says why the stream was dropped")
+        ok((w.metric("escalation_worker_clients_dropped_total") or 0) >= 1, "/metrics counts the dropped client")
+        ok("fell too far behind" in w.log_text(), "the log says why the stream was dropped")
 
         resume = socket.create_connection(("127.0.0.1", port))
         resume.sendall(stream_request(port, partial[-1][0]))
@@ -161,28 +128,15 @@ def main():
            % (len(want) - len(partial)), "got %d" % len(rest))
         for s in (stalled, reader, resume):
             s.close()
-        ok(json.loads(_get(port, "/healthz"))["database"] == "listening", "the worker is still up and listening")
+        ok(w.database_state() == "listening", "the worker is still up and listening")
     finally:
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGTERM)
-            proc.wait(10)
-        log.close()
-        psql("DROP DATABASE IF EXISTS %s" % DB, db="postgres")
-        psql("DROP ROLE IF EXISTS %s" % ROLE, db="postgres")
-
-
-def _get(port, path):
-    c = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-    c.request("GET", path)
-    body = c.getresponse().read().decode()
-    c.close()
-    return body
+        w.stop()
+        drop_database(DB, ROLE)
 
 
 try:
     main()
 except Exception as e:
     ok(False, "the test ran to the end", repr(e))
-print("1..%d" % count)
-sys.exit(1 if failures else 0)
+sys.exit(finish())
 PY
