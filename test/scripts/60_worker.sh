@@ -167,7 +167,7 @@ def run(offset):
 
 def main():
     setup()
-    w = Worker("60_worker.main.log", DB, ROLE, "--poll-interval", "2", "--heartbeat", "1", "--backoff-min", "3", "--backoff-max", "4")
+    w = Worker("60_worker.main.log", DB, ROLE, "--poll-interval", "2", "--heartbeat", "1", "--backoff-min", "6", "--backoff-max", "8")
     streams = []
     try:
         ok(w.healthy_within(10), "the worker connects as a member of escalation_screen and reports healthy")
@@ -227,6 +227,8 @@ def main():
            "/api/warnings?screen=city is the snapshot of the city's active warnings", body[:600])
 
         # PostgreSQL goes away; what commits before the worker is back must still arrive, once.
+        # The worker waits at least 4.8 s (backoff 6 s less jitter) before it reconnects,
+        # so the run() below commits while it is away and its NOTIFY is lost.
         pg_ctl("stop", "-m", "fast")
         deadline = time.monotonic() + 10
         while w.database_state() == "listening" and time.monotonic() < deadline:
