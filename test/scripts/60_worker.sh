@@ -301,6 +301,16 @@ def main():
         finally:
             ok(small.stop() == 0, "the second worker exits 0 on SIGTERM")
 
+        # Several hosts: libpq walks past one that is down to the writable one.
+        multi = Worker("60_worker.multihost.log", DB, ROLE, conninfo="host=/nonexistent/escalation,%s port=%s,%s"
+                       " target_session_attrs=read-write" % (os.environ["PGHOST"], os.environ["PGPORT"], os.environ["PGPORT"]))
+        try:
+            ok(multi.healthy_within(10) and re.search(r"info: connected to .* on %s port %s$" % (
+                re.escape(os.environ["PGHOST"]), os.environ["PGPORT"]), multi.log_text(), re.M),
+               "a multi-host conninfo with target_session_attrs=read-write skips a dead host", multi.log_text())
+        finally:
+            multi.stop()
+
         # Bad requests get 4xx; the worker stays up.
         cases = [
             ("unknown path", "GET", "/nowhere", None, 404),

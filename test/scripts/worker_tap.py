@@ -78,12 +78,12 @@ def request(port, method, path, headers=None, body=None):
 class Worker:
     """escalation-worker on a free port as db's role, its log in test/out/<log_name>."""
 
-    def __init__(self, log_name, db, role, *options):
+    def __init__(self, log_name, db, role, *options, conninfo=""):
         self.log_path = os.path.join(OUT, log_name)
         self.log = open(self.log_path, "w")
         self.proc = subprocess.Popen(
             [WORKER, "--port", "0", "--www", WWW, "--log-level", "debug"] + list(options)
-            + ["dbname=%s user=%s" % (db, role)],
+            + ["dbname=%s user=%s %s" % (db, role, conninfo)],
             stdout=self.log, stderr=subprocess.STDOUT)
         self.port = None
         deadline = time.monotonic() + 10
