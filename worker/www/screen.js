@@ -35,10 +35,17 @@
     return w.subject_id != null ? w.kind + ':' + w.subject_id : 'w:' + w.warning_id;
   }
 
+  // An item that was ever on a district screen and is now on the city's has
+  // escalated; one that started on the city screen is a city-level item.
   function applyRaised(w) {
     const key = itemKey(w);
     const have = items.get(key);
-    if (have && have.warning_id >= w.warning_id) return false;
+    const fromDistrict = w.screen === 'district' || Boolean(have && have.fromDistrict);
+    if (have && have.warning_id >= w.warning_id) {
+      have.fromDistrict = fromDistrict;
+      return false;
+    }
+    w.fromDistrict = fromDistrict;
     items.set(key, w);
     return true;
   }
@@ -103,7 +110,9 @@
     li.append(el('span', 'c-time', w.raised_at ? fmtShort.format(new Date(w.raised_at)) : '—'));
     const unit = el('span', 'c-unit');
     unit.append(el('span', 'unit-name', w.unit_name || '（无单位）'));
-    if (screen && screen.level === 'district' && w.screen === 'city') unit.append(el('span', 'tag tag-escalated', '已升级至市级'));
+    if (screen && screen.level === 'district' && w.screen === 'city') {
+      unit.append(w.fromDistrict ? el('span', 'tag tag-escalated', '已升级至市级') : el('span', 'tag tag-city', '市级事项'));
+    }
     if (w.acknowledged_at) unit.append(el('span', 'tag tag-ack', '已签收'));
     li.append(unit);
     li.append(el('span', 'c-street', w.street_name || '—'));
