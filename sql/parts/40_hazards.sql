@@ -120,7 +120,7 @@ COMMENT ON FUNCTION escalation.local_day(timestamptz) IS
 -- in its place).
 CREATE FUNCTION escalation.supervises(department_id bigint, unit_id bigint, on_day date DEFAULT current_date)
 RETURNS boolean
-LANGUAGE sql STABLE STRICT SECURITY DEFINER PARALLEL SAFE SET search_path = pg_catalog, escalation
+LANGUAGE sql STABLE STRICT SECURITY DEFINER PARALLEL SAFE SET search_path = pg_catalog, escalation, pg_temp
 BEGIN ATOMIC
 	WITH RECURSIVE answerable (id, depth) AS (
 		SELECT a.department_id, 0
@@ -141,7 +141,7 @@ COMMENT ON FUNCTION escalation.supervises(bigint, bigint, date) IS
 -- the row-level-security policies allow, for SECURITY DEFINER functions that
 -- reach across districts on purpose.
 CREATE FUNCTION escalation.caller_sees_region(region escalation.region, writing boolean DEFAULT false) RETURNS boolean
-LANGUAGE sql STABLE SECURITY DEFINER PARALLEL RESTRICTED SET search_path = pg_catalog, escalation
+LANGUAGE sql STABLE SECURITY DEFINER PARALLEL RESTRICTED SET search_path = pg_catalog, escalation, pg_temp
 BEGIN ATOMIC
 	SELECT coalesce(bool_or(r.rolsuper
 						   OR pg_catalog.pg_has_role(r.oid, 'escalation_admin', 'USAGE')
@@ -156,7 +156,7 @@ COMMENT ON FUNCTION escalation.caller_sees_region(escalation.region, boolean) IS
 
 -- The name of a department, whichever region it belongs to.
 CREATE FUNCTION escalation.department_label(department_id bigint) RETURNS text
-LANGUAGE sql STABLE STRICT SECURITY DEFINER PARALLEL SAFE SET search_path = pg_catalog, escalation
+LANGUAGE sql STABLE STRICT SECURITY DEFINER PARALLEL SAFE SET search_path = pg_catalog, escalation, pg_temp
 BEGIN ATOMIC
 	SELECT d.name FROM escalation.department d WHERE d.id = department_label.department_id;
 END;
@@ -217,7 +217,7 @@ SELECT escalation.follow_department_region('escalation.campaign', 'organiser_id'
 -- Trigger: a campaign's period is ordered, its scope lies within its organiser's
 -- region and names known industries.
 CREATE FUNCTION escalation.campaign_check() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, escalation AS
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, escalation, pg_temp AS
 $$
 DECLARE
 	organiser escalation.department;
@@ -258,7 +258,7 @@ CREATE TRIGGER campaign_check BEFORE INSERT OR UPDATE ON escalation.campaign
 
 -- Does a campaign's scope cover a unit (region and industry).
 CREATE FUNCTION escalation.campaign_covers(campaign_id bigint, unit_id bigint) RETURNS boolean
-LANGUAGE sql STABLE STRICT SECURITY DEFINER PARALLEL SAFE SET search_path = pg_catalog, escalation
+LANGUAGE sql STABLE STRICT SECURITY DEFINER PARALLEL SAFE SET search_path = pg_catalog, escalation, pg_temp
 BEGIN ATOMIC
 	SELECT EXISTS (
 		SELECT 1
@@ -273,7 +273,7 @@ COMMENT ON FUNCTION escalation.campaign_covers(bigint, bigint) IS
 
 -- The campaigns a caller works under: those of its region and those deployed above it.
 CREATE FUNCTION escalation.visible_campaigns() RETURNS SETOF escalation.campaign
-LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, escalation
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, escalation, pg_temp
 BEGIN ATOMIC
 	SELECT c.* FROM escalation.campaign c
 	WHERE escalation.caller_sees_region(c.region)
@@ -306,7 +306,7 @@ SELECT escalation.follow_unit_region('escalation.campaign_target');
 
 -- Trigger: a target unit lies within its campaign's scope.
 CREATE FUNCTION escalation.campaign_target_check() RETURNS trigger
-LANGUAGE plpgsql SET search_path = pg_catalog, escalation AS
+LANGUAGE plpgsql SET search_path = pg_catalog, escalation, pg_temp AS
 $$
 BEGIN
 	IF NOT escalation.campaign_covers(NEW.campaign_id, NEW.unit_id)
@@ -326,7 +326,7 @@ CREATE TRIGGER campaign_target_check BEFORE INSERT OR UPDATE OF campaign_id, uni
 -- List every unit in a campaign's scope that is not closed as a target.
 CREATE FUNCTION escalation.campaign_enlist(campaign_id bigint, added_at timestamptz DEFAULT statement_timestamp())
 RETURNS bigint
-LANGUAGE plpgsql SET search_path = pg_catalog, escalation AS
+LANGUAGE plpgsql SET search_path = pg_catalog, escalation, pg_temp AS
 $$
 #variable_conflict use_column
 DECLARE
@@ -383,6 +383,7 @@ CREATE INDEX inspection_region_idx ON escalation.inspection (region);
 CREATE INDEX inspection_department_idx ON escalation.inspection (department_id, inspected_at);
 CREATE INDEX inspection_unit_idx ON escalation.inspection (unit_id, inspected_at);
 CREATE INDEX inspection_campaign_idx ON escalation.inspection (campaign_id) WHERE campaign_id IS NOT NULL;
+CREATE INDEX inspection_inspected_at_idx ON escalation.inspection (inspected_at);
 COMMENT ON TABLE escalation.inspection IS
 	'Routine enforcement, supervision and inspection of a unit by a department (§8–9), on site or as online patrol, optionally under a campaign: the "quantity" of a department''s work. 执法、监督、检查记录';
 COMMENT ON COLUMN escalation.inspection.id IS 'Inspection id (generated). 检查编号';
@@ -405,7 +406,7 @@ SELECT escalation.follow_unit_region('escalation.inspection');
 -- Raise a clear error unless a campaign may hold work on a unit at an instant.
 CREATE FUNCTION escalation.campaign_admits(campaign_id bigint, unit_id bigint, at timestamptz, what text)
 RETURNS void
-LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, escalation AS
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, escalation, pg_temp AS
 $$
 DECLARE
 	c escalation.campaign;
@@ -433,7 +434,7 @@ COMMENT ON FUNCTION escalation.campaign_admits(bigint, bigint, timestamptz, text
 
 -- Trigger: an inspection under a campaign falls within the campaign.
 CREATE FUNCTION escalation.inspection_check() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, escalation AS
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, escalation, pg_temp AS
 $$
 BEGIN
 	IF NEW.campaign_id IS NOT NULL THEN
@@ -473,7 +474,7 @@ SELECT escalation.follow_unit_region('escalation.inspection_inspector');
 
 -- Trigger: take department and unit from the inspection; name a stranger clearly.
 CREATE FUNCTION escalation.inspection_inspector_fill() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, escalation AS
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, escalation, pg_temp AS
 $$
 DECLARE
 	insp escalation.inspection;
@@ -513,7 +514,7 @@ CREATE FUNCTION escalation.inspect(
 	campaign_id bigint DEFAULT NULL,
 	office_id bigint DEFAULT NULL
 ) RETURNS bigint
-LANGUAGE plpgsql SET search_path = pg_catalog, escalation AS
+LANGUAGE plpgsql SET search_path = pg_catalog, escalation, pg_temp AS
 $$
 #variable_conflict use_column
 DECLARE
@@ -632,6 +633,7 @@ CREATE INDEX hazard_found_by_idx ON escalation.hazard (found_by, found_at);
 CREATE INDEX hazard_inspection_idx ON escalation.hazard (inspection_id) WHERE inspection_id IS NOT NULL;
 CREATE INDEX hazard_campaign_idx ON escalation.hazard (campaign_id) WHERE campaign_id IS NOT NULL;
 CREATE INDEX hazard_open_idx ON escalation.hazard (rectify_deadline) WHERE closed_at IS NULL;
+CREATE INDEX hazard_found_at_idx ON escalation.hazard (found_at);
 COMMENT ON TABLE escalation.hazard IS
 	'Hazards (隐患) found by inspections or reported by units, with their rectification (整改), re-inspection (复查) and closing (销号). Lifecycle steps are made with escalation.hazard_confirm/_extend/_rectify/_recheck/_close or the equivalent UPDATE; a trigger rejects any other change and escalation.hazard_history keeps every step. 隐患排查治理台账';
 COMMENT ON COLUMN escalation.hazard.id IS 'Hazard id (generated). 隐患编号';
@@ -739,7 +741,7 @@ CREATE FUNCTION escalation.hazard_refuse(
 	detail text,
 	hint text DEFAULT NULL
 ) RETURNS void
-LANGUAGE plpgsql AS
+LANGUAGE plpgsql SET search_path = pg_catalog, escalation, pg_temp AS
 $$
 DECLARE
 	message text := format('cannot %s hazard %s: it is "%s" (%s), grade "%s" (%s)', step, hazard_id,
@@ -756,7 +758,7 @@ COMMENT ON FUNCTION escalation.hazard_refuse(bigint, text, escalation.hazard_sta
 
 -- Raise a clear error for a row whose timestamps or grade contradict each other.
 CREATE FUNCTION escalation.hazard_check_row(h escalation.hazard, entering boolean DEFAULT false) RETURNS void
-LANGUAGE plpgsql AS
+LANGUAGE plpgsql SET search_path = pg_catalog, escalation, pg_temp AS
 $$
 DECLARE
 	what text := CASE WHEN entering THEN 'the new hazard' ELSE format('hazard %s', h.id) END;
@@ -818,7 +820,7 @@ COMMENT ON FUNCTION escalation.hazard_check_row(escalation.hazard, boolean) IS
 
 -- Trigger: validate a new hazard; tie it to its inspection and campaign.
 CREATE FUNCTION escalation.hazard_check_insert() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, escalation AS
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, escalation, pg_temp AS
 $$
 DECLARE
 	insp escalation.inspection;
@@ -870,7 +872,7 @@ CREATE TRIGGER hazard_check_insert BEFORE INSERT ON escalation.hazard
 -- Trigger: allow an UPDATE only as one legal lifecycle step (or an edit of the
 -- description), and number the step for the history.
 CREATE FUNCTION escalation.hazard_check_step() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, escalation AS
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, escalation, pg_temp AS
 $$
 DECLARE
 	step escalation.hazard_step;
@@ -1101,7 +1103,7 @@ CREATE TRIGGER hazard_check_step BEFORE UPDATE ON escalation.hazard
 
 -- Trigger: write the history entry of a lifecycle step.
 CREATE FUNCTION escalation.hazard_record_step() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, escalation AS
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, escalation, pg_temp AS
 $$
 BEGIN
 	INSERT INTO escalation.hazard_history
@@ -1148,7 +1150,7 @@ CREATE TRIGGER hazard_record_step AFTER UPDATE ON escalation.hazard
 
 -- Lock a hazard for a lifecycle step, with a clear error when it is not there.
 CREATE FUNCTION escalation.hazard_lock(hazard_id bigint) RETURNS escalation.hazard
-LANGUAGE plpgsql SET search_path = pg_catalog, escalation AS
+LANGUAGE plpgsql SET search_path = pg_catalog, escalation, pg_temp AS
 $$
 DECLARE
 	h escalation.hazard;
@@ -1167,7 +1169,7 @@ COMMENT ON FUNCTION escalation.hazard_lock(bigint) IS
 
 -- Raise an error when a required argument of a lifecycle function is missing.
 CREATE FUNCTION escalation.require_argument(value anyelement, name text) RETURNS void
-LANGUAGE plpgsql AS
+LANGUAGE plpgsql SET search_path = pg_catalog, escalation, pg_temp AS
 $$
 BEGIN
 	IF value IS NULL OR (pg_typeof(value) = 'text'::regtype AND btrim(value::text) = '') THEN
@@ -1194,7 +1196,7 @@ CREATE FUNCTION escalation.hazard_report(
 	source escalation.hazard_source DEFAULT NULL,
 	campaign_id bigint DEFAULT NULL
 ) RETURNS bigint
-LANGUAGE plpgsql SET search_path = pg_catalog, escalation AS
+LANGUAGE plpgsql SET search_path = pg_catalog, escalation, pg_temp AS
 $$
 #variable_conflict use_column
 DECLARE
@@ -1245,7 +1247,7 @@ CREATE FUNCTION escalation.hazard_confirm(
 	needs_recheck boolean DEFAULT true,
 	confirmed_at timestamptz DEFAULT statement_timestamp()
 ) RETURNS escalation.hazard
-LANGUAGE plpgsql SET search_path = pg_catalog, escalation AS
+LANGUAGE plpgsql SET search_path = pg_catalog, escalation, pg_temp AS
 $$
 #variable_conflict use_column
 DECLARE
@@ -1284,7 +1286,7 @@ CREATE FUNCTION escalation.hazard_extend(
 	extended_by bigint,
 	extended_at timestamptz DEFAULT statement_timestamp()
 ) RETURNS escalation.hazard
-LANGUAGE plpgsql SET search_path = pg_catalog, escalation AS
+LANGUAGE plpgsql SET search_path = pg_catalog, escalation, pg_temp AS
 $$
 #variable_conflict use_column
 DECLARE
@@ -1315,7 +1317,7 @@ CREATE FUNCTION escalation.hazard_rectify(
 	note text DEFAULT NULL,
 	rectified_at timestamptz DEFAULT statement_timestamp()
 ) RETURNS escalation.hazard
-LANGUAGE plpgsql SET search_path = pg_catalog, escalation AS
+LANGUAGE plpgsql SET search_path = pg_catalog, escalation, pg_temp AS
 $$
 #variable_conflict use_column
 DECLARE
@@ -1346,7 +1348,7 @@ CREATE FUNCTION escalation.hazard_recheck(
 	inspector bigint DEFAULT NULL,
 	rechecked_at timestamptz DEFAULT statement_timestamp()
 ) RETURNS escalation.hazard
-LANGUAGE plpgsql SET search_path = pg_catalog, escalation AS
+LANGUAGE plpgsql SET search_path = pg_catalog, escalation, pg_temp AS
 $$
 #variable_conflict use_column
 DECLARE
@@ -1385,7 +1387,7 @@ CREATE FUNCTION escalation.hazard_close(
 	note text DEFAULT NULL,
 	closed_at timestamptz DEFAULT statement_timestamp()
 ) RETURNS escalation.hazard
-LANGUAGE plpgsql SET search_path = pg_catalog, escalation AS
+LANGUAGE plpgsql SET search_path = pg_catalog, escalation, pg_temp AS
 $$
 #variable_conflict use_column
 DECLARE
@@ -1543,7 +1545,7 @@ CREATE INDEX clue_region_idx ON escalation.clue (region);
 CREATE INDEX clue_to_department_idx ON escalation.clue (to_department, transferred_at);
 CREATE INDEX clue_from_department_idx ON escalation.clue (from_department, transferred_at);
 CREATE INDEX clue_unit_idx ON escalation.clue (unit_id) WHERE unit_id IS NOT NULL;
-CREATE INDEX clue_pending_idx ON escalation.clue (transferred_at) WHERE handled_at IS NULL;
+CREATE INDEX clue_transferred_at_idx ON escalation.clue (transferred_at);
 CREATE UNIQUE INDEX clue_one_forward_per_clue ON escalation.clue (forwarded_from) WHERE forwarded_from IS NOT NULL;
 COMMENT ON TABLE escalation.clue IS
 	'Violation clues transferred by a department to the department competent to act (移交违法线索, §8, §17), and how the receiver handled them: accepted and filed, rejected with a reason, or forwarded (which hands the clue on as a new clue from the receiver). 违法线索移交';
@@ -1574,7 +1576,7 @@ SELECT escalation.follow_unit_region('escalation.clue');
 
 -- Trigger: validate a clue and its handling; handling is final.
 CREATE FUNCTION escalation.clue_check() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, escalation AS
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, escalation, pg_temp AS
 $$
 DECLARE
 	fixed text;
@@ -1644,7 +1646,7 @@ CREATE TRIGGER clue_check BEFORE INSERT OR UPDATE ON escalation.clue
 
 -- Trigger: a forward hands the clue on as a new clue from the receiver.
 CREATE FUNCTION escalation.clue_forward_on() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, escalation AS
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, escalation, pg_temp AS
 $$
 BEGIN
 	INSERT INTO escalation.clue
@@ -1672,7 +1674,7 @@ CREATE FUNCTION escalation.clue_transfer(
 	inspection_id bigint DEFAULT NULL,
 	hazard_id bigint DEFAULT NULL
 ) RETURNS bigint
-LANGUAGE plpgsql SET search_path = pg_catalog, escalation AS
+LANGUAGE plpgsql SET search_path = pg_catalog, escalation, pg_temp AS
 $$
 #variable_conflict use_column
 DECLARE
@@ -1702,7 +1704,7 @@ CREATE FUNCTION escalation.clue_handle(
 	handled_by bigint DEFAULT NULL,
 	handled_at timestamptz DEFAULT statement_timestamp()
 ) RETURNS escalation.clue
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, escalation AS
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, escalation, pg_temp AS
 $$
 #variable_conflict use_column
 DECLARE
@@ -1770,7 +1772,7 @@ RETURNS TABLE (
 	handled_at timestamptz,
 	days_to_handle numeric,
 	overdue boolean)
-LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, escalation
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, escalation, pg_temp
 BEGIN ATOMIC
 	SELECT c.id, c.unit_id, u.name, c.from_department, f.name, c.to_department, t.name, c.transferred_at, c.facts,
 		c.legal_basis, c.forwarded_from, c.handling,
