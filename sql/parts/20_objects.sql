@@ -95,7 +95,7 @@ INSERT INTO escalation.industry (code, name, category, competent_department, dua
 -- EXTENSION brings them back, so they must not drift from the shipped text. The
 -- guard is created after the starter rows, so only this script ships them.
 CREATE FUNCTION escalation.industry_protect_builtin() RETURNS trigger
-LANGUAGE plpgsql AS
+LANGUAGE plpgsql SET search_path = pg_catalog, escalation, pg_temp AS
 $$
 BEGIN
 	IF TG_OP IN ('UPDATE', 'DELETE') AND OLD.builtin THEN
@@ -194,7 +194,7 @@ COMMENT ON COLUMN escalation.unit_region_follower.tbl IS 'The table (has unit_id
 
 -- Trigger: fill region from the row's unit.
 CREATE FUNCTION escalation.set_region_from_unit() RETURNS trigger
-LANGUAGE plpgsql AS
+LANGUAGE plpgsql SET search_path = pg_catalog, escalation, pg_temp AS
 $$
 DECLARE
 	unit_region escalation.region;
@@ -217,7 +217,7 @@ COMMENT ON FUNCTION escalation.set_region_from_unit() IS
 
 -- Register a table whose rows follow their unit's region.
 CREATE FUNCTION escalation.follow_unit_region(tbl regclass, fill boolean DEFAULT true) RETURNS void
-LANGUAGE plpgsql SET search_path = pg_catalog, escalation AS
+LANGUAGE plpgsql SET search_path = pg_catalog, escalation, pg_temp AS
 $$
 BEGIN
 	IF fill THEN
@@ -233,7 +233,7 @@ COMMENT ON FUNCTION escalation.follow_unit_region(regclass, boolean) IS
 
 -- Trigger: a unit that moves carries its dependent rows with it.
 CREATE FUNCTION escalation.propagate_unit_region() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, escalation AS
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, escalation, pg_temp AS
 $$
 DECLARE
 	follower regclass;
@@ -255,7 +255,7 @@ CREATE TRIGGER unit_propagate_region AFTER UPDATE OF region ON escalation.unit
 
 -- Trigger: stamp updated_at.
 CREATE FUNCTION escalation.touch_updated_at() RETURNS trigger
-LANGUAGE plpgsql AS
+LANGUAGE plpgsql SET search_path = pg_catalog, escalation, pg_temp AS
 $$
 BEGIN
 	NEW.updated_at := statement_timestamp();
@@ -321,7 +321,7 @@ CREATE FUNCTION escalation.licence_renew(
 	new_valid_until date,
 	renewed_at timestamptz DEFAULT statement_timestamp()
 ) RETURNS bigint
-LANGUAGE plpgsql SET search_path = pg_catalog, escalation AS
+LANGUAGE plpgsql SET search_path = pg_catalog, escalation, pg_temp AS
 $$
 DECLARE
 	old escalation.licence;
@@ -424,14 +424,14 @@ SELECT escalation.follow_unit_region('escalation.unit_history', false);
 -- row_security = off (with it off, a query that row-level security would filter
 -- fails instead), which no working session of the platform does.
 CREATE FUNCTION escalation.restoring() RETURNS boolean
-LANGUAGE sql STABLE PARALLEL SAFE AS
+LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, escalation, pg_temp AS
 $$ SELECT current_setting('row_security') = 'off' $$;
 COMMENT ON FUNCTION escalation.restoring() IS
 	'True while a dump is being restored (row_security = off): triggers that derive rows skip them, the dump brings them back. 是否正在恢复转储';
 
 -- Trigger: record a change of a unit, licence or safety rule.
 CREATE FUNCTION escalation.record_unit_history() RETURNS trigger
-LANGUAGE plpgsql AS
+LANGUAGE plpgsql SET search_path = pg_catalog, escalation, pg_temp AS
 $$
 DECLARE
 	old_row jsonb := CASE WHEN TG_OP <> 'INSERT' THEN to_jsonb(OLD) END;
@@ -466,7 +466,7 @@ COMMENT ON FUNCTION escalation.record_unit_history() IS
 
 -- Trigger: history is written only by the history trigger, never by hand.
 CREATE FUNCTION escalation.unit_history_guard() RETURNS trigger
-LANGUAGE plpgsql AS
+LANGUAGE plpgsql SET search_path = pg_catalog, escalation, pg_temp AS
 $$
 BEGIN
 	-- A superuser may restore a dump (COPY fires this trigger at depth 1).
@@ -511,3 +511,11 @@ GRANT USAGE ON SEQUENCE escalation.unit_id_seq, escalation.licence_id_seq, escal
 	TO escalation_admin, escalation_user;
 GRANT EXECUTE ON FUNCTION escalation.licence_renew(bigint, text, date, date, timestamptz) TO escalation_admin, escalation_user;
 REVOKE ALL ON FUNCTION escalation.licence_renew(bigint, text, date, date, timestamptz) FROM PUBLIC;
+REVOKE ALL ON FUNCTION
+	escalation.industry_protect_builtin(), escalation.set_region_from_unit(),
+	escalation.follow_unit_region(regclass, boolean), escalation.touch_updated_at(), escalation.restoring(),
+	escalation.record_unit_history(), escalation.unit_history_guard()
+FROM PUBLIC;
+-- The history trigger asks it while a user's change runs.
+GRANT EXECUTE ON FUNCTION escalation.restoring() TO escalation_admin, escalation_user;
+GRANT EXECUTE ON FUNCTION escalation.follow_unit_region(regclass, boolean) TO escalation_admin;

@@ -26,7 +26,7 @@ SELECT pg_catalog.pg_extension_config_dump('escalation.user_region', '');
 
 -- Trigger: a mapping must name a role that exists.
 CREATE FUNCTION escalation.user_region_check_role() RETURNS trigger
-LANGUAGE plpgsql SET search_path = pg_catalog, escalation AS
+LANGUAGE plpgsql SET search_path = pg_catalog, escalation, pg_temp AS
 $$
 BEGIN
 	IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = NEW.role_name) THEN
@@ -53,7 +53,7 @@ COMMENT ON FUNCTION escalation.acting_role() IS
 
 -- The calling role's region; NULL for a role that is not mapped.
 CREATE FUNCTION escalation.current_region() RETURNS escalation.region
-LANGUAGE sql STABLE SECURITY DEFINER PARALLEL RESTRICTED SET search_path = pg_catalog, escalation
+LANGUAGE sql STABLE SECURITY DEFINER PARALLEL RESTRICTED SET search_path = pg_catalog, escalation, pg_temp
 BEGIN ATOMIC
 	SELECT ur.region FROM escalation.user_region ur WHERE ur.role_name = escalation.acting_role();
 END;
@@ -66,7 +66,7 @@ COMMENT ON FUNCTION escalation.current_region() IS
 
 -- Turn on row-level security for a regional table and write its policies.
 CREATE FUNCTION escalation.enable_region_security(tbl regclass) RETURNS void
-LANGUAGE plpgsql SET search_path = pg_catalog, escalation AS
+LANGUAGE plpgsql SET search_path = pg_catalog, escalation, pg_temp AS
 $$
 DECLARE
 	col pg_catalog.pg_attribute;
@@ -160,7 +160,7 @@ SELECT pg_catalog.pg_extension_config_dump('escalation.department_id_seq', '');
 
 -- Trigger: fill level, keep the tree inside its regions and free of cycles.
 CREATE FUNCTION escalation.department_check_tree() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, escalation AS
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, escalation, pg_temp AS
 $$
 DECLARE
 	parent escalation.department;
@@ -234,7 +234,7 @@ COMMENT ON COLUMN escalation.department_region_follower.via IS 'Its column namin
 
 -- Trigger: fill region from the department named by column TG_ARGV[0].
 CREATE FUNCTION escalation.set_region_from_department() RETURNS trigger
-LANGUAGE plpgsql SET search_path = pg_catalog, escalation AS
+LANGUAGE plpgsql SET search_path = pg_catalog, escalation, pg_temp AS
 $$
 DECLARE
 	dept_id bigint := (to_jsonb(NEW) ->> TG_ARGV[0])::bigint;
@@ -258,7 +258,7 @@ COMMENT ON FUNCTION escalation.set_region_from_department() IS
 
 -- Register a table whose rows follow their department's region.
 CREATE FUNCTION escalation.follow_department_region(tbl regclass, via name DEFAULT 'department_id') RETURNS void
-LANGUAGE plpgsql SET search_path = pg_catalog, escalation AS
+LANGUAGE plpgsql SET search_path = pg_catalog, escalation, pg_temp AS
 $$
 BEGIN
 	EXECUTE format('CREATE TRIGGER %I BEFORE INSERT OR UPDATE OF %I, region ON %s '
@@ -273,7 +273,7 @@ COMMENT ON FUNCTION escalation.follow_department_region(regclass, name) IS
 
 -- Trigger: a department that moves carries its dependent rows with it.
 CREATE FUNCTION escalation.propagate_department_region() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, escalation AS
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, escalation, pg_temp AS
 $$
 DECLARE
 	follower escalation.department_region_follower;
@@ -327,7 +327,7 @@ SELECT escalation.follow_department_region('escalation.office');
 
 -- Trigger: a clear error for a second lead office (the unique index backs it).
 CREATE FUNCTION escalation.office_check_lead() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, escalation AS
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, escalation, pg_temp AS
 $$
 DECLARE
 	other escalation.office;
@@ -436,7 +436,7 @@ SELECT escalation.follow_department_region('escalation.duty');
 -- Trigger: the person and office belong to the department; one holder of a
 -- single-holder post at a time; at most two liaisons at any day.
 CREATE FUNCTION escalation.duty_check() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, escalation AS
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, escalation, pg_temp AS
 $$
 DECLARE
 	p escalation.person;
@@ -535,7 +535,7 @@ CREATE TRIGGER duty_check BEFORE INSERT OR UPDATE ON escalation.duty
 -- Hand a duty over to another person of the department on a given day.
 CREATE FUNCTION escalation.hand_over_duty(duty_id bigint, new_person_id bigint, on_day date DEFAULT current_date)
 RETURNS bigint
-LANGUAGE plpgsql SET search_path = pg_catalog, escalation AS
+LANGUAGE plpgsql SET search_path = pg_catalog, escalation, pg_temp AS
 $$
 DECLARE
 	old escalation.duty;
@@ -614,7 +614,7 @@ SELECT escalation.follow_unit_region('escalation.supervision_assignment');
 
 -- Trigger: office and supervisor belong to the department; level is the department's.
 CREATE FUNCTION escalation.supervision_assignment_check() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, escalation AS
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, escalation, pg_temp AS
 $$
 DECLARE
 	dept escalation.department;
@@ -835,7 +835,7 @@ RETURNS TABLE (
 	departments_without_lead_office bigint,
 	departments_without_liaison bigint,
 	departments_with_too_many_liaisons bigint)
-LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, escalation
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, escalation, pg_temp
 BEGIN ATOMIC
 	WITH area AS (
 		SELECT coalesce(escalation.region_district(u.region), escalation.region_city(u.region)) AS region,

@@ -84,7 +84,7 @@ COMMENT ON FUNCTION escalation.dp_reason_label(text) IS
 -- Whether §12 obliges a unit to run dual prevention, and why.
 CREATE FUNCTION escalation.dual_prevention_required(unit_id bigint)
 RETURNS TABLE (required boolean, reasons text[], reason_labels text[], exemption text)
-LANGUAGE plpgsql STABLE SET search_path = pg_catalog, escalation AS
+LANGUAGE plpgsql STABLE SET search_path = pg_catalog, escalation, pg_temp AS
 $$
 #variable_conflict use_column
 DECLARE
@@ -153,7 +153,7 @@ SELECT escalation.follow_unit_region('escalation.dual_prevention');
 
 -- Trigger: the enrolment clock moves only by a re-enrolment after a withdrawal.
 CREATE FUNCTION escalation.dual_prevention_check() RETURNS trigger
-LANGUAGE plpgsql SET search_path = pg_catalog, escalation AS
+LANGUAGE plpgsql SET search_path = pg_catalog, escalation, pg_temp AS
 $$
 BEGIN
 	IF TG_OP = 'INSERT' THEN
@@ -204,7 +204,7 @@ CREATE FUNCTION escalation.dp_enrol(
 	since timestamptz DEFAULT statement_timestamp(),
 	note text DEFAULT NULL
 ) RETURNS escalation.dual_prevention
-LANGUAGE plpgsql SET search_path = pg_catalog, escalation AS
+LANGUAGE plpgsql SET search_path = pg_catalog, escalation, pg_temp AS
 $$
 #variable_conflict use_column
 DECLARE
@@ -248,7 +248,7 @@ CREATE FUNCTION escalation.dp_withdraw(
 	reason text,
 	withdrawn_at timestamptz DEFAULT statement_timestamp()
 ) RETURNS escalation.dual_prevention
-LANGUAGE plpgsql SET search_path = pg_catalog, escalation AS
+LANGUAGE plpgsql SET search_path = pg_catalog, escalation, pg_temp AS
 $$
 #variable_conflict use_column
 DECLARE
@@ -277,7 +277,7 @@ COMMENT ON FUNCTION escalation.dp_withdraw(bigint, text, timestamptz) IS
 
 -- Trigger: a unit that closes leaves dual prevention management.
 CREATE FUNCTION escalation.dual_prevention_unit_closed() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, escalation AS
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, escalation, pg_temp AS
 $$
 BEGIN
 	UPDATE escalation.dual_prevention d
@@ -422,7 +422,7 @@ SELECT escalation.follow_unit_region('escalation.dp_run');
 -- Trigger: a run belongs to an enrolled unit within its enrolment, and its time
 -- and unit are fixed once recorded.
 CREATE FUNCTION escalation.dp_run_check() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, escalation AS
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, escalation, pg_temp AS
 $$
 DECLARE
 	d escalation.dual_prevention;
@@ -480,7 +480,7 @@ CREATE FUNCTION escalation.dp_record_run(
 	ran_at timestamptz DEFAULT statement_timestamp(),
 	hazard_id bigint DEFAULT NULL
 ) RETURNS bigint
-LANGUAGE plpgsql SET search_path = pg_catalog, escalation AS
+LANGUAGE plpgsql SET search_path = pg_catalog, escalation, pg_temp AS
 $$
 #variable_conflict use_column
 DECLARE

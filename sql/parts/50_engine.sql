@@ -144,7 +144,7 @@ COMMENT ON COLUMN escalation.rule_offset.due_after IS 'Time from the item''s sta
 
 -- Trigger: writes to escalation.rule become rows of rule_override.
 CREATE FUNCTION escalation.rule_write() RETURNS trigger
-LANGUAGE plpgsql SET search_path = pg_catalog, escalation AS
+LANGUAGE plpgsql SET search_path = pg_catalog, escalation, pg_temp AS
 $$
 BEGIN
 	IF TG_OP = 'UPDATE' AND (NEW.kind, NEW.origin, NEW.stage) IS DISTINCT FROM (OLD.kind, OLD.origin, OLD.stage) THEN
@@ -191,7 +191,7 @@ CREATE TRIGGER rule_write INSTEAD OF INSERT OR UPDATE OR DELETE ON escalation.ru
 
 -- Trigger: one stage's values, checked with messages that say what is wrong.
 CREATE FUNCTION escalation.rule_check_stage() RETURNS trigger
-LANGUAGE plpgsql SET search_path = pg_catalog, escalation AS
+LANGUAGE plpgsql SET search_path = pg_catalog, escalation, pg_temp AS
 $$
 DECLARE
 	what text := format('rule (%s, %s, stage %s)', NEW.kind, NEW.origin, NEW.stage);
@@ -243,7 +243,7 @@ CREATE TRIGGER rule_check_stage BEFORE INSERT OR UPDATE ON escalation.rule_overr
 
 -- Trigger (deferred to commit): every ladder touched keeps stages 1..n.
 CREATE FUNCTION escalation.rule_check_ladder() RETURNS trigger
-LANGUAGE plpgsql SET search_path = pg_catalog, escalation AS
+LANGUAGE plpgsql SET search_path = pg_catalog, escalation, pg_temp AS
 $$
 DECLARE
 	ladder record;
@@ -348,7 +348,7 @@ SELECT pg_catalog.pg_extension_config_dump('escalation.warning', '');
 -- Trigger (per statement): writers of warnings take the event stream's lock
 -- before any id is drawn, so ids become visible in order.
 CREATE FUNCTION escalation.warning_lock_events() RETURNS trigger
-LANGUAGE plpgsql SET search_path = pg_catalog, escalation AS
+LANGUAGE plpgsql SET search_path = pg_catalog, escalation, pg_temp AS
 $$
 BEGIN
 	PERFORM escalation.lock_event_stream();
@@ -362,7 +362,7 @@ CREATE TRIGGER warning_lock_events BEFORE INSERT ON escalation.warning
 
 -- Trigger: a warning inserted by hand with only the public columns.
 CREATE FUNCTION escalation.warning_fill_defaults() RETURNS trigger
-LANGUAGE plpgsql SET search_path = pg_catalog, escalation AS
+LANGUAGE plpgsql SET search_path = pg_catalog, escalation, pg_temp AS
 $$
 BEGIN
 	NEW.started_at := coalesce(NEW.started_at, NEW.due_at);
@@ -545,7 +545,7 @@ COMMENT ON FUNCTION escalation.item_start(escalation.warning_kind, timestamptz, 
 -- optionally some subjects) and drop the items nothing can happen to any more.
 CREATE FUNCTION escalation.retime_items(kind escalation.warning_kind, origin escalation.level, subjects bigint[])
 RETURNS void
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, escalation AS
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, escalation, pg_temp AS
 $$
 BEGIN
 	EXECUTE $q$
@@ -574,7 +574,7 @@ COMMENT ON FUNCTION escalation.retime_items(escalation.warning_kind, escalation.
 -- Bring the tracking of items of a kind in line with the source tables.
 CREATE FUNCTION escalation.sync_items(kind escalation.warning_kind, subjects bigint[])
 RETURNS void
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, escalation AS
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, escalation, pg_temp AS
 $$
 BEGIN
 	-- Items that qualify: insert, or update from the source. The tracked row is
@@ -637,7 +637,7 @@ COMMENT ON FUNCTION escalation.sync_items(escalation.warning_kind, bigint[]) IS
 
 -- Rebuild the tracking of every item from the source tables.
 CREATE FUNCTION escalation.resync_items() RETURNS bigint
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, escalation AS
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, escalation, pg_temp AS
 $$
 DECLARE
 	k escalation.warning_kind;
@@ -656,7 +656,7 @@ COMMENT ON FUNCTION escalation.resync_items() IS
 -- Trigger (per statement) on a source table: re-sync the items it touched.
 -- Arguments: the column that names the item, then the kinds the table feeds.
 CREATE FUNCTION escalation.track_source() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, escalation AS
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, escalation, pg_temp AS
 $$
 DECLARE
 	subjects bigint[];
@@ -716,7 +716,7 @@ $install$;
 -- Trigger: a unit or department whose region or level changes moves its items
 -- (their screens, and for units their origin).
 CREATE FUNCTION escalation.track_owner() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, escalation AS
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, escalation, pg_temp AS
 $$
 DECLARE
 	k escalation.warning_kind;
@@ -750,7 +750,7 @@ CREATE TRIGGER department_track_items AFTER UPDATE OF region, level ON escalatio
 -- Trigger (per statement) on rule_override: items on a changed ladder get
 -- their next due time from the new rules.
 CREATE FUNCTION escalation.rule_retime() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, escalation AS
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, escalation, pg_temp AS
 $$
 DECLARE
 	ladder record;
@@ -823,7 +823,7 @@ SELECT pg_catalog.pg_extension_config_dump('escalation.run_log_run_id_seq', '');
 
 CREATE FUNCTION escalation.run(as_of timestamptz DEFAULT now()) RETURNS bigint
 AS 'MODULE_PATHNAME', 'run'
-LANGUAGE C VOLATILE SECURITY DEFINER SET search_path = pg_catalog, escalation;
+LANGUAGE C VOLATILE SECURITY DEFINER SET search_path = pg_catalog, escalation, pg_temp;
 COMMENT ON FUNCTION escalation.run(timestamptz) IS
 	'Raises every ladder stage due at or before as_of whose item was not handled by its due time, resolves the warnings of handled items, sends one NOTIFY escalation_warning, logs the run; returns the number of warnings raised (NULL if the run failed: see escalation.run_log). as_of may be at most one day after the server clock. 执行预警升级';
 
@@ -835,7 +835,7 @@ COMMENT ON FUNCTION escalation.lock_event_stream() IS
 
 CREATE FUNCTION escalation.acknowledge(warning_id bigint, note text DEFAULT NULL) RETURNS bigint
 AS 'MODULE_PATHNAME', 'acknowledge'
-LANGUAGE C VOLATILE;
+LANGUAGE C VOLATILE SET search_path = pg_catalog, escalation, pg_temp;
 COMMENT ON FUNCTION escalation.acknowledge(bigint, text) IS
 	'Records that the calling role acknowledged an active warning it can see, with a handling note (§21); returns the acknowledgement''s event id. 预警签收';
 
@@ -845,7 +845,7 @@ COMMENT ON FUNCTION escalation.acknowledge(bigint, text) IS
 
 -- Fail clearly unless pg_cron is installed in this database.
 CREATE FUNCTION escalation.require_cron() RETURNS void
-LANGUAGE plpgsql SET search_path = pg_catalog, escalation AS
+LANGUAGE plpgsql SET search_path = pg_catalog, escalation, pg_temp AS
 $$
 DECLARE
 	cron_database text := current_setting('cron.database_name', true);
@@ -867,7 +867,7 @@ COMMENT ON FUNCTION escalation.require_cron() IS
 	'Raises a clear error, with what to do, unless pg_cron is installed in this database. 检查定时任务扩展';
 
 CREATE FUNCTION escalation.schedule(schedule text DEFAULT '* * * * *') RETURNS bigint
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, escalation AS
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, escalation, pg_temp AS
 $$
 DECLARE
 	job bigint;
@@ -886,7 +886,7 @@ COMMENT ON FUNCTION escalation.schedule(text) IS
 	'Creates or updates the pg_cron job "escalation-run" that calls escalation.run() on the given cron schedule (default every minute); returns the job id. 设置定时预警';
 
 CREATE FUNCTION escalation.unschedule() RETURNS boolean
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, escalation AS
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, escalation, pg_temp AS
 $$
 BEGIN
 	PERFORM escalation.require_cron();

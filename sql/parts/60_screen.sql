@@ -56,7 +56,7 @@ COMMENT ON FUNCTION escalation.screen_label(escalation.level) IS
 -- the warnings within its region; unmapped admin, analyst and screen roles see
 -- every warning; anybody else none.
 CREATE FUNCTION escalation.screen_scope(OUT region escalation.region, OUT sees_all boolean)
-LANGUAGE sql STABLE PARALLEL RESTRICTED SET search_path = pg_catalog, escalation
+LANGUAGE sql STABLE PARALLEL RESTRICTED SET search_path = pg_catalog, escalation, pg_temp
 BEGIN ATOMIC
 	SELECT c.region,
 		c.region IS NULL AND (
@@ -101,7 +101,7 @@ RETURNS TABLE (
 	days_overdue integer,
 	escalated boolean,
 	acknowledged_at timestamptz)
-LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, escalation
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, escalation, pg_temp
 BEGIN ATOMIC
 	WITH active AS (
 		SELECT w.*,
@@ -191,7 +191,7 @@ RETURNS TABLE (
 	resolved_at timestamptz,
 	resolved_reason escalation.warning_resolution,
 	acknowledged_at timestamptz)
-LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, escalation AS
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, escalation, pg_temp AS
 $$
 DECLARE
 	scope record;

@@ -189,7 +189,7 @@ COMMENT ON FUNCTION escalation.scorecard_lines(date, date, boolean) IS
 -- The scorecard of every department or district over a checked period.
 CREATE FUNCTION escalation.scorecard(from_day date, to_day date, per_department boolean)
 RETURNS SETOF escalation.scorecard_line
-LANGUAGE plpgsql STABLE SET search_path = pg_catalog, escalation AS
+LANGUAGE plpgsql STABLE SET search_path = pg_catalog, escalation, pg_temp AS
 $$
 BEGIN
 	IF from_day IS NULL OR to_day IS NULL OR per_department IS NULL THEN
