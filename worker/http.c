@@ -280,6 +280,9 @@ ServeWarnings(struct MHD_Connection *conn, const Screen *screen)
 	PGresult   *res;
 	Buf			json;
 
+	/* Before the first catch-up, last_id would send the page through all history. */
+	if (!HubSynced())
+		return RespondError(conn, MHD_HTTP_SERVICE_UNAVAILABLE, "not yet in step with the database; retry shortly");
 	if (!DbAcquireSlot())
 		return RespondError(conn, MHD_HTTP_SERVICE_UNAVAILABLE, "too many snapshot requests at once; retry shortly");
 	db = DbConnect(config.conninfo, config.connect_timeout_s, err, sizeof(err));

@@ -350,6 +350,18 @@ HubNoteSync(void)
 	pthread_mutex_unlock(&hub.lock);
 }
 
+/* True once the listener has read every committed event at least once. */
+bool
+HubSynced(void)
+{
+	bool		synced;
+
+	pthread_mutex_lock(&hub.lock);
+	synced = hub.last_sync > 0;
+	pthread_mutex_unlock(&hub.lock);
+	return synced;
+}
+
 /* Count a lost connection that the listener will re-establish. */
 void
 HubNoteReconnect(void)

@@ -144,6 +144,7 @@ extern void HubPublish(Event **events, int n, bool initial);
 extern int64_t HubLastId(void);
 extern void HubSetDbState(DbState state);
 extern void HubNoteSync(void);
+extern bool HubSynced(void);
 extern void HubNoteReconnect(void);
 extern const char *DbStateName(DbState state);
 extern void HubSetScreens(Screen *screens, int n);
