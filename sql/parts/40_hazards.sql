@@ -857,9 +857,13 @@ BEGIN
 		NEW.deadline_set_at := coalesce(NEW.deadline_set_at, NEW.confirmed_at, NEW.found_at);
 		NEW.deadline_set_by := coalesce(NEW.deadline_set_by, NEW.confirmed_by, NEW.found_by);
 	END IF;
-	NEW.step_no := 0;
-	NEW.last_step := NULL;
-	NEW.created_by := escalation.acting_role();
+	-- Who entered it and how far it has come are the platform's to say, except
+	-- when a dump brings them back.
+	IF NOT escalation.restoring() THEN
+		NEW.step_no := 0;
+		NEW.last_step := NULL;
+		NEW.created_by := escalation.acting_role();
+	END IF;
 	PERFORM escalation.hazard_check_row(NEW, true);
 	RETURN NEW;
 END
@@ -1604,7 +1608,7 @@ BEGIN
 		END IF;
 		NEW.created_at := OLD.created_at;
 		NEW.created_by := OLD.created_by;
-	ELSE
+	ELSIF NOT escalation.restoring() THEN
 		NEW.created_by := escalation.acting_role();
 	END IF;
 	IF NEW.to_department = NEW.from_department THEN

@@ -157,7 +157,9 @@ LANGUAGE plpgsql SET search_path = pg_catalog, escalation, pg_temp AS
 $$
 BEGIN
 	IF TG_OP = 'INSERT' THEN
-		NEW.created_by := escalation.acting_role();
+		IF NOT escalation.restoring() THEN
+			NEW.created_by := escalation.acting_role();
+		END IF;
 	ELSE
 		NEW.created_at := OLD.created_at;
 		NEW.created_by := OLD.created_by;
@@ -453,7 +455,9 @@ BEGIN
 				USING ERRCODE = 'object_not_in_prerequisite_state',
 					  DETAIL = format('The unit left platform management: %s.', d.withdraw_reason);
 		END IF;
-		NEW.recorded_by := escalation.acting_role();
+		IF NOT escalation.restoring() THEN
+			NEW.recorded_by := escalation.acting_role();
+		END IF;
 	END IF;
 	IF NEW.hazard_id IS NOT NULL THEN
 		SELECT h.unit_id INTO hazard_unit FROM escalation.hazard h WHERE h.id = NEW.hazard_id;
