@@ -115,28 +115,6 @@ RETURN (at AT TIME ZONE coalesce(nullif(pg_catalog.current_setting('escalation.t
 COMMENT ON FUNCTION escalation.local_day(timestamptz) IS
 	'The calendar day of an instant in the platform''s time zone (setting escalation.timezone). 所属自然日';
 
--- Does a department answer for a unit on a day: it holds a supervision assignment
--- for the unit, or a department above one that does (the superior may re-inspect
--- in its place).
-CREATE FUNCTION escalation.supervises(department_id bigint, unit_id bigint, on_day date DEFAULT current_date)
-RETURNS boolean
-LANGUAGE sql STABLE STRICT SECURITY DEFINER PARALLEL SAFE SET search_path = pg_catalog, escalation, pg_temp
-BEGIN ATOMIC
-	WITH RECURSIVE answerable (id, depth) AS (
-		SELECT a.department_id, 0
-		FROM escalation.supervision_assignment a
-		WHERE a.unit_id = supervises.unit_id AND a.period @> supervises.on_day
-		UNION
-		SELECT d.parent_id, up.depth + 1
-		FROM answerable up
-		JOIN escalation.department d ON d.id = up.id
-		WHERE d.parent_id IS NOT NULL AND up.depth < 32
-	)
-	SELECT EXISTS (SELECT 1 FROM answerable WHERE id = supervises.department_id);
-END;
-COMMENT ON FUNCTION escalation.supervises(bigint, bigint, date) IS
-	'True when the department holds a supervision assignment for the unit on the day (监管责任), or is above such a department in the department tree (上级部门). 是否负有监管责任';
-
 -- Whether the calling role may read (or, writing, change) rows of a region: what
 -- the row-level-security policies allow, for SECURITY DEFINER functions that
 -- reach across districts on purpose.
@@ -162,6 +140,30 @@ BEGIN ATOMIC
 END;
 COMMENT ON FUNCTION escalation.department_label(bigint) IS
 	'Name of a department of any region (names of departments are public; their people are not), for views that show a campaign''s organiser or a clue''s departments across districts. 部门名称';
+
+-- Does a department answer for a unit on a day: it holds a supervision assignment
+-- for the unit, or a department above one that does (the superior may re-inspect
+-- in its place).
+CREATE FUNCTION escalation.supervises(department_id bigint, unit_id bigint, on_day date DEFAULT current_date)
+RETURNS boolean
+LANGUAGE sql STABLE STRICT SECURITY DEFINER PARALLEL SAFE SET search_path = pg_catalog, escalation, pg_temp
+BEGIN ATOMIC
+	WITH RECURSIVE answerable (id, depth) AS (
+		SELECT a.department_id, 0
+		FROM escalation.supervision_assignment a
+		WHERE a.unit_id = supervises.unit_id AND a.period @> supervises.on_day
+		UNION
+		SELECT d.parent_id, up.depth + 1
+		FROM answerable up
+		JOIN escalation.department d ON d.id = up.id
+		WHERE d.parent_id IS NOT NULL AND up.depth < 32
+	)
+	SELECT EXISTS (SELECT 1 FROM answerable WHERE id = supervises.department_id)
+		AND EXISTS (SELECT 1 FROM escalation.unit u
+					WHERE u.id = supervises.unit_id AND escalation.caller_sees_region(u.region));
+END;
+COMMENT ON FUNCTION escalation.supervises(bigint, bigint, date) IS
+	'True when the department holds a supervision assignment for the unit on the day (监管责任), or is above such a department in the department tree (上级部门); false for a unit outside the caller''s region. 是否负有监管责任';
 
 ------------------------------------------------------------------------------
 -- Campaigns (大检查、专项整治、综合和专项督查, §10)
@@ -266,10 +268,11 @@ BEGIN ATOMIC
 		WHERE c.id = campaign_covers.campaign_id AND u.id = campaign_covers.unit_id
 			AND CASE WHEN cardinality(c.scope_regions) = 0 THEN u.region OPERATOR(escalation.<@) c.region
 					 ELSE u.region OPERATOR(escalation.<@) ANY (c.scope_regions) END
-			AND (cardinality(c.scope_industries) = 0 OR u.industry_code = ANY (c.scope_industries)));
+			AND (cardinality(c.scope_industries) = 0 OR u.industry_code = ANY (c.scope_industries))
+			AND escalation.caller_sees_region(u.region));
 END;
 COMMENT ON FUNCTION escalation.campaign_covers(bigint, bigint) IS
-	'True when the unit lies within the campaign''s scope regions (or the organiser''s region when none are listed) and industries. 是否在专项工作范围内';
+	'True when the unit lies within the campaign''s scope regions (or the organiser''s region when none are listed) and industries; false for a unit outside the caller''s region. 是否在专项工作范围内';
 
 -- The campaigns a caller works under: those of its region and those deployed above it.
 CREATE FUNCTION escalation.visible_campaigns() RETURNS SETOF escalation.campaign
@@ -1987,7 +1990,7 @@ GRANT EXECUTE ON FUNCTION
 	escalation.visible_campaigns(), escalation.received_clues()
 TO escalation_admin, escalation_user, escalation_analyst;
 GRANT EXECUTE ON FUNCTION
-	escalation.campaign_enlist(bigint, timestamptz), escalation.campaign_admits(bigint, bigint, timestamptz, text),
+	escalation.campaign_enlist(bigint, timestamptz),
 	escalation.inspect(bigint, bigint, bigint[], escalation.inspection_mode, escalation.inspection_kind, text, text, timestamptz, bigint, bigint),
 	escalation.hazard_refuse(bigint, text, escalation.hazard_status, escalation.hazard_grade, text, text),
 	escalation.hazard_check_row(escalation.hazard, boolean), escalation.hazard_lock(bigint), escalation.require_argument(anyelement, text),

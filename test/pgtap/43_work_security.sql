@@ -4,7 +4,7 @@
 -- screen role reads none of it.
 BEGIN;
 CREATE EXTENSION IF NOT EXISTS escalation;
-SELECT plan(28);
+SELECT plan(32);
 \ir fixtures/40_work.sql
 SELECT pg_temp.t40_grant_tap();
 
@@ -50,7 +50,13 @@ SELECT results_eq('SELECT unit_id FROM escalation.dual_prevention', $$VALUES (40
 SELECT throws_ok($$SELECT escalation.dp_record_run(4003, ran_at => '2025-03-02+08')$$,
 	'23503', 'unit 4003 does not exist', 'and cannot record runs for another district''s units');
 SELECT lives_ok($$SELECT escalation.dp_record_run(4001, ran_at => '2025-03-02+08')$$, 'it records runs for its own units');
+SELECT is(escalation.supervises(4410, 4003, '2025-03-02'), false,
+	'supervises() tells a district user nothing about another district''s units');
+SELECT is(escalation.campaign_covers(43001, 4003), false, 'nor does campaign_covers()');
+SELECT throws_ok($$SELECT escalation.campaign_admits(43002, 4003, now(), 'probe')$$, '42501', NULL,
+	'and the campaign check behind the triggers is not callable');
 RESET ROLE;
+SELECT is(escalation.supervises(4410, 4003, '2025-03-02'), true, 'while the city office gets the answer');
 
 SET LOCAL ROLE t40_shizhong;
 SELECT results_eq('SELECT campaign_id FROM escalation.campaign_overview ORDER BY 1', $$VALUES (43001::bigint), (43002::bigint)$$,
