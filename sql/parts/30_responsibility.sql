@@ -327,7 +327,7 @@ SELECT escalation.follow_department_region('escalation.office');
 
 -- Trigger: a clear error for a second lead office (the unique index backs it).
 CREATE FUNCTION escalation.office_check_lead() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, escalation, pg_temp AS
+LANGUAGE plpgsql SET search_path = pg_catalog, escalation, pg_temp AS
 $$
 DECLARE
 	other escalation.office;
@@ -436,7 +436,7 @@ SELECT escalation.follow_department_region('escalation.duty');
 -- Trigger: the person and office belong to the department; one holder of a
 -- single-holder post at a time; at most two liaisons at any day.
 CREATE FUNCTION escalation.duty_check() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, escalation, pg_temp AS
+LANGUAGE plpgsql SET search_path = pg_catalog, escalation, pg_temp AS
 $$
 DECLARE
 	p escalation.person;
@@ -635,8 +635,10 @@ BEGIN
 				  DETAIL = 'A department supervises at its own level.',
 				  HINT = 'Omit level to take the department''s.';
 	END IF;
+	-- An office or person the caller may not see is left to the foreign key,
+	-- whose error is the same as for one that does not exist.
 	IF NEW.office_id IS NOT NULL THEN
-		SELECT * INTO o FROM escalation.office WHERE id = NEW.office_id;
+		SELECT * INTO o FROM escalation.office WHERE id = NEW.office_id AND escalation.caller_sees_region(region);
 		IF FOUND AND o.department_id <> NEW.department_id THEN
 			RAISE EXCEPTION 'office % ("%") belongs to department %, not to department % ("%")',
 					o.id, o.name, o.department_id, dept.id, dept.name
@@ -645,7 +647,7 @@ BEGIN
 		END IF;
 	END IF;
 	IF NEW.supervisor_id IS NOT NULL THEN
-		SELECT * INTO p FROM escalation.person WHERE id = NEW.supervisor_id;
+		SELECT * INTO p FROM escalation.person WHERE id = NEW.supervisor_id AND escalation.caller_sees_region(region);
 		IF FOUND AND p.department_id <> NEW.department_id THEN
 			RAISE EXCEPTION 'supervisor % ("%") belongs to department %, not to department % ("%")',
 					p.id, p.name, p.department_id, dept.id, dept.name
