@@ -56,7 +56,7 @@ SELECT is(escalation.campaign_covers(43001, 4003), false, 'nor does campaign_cov
 SELECT throws_ok($$SELECT escalation.campaign_admits(43002, 4003, now(), 'probe')$$, '42501', NULL,
 	'and the campaign check behind the triggers is not callable');
 RESET ROLE;
-SELECT is(escalation.supervises(4410, 4003, '2025-03-02'), true, 'while the city office gets the answer');
+SELECT is(escalation.supervises(4410, 4003, '2025-03-02'), true, 'while a superuser (the platform''s owner) gets the answer');
 
 SET LOCAL ROLE t40_shizhong;
 SELECT results_eq('SELECT campaign_id FROM escalation.campaign_overview ORDER BY 1', $$VALUES (43001::bigint), (43002::bigint)$$,
