@@ -66,7 +66,7 @@ start_worker() {
 	hp=${DEMO_HTTP_PORT:-$(cat "$http_port_file" 2>/dev/null || echo 8080)}
 	echo "$hp" >"$http_port_file"
 	as_owner sh -c "exec '$bin' --listen 127.0.0.1 --port $hp \
-		'host=$dir/sock port=$port dbname=escalation user=escalation_screen_demo' \
+		'host=$dir/sock port=$port dbname=escalation user=demo_screen' \
 		>>'$dir/worker.log' 2>&1 & echo \$! >'$worker_pidfile'"
 	for _ in $(seq 50); do
 		curl -fsS "http://127.0.0.1:$hp/healthz" >/dev/null 2>&1 && { log "worker listening on 127.0.0.1:$hp"; return 0; }

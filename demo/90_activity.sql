@@ -1,0 +1,135 @@
+-- Demo activity: a minute-by-minute generator of the city's daily work, so that the
+-- screens keep moving while someone watches. Every minute pg_cron calls
+-- demo.tick(): inspectors find new hazards (some with deadlines minutes away, some
+-- suspected major), units rectify and get re-inspected, suspected major hazards are
+-- confirmed or ruled out, clues are handled, idle units run their dual prevention
+-- checks again. The escalation job, scheduled by demo/50_engine.sql, then raises and
+-- resolves warnings, and the worker pushes them to the screens.
+--
+-- Not part of the extension: it lives in schema demo and works only through the
+-- platform's own functions, as the city's users would.
+
+\set ON_ERROR_STOP on
+SET search_path = escalation, public;
+
+CREATE SCHEMA IF NOT EXISTS demo;
+COMMENT ON SCHEMA demo IS 'Demo activity generator (not part of the extension). 演示数据生成';
+
+-- Hazard descriptions an inspector writes, by category.
+CREATE TABLE IF NOT EXISTS demo.finding (
+	category escalation.hazard_category NOT NULL,
+	description text NOT NULL
+);
+TRUNCATE demo.finding;
+INSERT INTO demo.finding VALUES
+	('fire', '疏散通道堆放杂物，安全出口指示标志损坏'),
+	('fire', '消防栓被遮挡，灭火器压力不足'),
+	('electrical', '配电箱未上锁，临时用电线路私拉乱接'),
+	('machinery', '冲压设备防护罩缺失，未设置急停装置'),
+	('special_equipment', '叉车未按期检验，司机无特种作业操作证'),
+	('hazardous_chemicals', '危险化学品仓库超量储存，禁忌物料混存'),
+	('dust_explosion', '除尘系统未设置泄爆装置，积尘未及时清理'),
+	('confined_space', '有限空间作业未执行先通风、再检测、后作业'),
+	('gas', '燃气管道未安装可燃气体报警装置'),
+	('ammonia_refrigeration', '氨制冷机房未设置氨气浓度报警和事故排风'),
+	('working_at_height', '高处作业未系安全带，防护栏杆缺失'),
+	('construction', '深基坑支护未按方案施工，无监测记录'),
+	('management', '安全教育培训记录不全，应急预案未演练');
+
+-- One minute of the city's work. Returns a line saying what happened.
+CREATE OR REPLACE FUNCTION demo.tick(at timestamptz DEFAULT statement_timestamp()) RETURNS text
+LANGUAGE plpgsql SET search_path = pg_catalog, escalation AS
+$$
+DECLARE
+	found int := 0;
+	closed int := 0;
+	confirmed int := 0;
+	handled int := 0;
+	ran int := 0;
+	r record;
+	insp bigint;
+BEGIN
+	-- New findings: one to three inspections by a supervising department, each
+	-- finding one hazard; the deadline is minutes away so that the ladder shows.
+	FOR r IN
+		SELECT sa.unit_id, sa.department_id, f.category, f.description
+		FROM escalation.supervision_assignment sa
+		JOIN escalation.unit u ON u.id = sa.unit_id AND u.business_status = 'operating'
+		CROSS JOIN LATERAL (SELECT * FROM demo.finding ORDER BY random() + 0 * sa.id LIMIT 1) f
+		WHERE sa.period @> (at AT TIME ZONE 'Asia/Shanghai')::date
+		ORDER BY random() LIMIT 1 + floor(random() * 3)::int
+	LOOP
+		insp := escalation.inspect(r.unit_id, r.department_id,
+								   mode => CASE WHEN random() < 0.3 THEN 'online' ELSE 'on_site' END::escalation.inspection_mode,
+								   checked => '日常安全检查', findings => r.description, inspected_at => at);
+		PERFORM escalation.hazard_report(r.description,
+			rectify_deadline => at + make_interval(mins => 2 + floor(random() * 6)::int),
+			inspection_id => insp,
+			grade => CASE WHEN random() < 0.15 THEN 'suspected_major' ELSE 'general' END::escalation.hazard_grade,
+			category => r.category, measures => '立即整改，整改完成后申请复查', found_at => at);
+		found := found + 1;
+	END LOOP;
+
+	-- Handling: rectify, re-inspect (passed) and close one or two hazards whose
+	-- warnings are on the screens, so they leave them.
+	FOR r IN
+		SELECT DISTINCT h.id, h.found_by, h.status
+		FROM escalation.warning w JOIN escalation.hazard h ON h.id = w.subject_id
+		WHERE w.kind = 'hazard_overdue' AND w.resolved_at IS NULL AND h.closed_at IS NULL
+		  AND h.grade IN ('general', 'not_major') AND h.found_at < at - interval '3 minutes'
+		ORDER BY h.id LIMIT 1 + floor(random() * 2)::int
+	LOOP
+		BEGIN
+			IF r.status = 'rectifying' THEN
+				PERFORM escalation.hazard_rectify(r.id, '企业安全管理员', '已按要求整改', rectified_at => at);
+			END IF;
+			IF r.status IN ('rectifying', 'rectified') THEN
+				PERFORM escalation.hazard_recheck(r.id, r.found_by, true, '复查合格', rechecked_at => at);
+			END IF;
+			PERFORM escalation.hazard_close(r.id, r.found_by, '整改到位，予以销号', closed_at => at);
+			closed := closed + 1;
+		EXCEPTION WHEN object_not_in_prerequisite_state OR check_violation THEN
+			-- A hazard whose lifecycle the shortcut does not fit (a re-inspection by a
+			-- department that no longer supervises the unit, say) is left to the inspectors.
+			NULL;
+		END;
+	END LOOP;
+
+	-- A suspected major hazard on the screens is confirmed or ruled out.
+	FOR r IN
+		SELECT h.id, h.found_by FROM escalation.hazard h
+		WHERE h.grade = 'suspected_major' AND h.confirmed_at IS NULL AND h.found_at < at - interval '2 minutes'
+		ORDER BY random() LIMIT (random() < 0.5)::int
+	LOOP
+		PERFORM escalation.hazard_confirm(r.id, random() < 0.3, r.found_by, '组织专家现场核实',
+										  rectify_deadline => at + interval '30 days', confirmed_at => at);
+		confirmed := confirmed + 1;
+	END LOOP;
+
+	-- A transferred clue is accepted by its receiving department.
+	FOR r IN
+		SELECT c.id FROM escalation.clue c WHERE c.handled_at IS NULL AND c.transferred_at < at
+		ORDER BY c.transferred_at LIMIT (random() < 0.3)::int
+	LOOP
+		PERFORM escalation.clue_handle(r.id, 'accepted', '已受理立案', 'JN-' || r.id, handled_at => at);
+		handled := handled + 1;
+	END LOOP;
+
+	-- An idle dual-prevention unit runs its scheduled check again.
+	FOR r IN
+		SELECT dp.unit_id FROM escalation.dual_prevention dp
+		WHERE dp.withdrawn_at IS NULL
+		  AND NOT EXISTS (SELECT 1 FROM escalation.dp_run x WHERE x.unit_id = dp.unit_id AND x.ran_at > at - interval '7 days')
+		ORDER BY random() LIMIT (random() < 0.4)::int
+	LOOP
+		PERFORM escalation.dp_record_run(r.unit_id, result => 'normal', checked_by => '企业安全员', ran_at => at);
+		ran := ran + 1;
+	END LOOP;
+
+	RETURN format('found %s, closed %s, confirmed %s, clues handled %s, dual prevention runs %s',
+				  found, closed, confirmed, handled, ran);
+END
+$$;
+COMMENT ON FUNCTION demo.tick(timestamptz) IS 'One minute of demo activity. 演示：一分钟的日常工作';
+
+SELECT cron.schedule('escalation-demo-activity', '* * * * *', 'SELECT demo.tick()');
