@@ -48,7 +48,8 @@ SELECT throws_ok($$DELETE FROM escalation.hazard WHERE id = 43101$$, '42501', NU
 SELECT results_eq('SELECT unit_id FROM escalation.dual_prevention', $$VALUES (4001::bigint)$$,
 	'it sees only its district''s dual prevention enrolments');
 SELECT throws_ok($$SELECT escalation.dp_record_run(4003, ran_at => '2025-03-02+08')$$,
-	'23503', 'unit 4003 does not exist', 'and cannot record runs for another district''s units');
+	'23503', 'unit 4003 is not enrolled in dual prevention management',
+	'and cannot record runs for another district''s units: they are not enrolled as far as it can tell');
 SELECT lives_ok($$SELECT escalation.dp_record_run(4001, ran_at => '2025-03-02+08')$$, 'it records runs for its own units');
 SELECT is(escalation.supervises(4410, 4003, '2025-03-02'), false,
 	'supervises() tells a district user nothing about another district''s units');
