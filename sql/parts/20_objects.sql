@@ -284,8 +284,11 @@ CREATE TABLE escalation.licence (
 	region escalation.region NOT NULL,
 	created_at timestamptz NOT NULL DEFAULT statement_timestamp(),
 	CONSTRAINT licence_pkey PRIMARY KEY (id),
+	CONSTRAINT licence_id_unit_key UNIQUE (id, unit_id),
 	CONSTRAINT licence_unit_fkey FOREIGN KEY (unit_id) REFERENCES escalation.unit (id),
-	CONSTRAINT licence_superseded_by_fkey FOREIGN KEY (superseded_by) REFERENCES escalation.licence (id),
+	-- The renewal is a licence of the same unit (also: no licence of another
+	-- district can be named, which its existence would otherwise betray).
+	CONSTRAINT licence_superseded_by_fkey FOREIGN KEY (superseded_by, unit_id) REFERENCES escalation.licence (id, unit_id),
 	CONSTRAINT licence_kind_not_blank CHECK (btrim(kind) <> ''),
 	CONSTRAINT licence_validity_order CHECK (valid_from IS NULL OR valid_from <= valid_until),
 	CONSTRAINT licence_superseded_by_needs_time CHECK (superseded_by IS NULL OR superseded_at IS NOT NULL),

@@ -312,11 +312,12 @@ CREATE FUNCTION escalation.campaign_target_check() RETURNS trigger
 LANGUAGE plpgsql SET search_path = pg_catalog, escalation, pg_temp AS
 $$
 BEGIN
-	IF NOT escalation.campaign_covers(NEW.campaign_id, NEW.unit_id)
-	   AND EXISTS (SELECT 1 FROM escalation.campaign c WHERE c.id = NEW.campaign_id) THEN
+	-- Also for a campaign that is not there: a campaign of another district
+	-- must look the same, and its foreign key would not tell them apart.
+	IF NOT escalation.campaign_covers(NEW.campaign_id, NEW.unit_id) THEN
 		RAISE EXCEPTION 'unit % is outside the scope of campaign %', NEW.unit_id, NEW.campaign_id
 			USING ERRCODE = 'check_violation',
-				  DETAIL = 'A target unit lies within the campaign''s scope regions and industries.';
+				  DETAIL = 'A target unit lies within the scope regions and industries of a campaign of its region or above it.';
 	END IF;
 	RETURN NEW;
 END
@@ -415,7 +416,10 @@ DECLARE
 	c escalation.campaign;
 	day date := escalation.local_day(at);
 BEGIN
-	SELECT * INTO c FROM escalation.campaign WHERE id = campaign_admits.campaign_id;
+	-- A campaign the caller does not work under is one that does not exist.
+	SELECT * INTO c FROM escalation.campaign x
+	WHERE x.id = campaign_admits.campaign_id
+		AND (escalation.caller_sees_region(x.region) OR x.region OPERATOR(escalation.@>) escalation.current_region());
 	IF NOT FOUND THEN
 		RAISE EXCEPTION 'campaign % does not exist', campaign_admits.campaign_id USING ERRCODE = 'foreign_key_violation';
 	END IF;
@@ -483,13 +487,16 @@ DECLARE
 	insp escalation.inspection;
 	other bigint;
 BEGIN
-	SELECT * INTO insp FROM escalation.inspection WHERE id = NEW.inspection_id;
+	-- Rows the caller may not see are treated as missing: the inspection here,
+	-- the person by the foreign key (the same error either way).
+	SELECT * INTO insp FROM escalation.inspection WHERE id = NEW.inspection_id AND escalation.caller_sees_region(region);
 	IF NOT FOUND THEN
 		RAISE EXCEPTION 'inspection % does not exist', NEW.inspection_id USING ERRCODE = 'foreign_key_violation';
 	END IF;
 	NEW.department_id := insp.department_id;
 	NEW.unit_id := insp.unit_id;
-	SELECT p.department_id INTO other FROM escalation.person p WHERE p.id = NEW.person_id;
+	SELECT p.department_id INTO other FROM escalation.person p
+	WHERE p.id = NEW.person_id AND escalation.caller_sees_region(p.region);
 	IF FOUND AND other <> insp.department_id THEN
 		RAISE EXCEPTION 'inspector % works in department %, not in department % that made inspection %',
 				NEW.person_id, other, insp.department_id, insp.id
@@ -829,8 +836,11 @@ DECLARE
 	insp escalation.inspection;
 BEGIN
 	IF NEW.inspection_id IS NOT NULL THEN
-		SELECT * INTO insp FROM escalation.inspection WHERE id = NEW.inspection_id;
-		IF FOUND THEN
+		SELECT * INTO insp FROM escalation.inspection WHERE id = NEW.inspection_id AND escalation.caller_sees_region(region);
+		IF NOT FOUND THEN
+			RAISE EXCEPTION 'inspection % does not exist', NEW.inspection_id
+				USING ERRCODE = 'foreign_key_violation', DETAIL = 'hazard.inspection_id must name an inspection you can see.';
+		ELSE
 			IF insp.unit_id <> NEW.unit_id OR insp.department_id <> NEW.found_by THEN
 				RAISE EXCEPTION 'hazard of unit % found by department % cannot belong to inspection % of unit % by department %',
 						NEW.unit_id, NEW.found_by, insp.id, insp.unit_id, insp.department_id
@@ -1587,6 +1597,7 @@ LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, escalation, pg_t
 $$
 DECLARE
 	fixed text;
+	unseen record;
 BEGIN
 	IF TG_OP = 'UPDATE' THEN
 		fixed := CASE
@@ -1613,6 +1624,24 @@ BEGIN
 		NEW.created_by := OLD.created_by;
 	ELSIF NOT escalation.restoring() THEN
 		NEW.created_by := escalation.acting_role();
+	END IF;
+	-- A clue names hazards, inspections and clues its author may see; the clue
+	-- a forward creates (one trigger deeper) continues one the receiver may not.
+	IF pg_trigger_depth() = 1 THEN
+		SELECT r.what, r.id INTO unseen
+		FROM (VALUES
+			('hazard', NEW.hazard_id, CASE WHEN TG_OP = 'UPDATE' THEN OLD.hazard_id END,
+			 (SELECT h.region FROM escalation.hazard h WHERE h.id = NEW.hazard_id)),
+			('inspection', NEW.inspection_id, CASE WHEN TG_OP = 'UPDATE' THEN OLD.inspection_id END,
+			 (SELECT i.region FROM escalation.inspection i WHERE i.id = NEW.inspection_id)),
+			('clue', NEW.forwarded_from, CASE WHEN TG_OP = 'UPDATE' THEN OLD.forwarded_from END,
+			 (SELECT c.region FROM escalation.clue c WHERE c.id = NEW.forwarded_from))) AS r (what, id, was, region)
+		WHERE r.id IS NOT NULL AND r.id IS DISTINCT FROM r.was AND NOT escalation.caller_sees_region(r.region)
+		LIMIT 1;
+		IF FOUND THEN
+			RAISE EXCEPTION '% % does not exist', unseen.what, unseen.id
+				USING ERRCODE = 'foreign_key_violation', DETAIL = format('A clue names a %s you may see.', unseen.what);
+		END IF;
 	END IF;
 	IF NEW.to_department = NEW.from_department THEN
 		RAISE EXCEPTION 'clue cannot be transferred from department % to itself', NEW.from_department

@@ -439,7 +439,9 @@ BEGIN
 		NEW.recorded_at := OLD.recorded_at;
 		NEW.recorded_by := OLD.recorded_by;
 	ELSE
-		SELECT * INTO d FROM escalation.dual_prevention x WHERE x.unit_id = NEW.unit_id;
+		-- An enrolment or hazard the caller may not see is one that is not there.
+		SELECT * INTO d FROM escalation.dual_prevention x
+		WHERE x.unit_id = NEW.unit_id AND escalation.caller_sees_region(x.region);
 		IF NOT FOUND THEN
 			RAISE EXCEPTION 'unit % is not enrolled in dual prevention management', NEW.unit_id
 				USING ERRCODE = 'foreign_key_violation', CONSTRAINT = 'dp_run_enrolled',
@@ -460,8 +462,12 @@ BEGIN
 		END IF;
 	END IF;
 	IF NEW.hazard_id IS NOT NULL THEN
-		SELECT h.unit_id INTO hazard_unit FROM escalation.hazard h WHERE h.id = NEW.hazard_id;
-		IF FOUND AND hazard_unit <> NEW.unit_id THEN
+		SELECT h.unit_id INTO hazard_unit FROM escalation.hazard h
+		WHERE h.id = NEW.hazard_id AND escalation.caller_sees_region(h.region);
+		IF NOT FOUND THEN
+			RAISE EXCEPTION 'hazard % does not exist', NEW.hazard_id
+				USING ERRCODE = 'foreign_key_violation', DETAIL = 'dp_run.hazard_id must name a hazard you can see.';
+		ELSIF hazard_unit <> NEW.unit_id THEN
 			RAISE EXCEPTION 'hazard % belongs to unit %, not to unit % of the run', NEW.hazard_id, hazard_unit, NEW.unit_id
 				USING ERRCODE = 'foreign_key_violation';
 		END IF;
