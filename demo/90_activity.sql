@@ -88,7 +88,7 @@ BEGIN
 			END IF;
 			PERFORM escalation.hazard_close(r.id, r.found_by, '整改到位，予以销号', closed_at => at);
 			closed := closed + 1;
-		EXCEPTION WHEN object_not_in_prerequisite_state OR check_violation THEN
+		EXCEPTION WHEN object_not_in_prerequisite_state OR check_violation OR insufficient_privilege THEN
 			-- A hazard whose lifecycle the shortcut does not fit (a re-inspection by a
 			-- department that no longer supervises the unit, say) is left to the inspectors.
 			NULL;

@@ -5,7 +5,7 @@
 -- unit, licence or rule is kept in the history with who and when.
 BEGIN;
 CREATE EXTENSION IF NOT EXISTS escalation;
-SELECT plan(59);
+SELECT plan(60);
 SET LOCAL search_path = escalation, public;
 
 -- Tables, contract columns, comments, pg_dump
@@ -143,6 +143,12 @@ SELECT is((SELECT count(*) FILTER (WHERE superseded_at IS NOT NULL AND supersede
 SELECT throws_like($$SELECT escalation.licence_renew((SELECT l.id FROM escalation.licence l JOIN escalation.unit u ON u.id = l.unit_id
 												   WHERE u.uscc = '91350100M000100Y43' AND superseded_at IS NOT NULL), 'X', NULL, '2030-01-01')$$,
 	'licence % was already superseded at %', 'a superseded licence cannot be renewed again');
+INSERT INTO escalation.licence (unit_id, kind, valid_until)
+SELECT id, '食品经营许可证', '2028-01-01' FROM escalation.unit WHERE name = '历下区某小吃店';
+SELECT throws_ok($$UPDATE escalation.licence SET superseded_at = now(),
+					 superseded_by = (SELECT min(id) FROM escalation.licence WHERE unit_id <> (SELECT id FROM escalation.unit WHERE uscc = '91350100M000100Y43'))
+				   WHERE superseded_at IS NULL AND unit_id = (SELECT id FROM escalation.unit WHERE uscc = '91350100M000100Y43')$$,
+	'23503', NULL, 'a licence cannot be superseded by another unit''s licence');
 SELECT throws_ok($$SELECT escalation.licence_renew(-5, 'X', NULL, '2030-01-01')$$, 'P0002', 'licence -5 does not exist',
 	'renewing a licence that does not exist names it');
 
