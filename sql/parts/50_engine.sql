@@ -612,14 +612,20 @@ BEGIN
 	-- Items that no longer qualify: their active warnings are resolved as
 	-- withdrawn by the next run; one with nothing raised or pending just goes.
 	EXECUTE $q$
-		WITH gone AS (
+		WITH missing AS (
+			-- A set difference, not a NOT EXISTS: right after a bulk load the
+			-- planner knows too little to join a million rows well.
+			SELECT t.subject_id FROM escalation.tracked_item t
+			WHERE t.kind = $1 AND ($2 IS NULL OR t.subject_id = ANY ($2)) AND t.withdrawn_at IS NULL
+			EXCEPT
+			SELECT s.subject_id FROM escalation.item_source s
+			WHERE s.kind = $1 AND ($2 IS NULL OR s.subject_id = ANY ($2))
+		), gone AS (
 			SELECT t.kind, t.subject_id,
 				t.next_stage = 1 AND t.superseded_at IS NULL AND (t.next_due_at IS NULL OR t.next_due_at > now())
 					AS idle
-			FROM escalation.tracked_item t
-			WHERE t.kind = $1 AND ($2 IS NULL OR t.subject_id = ANY ($2)) AND t.withdrawn_at IS NULL
-			  AND NOT EXISTS (SELECT 1 FROM escalation.item_source s
-							  WHERE s.kind = $1 AND s.subject_id = t.subject_id)
+			FROM escalation.tracked_item t JOIN missing m ON m.subject_id = t.subject_id
+			WHERE t.kind = $1
 		), dropped AS (
 			DELETE FROM escalation.tracked_item t USING gone g
 			WHERE g.idle AND t.kind = g.kind AND t.subject_id = g.subject_id
