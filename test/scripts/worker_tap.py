@@ -5,6 +5,7 @@ import http.client
 import json
 import os
 import re
+import shlex
 import signal
 import subprocess
 import time
@@ -82,7 +83,9 @@ class Worker:
         self.log_path = os.path.join(OUT, log_name)
         self.log = open(self.log_path, "w")
         self.proc = subprocess.Popen(
-            [WORKER, "--port", "0", "--www", WWW, "--log-level", "debug"] + list(options)
+            # ESCALATION_WORKER_WRAPPER runs the worker under a checker (82_worker_valgrind.sh).
+            shlex.split(os.environ.get("ESCALATION_WORKER_WRAPPER", ""))
+            + [WORKER, "--port", "0", "--www", WWW, "--log-level", "debug"] + list(options)
             + ["dbname=%s user=%s %s" % (db, role, conninfo)],
             stdout=self.log, stderr=subprocess.STDOUT)
         self.port = None
