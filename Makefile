@@ -7,10 +7,11 @@ MODULE_big  = escalation
 OBJS        = src/escalation.o src/codes.o src/uscc.o src/region.o src/engine.o src/engine_events.o src/engine_time.o
 
 # The install script of a version is assembled from sql/parts/ (one file per
-# concern, applied in name order); released upgrade scripts live in sql/ as is.
+# concern, applied in name order); the install scripts of released versions
+# (frozen at release) and the upgrade scripts live in sql/ as is.
 SQL_PARTS   = $(sort $(wildcard sql/parts/*.sql))
 DATA_built  = sql/$(EXTENSION)--$(EXTVERSION).sql
-DATA        = $(filter-out $(DATA_built),$(wildcard sql/$(EXTENSION)--*--*.sql))
+DATA        = $(filter-out $(DATA_built),$(wildcard sql/$(EXTENSION)--*.sql))
 
 REGRESS      = $(sort $(patsubst test/sql/%.sql,%,$(wildcard test/sql/*.sql)))
 REGRESS_OPTS = --inputdir=test --outputdir=test --load-extension=$(EXTENSION)

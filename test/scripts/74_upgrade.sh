@@ -1,0 +1,285 @@
+#!/usr/bin/env bash
+# 74_upgrade.sh — the released versions and ALTER EXTENSION escalation UPDATE.
+#
+# The tree: escalation.control's default_version is the Makefile's EXTVERSION;
+# the built install script is current (the parts in name order); every script
+# in sql/ and the control file are installed unchanged.
+#
+# The installed versions: pg_available_extension_versions lists exactly the
+# versions the scripts provide; every released version has an update path to
+# the default version; for each path, an install of the old version updated
+# with ALTER EXTENSION escalation UPDATE is the same extension as a fresh
+# install of the default version: the same member objects with the same
+# definitions, comments, owners and privileges (pg_dump --binary-upgrade
+# writes every member; object ids and the random \restrict key are taken out,
+# one block per object, sorted), the same configuration tables with the same
+# dump conditions, the same shipped rows.
+#
+# A rehearsal of the next release, in a private relocated installation (a
+# copy of postgres whose share directory holds this test's scripts; the system
+# install is left alone): the current install script frozen as the released
+# version, a next version that adds a column, a function and a comment, and
+# the upgrade script between them. The same checks walk that path and find it
+# equal to a fresh install of the next version; an upgrade script that
+# forgets one statement is caught. So the checks prove something the day a
+# second version exists. Runs in databases and a cluster of its own, removed
+# at the end.
+set -euo pipefail
+exec python3 - "$@" <<'PY'
+import difflib, filecmp, glob, os, re, shutil, subprocess, sys, tempfile
+
+sys.path.insert(0, os.path.join(os.environ["ESCALATION_TOP"], "test", "scripts", "lib"))
+from reliability import PG_BINDIR, TOP, Cluster, at_exit, figure, ok, run_tests, shell
+
+PG_VERSION = "15"
+NEXT_SUFFIX = "-rehearsal"
+
+# What the rehearsed release changes: the upgrade script, and (the same
+# statements) what the next version's install script adds at its end.
+CHANGE = """
+ALTER TABLE escalation.run_log ADD COLUMN host text;
+COMMENT ON COLUMN escalation.run_log.host IS 'Database host that ran it (rehearsal of a release). 运行主机';
+CREATE FUNCTION escalation.release_rehearsal() RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+RETURN 'rehearsal';
+COMMENT ON FUNCTION escalation.release_rehearsal() IS 'Exists only in the rehearsed next version. 演练';
+REVOKE ALL ON FUNCTION escalation.release_rehearsal() FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION escalation.release_rehearsal() TO escalation_admin;
+"""
+
+
+def pg_config(what):
+    return subprocess.run(["pg_config", "--" + what], capture_output=True, text=True, check=True).stdout.strip()
+
+
+def makefile_version():
+    with open(os.path.join(TOP, "Makefile")) as f:
+        m = re.search(r"^EXTVERSION\s*=\s*(\S+)\s*$", f.read(), re.M)
+    return m.group(1) if m else None
+
+
+def control_default_version(path):
+    with open(path) as f:
+        m = re.search(r"^default_version\s*=\s*'([^']*)'", f.read(), re.M)
+    return m.group(1) if m else None
+
+
+def scripts(directory):
+    """The escalation scripts of a folder: ({install version: path}, {(from, to): path})."""
+    installs, updates = {}, {}
+    for path in glob.glob(os.path.join(directory, "escalation--*.sql")):
+        versions = os.path.basename(path)[len("escalation--"):-len(".sql")].split("--")
+        if len(versions) == 1:
+            installs[versions[0]] = path
+        elif len(versions) == 2:
+            updates[tuple(versions)] = path
+    return installs, updates
+
+
+def reachable(installs, updates):
+    """Versions installable from an install script, directly or through updates."""
+    found, todo = set(installs), list(installs)
+    while todo:
+        v = todo.pop()
+        for (a, b) in updates:
+            if a == v and b not in found:
+                found.add(b)
+                todo.append(b)
+    return found
+
+
+def fingerprint(c, db):
+    """The extension installed in db as comparable parts: its member objects,
+    its configuration tables, its pg_extension row, the rows of its tables."""
+    r = subprocess.run(["pg_dump", "--schema-only", "--binary-upgrade", "--no-tablespaces", "-d", db],
+                       capture_output=True, text=True, env=c.env())
+    if r.returncode != 0:
+        raise RuntimeError("pg_dump failed:\n" + r.stderr)
+    text = re.sub(r"UPDATE pg_catalog\.pg_class\nSET relfrozenxid = [^;]*;\n", "", r.stdout)
+    kept = [l for l in text.splitlines()
+            if not l.startswith(("SELECT pg_catalog.binary_upgrade_", "-- Dumped ", "-- For binary upgrade",
+                                 "\\restrict ", "\\unrestrict "))]
+    blocks = sorted(b.strip() for b in re.split(r"\n--\n-- Name: ", "\n".join(kept)) if b.strip())
+    config = c.value("SELECT string_agg(t.c::regclass::text || ' ' || coalesce(t.cond, ''), E'\\n' "
+                     "ORDER BY t.c::regclass::text) "
+                     "FROM pg_extension e, unnest(e.extconfig, e.extcondition) AS t(c, cond) "
+                     "WHERE e.extname = 'escalation'", db)
+    ext = c.value("SELECT extversion || ' ' || extrelocatable || ' ' || extnamespace::regnamespace "
+                  "FROM pg_extension WHERE extname = 'escalation'", db)
+    tables = c.value("SELECT string_agg(format('%I.%I', schemaname, tablename), ' ' ORDER BY tablename) "
+                     "FROM pg_tables WHERE schemaname = 'escalation'", db).split()
+    rows = c.value(" UNION ALL ".join(
+        "SELECT '%s ' || count(*) || ' ' || md5(coalesce(string_agg(t::text, E'\\n' ORDER BY t::text COLLATE \"C\"), '')) "
+        "FROM %s t" % (name, name) for name in tables), db).splitlines()
+    return {"objects": blocks, "config": config, "extension": ext, "rows": rows}
+
+
+def differences(a, b):
+    """How two fingerprints differ, as a short unified diff (empty when equal)."""
+    out = ["%s: %r != %r" % (k, a[k], b[k]) for k in ("extension", "config", "rows") if a[k] != b[k]]
+    if a["objects"] != b["objects"]:
+        out += list(difflib.unified_diff("\n\n".join(a["objects"]).splitlines(),
+                                         "\n\n".join(b["objects"]).splitlines(), n=2, lineterm=""))[2:60]
+    return "\n".join(out)
+
+
+def fresh_fingerprint(c, db, version=None):
+    c.new_database(db)
+    c.psql("CREATE EXTENSION escalation" + (" VERSION '%s'" % version if version else ""), db)
+    return fingerprint(c, db)
+
+
+def check_versions(c, extdir, where):
+    """The listing and the update paths of the scripts installed in extdir, as c sees them."""
+    default = control_default_version(os.path.join(extdir, "escalation.control"))
+    installs, updates = scripts(extdir)
+    figure("%s: install scripts" % where, " ".join(sorted(installs)))
+    figure("%s: update scripts" % where, " ".join("%s--%s" % k for k in sorted(updates)) or "none")
+    listed = set(c.value("SELECT string_agg(version, ' ') FROM pg_available_extension_versions "
+                         "WHERE name = 'escalation'").split())
+    want = reachable(installs, updates)
+    ok(listed == want, "%s: pg_available_extension_versions lists exactly the versions the scripts provide (%s)"
+       % (where, " ".join(sorted(listed))), "listed %s, scripts provide %s" % (sorted(listed), sorted(want)))
+    paths = {}
+    for row in c.value("SELECT source || ' ' || coalesce(path, '') FROM pg_extension_update_paths('escalation') "
+                       "WHERE target = '%s' AND source <> target" % default).splitlines():
+        source, _, path = row.partition(" ")
+        paths[source] = path
+    stranded = sorted(v for v in want if v != default and not paths.get(v))
+    ok(not stranded, "%s: every released version has an update path to %s" % (where, default), stranded)
+    return default, {v: p for v, p in paths.items() if p}
+
+
+def walk(c, default, paths, fresh, where):
+    """Install every version with a path to default, update it, compare with a fresh install."""
+    for source in sorted(paths):
+        db = "rel74_from_" + re.sub(r"[^a-z0-9]", "_", source.lower())
+        c.new_database(db)
+        c.psql("CREATE EXTENSION escalation VERSION '%s'" % source, db)
+        r = c.psql("ALTER EXTENSION escalation UPDATE", db, check=False)
+        ok(r.returncode == 0, "%s: %s updates to %s along %s" % (where, source, default, paths[source]), r.stderr)
+        diff = differences(fingerprint(c, db), fresh)
+        ok(diff == "", "%s: %s updated to %s is the same extension as a fresh install of %s"
+           % (where, source, default, default), diff)
+        c.drop_database(db)
+    figure("%s: update paths walked" % where, len(paths))
+
+
+def check_tree():
+    """The tree's versions and scripts, and what is installed from them."""
+    version = makefile_version()
+    default = control_default_version(os.path.join(TOP, "escalation.control"))
+    ok(version is not None and default == version,
+       "escalation.control's default_version (%s) is the Makefile's EXTVERSION (%s)" % (default, version))
+    built = os.path.join(TOP, "sql", "escalation--%s.sql" % version)
+    parts = sorted(glob.glob(os.path.join(TOP, "sql", "parts", "*.sql")))
+    concatenated = "".join(open(p, encoding="utf-8").read() for p in parts)
+    ok(os.path.exists(built) and open(built, encoding="utf-8").read() == concatenated,
+       "the install script of %s is built from the %d parts of sql/parts/ in name order" % (version, len(parts)))
+    extdir = os.path.join(pg_config("sharedir"), "extension")
+    installs, updates = scripts(os.path.join(TOP, "sql"))
+    tree = list(installs.values()) + list(updates.values()) + [os.path.join(TOP, "escalation.control")]
+    missing = [p for p in tree if not os.path.exists(os.path.join(extdir, os.path.basename(p)))
+               or not filecmp.cmp(p, os.path.join(extdir, os.path.basename(p)), shallow=False)]
+    ok(version in installs and not missing,
+       "the control file and every script in sql/ (%d) are installed in %s, unchanged"
+       % (len(installs) + len(updates), extdir), missing)
+    return extdir
+
+
+def rehearsal_installation(work):
+    """A private installation whose extension folder holds a rehearsed next
+    release; the path of its postgres executable and of that folder."""
+    prefix = os.path.join(work, "usr")
+    priv_bin = os.path.join(prefix, "lib", "postgresql", PG_VERSION, "bin")
+    priv_lib = os.path.join(prefix, "lib", "postgresql", PG_VERSION, "lib")
+    priv_share = os.path.join(prefix, "share", "postgresql", PG_VERSION)
+    extdir = os.path.join(priv_share, "extension")
+    for d in (priv_bin, priv_lib, extdir):
+        os.makedirs(d)
+    shutil.copy2(os.path.join(PG_BINDIR, "postgres"), priv_bin)
+    sys_lib, sys_share = pg_config("pkglibdir"), pg_config("sharedir")
+    for name in os.listdir(sys_lib):
+        os.symlink(os.path.join(sys_lib, name), os.path.join(priv_lib, name))
+    for name in os.listdir(sys_share):
+        if name != "extension":
+            os.symlink(os.path.join(sys_share, name), os.path.join(priv_share, name))
+    for name in os.listdir(os.path.join(sys_share, "extension")):
+        if not name.startswith("escalation.control") and not name.startswith("escalation--"):
+            os.symlink(os.path.join(sys_share, "extension", name), os.path.join(extdir, name))
+
+    # The release: the current script frozen, the next version, the upgrade between them.
+    released = makefile_version()
+    nxt = released + NEXT_SUFFIX
+    current = open(os.path.join(TOP, "sql", "escalation--%s.sql" % released), encoding="utf-8").read()
+    with open(os.path.join(extdir, "escalation--%s.sql" % released), "w", encoding="utf-8") as f:
+        f.write(current)
+    with open(os.path.join(extdir, "escalation--%s.sql" % nxt), "w", encoding="utf-8") as f:
+        f.write(current + CHANGE)
+    with open(os.path.join(extdir, "escalation--%s--%s.sql" % (released, nxt)), "w", encoding="utf-8") as f:
+        f.write("\\echo Use \"ALTER EXTENSION escalation UPDATE\" to load this file. \\quit\n" + CHANGE)
+    control = open(os.path.join(TOP, "escalation.control"), encoding="utf-8").read()
+    with open(os.path.join(extdir, "escalation.control"), "w", encoding="utf-8") as f:
+        f.write(re.sub(r"^default_version\s*=.*$", "default_version = '%s'" % nxt, control, flags=re.M))
+    subprocess.run(["chmod", "-R", "a+rX", work], check=True)
+    return os.path.join(priv_bin, "postgres"), extdir, released, nxt
+
+
+def rehearse():
+    work = tempfile.mkdtemp(prefix="escalation-release.")
+    at_exit(shutil.rmtree, work, True)
+    postgres, extdir, released, nxt = rehearsal_installation(work)
+    directory = os.path.join(work, "cluster")
+    port = shell("free_port")
+    shell('cluster_init "$1" "$2"', directory, port)
+    c = Cluster(directory, port, private=True)
+    at_exit(c.stop, "immediate")
+    c.pg_ctl("-p", postgres, "start")
+    sharedir = c.value("SELECT setting FROM pg_config WHERE name = 'SHAREDIR'")
+    ok(sharedir == os.path.dirname(extdir), "rehearsal: the private installation's share folder is in use (%s)"
+       % sharedir)
+
+    default, paths = check_versions(c, extdir, "rehearsal")
+    ok(default == nxt and paths == {released: "%s--%s" % (released, nxt)},
+       "rehearsal: the next version %s is the default, reached from %s by its upgrade script" % (nxt, released),
+       paths)
+    fresh = fresh_fingerprint(c, "rel74_rehearsal_fresh")
+    walk(c, default, paths, fresh, "rehearsal")
+
+    # An upgrade script that forgets a statement leaves a different extension.
+    upgrade = os.path.join(extdir, "escalation--%s--%s.sql" % (released, nxt))
+    good = open(upgrade, encoding="utf-8").read()
+    with open(upgrade, "w", encoding="utf-8") as f:
+        f.write("\n".join(l for l in good.splitlines() if not l.startswith("GRANT EXECUTE")) + "\n")
+    db = "rel74_rehearsal_forgetful"
+    c.new_database(db)
+    c.psql("CREATE EXTENSION escalation VERSION '%s'" % released, db)
+    c.psql("ALTER EXTENSION escalation UPDATE", db)
+    diff = differences(fingerprint(c, db), fresh)
+    ok(re.search(r"^\+GRANT \w+ ON FUNCTION escalation\.release_rehearsal\(\) TO escalation_admin;$", diff, re.M),
+       "rehearsal: an upgrade script that forgets a GRANT is caught", diff)
+    with open(upgrade, "w", encoding="utf-8") as f:
+        f.write(good)
+
+
+def main():
+    extdir = check_tree()
+    c = Cluster.of_check()
+    default, paths = check_versions(c, extdir, "installed")
+    fresh = fresh_fingerprint(c, "rel74_fresh")
+    ok(len(fresh["objects"]) > 500 and fresh["extension"].startswith(default + " "),
+       "a fresh install of %s: %d member objects, %d configuration tables"
+       % (default, len(fresh["objects"]), len(fresh["config"].splitlines())))
+    c.new_database("rel74_again")
+    c.psql("CREATE EXTENSION escalation", "rel74_again")
+    r = c.psql("ALTER EXTENSION escalation UPDATE", "rel74_again", check=False)
+    diff = differences(fingerprint(c, "rel74_again"), fresh)
+    ok(r.returncode == 0 and diff == "",
+       "a second install, after ALTER EXTENSION escalation UPDATE at the default version, is the same", diff)
+    c.drop_database("rel74_again")
+    walk(c, default, paths, fresh, "installed")
+    rehearse()
+
+
+run_tests(main)
+PY
