@@ -231,8 +231,11 @@ BEGIN
 			USING ERRCODE = 'check_violation',
 				  DETAIL = 'Items of city origin show on the city screen; a city department''s item may have no district.';
 	END IF;
-	NEW.changed_at := statement_timestamp();
-	NEW.changed_by := current_user;
+	-- A restore brings back when and by whom the change was made.
+	IF NOT escalation.restoring() THEN
+		NEW.changed_at := statement_timestamp();
+		NEW.changed_by := current_user;
+	END IF;
 	RETURN NEW;
 END
 $$;
