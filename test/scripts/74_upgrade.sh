@@ -29,7 +29,7 @@ exec python3 - "$@" <<'PY'
 import difflib, filecmp, glob, os, re, shutil, subprocess, sys, tempfile
 
 sys.path.insert(0, os.path.join(os.environ["ESCALATION_TOP"], "test", "scripts", "lib"))
-from reliability import PG_BINDIR, TOP, Cluster, at_exit, figure, ok, run_tests, shell
+from reliability import PG_BINDIR, TOP, Cluster, at_exit, figure, ok, run_tests, shell, table_digests
 
 PG_VERSION = "15"
 NEXT_SUFFIX = "-rehearsal"
@@ -108,9 +108,7 @@ def fingerprint(c, db):
                   "FROM pg_extension WHERE extname = 'escalation'", db)
     tables = c.value("SELECT string_agg(format('%I.%I', schemaname, tablename), ' ' ORDER BY tablename) "
                      "FROM pg_tables WHERE schemaname = 'escalation'", db).split()
-    rows = c.value(" UNION ALL ".join(
-        "SELECT '%s ' || count(*) || ' ' || md5(coalesce(string_agg(t::text, E'\\n' ORDER BY t::text COLLATE \"C\"), '')) "
-        "FROM %s t" % (name, name) for name in tables), db).splitlines()
+    rows = sorted(table_digests(c, db, tables).items())
     return {"objects": blocks, "config": config, "extension": ext, "rows": rows}
 
 
