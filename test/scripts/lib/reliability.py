@@ -85,6 +85,14 @@ def shell(script, *args, env=None):
     return r.stdout.strip()
 
 
+def _alive(pid):
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
 def as_owner(*cmd):
     """A command list that runs as the cluster's OS user (postgres when we are root)."""
     if os.geteuid() == 0:
@@ -118,6 +126,40 @@ class Cluster:
         shell('cluster_init "$1" "$2" "${@:3}"', directory, port, *conf)
         c.start()
         return c
+
+    @classmethod
+    def standby_of(cls, primary, name, *conf):
+        """A streaming standby of primary (pg_basebackup -R), started; its
+        cluster_name is name (the walreceiver's application_name, which
+        synchronous_standby_names refers to). Removed when the script ends."""
+        directory = tempfile.mkdtemp(prefix="escalation-%s." % name)
+        port = shell("free_port")
+        c = cls(directory, port, private=True)
+        at_exit(c.destroy)
+        subprocess.run(["chown", shell("cluster_owner"), directory], check=True)
+        subprocess.run(as_owner("mkdir", "-p", c.sock), check=True)
+        r = subprocess.run(as_owner(os.path.join(PG_BINDIR, "pg_basebackup"), "-D", c.data, "-R", "-X", "stream",
+                                    "-c", "fast", "-h", primary.sock, "-p", str(primary.port), "-U", "postgres"),
+                           capture_output=True, text=True)
+        if r.returncode != 0:
+            raise RuntimeError("pg_basebackup failed:\n" + r.stderr)
+        lines = ["port = %d" % c.port, "unix_socket_directories = '%s'" % c.sock, "cluster_name = '%s'" % name]
+        subprocess.run(as_owner("tee", "-a", os.path.join(c.data, "postgresql.conf")),
+                       input="\n".join(lines + list(conf)) + "\n", text=True, check=True, stdout=subprocess.DEVNULL)
+        os.chmod(directory, 0o755)
+        c.start()
+        return c
+
+    def kill_postmaster(self):
+        """SIGKILL the postmaster, as when its machine dies; its backends exit on their own."""
+        pid = self.postmaster_pid()
+        children = [int(p) for p in subprocess.run(["pgrep", "-P", str(pid)], capture_output=True,
+                                                   text=True).stdout.split()]
+        os.kill(pid, signal.SIGKILL)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and any(_alive(p) for p in children):
+            time.sleep(0.05)
+        return pid
 
     def env(self, **extra):
         e = dict(os.environ, PGHOST=self.sock, PGPORT=str(self.port), PGUSER="postgres")
