@@ -4,6 +4,7 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -213,21 +214,38 @@ BufAppendHtml(Buf *buf, const char *s)
 	}
 }
 
-/* True if s is a JSON number as PostgreSQL prints finite numbers. */
+/* True if s is a number by JSON's grammar: -?(0|[1-9]d*)(.d+)?([eE][+-]?d+)? */
 static bool
 IsJsonNumber(const char *s)
 {
 	if (*s == '-')
 		s++;
-	if (!isdigit((unsigned char) *s))
+	if (*s == '0')
+		s++;
+	else if (isdigit((unsigned char) *s))
+		while (isdigit((unsigned char) *s))
+			s++;
+	else
 		return false;
-	for (; *s; s++)
+	if (*s == '.')
 	{
-		if (!isdigit((unsigned char) *s) && *s != '.' && *s != 'e' && *s != 'E' &&
-			*s != '+' && *s != '-')
+		s++;
+		if (!isdigit((unsigned char) *s))
 			return false;
+		while (isdigit((unsigned char) *s))
+			s++;
 	}
-	return true;
+	if (*s == 'e' || *s == 'E')
+	{
+		s++;
+		if (*s == '+' || *s == '-')
+			s++;
+		if (!isdigit((unsigned char) *s))
+			return false;
+		while (isdigit((unsigned char) *s))
+			s++;
+	}
+	return *s == '\0';
 }
 
 /*
@@ -340,6 +358,9 @@ ParseTimestamp(const char *s, double *epoch)
 			   &tm.tm_hour, &tm.tm_min, &sec, &consumed) != 6)
 		return false;
 	if (strcmp(s + consumed, "+00") != 0)
+		return false;
+	/* %lf also reads "nan", "inf" and hex floats; only real seconds may pass. */
+	if (!isfinite(sec) || sec < 0 || sec >= 61)
 		return false;
 	tm.tm_year -= 1900;
 	tm.tm_mon -= 1;

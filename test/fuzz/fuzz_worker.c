@@ -298,10 +298,13 @@ CheckRequestText(const char *s)
 			PROPERTY(want == ' ', "OneLine cut byte %zu, which is not white space", i);
 	}
 
-	/* Only a UTC timestamp is taken (its seconds are not judged here: see OracleEpoch). */
+	/* Only a UTC timestamp with real seconds is taken (see also OracleEpoch). */
 	if (ParseTimestamp(s, &epoch))
+	{
 		PROPERTY(strlen(s) >= 3 && strcmp(s + strlen(s) - 3, "+00") == 0,
 				 "ParseTimestamp takes \"%.60s\", which is not UTC", s);
+		PROPERTY(isfinite(epoch), "ParseTimestamp takes \"%.60s\" as a time that is not finite", s);
+	}
 }
 
 /* Seconds since 1970 of a UTC civil time, by counting days (year >= 1970). */
