@@ -43,11 +43,11 @@
 #define MAX_STAGES			9
 
 /* Items read from the cursor per batch. */
-#define FETCH_SIZE			1000
+#define FETCH_SIZE			2000
 
 /* Warnings buffered before they are written; resolutions likewise. */
-#define RAISE_CAPACITY		4096
-#define RESOLVE_CAPACITY	2048
+#define RAISE_CAPACITY		8192
+#define RESOLVE_CAPACITY	4096
 
 /* How far after the server clock as_of may lie (one day, in microseconds). */
 #define MAX_FUTURE			USECS_PER_DAY
@@ -110,6 +110,7 @@ typedef struct EngineCache
 {
 	Oid			warning_relid;
 	ColumnType	kind,
+				tid,
 				level,
 				action,
 				resolution,
@@ -125,6 +126,7 @@ typedef struct EngineCache
 	SPIPlanPtr	rules_plan;
 	SPIPlanPtr	due_plan;
 	SPIPlanPtr	raise_plan;
+	SPIPlanPtr	raise_probe_plan;
 	SPIPlanPtr	resolve_plan;
 	SPIPlanPtr	advance_plan;
 	SPIPlanPtr	finish_plan;
@@ -158,6 +160,7 @@ typedef struct ArrayBatch
 /* Columns of escalation.tracked_item as the due query returns them. */
 enum
 {
+	COL_CTID,
 	COL_KIND,
 	COL_SUBJECT,
 	COL_ORIGIN,
@@ -241,14 +244,14 @@ EnumValue(const ColumnType *type, const char *label)
 }
 
 /*
- * How a kept statement is planned. Statements fed with arrays are planned
- * once, generically: a custom plan would see a thousand-element array and
- * might pick a hash join over the whole table, where an index lookup per
- * element is what we want. Range conditions on a time are planned for each
- * value: a generic plan must assume a third of the table matches and scans it
- * all, where the actual time usually selects nothing.
+ * How a kept statement is planned. The statements that read a time range or
+ * take a batch of rows as arrays are planned for their actual values each
+ * time (the plan's text and parameter types are kept): a generic plan made
+ * when the warning table was empty would join every later batch against it
+ * with a full scan, and one catch-up run can grow it from nothing to millions
+ * of rows. Planning sees the array lengths and the tables' current sizes,
+ * and costs about a millisecond per batch of a thousand items.
  */
-#define PLAN_GENERIC	CURSOR_OPT_GENERIC_PLAN
 #define PLAN_CUSTOM		CURSOR_OPT_CUSTOM_PLAN
 #define PLAN_ANY		0
 
@@ -271,7 +274,7 @@ static void
 FreeCache(void)
 {
 	SPIPlanPtr *plans[] = {
-		&cache->rules_plan, &cache->due_plan, &cache->raise_plan, &cache->resolve_plan,
+		&cache->rules_plan, &cache->due_plan, &cache->raise_plan, &cache->raise_probe_plan, &cache->resolve_plan,
 		&cache->advance_plan, &cache->finish_plan, &cache->next_run_plan,
 		&cache->prune_plan, &cache->log_plan
 	};
@@ -298,6 +301,7 @@ LoadCache(Oid warning_relid)
 	c->warning_relid = InvalidOid;
 
 	LoadColumnType(&c->kind, EngineType("warning_kind"));
+	LoadColumnType(&c->tid, TIDOID);
 	LoadColumnType(&c->level, EngineType("level"));
 	LoadColumnType(&c->action, EngineType("warning_action"));
 	LoadColumnType(&c->resolution, EngineType("warning_resolution"));
@@ -319,7 +323,7 @@ LoadCache(Oid warning_relid)
 	{
 		Oid			types[] = {TIMESTAMPTZOID};
 
-		c->due_plan = KeepPlan("SELECT kind, subject_id, origin, started_at, handled_at, handled_reason, "
+		c->due_plan = KeepPlan("SELECT ctid, kind, subject_id, origin, started_at, handled_at, handled_reason, "
 							   "       withdrawn_at, next_stage, superseded_at, unit_id, department_id, region, district, city "
 							   "FROM escalation.tracked_item WHERE next_due_at <= $1 "
 							   "FOR UPDATE SKIP LOCKED",
@@ -333,20 +337,34 @@ LoadCache(Oid warning_relid)
 			c->int8.arraytype, c->int8.arraytype, TIMESTAMPTZOID
 		};
 
-		c->raise_plan = KeepPlan("WITH raised AS ("
-								 " INSERT INTO escalation.warning AS w"
-								 "  (kind, subject_id, started_at, stage, origin, screen, screen_region, action,"
-								 "   due_at, raised_at, region, district, unit_id, department_id)"
-								 " SELECT r.kind, r.subject_id, r.started_at, r.stage, r.origin, r.screen,"
-								 "        r.screen_region, r.action, r.due_at, $14, r.region, r.district,"
-								 "        r.unit_id, r.department_id"
-								 " FROM unnest($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)"
-								 "   AS r(kind, subject_id, started_at, stage, origin, screen, screen_region,"
-								 "        action, due_at, region, district, unit_id, department_id)"
-								 " ON CONFLICT ON CONSTRAINT warning_item_stage_key DO NOTHING"
-								 " RETURNING w.id) "
-								 "SELECT count(*), min(id), max(id) FROM raised",
-								 lengthof(types), types, PLAN_GENERIC);
+		const char *insert = "WITH raised AS ("
+			" INSERT INTO escalation.warning AS w"
+			"  (kind, subject_id, started_at, stage, origin, screen, screen_region, action,"
+			"   due_at, raised_at, region, district, unit_id, department_id)"
+			" SELECT r.kind, r.subject_id, r.started_at, r.stage, r.origin, r.screen,"
+			"        r.screen_region, r.action, r.due_at, $14, r.region, r.district,"
+			"        r.unit_id, r.department_id"
+			" FROM unnest($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)"
+			"   AS r(kind, subject_id, started_at, stage, origin, screen, screen_region,"
+			"        action, due_at, region, district, unit_id, department_id)"
+			" %s"
+			" RETURNING w.id) "
+			"SELECT count(*), min(id), max(id) FROM raised";
+
+		/*
+		 * The work list says which stages are not raised yet, so a run
+		 * inserts them without looking. Should it be wrong (rebuilt after a
+		 * restore, or a stage inserted by hand) the unique constraint stops
+		 * the run, which is then repeated with a probe of the unique index
+		 * that skips raised stages; the probe is safe without ON CONFLICT
+		 * because every writer of warnings holds the event stream's lock.
+		 */
+		c->raise_plan = KeepPlan(psprintf(insert, ""), lengthof(types), types, PLAN_CUSTOM);
+		c->raise_probe_plan = KeepPlan(psprintf(insert,
+												"WHERE NOT EXISTS (SELECT 1 FROM escalation.warning x"
+												" WHERE x.kind = r.kind AND x.subject_id = r.subject_id"
+												" AND x.started_at = r.started_at AND x.stage = r.stage)"),
+									   lengthof(types), types, PLAN_CUSTOM);
 	}
 	{
 		Oid			types[] = {
@@ -366,32 +384,31 @@ LoadCache(Oid warning_relid)
 								   "   AND (r.other_than IS NULL OR w.started_at <> r.other_than)"
 								   " RETURNING w.resolved_seq) "
 								   "SELECT count(*), min(resolved_seq), max(resolved_seq) FROM resolved",
-								   lengthof(types), types, PLAN_GENERIC);
+								   lengthof(types), types, PLAN_CUSTOM);
 	}
 	{
 		Oid			types[] = {
-			c->kind.arraytype, c->int8.arraytype, c->timestamptz.arraytype,
-			c->timestamptz.arraytype, c->int2.arraytype, c->timestamptz.arraytype,
-			c->timestamptz.arraytype
+			c->tid.arraytype, c->timestamptz.arraytype, c->timestamptz.arraytype,
+			c->int2.arraytype, c->timestamptz.arraytype, c->timestamptz.arraytype
 		};
 
+		/* The rows are locked by the due query: they are found by their ctid. */
 		c->advance_plan = KeepPlan("UPDATE escalation.tracked_item AS t"
 								   " SET started_at = a.started_at, handled_at = a.handled_at,"
 								   "     next_stage = a.next_stage, superseded_at = a.superseded_at,"
 								   "     next_due_at = a.next_due_at"
-								   " FROM unnest($1, $2, $3, $4, $5, $6, $7)"
-								   "   AS a(kind, subject_id, started_at, handled_at, next_stage,"
-								   "        superseded_at, next_due_at)"
-								   " WHERE t.kind = a.kind AND t.subject_id = a.subject_id",
-								   lengthof(types), types, PLAN_GENERIC);
+								   " FROM unnest($1, $2, $3, $4, $5, $6)"
+								   "   AS a(row_id, started_at, handled_at, next_stage, superseded_at, next_due_at)"
+								   " WHERE t.ctid = a.row_id",
+								   lengthof(types), types, PLAN_CUSTOM);
 	}
 	{
-		Oid			types[] = {c->kind.arraytype, c->int8.arraytype};
+		Oid			types[] = {c->tid.arraytype};
 
 		c->finish_plan = KeepPlan("DELETE FROM escalation.tracked_item AS t"
-								  " USING unnest($1, $2) AS f(kind, subject_id)"
-								  " WHERE t.kind = f.kind AND t.subject_id = f.subject_id",
-								  lengthof(types), types, PLAN_GENERIC);
+								  " USING unnest($1) AS f(row_id)"
+								  " WHERE t.ctid = f.row_id",
+								  lengthof(types), types, PLAN_CUSTOM);
 	}
 	{
 		Oid			types[] = {INT8OID, TIMESTAMPTZOID};
@@ -757,8 +774,8 @@ ProcessItem(EngineRun *run, TrackedItem *item)
 	const Ladder *ladder = &run->ladders[item->kind][item->origin];
 	bool		has_due = false;
 	TimestampTz next_due = 0;
-	Datum		values[7];
-	bool		nulls[7] = {0};
+	Datum		values[6];
+	bool		nulls[6] = {0};
 
 	run->items++;
 
@@ -812,7 +829,7 @@ ProcessItem(EngineRun *run, TrackedItem *item)
 		/* Handled or withdrawn, and its warnings resolved: nothing is left to do. */
 		if (run->finish.count == run->finish.capacity)
 			elog(ERROR, "engine finish buffer overflow");
-		BatchAdd(&run->finish, item->values, NULL);
+		BatchAdd(&run->finish, &item->values[COL_CTID], NULL);
 		return;
 	}
 
@@ -831,16 +848,15 @@ ProcessItem(EngineRun *run, TrackedItem *item)
 	if (item->superseded)
 		KeepEarliest(&has_due, &next_due, item->superseded_at);
 
-	values[0] = item->values[COL_KIND];
-	values[1] = item->values[COL_SUBJECT];
-	values[2] = TimestampTzGetDatum(item->started_at);
-	values[3] = TimestampTzGetDatum(item->handled_at);
-	nulls[3] = !item->handled;
-	values[4] = Int16GetDatum((int16) item->next_stage);
-	values[5] = TimestampTzGetDatum(item->superseded_at);
-	nulls[5] = !item->superseded;
-	values[6] = TimestampTzGetDatum(next_due);
-	nulls[6] = !has_due;
+	values[0] = item->values[COL_CTID];
+	values[1] = TimestampTzGetDatum(item->started_at);
+	values[2] = TimestampTzGetDatum(item->handled_at);
+	nulls[2] = !item->handled;
+	values[3] = Int16GetDatum((int16) item->next_stage);
+	values[4] = TimestampTzGetDatum(item->superseded_at);
+	nulls[4] = !item->superseded;
+	values[5] = TimestampTzGetDatum(next_due);
+	nulls[5] = !has_due;
 	if (run->advance.count == run->advance.capacity)
 		elog(ERROR, "engine advance buffer overflow");
 	BatchAdd(&run->advance, values, nulls);
@@ -894,54 +910,40 @@ PruneRunLog(void)
 		elog(ERROR, "pruning escalation.run_log failed: %s", SPI_result_code_string(ret));
 }
 
-/* The work of one run, inside its own subtransaction. */
+/*
+ * The work of one run, inside its own subtransaction. With probe, stages
+ * already raised are looked for and skipped instead of trusted to be absent.
+ */
 static void
-RunEngine(EngineRun *run)
+RunEngine(EngineRun *run, bool probe)
 {
-	static const ColumnType *raise_types[13];
-	static const ColumnType *resolve_types[6];
-	static const ColumnType *advance_types[7];
-	static const ColumnType *finish_types[2];
+	const ColumnType *raise_types[] = {
+		&cache->kind, &cache->int8, &cache->timestamptz, &cache->int2, &cache->level, &cache->level,
+		&cache->region, &cache->action, &cache->timestamptz, &cache->region, &cache->region,
+		&cache->int8, &cache->int8
+	};
+	const ColumnType *resolve_types[] = {
+		&cache->kind, &cache->int8, &cache->timestamptz, &cache->timestamptz, &cache->timestamptz,
+		&cache->resolution
+	};
+	const ColumnType *advance_types[] = {
+		&cache->tid, &cache->timestamptz, &cache->timestamptz, &cache->int2, &cache->timestamptz,
+		&cache->timestamptz
+	};
+	const ColumnType *finish_types[] = {&cache->tid};
 
-	raise_types[0] = &cache->kind;
-	raise_types[1] = &cache->int8;
-	raise_types[2] = &cache->timestamptz;
-	raise_types[3] = &cache->int2;
-	raise_types[4] = &cache->level;
-	raise_types[5] = &cache->level;
-	raise_types[6] = &cache->region;
-	raise_types[7] = &cache->action;
-	raise_types[8] = &cache->timestamptz;
-	raise_types[9] = &cache->region;
-	raise_types[10] = &cache->region;
-	raise_types[11] = &cache->int8;
-	raise_types[12] = &cache->int8;
-	resolve_types[0] = &cache->kind;
-	resolve_types[1] = &cache->int8;
-	resolve_types[2] = &cache->timestamptz;
-	resolve_types[3] = &cache->timestamptz;
-	resolve_types[4] = &cache->timestamptz;
-	resolve_types[5] = &cache->resolution;
-	advance_types[0] = &cache->kind;
-	advance_types[1] = &cache->int8;
-	advance_types[2] = &cache->timestamptz;
-	advance_types[3] = &cache->timestamptz;
-	advance_types[4] = &cache->int2;
-	advance_types[5] = &cache->timestamptz;
-	advance_types[6] = &cache->timestamptz;
-	finish_types[0] = &cache->kind;
-	finish_types[1] = &cache->int8;
-
-	InitBatch(&run->raise, cache->raise_plan, RAISE_CAPACITY, 13, raise_types);
-	run->raise.nscalars = 1;
-	run->raise.scalars[0] = TimestampTzGetDatum(run->raised_at);
-	InitBatch(&run->resolve, cache->resolve_plan, RESOLVE_CAPACITY, 6, resolve_types);
-	InitBatch(&run->advance, cache->advance_plan, FETCH_SIZE, 7, advance_types);
-	InitBatch(&run->finish, cache->finish_plan, FETCH_SIZE, 2, finish_types);
+	run->items = run->raised = run->resolved = 0;
+	run->first_event = run->last_event = 0;
+	InitBatch(&run->raise, probe ? cache->raise_probe_plan : cache->raise_plan, RAISE_CAPACITY,
+			  lengthof(raise_types), raise_types);
+	InitBatch(&run->resolve, cache->resolve_plan, RESOLVE_CAPACITY, lengthof(resolve_types), resolve_types);
+	InitBatch(&run->advance, cache->advance_plan, FETCH_SIZE, lengthof(advance_types), advance_types);
+	InitBatch(&run->finish, cache->finish_plan, FETCH_SIZE, lengthof(finish_types), finish_types);
 
 	/* Serialise with other runs and acknowledgements before reading anything. */
 	EngineLockEventStream();
 	run->raised_at = GetCurrentTimestamp();
+	run->raise.nscalars = 1;
 	run->raise.scalars[0] = TimestampTzGetDatum(run->raised_at);
 
 	LoadLadders(run);
@@ -1049,25 +1051,40 @@ run(PG_FUNCTION_ARGS)
 	state->batch_cxt = AllocSetContextCreate(caller_cxt, "escalation engine batch",
 											 ALLOCSET_DEFAULT_SIZES);
 
-	BeginInternalSubTransaction(NULL);
-	MemoryContextSwitchTo(caller_cxt);
-	PG_TRY();
+	for (int attempt = 0;; attempt++)
 	{
-		RunEngine(state);
-		ReleaseCurrentSubTransaction();
+		bool		probe = (attempt > 0);
+
+		BeginInternalSubTransaction(NULL);
 		MemoryContextSwitchTo(caller_cxt);
-		CurrentResourceOwner = caller_owner;
+		PG_TRY();
+		{
+			RunEngine(state, probe);
+			ReleaseCurrentSubTransaction();
+			MemoryContextSwitchTo(caller_cxt);
+			CurrentResourceOwner = caller_owner;
+		}
+		PG_CATCH();
+		{
+			MemoryContextSwitchTo(caller_cxt);
+			error = CopyErrorData();
+			FlushErrorState();
+			RollbackAndReleaseCurrentSubTransaction();
+			MemoryContextSwitchTo(caller_cxt);
+			CurrentResourceOwner = caller_owner;
+		}
+		PG_END_TRY();
+
+		/* A stage that was already raised: run again, looking before inserting. */
+		if (error != NULL && !probe && error->sqlerrcode == ERRCODE_UNIQUE_VIOLATION)
+		{
+			FreeErrorData(error);
+			error = NULL;
+			MemoryContextReset(state->batch_cxt);
+			continue;
+		}
+		break;
 	}
-	PG_CATCH();
-	{
-		MemoryContextSwitchTo(caller_cxt);
-		error = CopyErrorData();
-		FlushErrorState();
-		RollbackAndReleaseCurrentSubTransaction();
-		MemoryContextSwitchTo(caller_cxt);
-		CurrentResourceOwner = caller_owner;
-	}
-	PG_END_TRY();
 
 	LogRun(state, started, error);
 	SPI_finish();

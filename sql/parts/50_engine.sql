@@ -110,14 +110,14 @@ COMMENT ON COLUMN escalation.rule_override.changed_by IS 'Role that made the cha
 SELECT pg_catalog.pg_extension_config_dump('escalation.rule_override', '');
 
 CREATE VIEW escalation.rule AS
-	SELECT kind, origin, stage,
-		coalesce(o.delay, d.delay) AS delay,
-		coalesce(o.screen, d.screen) AS screen,
-		coalesce(o.action, d.action) AS action,
-		o.kind IS NOT NULL AS changed
+	SELECT d.kind, d.origin, d.stage, d.delay, d.screen, d.action, false AS changed
 	FROM escalation.rule_default d
-	FULL JOIN escalation.rule_override o USING (kind, origin, stage)
-	WHERE NOT coalesce(o.removed, false);
+	WHERE NOT EXISTS (SELECT 1 FROM escalation.rule_override o
+					  WHERE o.kind = d.kind AND o.origin = d.origin AND o.stage = d.stage)
+	UNION ALL
+	SELECT o.kind, o.origin, o.stage, o.delay, o.screen, o.action, true
+	FROM escalation.rule_override o
+	WHERE NOT o.removed;
 COMMENT ON VIEW escalation.rule IS
 	'The warning ladders in force (预警规则): for each kind and origin, stages 1..n with the delay from the previous stage, the screen and the action. Change a rule with UPDATE, add a stage with INSERT, remove one with DELETE; stages must stay numbered 1..n (checked at commit).';
 COMMENT ON COLUMN escalation.rule.kind IS 'Kind of warning. 预警类型';
@@ -830,9 +830,14 @@ SELECT pg_catalog.pg_extension_config_dump('escalation.run_log_run_id_seq', '');
 -- The engine (C) and the event stream's writers
 ------------------------------------------------------------------------------
 
+-- The engine's statements look up a batch of items or warnings by key. Hash and
+-- merge joins are never right for them, but the planner picks them when its
+-- statistics lag behind tables that a catch-up run grows by millions of rows;
+-- and compiling a plan to machine code costs more than running it.
 CREATE FUNCTION escalation.run(as_of timestamptz DEFAULT now()) RETURNS bigint
 AS 'MODULE_PATHNAME', 'run'
-LANGUAGE C VOLATILE SECURITY DEFINER SET search_path = pg_catalog, escalation, pg_temp;
+LANGUAGE C VOLATILE SECURITY DEFINER SET search_path = pg_catalog, escalation, pg_temp
+SET enable_hashjoin = off SET enable_mergejoin = off SET jit = off;
 COMMENT ON FUNCTION escalation.run(timestamptz) IS
 	'Raises every ladder stage due at or before as_of whose item was not handled by its due time, resolves the warnings of handled items, sends one NOTIFY escalation_warning, logs the run; returns the number of warnings raised (NULL if the run failed: see escalation.run_log). as_of may be at most one day after the server clock. 执行预警升级';
 

@@ -7,7 +7,7 @@
 -- scheduling is idempotent and explains itself when pg_cron is missing.
 BEGIN;
 CREATE EXTENSION IF NOT EXISTS escalation;
-SELECT plan(46);
+SELECT plan(48);
 \ir fixtures/50_engine.sql
 
 INSERT INTO escalation.hazard (id, unit_id, found_by, found_at, grade, needs_recheck, rectify_deadline)
@@ -84,6 +84,16 @@ ALTER TABLE escalation.warning DROP CONSTRAINT test_no_third_stage;
 SELECT is(escalation.run('2024-03-10 00:00+08'), 1::bigint, 'the next run catches up what the failed one could not');
 SELECT results_eq($$SELECT status, message, items, raised FROM escalation.run_log ORDER BY run_id DESC LIMIT 1$$,
 	$$VALUES ('succeeded', NULL::text, 1::bigint, 1::bigint)$$, 'a successful run is logged with what it did');
+
+-- A stage inserted by hand before the engine raises it: the run still succeeds.
+INSERT INTO escalation.hazard (id, unit_id, found_by, found_at, grade, needs_recheck, rectify_deadline)
+VALUES (803, 10, 2, '2024-03-01 09:00+08', 'general', true, '2024-03-11 09:00+08');
+INSERT INTO escalation.warning (kind, subject_id, started_at, stage, screen, screen_region, action, due_at, raised_at)
+VALUES ('hazard_overdue', 803, '2024-03-11 09:00+08', 1, 'district', '370102', 'supervise', '2024-03-11 09:00+08', now());
+SELECT is(escalation.run('2024-03-14 09:00+08'), 1::bigint,
+	'a run finds stage 1 already raised by hand, keeps it, and raises only stage 2');
+SELECT results_eq($$SELECT stage::int, count(*)::int FROM escalation.warning WHERE subject_id = 803 GROUP BY stage ORDER BY stage$$,
+	$$VALUES (1, 1), (2, 1)$$, 'each stage once');
 
 -- Run log retention.
 INSERT INTO escalation.run_log (as_of, started_at, finished_at, items, raised, resolved, status, username, pid)
