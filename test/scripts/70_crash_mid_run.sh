@@ -14,7 +14,7 @@ sys.path.insert(0, os.path.join(os.environ["ESCALATION_TOP"], "test", "scripts",
 from reliability import (BACKLOG_AS_OF, Cluster, EventStream, diag, duplicate_stages, figure, load_backlog, ok,
                          run_tests, screen_events, start_worker, table_digest, timed, warning_digest)
 
-ITEMS = 60000              # a run of a few seconds
+ITEMS = 40000              # a run of a few seconds
 DB, REFERENCE = "escalation_crash", "escalation_reference"
 ROLE = "rel70_screen"
 SCREEN = "370112"          # the backlog's small district: every event of it is checked

@@ -72,8 +72,9 @@ def diag(text):
 
 
 def figure(name, value, unit=""):
-    """Print a measured figure as a TAP comment, in one greppable form."""
-    print("# figure: %s = %s%s" % (name, value, (" " + unit) if unit else ""), flush=True)
+    """Report a measured figure as a TAP comment on standard error, which prove
+    shows without -v, so ./check prints it."""
+    print("# figure: %s = %s%s" % (name, value, (" " + unit) if unit else ""), file=sys.stderr, flush=True)
 
 
 def shell(script, *args, env=None):
