@@ -24,10 +24,12 @@
 #include "catalog/namespace.h"
 #include "common/int.h"
 #include "catalog/pg_type.h"
+#include "commands/sequence.h"
 #include "executor/spi.h"
 #include "fmgr.h"
 #include "miscadmin.h"
 #include "nodes/parsenodes.h"
+#include "storage/itemptr.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/fmgrprotos.h"
@@ -109,6 +111,7 @@ typedef struct ColumnType
 typedef struct EngineCache
 {
 	Oid			warning_relid;
+	Oid			tracked_relid;
 	ColumnType	kind,
 				tid,
 				level,
@@ -157,6 +160,26 @@ typedef struct ArrayBatch
 	Datum		scalars[MAX_SCALARS];
 } ArrayBatch;
 
+/*
+ * The columns of a warning the engine writes: those it raises with (the
+ * order of the raise statement's arrays), then those it sets itself.
+ */
+static const char *const WarningColumns[] = {
+	"kind", "subject_id", "started_at", "stage", "origin", "screen", "screen_region", "action",
+	"due_at", "region", "district", "unit_id", "department_id",
+	"id", "raised_at", "resolved_at", "resolved_reason", "resolved_seq", "acknowledged_at",
+	"acknowledged_by", "ack_note", "ack_seq"
+};
+#define RAISE_COLUMNS		13
+
+/* The extension's own triggers on escalation.warning. */
+static const char *const WarningTriggers[] = {"warning_lock_events", "warning_fill_defaults"};
+
+/* The columns of a work-list row that a run moves on. */
+static const char *const AdvanceColumns[] = {
+	"started_at", "handled_at", "next_stage", "superseded_at", "next_due_at"
+};
+
 /* Columns of escalation.tracked_item as the due query returns them. */
 enum
 {
@@ -202,6 +225,9 @@ typedef struct EngineRun
 	TimestampTz raised_at;
 	Ladder		ladders[NUM_KINDS][NUM_ORIGINS];
 	MemoryContext batch_cxt;
+	Oid			event_seq;
+	TableWriter *warning_writer;	/* direct writers, or NULL: write through SQL */
+	TableWriter *item_writer;
 	ArrayBatch	raise;
 	ArrayBatch	resolve;
 	ArrayBatch	advance;
@@ -437,6 +463,7 @@ LoadCache(Oid warning_relid)
 							   lengthof(types), types, PLAN_ANY);
 	}
 
+	c->tracked_relid = get_relname_relid("tracked_item", get_namespace_oid(ENGINE_SCHEMA, false));
 	c->warning_relid = warning_relid;
 }
 
@@ -653,8 +680,8 @@ StageDue(const TrackedItem *item, const Stage *stage)
 static void
 QueueRaise(EngineRun *run, const TrackedItem *item, int stage_no, const Stage *stage, TimestampTz due)
 {
-	Datum		values[13];
-	bool		nulls[13] = {0};
+	Datum		values[lengthof(WarningColumns)];
+	bool		nulls[lengthof(WarningColumns)] = {0};
 	bool		city = stage->city_screen;
 	Datum		screen_region;
 
@@ -684,6 +711,21 @@ QueueRaise(EngineRun *run, const TrackedItem *item, int stage_no, const Stage *s
 	values[12] = item->values[COL_DEPARTMENT];
 	nulls[12] = item->nulls[COL_DEPARTMENT];
 
+	if (run->warning_writer != NULL)
+	{
+		int64		id = nextval_internal(run->event_seq, false);
+
+		values[13] = Int64GetDatum(id);
+		values[14] = TimestampTzGetDatum(run->raised_at);
+		for (size_t i = 15; i < lengthof(WarningColumns); i++)
+			nulls[i] = true;
+		TableWriterInsert(run->warning_writer, values, nulls);
+		run->raised++;
+		if (run->first_event == 0)
+			run->first_event = id;
+		run->last_event = id;
+		return;
+	}
 	if (run->raise.count == run->raise.capacity)
 		FlushRaises(run);
 	BatchAdd(&run->raise, values, nulls);
@@ -826,10 +868,18 @@ ProcessItem(EngineRun *run, TrackedItem *item)
 		else
 			break;
 
-		/* Handled or withdrawn, and its warnings resolved: nothing is left to do. */
-		if (run->finish.count == run->finish.capacity)
-			elog(ERROR, "engine finish buffer overflow");
-		BatchAdd(&run->finish, &item->values[COL_CTID], NULL);
+		/*
+		 * Handled or withdrawn, and its warnings resolved: nothing is left to
+		 * do. Its resolutions are written first, while the row is locked.
+		 */
+		if (run->item_writer != NULL)
+			TableWriterDelete(run->item_writer, (ItemPointer) DatumGetPointer(item->values[COL_CTID]));
+		else
+		{
+			if (run->finish.count == run->finish.capacity)
+				elog(ERROR, "engine finish buffer overflow");
+			BatchAdd(&run->finish, &item->values[COL_CTID], NULL);
+		}
 		return;
 	}
 
@@ -857,6 +907,13 @@ ProcessItem(EngineRun *run, TrackedItem *item)
 	nulls[4] = !item->superseded;
 	values[5] = TimestampTzGetDatum(next_due);
 	nulls[5] = !has_due;
+	if (run->item_writer != NULL)
+	{
+		static const bool change[lengthof(AdvanceColumns)] = {true, true, true, true, true};
+
+		TableWriterUpdate(run->item_writer, (ItemPointer) DatumGetPointer(values[0]), change, &values[1], &nulls[1]);
+		return;
+	}
 	if (run->advance.count == run->advance.capacity)
 		elog(ERROR, "engine advance buffer overflow");
 	BatchAdd(&run->advance, values, nulls);
@@ -946,8 +1003,20 @@ RunEngine(EngineRun *run, bool probe)
 	run->raise.nscalars = 1;
 	run->raise.scalars[0] = TimestampTzGetDatum(run->raised_at);
 
+	/* Probing for raised stages needs the SQL statement; moving items does not. */
+	run->event_seq = EngineRelation(ENGINE_EVENT_SEQUENCE);
+	run->warning_writer = probe ? NULL : TableWriterOpen(cache->warning_relid, WarningColumns,
+												   lengthof(WarningColumns), true,
+												   WarningTriggers, lengthof(WarningTriggers));
+	run->item_writer = TableWriterOpen(cache->tracked_relid, AdvanceColumns, lengthof(AdvanceColumns),
+								 false, NULL, 0);
+
 	LoadLadders(run);
 	ProcessDueItems(run);
+	if (run->warning_writer != NULL)
+		TableWriterClose(run->warning_writer);
+	if (run->item_writer != NULL)
+		TableWriterClose(run->item_writer);
 	PruneRunLog();
 
 	if (run->raised + run->resolved > 0)

@@ -28,7 +28,7 @@
 #include "engine.h"
 
 /* The OID of relation name in the extension's schema; error if it is missing. */
-static Oid
+Oid
 EngineRelation(const char *name)
 {
 	Oid			nsp = get_namespace_oid(ENGINE_SCHEMA, false);

@@ -311,7 +311,8 @@ CREATE TABLE escalation.warning (
 	unit_id bigint,
 	department_id bigint,
 	CONSTRAINT warning_pkey PRIMARY KEY (id),
-	CONSTRAINT warning_item_stage_key UNIQUE (kind, subject_id, started_at, stage),
+	-- The item's id first: it tells rows apart at the first column compared.
+	CONSTRAINT warning_item_stage_key UNIQUE (subject_id, kind, started_at, stage),
 	CONSTRAINT warning_stage_between_1_and_9 CHECK (stage BETWEEN 1 AND 9),
 	CONSTRAINT warning_origin_city_or_district CHECK (origin IN ('city', 'district')),
 	CONSTRAINT warning_screen_city_or_district CHECK (screen IN ('city', 'district')),
@@ -494,7 +495,7 @@ CREATE TABLE escalation.tracked_item (
 	district escalation.region,
 	city escalation.region NOT NULL,
 	next_stage smallint NOT NULL DEFAULT 1,
-	CONSTRAINT tracked_item_pkey PRIMARY KEY (kind, subject_id)
+	CONSTRAINT tracked_item_pkey PRIMARY KEY (subject_id, kind)
 );
 CREATE INDEX tracked_item_next_due_idx ON escalation.tracked_item (next_due_at) WHERE next_due_at IS NOT NULL;
 CREATE INDEX tracked_item_region_idx ON escalation.tracked_item (region);

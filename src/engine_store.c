@@ -1,0 +1,195 @@
+/*
+ * engine_store.c
+ *	  Writing rows of the engine's own tables straight into the table and its
+ *	  indexes, the way COPY and logical replication do, instead of through a
+ *	  planned SQL statement per batch.
+ *
+ * A catch-up run writes a warning for every stage that fell due and moves
+ * every due item of the work list on; both are plain rows of a known shape,
+ * and building, planning and executing a statement for them costs more than
+ * storing them. The writers still run the table's constraints, its indexes
+ * (unique checks included) and its row triggers, so the result is the same
+ * row an INSERT or UPDATE would store. A table with triggers the extension
+ * did not create, with forced row security, or (for inserts) with columns the
+ * engine does not fill is not written directly: the caller falls back to SQL.
+ */
+#include "postgres.h"
+
+#include "access/table.h"
+#include "access/tableam.h"
+#include "executor/executor.h"
+#include "nodes/makefuncs.h"
+#include "nodes/parsenodes.h"
+#include "utils/lsyscache.h"
+#include "utils/rel.h"
+#include "utils/snapmgr.h"
+
+#include "engine.h"
+
+struct TableWriter
+{
+	Relation	rel;
+	EState	   *estate;
+	ResultRelInfo *rri;
+	EPQState	epq;
+	TupleTableSlot *slot;		/* the row to store */
+	TupleTableSlot *old;		/* the row being updated or deleted */
+	int			ncolumns;
+	AttrNumber *attnums;		/* attribute of each of the caller's columns */
+};
+
+/* Whether every trigger of rel is one of the names in triggers. */
+static bool
+OnlyOwnTriggers(Relation rel, const char *const *triggers, int ntriggers)
+{
+	TriggerDesc *desc = rel->trigdesc;
+
+	if (desc == NULL)
+		return true;
+	for (int i = 0; i < desc->numtriggers; i++)
+	{
+		bool		own = false;
+
+		for (int j = 0; j < ntriggers && !own; j++)
+			own = strcmp(desc->triggers[i].tgname, triggers[j]) == 0;
+		if (!own)
+			return false;
+	}
+	return true;
+}
+
+/*
+ * Open relid for direct writes of the given columns; NULL when it must be
+ * written through SQL instead (see the file comment). every_column: inserts
+ * will give every column, so no other live column may exist.
+ */
+TableWriter *
+TableWriterOpen(Oid relid, const char *const *columns, int ncolumns, bool every_column,
+				const char *const *triggers, int ntriggers)
+{
+	Relation	rel = table_open(relid, RowExclusiveLock);
+	TupleDesc	desc = RelationGetDescr(rel);
+	TableWriter *w;
+	RangeTblEntry *rte;
+	AttrNumber *attnums = palloc(sizeof(AttrNumber) * ncolumns);
+	int			live = 0;
+
+	for (int i = 0; i < ncolumns; i++)
+	{
+		attnums[i] = get_attnum(relid, columns[i]);
+		if (attnums[i] == InvalidAttrNumber)
+			elog(ERROR, "column \"%s\" of relation %u does not exist", columns[i], relid);
+	}
+	for (int i = 0; i < desc->natts; i++)
+		if (!TupleDescAttr(desc, i)->attisdropped)
+			live++;
+
+	if (!OnlyOwnTriggers(rel, triggers, ntriggers) ||
+		rel->rd_rel->relforcerowsecurity ||
+		rel->rd_rel->relkind != RELKIND_RELATION ||
+		(every_column && live != ncolumns))
+	{
+		table_close(rel, RowExclusiveLock);
+		return NULL;
+	}
+
+	w = palloc0(sizeof(TableWriter));
+	w->rel = rel;
+	w->ncolumns = ncolumns;
+	w->attnums = attnums;
+
+	w->estate = CreateExecutorState();
+	rte = makeNode(RangeTblEntry);
+	rte->rtekind = RTE_RELATION;
+	rte->relid = relid;
+	rte->relkind = rel->rd_rel->relkind;
+	rte->rellockmode = RowExclusiveLock;
+	ExecInitRangeTable(w->estate, list_make1(rte));
+	w->rri = makeNode(ResultRelInfo);
+	InitResultRelInfo(w->rri, rel, 1, NULL, 0);
+	w->estate->es_output_cid = GetCurrentCommandId(true);
+	w->estate->es_snapshot = GetActiveSnapshot();
+	ExecOpenIndices(w->rri, false);
+	EvalPlanQualInit(&w->epq, w->estate, NULL, NIL, -1);
+	w->slot = table_slot_create(rel, &w->estate->es_tupleTable);
+	w->old = table_slot_create(rel, &w->estate->es_tupleTable);
+	return w;
+}
+
+/* Insert a row: values and nulls in the order of the writer's columns. */
+void
+TableWriterInsert(TableWriter *w, const Datum *values, const bool *nulls)
+{
+	TupleTableSlot *slot = w->slot;
+
+	ExecClearTuple(slot);
+	memset(slot->tts_isnull, true, sizeof(bool) * slot->tts_tupleDescriptor->natts);
+	for (int i = 0; i < w->ncolumns; i++)
+	{
+		slot->tts_values[w->attnums[i] - 1] = values[i];
+		slot->tts_isnull[w->attnums[i] - 1] = nulls[i];
+	}
+	ExecStoreVirtualTuple(slot);
+	ExecSimpleRelationInsert(w->rri, w->estate, slot);
+	ResetPerTupleExprContext(w->estate);
+}
+
+/* Fetch the row at tid into the writer's old-row slot. */
+static void
+FetchRow(TableWriter *w, ItemPointer tid)
+{
+	if (!table_tuple_fetch_row_version(w->rel, tid, SnapshotAny, w->old))
+		elog(ERROR, "row (%u,%u) of \"%s\" is gone",
+			 ItemPointerGetBlockNumber(tid), ItemPointerGetOffsetNumber(tid),
+			 RelationGetRelationName(w->rel));
+}
+
+/*
+ * Update the row at tid (locked by the caller): the writer's columns whose
+ * change[] is set take values[] and nulls[], the others keep their value.
+ */
+void
+TableWriterUpdate(TableWriter *w, ItemPointer tid, const bool *change, const Datum *values,
+				  const bool *nulls)
+{
+	TupleTableSlot *slot = w->slot;
+	int			natts = slot->tts_tupleDescriptor->natts;
+
+	FetchRow(w, tid);
+	slot_getallattrs(w->old);
+	ExecClearTuple(slot);
+	memcpy(slot->tts_values, w->old->tts_values, sizeof(Datum) * natts);
+	memcpy(slot->tts_isnull, w->old->tts_isnull, sizeof(bool) * natts);
+	for (int i = 0; i < w->ncolumns; i++)
+	{
+		if (!change[i])
+			continue;
+		slot->tts_values[w->attnums[i] - 1] = values[i];
+		slot->tts_isnull[w->attnums[i] - 1] = nulls[i];
+	}
+	ExecStoreVirtualTuple(slot);
+	ExecSimpleRelationUpdate(w->rri, w->estate, &w->epq, w->old, slot);
+	ResetPerTupleExprContext(w->estate);
+}
+
+/* Delete the row at tid (locked by the caller). */
+void
+TableWriterDelete(TableWriter *w, ItemPointer tid)
+{
+	FetchRow(w, tid);
+	ExecSimpleRelationDelete(w->rri, w->estate, &w->epq, w->old);
+	ResetPerTupleExprContext(w->estate);
+}
+
+/* Close the writer; the table stays locked until the transaction ends. */
+void
+TableWriterClose(TableWriter *w)
+{
+	EvalPlanQualEnd(&w->epq);
+	ExecCloseIndices(w->rri);
+	ExecResetTupleTable(w->estate->es_tupleTable, true);
+	FreeExecutorState(w->estate);
+	table_close(w->rel, NoLock);
+	pfree(w->attnums);
+	pfree(w);
+}
