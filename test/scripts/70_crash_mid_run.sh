@@ -11,7 +11,7 @@ exec python3 - "$@" <<'PY'
 import os, signal, sys, time
 
 sys.path.insert(0, os.path.join(os.environ["ESCALATION_TOP"], "test", "scripts", "lib"))
-from reliability import (BACKLOG_AS_OF, Cluster, EventStream, diag, duplicate_stages, figure, load_backlog, ok,
+from reliability import (BACKLOG_AS_OF, Cluster, EventStream, duplicate_stages, figure, load_backlog, ok,
                          run_tests, screen_events, start_worker, table_digest, timed, warning_digest)
 
 ITEMS = 40000              # a run of a few seconds

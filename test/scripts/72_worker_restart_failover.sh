@@ -16,7 +16,7 @@ exec python3 - "$@" <<'PY'
 import os, sys, time
 
 sys.path.insert(0, os.path.join(os.environ["ESCALATION_TOP"], "test", "scripts", "lib"))
-from reliability import Cluster, EventStream, diag, figure, ok, run_tests, screen_events, start_worker
+from reliability import Cluster, EventStream, figure, ok, run_tests, screen_events, start_worker
 
 DB = "escalation"
 ROLE = "rel72_screen"
@@ -26,7 +26,6 @@ HAZARDS = 4          # per phase; each raises stages 1 and 2: 8 events on the di
 
 def setup(c):
     c.psql("CREATE DATABASE %s" % DB)
-    c.psql("CREATE ROLE %s LOGIN IN ROLE escalation_screen" % ROLE, check=False)
     c.psql("""
         CREATE EXTENSION escalation;
         CREATE ROLE %s LOGIN IN ROLE escalation_screen;

@@ -13,7 +13,7 @@
 # the end.
 set -euo pipefail
 exec python3 - "$@" <<'PY'
-import datetime, os, re, subprocess, sys, time
+import datetime, os, re, subprocess, sys
 
 sys.path.insert(0, os.path.join(os.environ["ESCALATION_TOP"], "test", "scripts", "lib"))
 from reliability import BACKLOG_T0, TOP, Cluster, diag, figure, load_backlog, ok, run_tests, table_digests, timed

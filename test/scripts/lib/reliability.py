@@ -4,6 +4,7 @@ folder, removed on every exit path), psql against any of them, the catch-up
 backlog, digests of table contents, a Server-Sent Events client, and figures.
 TAP output and the worker process come from worker_tap."""
 import atexit
+import datetime
 import http.client
 import json
 import os
@@ -25,9 +26,11 @@ PG_BINDIR = os.environ.get("PG_BINDIR", "/usr/lib/postgresql/15/bin")
 CLUSTER_SH = os.path.join(TOP, "tools", "cluster.sh")
 BACKLOG_SQL = os.path.join(TOP, "test", "scripts", "lib", "backlog.sql")
 
-# The backlog's first day, and a moment when every stage of every item is due.
-BACKLOG_T0 = "2026-01-05 08:00:00+08"
-BACKLOG_AS_OF = "2026-02-04 08:00:00+08"
+# The backlog's first day, two months ago (run() refuses times far ahead of the
+# server clock), and thirty days later, when every stage of every item is due.
+_t0 = datetime.date.today() - datetime.timedelta(days=60)
+BACKLOG_T0 = "%s 08:00:00+08" % _t0.isoformat()
+BACKLOG_AS_OF = "%s 08:00:00+08" % (_t0 + datetime.timedelta(days=30)).isoformat()
 
 # What identifies a warning and what a run decided about it, without its id
 # and raised_at (which differ between two databases running the same job).
