@@ -5,20 +5,25 @@
  *
  * The server runs one thread per connection: an SSE stream waits for events
  * in its own thread (hub.c), so a slow or stalled browser blocks nobody but
- * itself, and a stalled one is closed by the connection timeout. Only GET and
- * HEAD are served; every request is answered on its first call, so request
- * bodies are never read.
+ * itself, and a stalled one is closed by the connection timeout. A connection
+ * must deliver each complete request within --request-timeout, however it
+ * trickles its bytes, so idle and slow-header clients cannot pin threads and
+ * connection slots. Only GET and HEAD are served; every request is answered
+ * on its first call, so request bodies are never read.
  */
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <netdb.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <microhttpd.h>
@@ -27,7 +32,41 @@
 
 #define MAX_STATIC_FILE (4 * 1024 * 1024)
 
+/*
+ * Stack of a connection thread, ample for its deepest path (a resume read
+ * from the database through libpq); the default 8 MB would reserve 32 GB of
+ * address space at the default connection limit.
+ */
+#define THREAD_STACK_SIZE (512 * 1024)
+
+/* File descriptors kept for the database, log and listening socket beyond the connections. */
+#define SPARE_FDS 64
+
+/*
+ * A connection waiting for a complete request. Every received byte resets the
+ * library's inactivity timeout, so a client trickling its headers would hold
+ * its connection (and thread) forever; the watchdog cuts any connection whose
+ * request is not complete by its deadline instead.
+ */
+typedef struct Pending
+{
+	int			fd;
+	double		deadline;		/* monotonic; 0 while a request is being answered */
+	struct Pending *prev;
+	struct Pending *next;
+} Pending;
+
 static struct MHD_Daemon *daemon_handle;
+
+static struct
+{
+	pthread_mutex_t lock;
+	pthread_cond_t wake;
+	Pending    *head;
+	bool		stopping;
+	bool		running;
+	pthread_t	thread;
+}			watchdog = {.lock = PTHREAD_MUTEX_INITIALIZER, .wake = PTHREAD_COND_INITIALIZER};
 
 /* Queue a response with a body, the given type and the common headers. */
 static enum MHD_Result
@@ -447,6 +486,136 @@ ServeScreenPage(struct MHD_Connection *conn, const char *code)
 	return ServeFile(conn, "screen.html", "no-cache");
 }
 
+/*
+ * Note the state of a connection's request: being answered (no deadline), or
+ * answered, so the next request of a kept-alive connection must be complete
+ * within --request-timeout like the first.
+ */
+static void
+WatchRequest(struct MHD_Connection *conn, bool answered)
+{
+	const union MHD_ConnectionInfo *info;
+	Pending    *p;
+
+	info = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	if (info == NULL || info->socket_context == NULL)
+		return;
+	p = info->socket_context;
+	pthread_mutex_lock(&watchdog.lock);
+	p->deadline = answered ? MonotonicSeconds() + config.request_timeout_s : 0;
+	pthread_mutex_unlock(&watchdog.lock);
+}
+
+/* Called when a request is done: its connection waits for the next one under the deadline. */
+static void
+RequestCompleted(void *cls, struct MHD_Connection *conn, void **req_cls, enum MHD_RequestTerminationCode code)
+{
+	(void) cls;
+	(void) req_cls;
+	(void) code;
+	WatchRequest(conn, true);
+}
+
+/*
+ * Called when a connection opens (start its deadline) or closes (forget it,
+ * under the lock, so the watchdog never shuts down a descriptor number that
+ * has been closed and reused).
+ */
+static void
+ConnectionChanged(void *cls, struct MHD_Connection *conn, void **socket_context,
+				  enum MHD_ConnectionNotificationCode code)
+{
+	const union MHD_ConnectionInfo *info;
+	Pending    *p;
+
+	(void) cls;
+	if (code == MHD_CONNECTION_NOTIFY_STARTED)
+	{
+		info = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+		if (info == NULL)
+			return;
+		p = CheckedAlloc(sizeof(Pending));
+		p->fd = info->connect_fd;
+		p->prev = NULL;
+		pthread_mutex_lock(&watchdog.lock);
+		p->deadline = MonotonicSeconds() + config.request_timeout_s;
+		p->next = watchdog.head;
+		if (watchdog.head)
+			watchdog.head->prev = p;
+		watchdog.head = p;
+		pthread_mutex_unlock(&watchdog.lock);
+		*socket_context = p;
+	}
+	else if (code == MHD_CONNECTION_NOTIFY_CLOSED && *socket_context != NULL)
+	{
+		p = *socket_context;
+		pthread_mutex_lock(&watchdog.lock);
+		if (p->prev)
+			p->prev->next = p->next;
+		else
+			watchdog.head = p->next;
+		if (p->next)
+			p->next->prev = p->prev;
+		pthread_mutex_unlock(&watchdog.lock);
+		free(p);
+		*socket_context = NULL;
+	}
+}
+
+/*
+ * The watchdog thread: once a second, shut down the sockets of connections
+ * past their deadline; their threads then see the end of the stream and
+ * close them through the library as usual.
+ */
+static void *
+WatchdogMain(void *arg)
+{
+	struct timespec until;
+
+	(void) arg;
+	pthread_mutex_lock(&watchdog.lock);
+	while (!watchdog.stopping)
+	{
+		double		now = MonotonicSeconds();
+		unsigned long cut = 0;
+
+		for (Pending *p = watchdog.head; p; p = p->next)
+			if (p->deadline > 0 && p->deadline <= now)
+			{
+				shutdown(p->fd, SHUT_RDWR);
+				p->deadline = 0;
+				cut++;
+			}
+		if (cut > 0)
+			LogMessage(LEVEL_DEBUG, "closed %lu connections that sent no complete request within %d s",
+					   cut, config.request_timeout_s);
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_sec += 1;
+		pthread_cond_timedwait(&watchdog.wake, &watchdog.lock, &until);
+	}
+	pthread_mutex_unlock(&watchdog.lock);
+	return NULL;
+}
+
+/*
+ * Let the process open a descriptor per allowed connection: raise the soft
+ * limit towards the hard one (service managers commonly start services with
+ * a soft limit of 1024), and say so if the hard limit is too low.
+ */
+static void
+RaiseFileLimit(void)
+{
+	struct rlimit rl;
+	rlim_t		want = (rlim_t) config.max_clients + SPARE_FDS;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur >= want)
+		return;
+	rl.rlim_cur = (rl.rlim_max == RLIM_INFINITY || rl.rlim_max >= want) ? want : rl.rlim_max;
+	if (setrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur < want)
+		LogMessage(LEVEL_WARNING, "open files are limited to %lu: fewer than --max-clients=%d connections can be accepted",
+				   (unsigned long) rl.rlim_cur, config.max_clients);
+}
+
 /* The request handler: route by method and path. */
 static enum MHD_Result
 HandleRequest(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
@@ -460,6 +629,7 @@ HandleRequest(void *cls, struct MHD_Connection *conn, const char *url, const cha
 	(void) upload_data_size;
 	(void) req_cls;
 
+	WatchRequest(conn, false);
 	if (!head && strcmp(method, MHD_HTTP_METHOD_GET) != 0)
 		return RespondError(conn, MHD_HTTP_METHOD_NOT_ALLOWED, "method %.16s not allowed: only GET and HEAD", method);
 	if (strstr(url, "..") != NULL || strchr(url, '\\') != NULL)
@@ -496,6 +666,20 @@ HttpLog(void *cls, const char *fmt, va_list ap)
 	LogMessage(LEVEL_DEBUG, "http: %s", msg);
 }
 
+/* Stop the watchdog thread, if it runs. */
+static void
+StopWatchdog(void)
+{
+	if (!watchdog.running)
+		return;
+	pthread_mutex_lock(&watchdog.lock);
+	watchdog.stopping = true;
+	pthread_cond_signal(&watchdog.wake);
+	pthread_mutex_unlock(&watchdog.lock);
+	pthread_join(watchdog.thread, NULL);
+	watchdog.running = false;
+}
+
 /* Bind and start the server; false (logged) if it cannot. */
 bool
 HttpStart(void)
@@ -521,6 +705,17 @@ HttpStart(void)
 	}
 	if (ai->ai_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
+	RaiseFileLimit();
+	pthread_mutex_lock(&watchdog.lock);
+	watchdog.stopping = false;
+	pthread_mutex_unlock(&watchdog.lock);
+	if (pthread_create(&watchdog.thread, NULL, WatchdogMain, NULL) != 0)
+	{
+		LogMessage(LEVEL_ERROR, "cannot start the request watchdog thread");
+		freeaddrinfo(ai);
+		return false;
+	}
+	watchdog.running = true;
 	daemon_handle = MHD_start_daemon(flags, (uint16_t) config.port, NULL, NULL, HandleRequest, NULL,
 									 MHD_OPTION_EXTERNAL_LOGGER, HttpLog, NULL,
 									 MHD_OPTION_SOCK_ADDR, ai->ai_addr,
@@ -529,12 +724,16 @@ HttpStart(void)
 									 MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int) (2 * config.heartbeat_s + 10),
 									 /* Caps request line plus headers: larger requests get 414/431. */
 									 MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t) (32 * 1024),
+									 MHD_OPTION_THREAD_STACK_SIZE, (size_t) THREAD_STACK_SIZE,
+									 MHD_OPTION_NOTIFY_CONNECTION, ConnectionChanged, NULL,
+									 MHD_OPTION_NOTIFY_COMPLETED, RequestCompleted, NULL,
 									 MHD_OPTION_END);
 	freeaddrinfo(ai);
 	if (daemon_handle == NULL)
 	{
 		LogMessage(LEVEL_ERROR, "cannot listen on %s port %d (in use, or not a local address?)",
 				   config.listen_address, config.port);
+		StopWatchdog();
 		return false;
 	}
 	info = MHD_get_daemon_info(daemon_handle, MHD_DAEMON_INFO_BIND_PORT);
@@ -549,6 +748,7 @@ HttpStart(void)
 void
 HttpStop(void)
 {
+	StopWatchdog();
 	if (daemon_handle)
 		MHD_stop_daemon(daemon_handle);
 	daemon_handle = NULL;

@@ -29,8 +29,9 @@ WorkerConfig config = {
 	.ring_size = 4096,
 	.client_queue = 256,
 	.client_lag_s = 10,
-	.max_clients = 128,
+	.max_clients = 4096,
 	.heartbeat_s = 15,
+	.request_timeout_s = 10,
 	.poll_interval_s = 30,
 	.connect_timeout_s = 10,
 	.query_timeout_s = 10,
@@ -63,6 +64,10 @@ Usage(FILE *out)
 			"                             (default %s)\n"
 			"      --max-clients=N        HTTP connections at once, streams included (default %d)\n"
 			"      --heartbeat=SECONDS    comment sent on idle streams (default %d)\n"
+			"      --request-timeout=SECONDS  time a connection has to send a complete\n"
+			"                             request, however slowly it sends its bytes;\n"
+			"                             also how long a kept-alive connection may\n"
+			"                             idle between requests (default %d)\n"
 			"\n"
 			"Events:\n"
 			"      --ring-size=N          recent events kept in memory for Last-Event-ID\n"
@@ -94,7 +99,7 @@ Usage(FILE *out)
 			"/events?screen=<city|code> (SSE), /api/warnings?screen=..., /api/screens,\n"
 			"/healthz, /metrics. SIGTERM or SIGINT stops the worker cleanly.\n",
 			WORKER_NAME, WORKER_NAME, config.listen_address, config.port, config.www_dir,
-			config.max_clients, config.heartbeat_s, config.ring_size, config.client_queue, config.client_lag_s,
+			config.max_clients, config.heartbeat_s, config.request_timeout_s, config.ring_size, config.client_queue, config.client_lag_s,
 			config.page_size, config.poll_interval_s, config.connect_timeout_s,
 			config.query_timeout_s, config.backoff_min_s, config.backoff_max_s, config.db_connections);
 }
@@ -139,6 +144,7 @@ enum
 {
 	OPT_MAX_CLIENTS = 256,
 	OPT_HEARTBEAT,
+	OPT_REQUEST_TIMEOUT,
 	OPT_RING_SIZE,
 	OPT_CLIENT_QUEUE,
 	OPT_CLIENT_LAG,
@@ -162,6 +168,7 @@ ParseOptions(int argc, char **argv)
 		{"www", required_argument, NULL, 'w'},
 		{"max-clients", required_argument, NULL, OPT_MAX_CLIENTS},
 		{"heartbeat", required_argument, NULL, OPT_HEARTBEAT},
+		{"request-timeout", required_argument, NULL, OPT_REQUEST_TIMEOUT},
 		{"ring-size", required_argument, NULL, OPT_RING_SIZE},
 		{"client-queue", required_argument, NULL, OPT_CLIENT_QUEUE},
 		{"client-lag", required_argument, NULL, OPT_CLIENT_LAG},
@@ -197,6 +204,9 @@ ParseOptions(int argc, char **argv)
 				break;
 			case OPT_HEARTBEAT:
 				config.heartbeat_s = IntOption("heartbeat", optarg, 1, 3600);
+				break;
+			case OPT_REQUEST_TIMEOUT:
+				config.request_timeout_s = IntOption("request-timeout", optarg, 1, 3600);
 				break;
 			case OPT_RING_SIZE:
 				config.ring_size = IntOption("ring-size", optarg, 1, 10000000);

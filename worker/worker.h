@@ -31,6 +31,7 @@ typedef struct WorkerConfig
 	double		client_lag_s;	/* ... for at most this long */
 	int			max_clients;	/* HTTP connections at once */
 	int			heartbeat_s;
+	int			request_timeout_s;	/* to send a complete request */
 	int			poll_interval_s;	/* re-read even without NOTIFY */
 	int			connect_timeout_s;
 	int			query_timeout_s;
