@@ -52,6 +52,7 @@ static struct
 	DbState		db_state;
 	double		db_state_since;
 	double		last_sync;		/* wall clock of the last complete catch-up */
+	bool		connection_synced;	/* a catch-up completed on the current connection */
 	double		last_event_at;
 	double		started_at;
 	uint64_t	events_received;
@@ -338,6 +339,9 @@ HubSetDbState(DbState state)
 		hub.db_state = state;
 		hub.db_state_since = NowSeconds();
 	}
+	/* Leaving the connected states means events may be missed until caught up. */
+	if (state != DB_LISTENING && state != DB_CATCHING_UP)
+		hub.connection_synced = false;
 	pthread_mutex_unlock(&hub.lock);
 }
 
@@ -347,6 +351,7 @@ HubNoteSync(void)
 {
 	pthread_mutex_lock(&hub.lock);
 	hub.last_sync = NowSeconds();
+	hub.connection_synced = true;
 	pthread_mutex_unlock(&hub.lock);
 }
 
@@ -457,8 +462,10 @@ HubListScreens(Buf *json, Buf *html)
 }
 
 /*
- * The worker's health as JSON: healthy while the listener is connected and
- * has confirmed within two poll intervals that it has every committed event.
+ * The worker's health as JSON: healthy while the listener is connected, has
+ * caught up on this connection, and has confirmed within two poll intervals
+ * that it has every committed event. The routine re-read after a notification
+ * or a poll keeps it healthy: the connection never left.
  */
 void
 HubHealth(Buf *json, bool *healthy)
@@ -467,7 +474,8 @@ HubHealth(Buf *json, bool *healthy)
 	char		stamp[32];
 
 	pthread_mutex_lock(&hub.lock);
-	*healthy = hub.db_state == DB_LISTENING && hub.last_sync > 0 &&
+	*healthy = (hub.db_state == DB_LISTENING || hub.db_state == DB_CATCHING_UP) &&
+		hub.connection_synced &&
 		now - hub.last_sync <= 2.0 * config.poll_interval_s + config.query_timeout_s;
 	BufPrintf(json, "{\"status\":\"%s\",\"database\":\"%s\",\"database_state_seconds\":%.1f,",
 			  *healthy ? "ok" : "unavailable", DbStateName(hub.db_state), now - hub.db_state_since);

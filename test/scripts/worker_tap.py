@@ -1,6 +1,7 @@
 """Shared pieces of the worker's program-level tests (60_*.sh .. 69_*.sh):
 TAP output, psql as the cluster's superuser, a database and login role of the
 test's own, HTTP requests, and escalation-worker as a child process."""
+import sys
 import http.client
 import json
 import os
@@ -26,8 +27,9 @@ def ok(cond, name, diag=None):
     print(("ok" if cond else "not ok") + " %d - %s" % (_count, name), flush=True)
     if not cond:
         _failures += 1
+        # Failure diagnostics go to stderr, where prove shows them without -v.
         for line in str("" if diag is None else diag).splitlines():
-            print("#   " + line, flush=True)
+            print("#   " + line, file=sys.stderr, flush=True)
     return cond
 
 
