@@ -927,6 +927,9 @@ GRANT INSERT ON escalation.warning TO escalation_admin;
 GRANT USAGE ON SEQUENCE escalation.warning_event_seq TO escalation_admin;
 GRANT SELECT ON escalation.rule, escalation.rule_offset TO escalation_admin, escalation_user, escalation_analyst;
 GRANT INSERT, UPDATE, DELETE ON escalation.rule TO escalation_admin;
+-- The view's trigger writes the override table with the caller's rights; the
+-- override table's own checks validate every change, however it is made.
+GRANT INSERT, UPDATE, DELETE ON escalation.rule_override TO escalation_admin;
 GRANT SELECT ON escalation.tracked_item TO escalation_admin, escalation_user, escalation_analyst;
 GRANT SELECT ON escalation.rule_default, escalation.rule_override, escalation.item_source, escalation.run_log
 	TO escalation_admin, escalation_analyst;
