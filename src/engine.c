@@ -592,6 +592,8 @@ static void
 FlushResolves(EngineRun *run)
 {
 	FlushRaises(run);
+	if (run->warning_writer != NULL)
+		TableWriterFlush(run->warning_writer);
 	FlushBatch(run, &run->resolve, SPI_OK_SELECT, &run->resolved);
 }
 

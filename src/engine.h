@@ -39,6 +39,7 @@ typedef struct TableWriter TableWriter;
 extern TableWriter *TableWriterOpen(Oid relid, const char *const *columns, int ncolumns,
 									bool every_column, const char *const *triggers, int ntriggers);
 extern void TableWriterInsert(TableWriter *w, const Datum *values, const bool *nulls);
+extern void TableWriterFlush(TableWriter *w);
 extern void TableWriterUpdate(TableWriter *w, ItemPointer tid, const bool *change,
 							  const Datum *values, const bool *nulls);
 extern void TableWriterDelete(TableWriter *w, ItemPointer tid);

@@ -15,8 +15,10 @@
  */
 #include "postgres.h"
 
+#include "access/heapam.h"
 #include "access/table.h"
 #include "access/tableam.h"
+#include "commands/trigger.h"
 #include "executor/executor.h"
 #include "nodes/makefuncs.h"
 #include "nodes/parsenodes.h"
@@ -25,6 +27,9 @@
 #include "utils/snapmgr.h"
 
 #include "engine.h"
+
+/* Rows inserted are stored in groups of this many, a heap page at a time. */
+#define WRITER_BUFFER	1000
 
 struct TableWriter
 {
@@ -36,6 +41,9 @@ struct TableWriter
 	TupleTableSlot *old;		/* the row being updated or deleted */
 	int			ncolumns;
 	AttrNumber *attnums;		/* attribute of each of the caller's columns */
+	BulkInsertState bistate;
+	TupleTableSlot *buffer[WRITER_BUFFER];	/* rows inserted, not stored yet */
+	int			nbuffered;
 };
 
 /* Whether every trigger of rel is one of the names in triggers. */
@@ -113,14 +121,54 @@ TableWriterOpen(Oid relid, const char *const *columns, int ncolumns, bool every_
 	EvalPlanQualInit(&w->epq, w->estate, NULL, NIL, -1);
 	w->slot = table_slot_create(rel, &w->estate->es_tupleTable);
 	w->old = table_slot_create(rel, &w->estate->es_tupleTable);
+	w->bistate = GetBulkInsertState();
 	return w;
 }
 
-/* Insert a row: values and nulls in the order of the writer's columns. */
+/*
+ * Store the rows inserted so far: the heap a page at a time (one WAL record
+ * per page, like COPY), then each row's index entries, unique checks
+ * included, and its AFTER ROW triggers. Rows written later by SQL in the same
+ * transaction see them.
+ */
+void
+TableWriterFlush(TableWriter *w)
+{
+	if (w->nbuffered == 0)
+		return;
+	table_multi_insert(w->rel, w->buffer, w->nbuffered, w->estate->es_output_cid, 0, w->bistate);
+	for (int i = 0; i < w->nbuffered; i++)
+	{
+		TupleTableSlot *slot = w->buffer[i];
+		List	   *recheck = NIL;
+
+		if (w->rri->ri_NumIndices > 0)
+			recheck = ExecInsertIndexTuples(w->rri, slot, w->estate, false, false, NULL, NIL);
+		ExecARInsertTriggers(w->estate, w->rri, slot, recheck, NULL);
+		list_free(recheck);
+		ExecClearTuple(slot);
+		ResetPerTupleExprContext(w->estate);
+	}
+	w->nbuffered = 0;
+}
+
+/*
+ * Insert a row: values and nulls in the order of the writer's columns. Its
+ * BEFORE ROW triggers and constraints run now, the rest at the next flush.
+ * (COPY stores rows one by one when a table has BEFORE ROW triggers, which
+ * could read the table; the only such trigger a writer allows is the
+ * extension's own, which does not.)
+ */
 void
 TableWriterInsert(TableWriter *w, const Datum *values, const bool *nulls)
 {
-	TupleTableSlot *slot = w->slot;
+	TupleTableSlot *slot;
+
+	if (w->nbuffered == WRITER_BUFFER)
+		TableWriterFlush(w);
+	if (w->buffer[w->nbuffered] == NULL)
+		w->buffer[w->nbuffered] = table_slot_create(w->rel, &w->estate->es_tupleTable);
+	slot = w->buffer[w->nbuffered];
 
 	ExecClearTuple(slot);
 	memset(slot->tts_isnull, true, sizeof(bool) * slot->tts_tupleDescriptor->natts);
@@ -130,8 +178,17 @@ TableWriterInsert(TableWriter *w, const Datum *values, const bool *nulls)
 		slot->tts_isnull[w->attnums[i] - 1] = nulls[i];
 	}
 	ExecStoreVirtualTuple(slot);
-	ExecSimpleRelationInsert(w->rri, w->estate, slot);
+	if (w->rri->ri_TrigDesc != NULL && w->rri->ri_TrigDesc->trig_insert_before_row &&
+		!ExecBRInsertTriggers(w->estate, w->rri, slot))
+	{
+		ResetPerTupleExprContext(w->estate);
+		return;
+	}
+	if (w->rel->rd_att->constr != NULL)
+		ExecConstraints(w->rri, slot, w->estate);
+	ExecMaterializeSlot(slot);
 	ResetPerTupleExprContext(w->estate);
+	w->nbuffered++;
 }
 
 /* Fetch the row at tid into the writer's old-row slot. */
@@ -181,10 +238,12 @@ TableWriterDelete(TableWriter *w, ItemPointer tid)
 	ResetPerTupleExprContext(w->estate);
 }
 
-/* Close the writer; the table stays locked until the transaction ends. */
+/* Close the writer, storing what is buffered; the table stays locked until the transaction ends. */
 void
 TableWriterClose(TableWriter *w)
 {
+	TableWriterFlush(w);
+	FreeBulkInsertState(w->bistate);
 	EvalPlanQualEnd(&w->epq);
 	ExecCloseIndices(w->rri);
 	ExecResetTupleTable(w->estate->es_tupleTable, true);
