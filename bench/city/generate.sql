@@ -13,8 +13,8 @@
 --   seed    every value is a hash of (row number, seed, column), so the same
 --           seed, scale and anchor give the same rows whatever the plan
 --   anchor  the day the data stands at: everything happened before its start
---           (00:00 Asia/Shanghai), and nothing of the data falls due between
---           00:00 and 07:00 of that day, so a benchmark owns that window
+--           (00:00 Asia/Shanghai), and nothing of the data falls due after
+--           00:00 and before 07:00 of that day, so a benchmark owns that window
 --   batch   rows per INSERT statement (each statement its own transaction)
 --
 -- Row ids are given explicitly (1..n per table, as a migration keeps its source
@@ -556,20 +556,24 @@ END;
 ------------------------------------------------------------------------------
 
 -- Every batch is followed by ANALYZE of the table it filled and of the
--- engine's tracking table, as a migration would: the tracking triggers plan
--- their statements with the statistics of the moment, and statistics of a
--- table that was empty a minute ago make them join row by row.
+-- engine's tracking table, and batches grow from small to full size, as a
+-- careful migration goes: the tracking triggers plan their statements with
+-- the statistics of the moment, and statistics that know a tenth of the rows
+-- make them join row by row (quadratic in the batch).
 \set analyze_tracking 'ANALYZE escalation.tracked_item'
 
--- The batches [lo, hi] covering first..last: a warm-up batch of at most 1000
--- rows, so that the statistics know the table before the first full batch.
+-- The batches [lo, hi] covering first..last: 1000 rows, then each batch twice
+-- the one before up to size rows, so that no batch more than doubles what the
+-- statistics of the last ANALYZE know.
 CREATE FUNCTION city_gen.batches(first bigint, last bigint, size bigint) RETURNS TABLE (lo bigint, hi bigint)
 LANGUAGE sql IMMUTABLE
 BEGIN ATOMIC
-	SELECT first, least(first + least(size, 1000) - 1, last) WHERE first <= last
-	UNION ALL
-	SELECT b, least(b + size - 1, last) FROM generate_series(first + least(size, 1000), last, size) b
-	ORDER BY 1;
+	WITH RECURSIVE b (lo, n) AS (
+		SELECT first, least(size, 1000::bigint) WHERE first <= last
+		UNION ALL
+		SELECT b.lo + b.n, least(size, 2 * b.n) FROM b WHERE b.lo + b.n <= last
+	)
+	SELECT b.lo, least(b.lo + b.n - 1, last) FROM b ORDER BY b.lo;
 END;
 
 INSERT INTO city_gen.load_log (phase) VALUES ('units');
@@ -616,12 +620,12 @@ FROM city_gen.batches(1, :n_clues, :batch) \gexec
 UPDATE city_gen.load_log SET finished_at = clock_timestamp(), rows = (SELECT count(*) FROM escalation.clue) WHERE phase = 'clues';
 
 -- Generated ids leave the sequences behind: move them past.
-SELECT setval(pg_get_serial_sequence('escalation.department', 'id'), (SELECT max(id) FROM escalation.department));
-SELECT setval(pg_get_serial_sequence('escalation.unit', 'id'), :n_units);
-SELECT setval(pg_get_serial_sequence('escalation.licence', 'id'), :n_licences);
-SELECT setval(pg_get_serial_sequence('escalation.hazard', 'id'), :n_hazards);
-SELECT setval(pg_get_serial_sequence('escalation.clue', 'id'), :n_clues);
-SELECT setval(pg_get_serial_sequence('escalation.dp_run', 'id'), greatest(:n_dp_runs, 1));
+SELECT setval(pg_get_serial_sequence('escalation.department', 'id'), (SELECT max(id) FROM escalation.department)),
+	   setval(pg_get_serial_sequence('escalation.unit', 'id'), :n_units),
+	   setval(pg_get_serial_sequence('escalation.licence', 'id'), :n_licences),
+	   setval(pg_get_serial_sequence('escalation.hazard', 'id'), :n_hazards),
+	   setval(pg_get_serial_sequence('escalation.clue', 'id'), :n_clues),
+	   setval(pg_get_serial_sequence('escalation.dp_run', 'id'), greatest(:n_dp_runs, 1)) \gset
 
 INSERT INTO city_gen.load_log (phase) VALUES ('vacuum, analyze');
 VACUUM (ANALYZE);
