@@ -12,6 +12,8 @@
 #   5. the raw limit: one INSERT ... SELECT of the same warning rows.
 #
 #   bench/engine.sh [ITEMS]        KEEP=1 leaves the cluster running
+#   CITY=SCALE bench/engine.sh     the large city of bench/city instead (scale 1 =
+#                                  1,000,000 units; a 10-day outage before its 02:00)
 #
 # It is heavy (a few GB of disk, minutes of both cores): run it when the
 # machine is otherwise idle.
@@ -40,10 +42,18 @@ export PGHOST=$work/sock PGPORT=$port PGUSER=postgres PGDATABASE=escalation
 psql -qX -v ON_ERROR_STOP=1 -d postgres -c 'CREATE DATABASE escalation' >/dev/null
 psql -qX -v ON_ERROR_STOP=1 -c 'CREATE EXTENSION escalation' >/dev/null
 
-log "loading $items items"
-as_of=$(psql -qXAt -c "SELECT date_trunc('second', now())")
 started=$SECONDS
-psql -qX -v ON_ERROR_STOP=1 -v items="$items" -v as_of="$as_of" -f "$top/bench/load.sql"
+if [ -n "${CITY:-}" ]; then
+	log "loading the large city of bench/city at scale $CITY"
+	"$top/bench/city/generate" --scale "$CITY"
+	psql -qX -v ON_ERROR_STOP=1 -f "$top/bench/city/engine_city.sql"
+	as_of=$(psql -qXAt -c "SELECT as_of FROM bench.setting")
+	items=$(psql -qXAt -c "SELECT items FROM bench.setting")
+else
+	log "loading $items items"
+	as_of=$(psql -qXAt -c "SELECT date_trunc('second', now())")
+	psql -qX -v ON_ERROR_STOP=1 -v items="$items" -v as_of="$as_of" -f "$top/bench/load.sql"
+fi
 log "loaded and tracked in $((SECONDS - started)) s"
 psql -qX -v ON_ERROR_STOP=1 -f "$top/bench/set_based.sql" >/dev/null
 
