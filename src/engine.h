@@ -43,6 +43,7 @@ extern void TableWriterFlush(TableWriter *w);
 extern void TableWriterUpdate(TableWriter *w, ItemPointer tid, const bool *change,
 							  const Datum *values, const bool *nulls);
 extern void TableWriterDelete(TableWriter *w, ItemPointer tid);
+extern bool TableWriterClaim(TableWriter *w, ItemPointer tid);
 extern void TableWriterClose(TableWriter *w);
 
 #endif							/* ESCALATION_ENGINE_H */

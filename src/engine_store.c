@@ -15,14 +15,20 @@
  */
 #include "postgres.h"
 
+#include "access/genam.h"
 #include "access/heapam.h"
+#include "access/nbtree.h"
 #include "access/table.h"
 #include "access/tableam.h"
 #include "commands/trigger.h"
 #include "executor/executor.h"
 #include "nodes/makefuncs.h"
 #include "nodes/parsenodes.h"
+#include "catalog/index.h"
+#include "catalog/pg_am_d.h"
+#include "catalog/pg_index.h"
 #include "utils/lsyscache.h"
+#include "utils/memutils.h"
 #include "utils/rel.h"
 #include "utils/snapmgr.h"
 
@@ -44,7 +50,47 @@ struct TableWriter
 	BulkInsertState bistate;
 	TupleTableSlot *buffer[WRITER_BUFFER];	/* rows inserted, not stored yet */
 	int			nbuffered;
+	bool		by_index;		/* index entries are written index by index */
+	MemoryContext flush_cxt;	/* index keys of one flush */
 };
+
+/* An index entry waiting to be written: its key and its row. */
+typedef struct IndexEntry
+{
+	Datum		values[INDEX_MAX_KEYS];
+	bool		isnull[INDEX_MAX_KEYS];
+	ItemPointerData tid;
+} IndexEntry;
+
+/* How the entries of one btree index sort: its key columns' order procedures. */
+typedef struct IndexOrder
+{
+	int			nkeys;
+	FmgrInfo   *cmp[INDEX_MAX_KEYS];
+	Oid			collation[INDEX_MAX_KEYS];
+	bool		desc[INDEX_MAX_KEYS];
+	bool		nulls_first[INDEX_MAX_KEYS];
+} IndexOrder;
+
+/*
+ * Whether the indexes of the open result relation can take a flush's entries
+ * index by index: every one a btree whose uniqueness, if any, is checked at
+ * once, without exclusion constraints.
+ */
+static bool
+IndexByIndex(ResultRelInfo *rri)
+{
+	for (int i = 0; i < rri->ri_NumIndices; i++)
+	{
+		Relation	index = rri->ri_IndexRelationDescs[i];
+		IndexInfo  *info = rri->ri_IndexRelationInfo[i];
+
+		if (index->rd_rel->relam != BTREE_AM_OID || info->ii_ExclusionOps != NULL ||
+			(index->rd_index->indisunique && !index->rd_index->indimmediate))
+			return false;
+	}
+	return true;
+}
 
 /* Whether every trigger of rel is one of the names in triggers. */
 static bool
@@ -118,6 +164,9 @@ TableWriterOpen(Oid relid, const char *const *columns, int ncolumns, bool every_
 	w->estate->es_output_cid = GetCurrentCommandId(true);
 	w->estate->es_snapshot = GetActiveSnapshot();
 	ExecOpenIndices(w->rri, false);
+	w->by_index = IndexByIndex(w->rri);
+	w->flush_cxt = AllocSetContextCreate(CurrentMemoryContext, "escalation table writer flush",
+										 ALLOCSET_DEFAULT_SIZES);
 	EvalPlanQualInit(&w->epq, w->estate, NULL, NIL, -1);
 	w->slot = table_slot_create(rel, &w->estate->es_tupleTable);
 	w->old = table_slot_create(rel, &w->estate->es_tupleTable);
@@ -125,10 +174,107 @@ TableWriterOpen(Oid relid, const char *const *columns, int ncolumns, bool every_
 	return w;
 }
 
+/* Compare two entries in the order of the index, then by row. */
+static int
+CompareEntries(const IndexEntry *x, const IndexEntry *y, const IndexOrder *order)
+{
+	for (int k = 0; k < order->nkeys; k++)
+	{
+		int			c;
+
+		if (x->isnull[k] || y->isnull[k])
+		{
+			if (x->isnull[k] && y->isnull[k])
+				continue;
+			c = x->isnull[k] ? 1 : -1;
+			if (order->nulls_first[k])
+				c = -c;
+			return c;
+		}
+		c = DatumGetInt32(FunctionCall2Coll(order->cmp[k], order->collation[k], x->values[k], y->values[k]));
+		if (c != 0)
+			return order->desc[k] ? (c < 0 ? 1 : -1) : c;
+	}
+	return ItemPointerCompare((ItemPointer) &x->tid, (ItemPointer) &y->tid);
+}
+
+/* qsort_arg comparator of pointers to entries. */
+static int
+CompareEntryPointers(const void *a, const void *b, void *arg)
+{
+	return CompareEntries(*(IndexEntry *const *) a, *(IndexEntry *const *) b, (const IndexOrder *) arg);
+}
+
+/*
+ * Write the index entries of the buffered rows one index at a time, each in
+ * the index's own order: consecutive insertions then descend the same path
+ * of the tree, which stays in cache. Same checks as ExecInsertIndexTuples.
+ */
+static void
+InsertEntriesByIndex(TableWriter *w)
+{
+	ResultRelInfo *rri = w->rri;
+	ExprContext *econtext = GetPerTupleExprContext(w->estate);
+	MemoryContext old = MemoryContextSwitchTo(w->flush_cxt);
+	IndexEntry *entries = palloc(sizeof(IndexEntry) * w->nbuffered);
+	IndexEntry **sorted_entries = palloc(sizeof(IndexEntry *) * w->nbuffered);
+
+	for (int i = 0; i < rri->ri_NumIndices; i++)
+	{
+		Relation	index = rri->ri_IndexRelationDescs[i];
+		IndexInfo  *info = rri->ri_IndexRelationInfo[i];
+		IndexUniqueCheck check = index->rd_index->indisunique ? UNIQUE_CHECK_YES : UNIQUE_CHECK_NO;
+		IndexOrder	order;
+		int			n = 0;
+		bool		sorted = true;
+
+		if (!info->ii_ReadyForInserts)
+			continue;
+		if (info->ii_Predicate != NIL && info->ii_PredicateState == NULL)
+			info->ii_PredicateState = ExecPrepareQual(info->ii_Predicate, w->estate);
+
+		for (int r = 0; r < w->nbuffered; r++)
+		{
+			TupleTableSlot *slot = w->buffer[r];
+
+			econtext->ecxt_scantuple = slot;
+			if (info->ii_PredicateState != NULL && !ExecQual(info->ii_PredicateState, econtext))
+				continue;
+			FormIndexDatum(info, slot, w->estate, entries[n].values, entries[n].isnull);
+			entries[n].tid = slot->tts_tid;
+			sorted_entries[n] = &entries[n];
+			n++;
+		}
+
+		order.nkeys = IndexRelationGetNumberOfKeyAttributes(index);
+		for (int k = 0; k < order.nkeys; k++)
+		{
+			order.cmp[k] = index_getprocinfo(index, k + 1, BTORDER_PROC);
+			order.collation[k] = index->rd_indcollation[k];
+			order.desc[k] = (index->rd_indoption[k] & INDOPTION_DESC) != 0;
+			order.nulls_first[k] = (index->rd_indoption[k] & INDOPTION_NULLS_FIRST) != 0;
+		}
+		for (int r = 1; r < n && sorted; r++)
+			sorted = CompareEntries(&entries[r - 1], &entries[r], &order) <= 0;
+		if (!sorted)
+			qsort_arg(sorted_entries, n, sizeof(IndexEntry *), CompareEntryPointers, &order);
+
+		for (int r = 0; r < n; r++)
+		{
+			IndexEntry *e = sorted_entries[r];
+
+			index_insert(index, e->values, e->isnull, &e->tid, w->rel, check, false, info);
+		}
+		ResetExprContext(econtext);
+	}
+	MemoryContextSwitchTo(old);
+	MemoryContextReset(w->flush_cxt);
+}
+
 /*
  * Store the rows inserted so far: the heap a page at a time (one WAL record
- * per page, like COPY), then each row's index entries, unique checks
- * included, and its AFTER ROW triggers. Rows written later by SQL in the same
+ * per page, like COPY), then the rows' index entries, unique checks included,
+ * and their AFTER ROW triggers. Rows written later by SQL in the same
  * transaction see them.
  */
 void
@@ -137,12 +283,14 @@ TableWriterFlush(TableWriter *w)
 	if (w->nbuffered == 0)
 		return;
 	table_multi_insert(w->rel, w->buffer, w->nbuffered, w->estate->es_output_cid, 0, w->bistate);
+	if (w->by_index && w->rri->ri_NumIndices > 0)
+		InsertEntriesByIndex(w);
 	for (int i = 0; i < w->nbuffered; i++)
 	{
 		TupleTableSlot *slot = w->buffer[i];
 		List	   *recheck = NIL;
 
-		if (w->rri->ri_NumIndices > 0)
+		if (!w->by_index && w->rri->ri_NumIndices > 0)
 			recheck = ExecInsertIndexTuples(w->rri, slot, w->estate, false, false, NULL, NIL);
 		ExecARInsertTriggers(w->estate, w->rri, slot, recheck, NULL);
 		list_free(recheck);
@@ -238,12 +386,44 @@ TableWriterDelete(TableWriter *w, ItemPointer tid)
 	ResetPerTupleExprContext(w->estate);
 }
 
+/*
+ * Delete the row at tid as one run's claim on it: false, and nothing done,
+ * when another transaction holds the row or changed it since the caller read
+ * it, or when this transaction deleted it already. Never waits.
+ */
+bool
+TableWriterClaim(TableWriter *w, ItemPointer tid)
+{
+	TM_FailureData tmfd;
+	TM_Result	result;
+
+	CheckCmdReplicaIdentity(w->rel, CMD_DELETE);
+	result = table_tuple_delete(w->rel, tid, w->estate->es_output_cid, w->estate->es_snapshot,
+								InvalidSnapshot, false, &tmfd, false);
+	switch (result)
+	{
+		case TM_Ok:
+			return true;
+		case TM_SelfModified:
+		case TM_Updated:
+		case TM_Deleted:
+		case TM_WouldBlock:
+			return false;
+		default:
+			elog(ERROR, "unexpected result %d deleting row (%u,%u) of \"%s\"", (int) result,
+				 ItemPointerGetBlockNumber(tid), ItemPointerGetOffsetNumber(tid),
+				 RelationGetRelationName(w->rel));
+	}
+	return false;
+}
+
 /* Close the writer, storing what is buffered; the table stays locked until the transaction ends. */
 void
 TableWriterClose(TableWriter *w)
 {
 	TableWriterFlush(w);
 	FreeBulkInsertState(w->bistate);
+	MemoryContextDelete(w->flush_cxt);
 	EvalPlanQualEnd(&w->epq);
 	ExecCloseIndices(w->rri);
 	ExecResetTupleTable(w->estate->es_tupleTable, true);
