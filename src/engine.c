@@ -4,14 +4,25 @@
  *	  ladder stage that fell due at or before as_of, resolves the warnings of
  *	  handled items, announces the new events, and logs the run.
  *
- * The work list is escalation.tracked_item: one row per open item, kept by
- * triggers on the source tables, whose next_due_at says when a run must next
- * look at the item (its next stage falls due, it was handled, or its start
- * moved). A run reads only the rows due by as_of, through the partial index on
- * next_due_at, so its cost grows with the due work and not with the number of
- * open items. Rows come through a cursor in batches; each batch is decided here
- * and written back with a few array-parameter statements (raise, resolve,
- * advance, finish), in a memory context that is reset after every batch.
+ * The work list is kept by triggers on the source tables in two tables:
+ * escalation.tracked_item, one row per open item, whose next_due_at says when
+ * a run must deal with the item itself (it was handled or withdrawn, or its
+ * start moved), and escalation.stage_due, one row per stage of an item's
+ * current episode that is still to fall due. A run reads only what is due by
+ * as_of, through the indexes on those two times, so its cost grows with the
+ * due work and not with the number of open items:
+ *
+ *	1. items with something of their own due: their waiting stages are raised
+ *	   first, then they are resolved, moved on to their next idle episode
+ *	   (dual prevention) or finished;
+ *	2. the stages due of every other item: each is raised and its row
+ *	   deleted. Raising a stage writes the warning and deletes one row; the
+ *	   item's own row is not written, which is what makes a long catch-up
+ *	   cheap.
+ *
+ * Rows come through a cursor in batches, in a memory context that is reset
+ * after every batch; warnings and work-list changes are written straight into
+ * the tables (engine_store.c), resolutions with array-parameter statements.
  *
  * A stage k of an item fires when its due time start + delay_1 + ... + delay_k
  * is at or before as_of and the item was not handled at or before that due
@@ -112,6 +123,7 @@ typedef struct EngineCache
 {
 	Oid			warning_relid;
 	Oid			tracked_relid;
+	Oid			stage_relid;
 	ColumnType	kind,
 				tid,
 				level,
@@ -127,7 +139,8 @@ typedef struct EngineCache
 	Datum		rescheduled;
 	Datum		withdrawn;
 	SPIPlanPtr	rules_plan;
-	SPIPlanPtr	due_plan;
+	SPIPlanPtr	event_plan;
+	SPIPlanPtr	stage_plan;
 	SPIPlanPtr	raise_plan;
 	SPIPlanPtr	raise_probe_plan;
 	SPIPlanPtr	resolve_plan;
@@ -177,10 +190,23 @@ static const char *const WarningTriggers[] = {"warning_lock_events", "warning_fi
 
 /* The columns of a work-list row that a run moves on. */
 static const char *const AdvanceColumns[] = {
-	"started_at", "handled_at", "next_stage", "superseded_at", "next_due_at"
+	"started_at", "handled_at", "superseded_at", "next_due_at"
 };
 
-/* Columns of escalation.tracked_item as the due query returns them. */
+/* The columns of a waiting stage, in the order a run inserts them. */
+static const char *const StageColumns[] = {
+	"kind", "subject_id", "started_at", "stage", "due_at", "fires_until", "origin", "unit_id",
+	"department_id", "region", "district", "city"
+};
+
+/*
+ * Columns of escalation.tracked_item as both due queries return them, then
+ * the waiting stages: of one stage row (stage query), or of all the item's
+ * rows as arrays (event query).
+ */
+#define ITEM_COLUMNS \
+	"t.ctid, t.kind, t.subject_id, t.origin, t.started_at, t.handled_at, t.handled_reason, " \
+	"t.withdrawn_at, t.superseded_at, t.unit_id, t.department_id, t.region, t.district, t.city"
 enum
 {
 	COL_CTID,
@@ -191,13 +217,15 @@ enum
 	COL_HANDLED,
 	COL_HANDLED_REASON,
 	COL_WITHDRAWN,
-	COL_NEXT_STAGE,
 	COL_SUPERSEDED,
 	COL_UNIT,
 	COL_DEPARTMENT,
 	COL_REGION,
 	COL_DISTRICT,
 	COL_CITY,
+	COL_STAGE_TID,
+	COL_STAGE_NO,
+	COL_STAGE_STARTED,
 	NUM_ITEM_COLUMNS
 };
 
@@ -213,10 +241,18 @@ typedef struct TrackedItem
 	TimestampTz handled_at;
 	bool		withdrawn;
 	TimestampTz withdrawn_at;
-	int			next_stage;
 	bool		superseded;
 	TimestampTz superseded_at;
 } TrackedItem;
+
+/* The waiting stages of one item: its rows of escalation.stage_due. */
+typedef struct WaitingStages
+{
+	int			nrows;
+	Datum	   *tids;
+	Datum	   *stages;
+	Datum	   *started;
+} WaitingStages;
 
 /* State of one run. */
 typedef struct EngineRun
@@ -225,9 +261,11 @@ typedef struct EngineRun
 	TimestampTz raised_at;
 	Ladder		ladders[NUM_KINDS][NUM_ORIGINS];
 	MemoryContext batch_cxt;
+	MemoryContext item_cxt;		/* the waiting stages of the item at hand */
 	Oid			event_seq;
 	TableWriter *warning_writer;	/* direct writers, or NULL: write through SQL */
 	TableWriter *item_writer;
+	TableWriter *stage_writer;	/* always direct */
 	ArrayBatch	raise;
 	ArrayBatch	resolve;
 	ArrayBatch	advance;
@@ -300,7 +338,7 @@ static void
 FreeCache(void)
 {
 	SPIPlanPtr *plans[] = {
-		&cache->rules_plan, &cache->due_plan, &cache->raise_plan, &cache->raise_probe_plan, &cache->resolve_plan,
+		&cache->rules_plan, &cache->event_plan, &cache->stage_plan, &cache->raise_plan, &cache->raise_probe_plan, &cache->resolve_plan,
 		&cache->advance_plan, &cache->finish_plan, &cache->next_run_plan,
 		&cache->prune_plan, &cache->log_plan
 	};
@@ -349,11 +387,30 @@ LoadCache(Oid warning_relid)
 	{
 		Oid			types[] = {TIMESTAMPTZOID};
 
-		c->due_plan = KeepPlan("SELECT ctid, kind, subject_id, origin, started_at, handled_at, handled_reason, "
-							   "       withdrawn_at, next_stage, superseded_at, unit_id, department_id, region, district, city "
-							   "FROM escalation.tracked_item WHERE next_due_at <= $1 "
-							   "FOR UPDATE SKIP LOCKED",
-							   1, types, PLAN_CUSTOM);
+		/*
+		 * Items with something of their own due, locked (an item being
+		 * changed is left to the next run), with all their waiting stages.
+		 */
+		c->event_plan = KeepPlan("SELECT " ITEM_COLUMNS ", w.tids, w.stages, w.started "
+								 "FROM escalation.tracked_item t, LATERAL ("
+								 "  SELECT array_agg(s.ctid) AS tids, array_agg(s.stage) AS stages,"
+								 "         array_agg(s.started_at) AS started"
+								 "  FROM escalation.stage_due s"
+								 "  WHERE s.subject_id = t.subject_id AND s.kind = t.kind) w "
+								 "WHERE t.next_due_at <= $1 "
+								 "FOR UPDATE OF t SKIP LOCKED",
+								 1, types, PLAN_CUSTOM);
+
+		/*
+		 * The stages due, with what their warnings need of the item, in the
+		 * columns of the event query (the item's end as its handling). A
+		 * stage row is claimed by deleting it; the item's row is not read.
+		 */
+		c->stage_plan = KeepPlan("SELECT s.ctid, s.kind, s.subject_id, s.origin, s.started_at, s.fires_until,"
+								 "       NULL, NULL, NULL, s.unit_id, s.department_id, s.region, s.district, s.city,"
+								 "       s.ctid, s.stage, s.started_at "
+								 "FROM escalation.stage_due s WHERE s.due_at <= $1",
+								 1, types, PLAN_CUSTOM);
 	}
 	{
 		Oid			types[] = {
@@ -415,16 +472,15 @@ LoadCache(Oid warning_relid)
 	{
 		Oid			types[] = {
 			c->tid.arraytype, c->timestamptz.arraytype, c->timestamptz.arraytype,
-			c->int2.arraytype, c->timestamptz.arraytype, c->timestamptz.arraytype
+			c->timestamptz.arraytype, c->timestamptz.arraytype
 		};
 
-		/* The rows are locked by the due query: they are found by their ctid. */
+		/* The rows are locked by the event query: they are found by their ctid. */
 		c->advance_plan = KeepPlan("UPDATE escalation.tracked_item AS t"
 								   " SET started_at = a.started_at, handled_at = a.handled_at,"
-								   "     next_stage = a.next_stage, superseded_at = a.superseded_at,"
-								   "     next_due_at = a.next_due_at"
-								   " FROM unnest($1, $2, $3, $4, $5, $6)"
-								   "   AS a(row_id, started_at, handled_at, next_stage, superseded_at, next_due_at)"
+								   "     superseded_at = a.superseded_at, next_due_at = a.next_due_at"
+								   " FROM unnest($1, $2, $3, $4, $5)"
+								   "   AS a(row_id, started_at, handled_at, superseded_at, next_due_at)"
 								   " WHERE t.ctid = a.row_id",
 								   lengthof(types), types, PLAN_CUSTOM);
 	}
@@ -463,7 +519,8 @@ LoadCache(Oid warning_relid)
 							   lengthof(types), types, PLAN_ANY);
 	}
 
-	c->tracked_relid = get_relname_relid("tracked_item", get_namespace_oid(ENGINE_SCHEMA, false));
+	c->tracked_relid = EngineRelation("tracked_item");
+	c->stage_relid = EngineRelation("stage_due");
 	c->warning_relid = warning_relid;
 }
 
@@ -678,9 +735,22 @@ StageDue(const TrackedItem *item, const Stage *stage)
 	return due;
 }
 
-/* Buffer the warning of stage of item, due at due. */
+/* How a run resolves the warnings of an episode that ended. */
+typedef struct Resolution
+{
+	TimestampTz at;
+	Datum		reason;			/* escalation.warning_resolution */
+	bool		reason_null;
+} Resolution;
+
+/*
+ * Buffer the warning of stage of item, due at due; with end, as resolved by
+ * it (written directly only: through SQL it is resolved by the resolve
+ * statement).
+ */
 static void
-QueueRaise(EngineRun *run, const TrackedItem *item, int stage_no, const Stage *stage, TimestampTz due)
+QueueRaise(EngineRun *run, const TrackedItem *item, int stage_no, const Stage *stage, TimestampTz due,
+		   const Resolution *end)
 {
 	Datum		values[lengthof(WarningColumns)];
 	bool		nulls[lengthof(WarningColumns)] = {0};
@@ -721,11 +791,24 @@ QueueRaise(EngineRun *run, const TrackedItem *item, int stage_no, const Stage *s
 		values[14] = TimestampTzGetDatum(run->raised_at);
 		for (size_t i = 15; i < lengthof(WarningColumns); i++)
 			nulls[i] = true;
-		TableWriterInsert(run->warning_writer, values, nulls);
-		run->raised++;
 		if (run->first_event == 0)
 			run->first_event = id;
 		run->last_event = id;
+		if (end != NULL)
+		{
+			/* Raised and resolved by the same run: both events, one row written once. */
+			id = nextval_internal(run->event_seq, false);
+			values[15] = TimestampTzGetDatum(end->at);
+			nulls[15] = false;
+			values[16] = end->reason;
+			nulls[16] = end->reason_null;
+			values[17] = Int64GetDatum(id);
+			nulls[17] = false;
+			run->resolved++;
+			run->last_event = id;
+		}
+		TableWriterInsert(run->warning_writer, values, nulls);
+		run->raised++;
 		return;
 	}
 	if (run->raise.count == run->raise.capacity)
@@ -774,7 +857,7 @@ NextRun(Datum unit, TimestampTz since, TimestampTz *ran_at)
 	return !isnull;
 }
 
-/* Unpack a row of the due query into item. */
+/* Unpack the item columns of a row of a due query into item. */
 static void
 ReadItem(TrackedItem *item, HeapTuple tuple, TupleDesc desc)
 {
@@ -792,9 +875,24 @@ ReadItem(TrackedItem *item, HeapTuple tuple, TupleDesc desc)
 	item->handled_at = item->handled ? DatumGetTimestampTz(item->values[COL_HANDLED]) : 0;
 	item->withdrawn = !item->nulls[COL_WITHDRAWN];
 	item->withdrawn_at = item->withdrawn ? DatumGetTimestampTz(item->values[COL_WITHDRAWN]) : 0;
-	item->next_stage = DatumGetInt16(item->values[COL_NEXT_STAGE]);
 	item->superseded = !item->nulls[COL_SUPERSEDED];
 	item->superseded_at = item->superseded ? DatumGetTimestampTz(item->values[COL_SUPERSEDED]) : 0;
+}
+
+/* Unpack one array column of the event query (NULL: the item waits for no stage). */
+static Datum *
+WaitingColumn(const TrackedItem *item, int column, const ColumnType *type, int *n)
+{
+	Datum	   *elems;
+
+	if (item->nulls[column])
+	{
+		*n = 0;
+		return NULL;
+	}
+	deconstruct_array(DatumGetArrayTypeP(item->values[column]), type->elemtype, type->typlen,
+					  type->byval, type->align, &elems, NULL, n);
+	return elems;
 }
 
 /* Lower *due to candidate, where *has says whether *due holds a time yet. */
@@ -806,22 +904,124 @@ KeepEarliest(bool *has, TimestampTz *due, TimestampTz candidate)
 	*has = true;
 }
 
+/* Whether a stage due at due fires: the item was not handled or withdrawn at or before it. */
+static bool
+StageFires(const TrackedItem *item, TimestampTz due)
+{
+	return (!item->handled || item->handled_at > due) && (!item->withdrawn || item->withdrawn_at > due);
+}
+
+/* When the first stage of item's current episode falls due; +infinity without one. */
+static TimestampTz
+FirstDue(const Ladder *ladder, const TrackedItem *item)
+{
+	TimestampTz due;
+
+	if (ladder->nstages == 0)
+		TIMESTAMP_NOEND(due);
+	else
+		due = StageDue(item, &ladder->stages[0]);
+	return due;
+}
+
+/* Write a waiting stage of item's current episode into escalation.stage_due. */
+static void
+QueueStage(EngineRun *run, const TrackedItem *item, int stage_no, TimestampTz due)
+{
+	Datum		values[lengthof(StageColumns)];
+	bool		nulls[lengthof(StageColumns)] = {0};
+
+	values[0] = item->values[COL_KIND];
+	values[1] = item->values[COL_SUBJECT];
+	values[2] = TimestampTzGetDatum(item->started_at);
+	values[3] = Int16GetDatum((int16) stage_no);
+	values[4] = TimestampTzGetDatum(due);
+	/* Its end: the item's handling or withdrawal, whichever comes first. */
+	nulls[5] = !item->handled && !item->withdrawn;
+	if (item->handled && item->withdrawn)
+		values[5] = TimestampTzGetDatum(Min(item->handled_at, item->withdrawn_at));
+	else
+		values[5] = TimestampTzGetDatum(item->handled ? item->handled_at : item->withdrawn_at);
+	values[6] = item->values[COL_ORIGIN];
+	for (int c = 0; c < 5; c++)
+	{
+		static const int from[] = {COL_UNIT, COL_DEPARTMENT, COL_REGION, COL_DISTRICT, COL_CITY};
+
+		values[7 + c] = item->values[from[c]];
+		nulls[7 + c] = item->nulls[from[c]];
+	}
+	TableWriterInsert(run->stage_writer, values, nulls);
+}
+
 /*
- * Decide everything that happened to item by as_of: raise the stages that
- * fell due, resolve its warnings if it was handled, walk on to its next idle
- * episode (dual prevention), and buffer its new tracking state.
+ * The waiting stages of an item's current episode, by stage number: whether
+ * the stage is still to be raised, and its row in escalation.stage_due (NULL
+ * for an episode the run started itself).
+ */
+typedef struct Episode
+{
+	bool		waiting[MAX_STAGES + 1];
+	ItemPointer row[MAX_STAGES + 1];
+} Episode;
+
+/* The episode is over: its stages that did not fall due can no longer fire. */
+static void
+EndEpisode(EngineRun *run, Episode *episode)
+{
+	for (int k = 1; k <= MAX_STAGES; k++)
+	{
+		if (episode->row[k] != NULL)
+			TableWriterClaim(run->stage_writer, episode->row[k]);
+		episode->row[k] = NULL;
+		episode->waiting[k] = false;
+	}
+}
+
+/*
+ * Deal with an item that has something of its own due by as_of (it was
+ * handled or withdrawn, or its start moved): raise its waiting stages that
+ * fell due, resolve its warnings, walk on to its next idle episode (dual
+ * prevention), and write its new tracking state or finish it.
  */
 static void
 ProcessItem(EngineRun *run, TrackedItem *item)
 {
 	bool		is_dp = (item->kind == KIND_DUAL_PREVENTION_IDLE);
 	const Ladder *ladder = &run->ladders[item->kind][item->origin];
+	Episode		episode = {{0}};
+	Datum	   *tids;
+	Datum	   *stages;
+	Datum	   *started;
+	int			nrows;
 	bool		has_due = false;
 	TimestampTz next_due = 0;
-	Datum		values[6];
-	bool		nulls[6] = {0};
+	Datum		values[lengthof(AdvanceColumns) + 1];
+	bool		nulls[lengthof(AdvanceColumns) + 1] = {0};
+	MemoryContext old;
 
 	run->items++;
+
+	/* Its stage rows: the current episode's wait; any other is left over and goes. */
+	MemoryContextReset(run->item_cxt);
+	old = MemoryContextSwitchTo(run->item_cxt);
+	tids = WaitingColumn(item, COL_STAGE_TID, &cache->tid, &nrows);
+	stages = WaitingColumn(item, COL_STAGE_NO, &cache->int2, &nrows);
+	started = WaitingColumn(item, COL_STAGE_STARTED, &cache->timestamptz, &nrows);
+	MemoryContextSwitchTo(old);
+	for (int i = 0; i < nrows; i++)
+	{
+		ItemPointer tid = (ItemPointer) DatumGetPointer(tids[i]);
+		int			k = DatumGetInt16(stages[i]);
+
+		if (DatumGetTimestampTz(started[i]) == item->started_at && k >= 1 && k <= ladder->nstages &&
+			!episode.waiting[k])
+		{
+			episode.waiting[k] = true;
+			episode.row[k] = tid;
+		}
+		else
+			TableWriterClaim(run->stage_writer, tid);
+	}
 
 	/* Its start moved (deadline extended, ...): the old episode leaves the screens. */
 	if (item->superseded && item->superseded_at <= run->as_of)
@@ -833,42 +1033,68 @@ ProcessItem(EngineRun *run, TrackedItem *item)
 
 	for (;;)
 	{
-		while (item->next_stage <= ladder->nstages)
-		{
-			const Stage *stage = &ladder->stages[item->next_stage - 1];
-			TimestampTz due = StageDue(item, stage);
+		bool		ends = false;
+		bool		handled = false;
+		Resolution	end = {0};
+		bool		raised_before = false;
 
-			if (due > run->as_of ||
-				(item->handled && item->handled_at <= due) ||
-				(item->withdrawn && item->withdrawn_at <= due))
-				break;
-			QueueRaise(run, item, item->next_stage, stage, due);
-			item->next_stage++;
-		}
-
+		/* Whether the episode ends by as_of: handled, or withdrawn first. */
 		if (item->handled && item->handled_at <= run->as_of &&
 			(!item->withdrawn || item->handled_at <= item->withdrawn_at))
 		{
-			if (item->next_stage > 1)
-				QueueResolve(run, item, false, item->started_at, item->handled_at,
-							 item->values[COL_HANDLED_REASON], item->nulls[COL_HANDLED_REASON]);
-			if (is_dp)
-			{
-				/* A normal run ends this idle episode and starts the next one. */
-				item->started_at = item->handled_at;
-				item->next_stage = 1;
-				item->handled = NextRun(item->values[COL_SUBJECT], item->started_at, &item->handled_at);
-				continue;
-			}
+			ends = handled = true;
+			end.at = item->handled_at;
+			end.reason = item->values[COL_HANDLED_REASON];
+			end.reason_null = item->nulls[COL_HANDLED_REASON];
 		}
 		else if (item->withdrawn && item->withdrawn_at <= run->as_of)
 		{
-			if (item->next_stage > 1)
-				QueueResolve(run, item, false, item->started_at, item->withdrawn_at,
-							 cache->withdrawn, false);
+			ends = true;
+			end.at = item->withdrawn_at;
+			end.reason = cache->withdrawn;
 		}
-		else
+
+		for (int k = 1; k <= ladder->nstages; k++)
+		{
+			const Stage *stage = &ladder->stages[k - 1];
+			TimestampTz due = StageDue(item, stage);
+
+			if (!episode.waiting[k])
+			{
+				/* Not waiting: raised by an earlier run, or never to fire. */
+				if (ends && due < end.at)
+					raised_before = true;
+				continue;
+			}
+			if (due > run->as_of)
+				break;
+			episode.waiting[k] = false;
+			if (episode.row[k] != NULL && !TableWriterClaim(run->stage_writer, episode.row[k]))
+				continue;
+			episode.row[k] = NULL;
+			if (StageFires(item, due))
+			{
+				QueueRaise(run, item, k, stage, due, ends ? &end : NULL);
+				if (ends && run->warning_writer == NULL)
+					raised_before = true;
+			}
+		}
+		if (!ends)
 			break;
+
+		/* Warnings raised by earlier runs are resolved by statement. */
+		if (raised_before)
+			QueueResolve(run, item, false, item->started_at, end.at, end.reason, end.reason_null);
+		EndEpisode(run, &episode);
+		if (is_dp && handled)
+		{
+			/* A normal run ends this idle episode and starts the next one. */
+			item->started_at = item->handled_at;
+			for (int k = 1; k <= ladder->nstages; k++)
+				episode.waiting[k] = true;
+			item->handled = NextRun(item->values[COL_SUBJECT], item->started_at, &item->handled_at);
+			continue;
+		}
 
 		/*
 		 * Handled or withdrawn, and its warnings resolved: nothing is left to
@@ -885,15 +1111,17 @@ ProcessItem(EngineRun *run, TrackedItem *item)
 		return;
 	}
 
-	if (item->next_stage <= ladder->nstages)
+	/* The stages of an episode this run started wait in rows of their own. */
+	for (int k = 1; k <= ladder->nstages; k++)
 	{
-		TimestampTz due = StageDue(item, &ladder->stages[item->next_stage - 1]);
+		TimestampTz due = StageDue(item, &ladder->stages[k - 1]);
 
-		if ((!item->handled || due < item->handled_at) &&
-			(!item->withdrawn || due < item->withdrawn_at))
-			KeepEarliest(&has_due, &next_due, due);
+		if (episode.waiting[k] && episode.row[k] == NULL && StageFires(item, due))
+			QueueStage(run, item, k, due);
 	}
-	if (item->handled && (item->next_stage > 1 || is_dp))
+
+	/* What it must next be dealt with for (escalation.item_event_due). */
+	if (item->handled && (is_dp || FirstDue(ladder, item) < item->handled_at))
 		KeepEarliest(&has_due, &next_due, item->handled_at);
 	if (item->withdrawn)
 		KeepEarliest(&has_due, &next_due, item->withdrawn_at);
@@ -904,14 +1132,13 @@ ProcessItem(EngineRun *run, TrackedItem *item)
 	values[1] = TimestampTzGetDatum(item->started_at);
 	values[2] = TimestampTzGetDatum(item->handled_at);
 	nulls[2] = !item->handled;
-	values[3] = Int16GetDatum((int16) item->next_stage);
-	values[4] = TimestampTzGetDatum(item->superseded_at);
-	nulls[4] = !item->superseded;
-	values[5] = TimestampTzGetDatum(next_due);
-	nulls[5] = !has_due;
+	values[3] = TimestampTzGetDatum(item->superseded_at);
+	nulls[3] = !item->superseded;
+	values[4] = TimestampTzGetDatum(next_due);
+	nulls[4] = !has_due;
 	if (run->item_writer != NULL)
 	{
-		static const bool change[lengthof(AdvanceColumns)] = {true, true, true, true, true};
+		static const bool change[lengthof(AdvanceColumns)] = {true, true, true, true};
 
 		TableWriterUpdate(run->item_writer, (ItemPointer) DatumGetPointer(values[0]), change, &values[1], &nulls[1]);
 		return;
@@ -921,14 +1148,43 @@ ProcessItem(EngineRun *run, TrackedItem *item)
 	BatchAdd(&run->advance, values, nulls);
 }
 
-/* Process every item due by as_of, batch by batch. */
+/*
+ * A waiting stage that fell due: claim its row and raise it unless the item
+ * was handled or withdrawn before it. The row holds the item as it was when
+ * the row was written; a change of the item rewrites its rows, so a row that
+ * another transaction is rewriting, or rewrote since the run read it, cannot
+ * be claimed and is not raised. A row of a stage the rules no longer have is
+ * dropped.
+ */
 static void
-ProcessDueItems(EngineRun *run)
+ProcessStage(EngineRun *run, TrackedItem *item)
+{
+	ItemPointer tid = (ItemPointer) DatumGetPointer(item->values[COL_STAGE_TID]);
+	int			k = DatumGetInt16(item->values[COL_STAGE_NO]);
+	const Ladder *ladder = &run->ladders[item->kind][item->origin];
+	TimestampTz due;
+
+	run->items++;
+	if (k < 1 || k > ladder->nstages)
+	{
+		TableWriterClaim(run->stage_writer, tid);
+		return;
+	}
+	due = StageDue(item, &ladder->stages[k - 1]);
+	if (due > run->as_of)
+		return;
+	if (TableWriterClaim(run->stage_writer, tid) && StageFires(item, due))
+		QueueRaise(run, item, k, &ladder->stages[k - 1], due, NULL);
+}
+
+/* Run a due query and deal with its rows, batch by batch. */
+static void
+ProcessDue(EngineRun *run, SPIPlanPtr plan, bool items)
 {
 	Datum		param = TimestampTzGetDatum(run->as_of);
 	Portal		portal;
 
-	portal = SPI_cursor_open(NULL, cache->due_plan, &param, NULL, false);
+	portal = SPI_cursor_open(NULL, plan, &param, NULL, false);
 	for (;;)
 	{
 		SPITupleTable *rows;
@@ -939,10 +1195,13 @@ ProcessDueItems(EngineRun *run)
 		n = SPI_processed;
 		for (uint64 i = 0; i < n; i++)
 		{
-			TrackedItem		item;
+			TrackedItem item;
 
 			ReadItem(&item, rows->vals[i], rows->tupdesc);
-			ProcessItem(run, &item);
+			if (items)
+				ProcessItem(run, &item);
+			else
+				ProcessStage(run, &item);
 		}
 		FlushAll(run);
 		SPI_freetuptable(rows);
@@ -986,8 +1245,7 @@ RunEngine(EngineRun *run, bool probe)
 		&cache->resolution
 	};
 	const ColumnType *advance_types[] = {
-		&cache->tid, &cache->timestamptz, &cache->timestamptz, &cache->int2, &cache->timestamptz,
-		&cache->timestamptz
+		&cache->tid, &cache->timestamptz, &cache->timestamptz, &cache->timestamptz, &cache->timestamptz
 	};
 	const ColumnType *finish_types[] = {&cache->tid};
 
@@ -1012,13 +1270,23 @@ RunEngine(EngineRun *run, bool probe)
 												   WarningTriggers, lengthof(WarningTriggers));
 	run->item_writer = TableWriterOpen(cache->tracked_relid, AdvanceColumns, lengthof(AdvanceColumns),
 								 false, NULL, 0);
+	run->stage_writer = TableWriterOpen(cache->stage_relid, StageColumns, lengthof(StageColumns),
+										true, NULL, 0);
+	if (run->stage_writer == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("escalation.stage_due cannot be written by the engine"),
+				 errdetail("The engine's table of waiting stages must have no triggers, no forced row security and no columns of its own."),
+				 errhint("Drop what was added to escalation.stage_due.")));
 
 	LoadLadders(run);
-	ProcessDueItems(run);
+	ProcessDue(run, cache->event_plan, true);
+	ProcessDue(run, cache->stage_plan, false);
 	if (run->warning_writer != NULL)
 		TableWriterClose(run->warning_writer);
 	if (run->item_writer != NULL)
 		TableWriterClose(run->item_writer);
+	TableWriterClose(run->stage_writer);
 	PruneRunLog();
 
 	if (run->raised + run->resolved > 0)
@@ -1121,6 +1389,8 @@ run(PG_FUNCTION_ARGS)
 	state->as_of = as_of;
 	state->batch_cxt = AllocSetContextCreate(caller_cxt, "escalation engine batch",
 											 ALLOCSET_DEFAULT_SIZES);
+	state->item_cxt = AllocSetContextCreate(caller_cxt, "escalation engine item",
+											ALLOCSET_SMALL_SIZES);
 
 	for (int attempt = 0;; attempt++)
 	{
@@ -1160,6 +1430,7 @@ run(PG_FUNCTION_ARGS)
 	LogRun(state, started, error);
 	SPI_finish();
 	MemoryContextDelete(state->batch_cxt);
+	MemoryContextDelete(state->item_cxt);
 
 	if (error != NULL)
 	{

@@ -494,13 +494,12 @@ CREATE TABLE escalation.tracked_item (
 	region escalation.region NOT NULL,
 	district escalation.region,
 	city escalation.region NOT NULL,
-	next_stage smallint NOT NULL DEFAULT 1,
 	CONSTRAINT tracked_item_pkey PRIMARY KEY (subject_id, kind)
 );
 CREATE INDEX tracked_item_next_due_idx ON escalation.tracked_item (next_due_at) WHERE next_due_at IS NOT NULL;
 CREATE INDEX tracked_item_region_idx ON escalation.tracked_item (region);
 COMMENT ON TABLE escalation.tracked_item IS
-	'The engine''s work list (预警事项跟踪): one row per open item, kept by triggers on the source tables and advanced by escalation.run(); next_due_at says when a run must next look at it, so a run reads only due items through an index. Rebuilt from the sources by escalation.resync_items().';
+	'The engine''s work list (预警事项跟踪): one row per open item, kept by triggers on the source tables; its stages waiting to fall due are rows of escalation.stage_due, and next_due_at says when its handling, withdrawal or moved start must be dealt with. A run reads only what is due, through indexes. Rebuilt from the sources by escalation.resync_items().';
 COMMENT ON COLUMN escalation.tracked_item.kind IS 'Kind of warning. 预警类型';
 COMMENT ON COLUMN escalation.tracked_item.subject_id IS 'The item''s id (unit id for dual prevention). 事项编号';
 COMMENT ON COLUMN escalation.tracked_item.started_at IS 'Start of the current episode of the ladder. 本轮起算时间';
@@ -508,7 +507,7 @@ COMMENT ON COLUMN escalation.tracked_item.start_set_at IS 'When the source data 
 COMMENT ON COLUMN escalation.tracked_item.handled_at IS 'When the current episode was handled, if it was. 处理时间';
 COMMENT ON COLUMN escalation.tracked_item.withdrawn_at IS 'When the item stopped qualifying (deleted, regraded, ...), if it did. 撤销时间';
 COMMENT ON COLUMN escalation.tracked_item.superseded_at IS 'When the start moved while warnings of the old start were active; they are resolved as rescheduled then. 起算时间变更时间';
-COMMENT ON COLUMN escalation.tracked_item.next_due_at IS 'When a run must next look at the item; NULL when nothing can happen until its data changes. 下次处理时间';
+COMMENT ON COLUMN escalation.tracked_item.next_due_at IS 'When a run must next deal with the item itself: its handling (to resolve its warnings, or to start the next idle episode of dual prevention), its withdrawal or its moved start; NULL when nothing but its stages can happen until its data changes. 下次处理时间';
 COMMENT ON COLUMN escalation.tracked_item.unit_id IS 'The unit, if any. 生产经营单位';
 COMMENT ON COLUMN escalation.tracked_item.department_id IS 'The finding or transferring department, if any. 发现/移交部门';
 COMMENT ON COLUMN escalation.tracked_item.origin IS 'Which ladder of the kind the item climbs. 事项来源层级';
@@ -516,25 +515,60 @@ COMMENT ON COLUMN escalation.tracked_item.handled_reason IS 'How it is handled. 
 COMMENT ON COLUMN escalation.tracked_item.region IS 'The item''s region. 所属区划';
 COMMENT ON COLUMN escalation.tracked_item.district IS 'Its district: the screen of district stages. 所属区县';
 COMMENT ON COLUMN escalation.tracked_item.city IS 'Its city: the screen of city stages. 所属城市';
-COMMENT ON COLUMN escalation.tracked_item.next_stage IS 'The next stage to raise in the current episode. 下一预警级次';
 SELECT pg_catalog.pg_extension_config_dump('escalation.tracked_item', '');
 
--- When a run must next look at an item: its next stage's due time (unless the
--- item is handled or withdrawn by then), its handling (to resolve raised
--- warnings, or to start the next idle episode of dual prevention), its
--- withdrawal, or the move of its start.
-CREATE FUNCTION escalation.item_next_due(kind escalation.warning_kind, next_stage smallint,
-	stage_due timestamptz, handled_at timestamptz, withdrawn_at timestamptz, superseded_at timestamptz)
+-- The stages an item still waits for (预警级次排程): one row per stage of its
+-- current episode that is not raised yet and can still fire, with what its
+-- warning needs of the item, rewritten whenever the item or its ladder
+-- changes. A run raises the rows that fell due and deletes them; raising a
+-- stage reads and writes nothing else of the item.
+CREATE TABLE escalation.stage_due (
+	kind escalation.warning_kind NOT NULL,
+	subject_id bigint NOT NULL,
+	started_at timestamptz NOT NULL,
+	stage smallint NOT NULL,
+	due_at timestamptz NOT NULL,
+	fires_until timestamptz,
+	origin escalation.level NOT NULL,
+	unit_id bigint,
+	department_id bigint,
+	region escalation.region NOT NULL,
+	district escalation.region,
+	city escalation.region NOT NULL,
+	CONSTRAINT stage_due_pkey PRIMARY KEY (subject_id, kind, started_at, stage)
+);
+CREATE INDEX stage_due_due_at_idx ON escalation.stage_due (due_at);
+COMMENT ON TABLE escalation.stage_due IS
+	'The stages tracked items wait for (预警级次排程): one row per stage of an item''s current episode not raised yet and not ruled out by its handling or withdrawal. escalation.run() raises the rows due by as_of and deletes them; the tracking triggers rewrite an item''s rows when its data or its ladder changes.';
+COMMENT ON COLUMN escalation.stage_due.kind IS 'Kind of warning. 预警类型';
+COMMENT ON COLUMN escalation.stage_due.subject_id IS 'The item''s id (unit id for dual prevention). 事项编号';
+COMMENT ON COLUMN escalation.stage_due.started_at IS 'Start of the episode the stage belongs to. 本轮起算时间';
+COMMENT ON COLUMN escalation.stage_due.stage IS 'Stage number. 预警级次';
+COMMENT ON COLUMN escalation.stage_due.due_at IS 'When the stage falls due: the start plus the delays of the ladder up to it. 应预警时间';
+COMMENT ON COLUMN escalation.stage_due.fires_until IS 'The item''s handling or withdrawal, whichever comes first: the stage fires only if it falls due before then; NULL if neither is known. 有效截止时间';
+COMMENT ON COLUMN escalation.stage_due.origin IS 'Which ladder of the kind the item climbs. 事项来源层级';
+COMMENT ON COLUMN escalation.stage_due.unit_id IS 'The unit, if any. 生产经营单位';
+COMMENT ON COLUMN escalation.stage_due.department_id IS 'The finding or transferring department, if any. 发现/移交部门';
+COMMENT ON COLUMN escalation.stage_due.region IS 'The item''s region. 所属区划';
+COMMENT ON COLUMN escalation.stage_due.district IS 'Its district: the screen of district stages. 所属区县';
+COMMENT ON COLUMN escalation.stage_due.city IS 'Its city: the screen of city stages. 所属城市';
+SELECT pg_catalog.pg_extension_config_dump('escalation.stage_due', '');
+
+-- When a run must next deal with an item itself (its stages are rows of
+-- escalation.stage_due): its handling, if a stage can have fired before it (to
+-- resolve the warnings) or always for dual prevention (to start the next idle
+-- episode); its withdrawal; the move of its start. first_due is the due time
+-- of the item's first stage.
+CREATE FUNCTION escalation.item_event_due(kind escalation.warning_kind, first_due timestamptz,
+	handled_at timestamptz, withdrawn_at timestamptz, superseded_at timestamptz)
 RETURNS timestamptz
 LANGUAGE sql IMMUTABLE PARALLEL SAFE
 RETURN least(
-	CASE WHEN (handled_at IS NULL OR stage_due < handled_at) AND (withdrawn_at IS NULL OR stage_due < withdrawn_at)
-		 THEN stage_due END,
-	CASE WHEN next_stage > 1 OR kind = 'dual_prevention_idle' THEN handled_at END,
+	CASE WHEN kind = 'dual_prevention_idle' OR first_due < handled_at THEN handled_at END,
 	withdrawn_at,
 	superseded_at);
-COMMENT ON FUNCTION escalation.item_next_due(escalation.warning_kind, smallint, timestamptz, timestamptz, timestamptz, timestamptz) IS
-	'When a run must next look at a tracked item, NULL if nothing can happen until its data changes. 下次处理时间';
+COMMENT ON FUNCTION escalation.item_event_due(escalation.warning_kind, timestamptz, timestamptz, timestamptz, timestamptz) IS
+	'When a run must next deal with a tracked item itself (handling, withdrawal, moved start), NULL if only its stages can happen until its data changes. 下次处理时间';
 
 -- The start an item's tracking keeps: dual prevention walks from episode to
 -- episode (each normal run starts one), so only a later enrolment moves it.
@@ -545,35 +579,73 @@ RETURN CASE WHEN kind = 'dual_prevention_idle' THEN greatest(tracked, source) EL
 COMMENT ON FUNCTION escalation.item_start(escalation.warning_kind, timestamptz, timestamptz) IS
 	'Start of an item''s current episode given the tracked and the source start. 本轮起算时间';
 
--- Recompute next_due_at of tracked items (of one kind, optionally one origin,
--- optionally some subjects) and drop the items nothing can happen to any more.
+-- Recompute when runs must deal with tracked items (of one kind, optionally
+-- one origin, optionally some subjects), drop the items nothing can happen to
+-- any more, and rewrite their waiting stages from the rules in force.
 CREATE FUNCTION escalation.retime_items(kind escalation.warning_kind, origin escalation.level, subjects bigint[])
 RETURNS void
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, escalation, pg_temp AS
 $$
+DECLARE
+	ladder escalation.level;
+	first_due_after interval;
+	gone bigint[];
 BEGIN
+	-- One ladder at a time: its first delay is a constant of the statement.
+	FOREACH ladder IN ARRAY ARRAY['city', 'district']::escalation.level[] LOOP
+		CONTINUE WHEN origin IS NOT NULL AND origin <> ladder;
+		SELECT o.due_after INTO first_due_after
+		FROM escalation.rule_offset o WHERE o.kind = retime_items.kind AND o.origin = ladder AND o.stage = 1;
+		EXECUTE $q$
+			UPDATE escalation.tracked_item t
+			SET next_due_at = escalation.item_event_due(t.kind, t.started_at + $4, t.handled_at, t.withdrawn_at, t.superseded_at)
+			WHERE t.kind = $1 AND t.origin = $2 AND ($3 IS NULL OR t.subject_id = ANY ($3))
+			  AND t.next_due_at IS DISTINCT FROM
+				  escalation.item_event_due(t.kind, t.started_at + $4, t.handled_at, t.withdrawn_at, t.superseded_at)
+		$q$ USING kind, ladder, subjects, first_due_after;
+	END LOOP;
+
 	EXECUTE $q$
-		UPDATE escalation.tracked_item t
-		SET next_due_at = escalation.item_next_due(t.kind, t.next_stage, t.started_at + x.due_after,
-												   t.handled_at, t.withdrawn_at, t.superseded_at)
-		FROM (SELECT i.kind, i.subject_id, o.due_after
-			  FROM escalation.tracked_item i
-			  LEFT JOIN escalation.rule_offset o
-				ON o.kind = i.kind AND o.origin = i.origin AND o.stage = i.next_stage
-			  WHERE i.kind = $1 AND ($2 IS NULL OR i.origin = $2) AND ($3 IS NULL OR i.subject_id = ANY ($3))) x
-		WHERE t.kind = x.kind AND t.subject_id = x.subject_id
-		  AND t.next_due_at IS DISTINCT FROM escalation.item_next_due(t.kind, t.next_stage, t.started_at + x.due_after,
-		                                                              t.handled_at, t.withdrawn_at, t.superseded_at)
-	$q$ USING kind, origin, subjects;
+		WITH finished AS (
+			DELETE FROM escalation.tracked_item t
+			WHERE t.kind = $1 AND ($2 IS NULL OR t.origin = $2) AND ($3 IS NULL OR t.subject_id = ANY ($3))
+			  AND t.next_due_at IS NULL AND (t.handled_at IS NOT NULL OR t.withdrawn_at IS NOT NULL)
+			RETURNING t.subject_id)
+		SELECT array_agg(subject_id) FROM finished
+	$q$ INTO gone USING kind, origin, subjects;
+
+	-- The waiting stages: those of the items' current episodes that are not
+	-- raised and fall due before the item is handled or withdrawn.
+	IF origin IS NULL THEN
+		EXECUTE $q$
+			DELETE FROM escalation.stage_due s WHERE s.kind = $1 AND ($2 IS NULL OR s.subject_id = ANY ($2))
+		$q$ USING kind, subjects;
+	ELSE
+		EXECUTE $q$
+			DELETE FROM escalation.stage_due s
+			WHERE s.kind = $1 AND (s.subject_id = ANY ($3)
+				OR EXISTS (SELECT 1 FROM escalation.tracked_item t
+						   WHERE t.subject_id = s.subject_id AND t.kind = s.kind AND t.origin = $2))
+		$q$ USING kind, origin, gone;
+	END IF;
 	EXECUTE $q$
-		DELETE FROM escalation.tracked_item t
+		INSERT INTO escalation.stage_due (kind, subject_id, started_at, stage, due_at, fires_until, origin,
+			unit_id, department_id, region, district, city)
+		SELECT t.kind, t.subject_id, t.started_at, o.stage, t.started_at + o.due_after, least(t.handled_at, t.withdrawn_at),
+			t.origin, t.unit_id, t.department_id, t.region, t.district, t.city
+		FROM escalation.tracked_item t
+		JOIN escalation.rule_offset o ON o.kind = t.kind AND o.origin = t.origin
 		WHERE t.kind = $1 AND ($2 IS NULL OR t.origin = $2) AND ($3 IS NULL OR t.subject_id = ANY ($3))
-		  AND t.next_due_at IS NULL AND (t.handled_at IS NOT NULL OR t.withdrawn_at IS NOT NULL)
+		  AND (t.handled_at IS NULL OR t.started_at + o.due_after < t.handled_at)
+		  AND (t.withdrawn_at IS NULL OR t.started_at + o.due_after < t.withdrawn_at)
+		  AND NOT EXISTS (SELECT 1 FROM escalation.warning w
+						  WHERE w.subject_id = t.subject_id AND w.kind = t.kind
+							AND w.started_at = t.started_at AND w.stage = o.stage)
 	$q$ USING kind, origin, subjects;
 END
 $$;
 COMMENT ON FUNCTION escalation.retime_items(escalation.warning_kind, escalation.level, bigint[]) IS
-	'Recomputes when runs must next look at tracked items (all of a kind when origin and subjects are NULL) and drops finished ones. 重算下次处理时间';
+	'Recomputes when runs must deal with tracked items (all of a kind when origin and subjects are NULL), drops finished ones and rewrites their waiting stages. 重算下次处理时间与待预警级次';
 
 -- Bring the tracking of items of a kind in line with the source tables.
 CREATE FUNCTION escalation.sync_items(kind escalation.warning_kind, subjects bigint[])
@@ -601,10 +673,8 @@ BEGIN
 			handled_reason = EXCLUDED.handled_reason,
 			withdrawn_at = EXCLUDED.withdrawn_at,
 			started_at = escalation.item_start(t.kind, t.started_at, EXCLUDED.started_at),
-			next_stage = CASE WHEN escalation.item_start(t.kind, t.started_at, EXCLUDED.started_at) = t.started_at
-							  THEN t.next_stage ELSE 1 END,
+			-- A moved start: the run resolves what the old start raised.
 			superseded_at = CASE WHEN escalation.item_start(t.kind, t.started_at, EXCLUDED.started_at) <> t.started_at
-									  AND t.next_stage > 1
 								 THEN coalesce(t.superseded_at, EXCLUDED.start_set_at, now()) ELSE t.superseded_at END,
 			start_set_at = EXCLUDED.start_set_at,
 			handled_at = CASE WHEN t.kind = 'dual_prevention_idle'
@@ -625,8 +695,13 @@ BEGIN
 			SELECT s.subject_id FROM escalation.item_source s
 			WHERE s.kind = $1 AND ($2 IS NULL OR s.subject_id = ANY ($2))
 		), gone AS (
+			-- Idle: nothing raised in this episode, nothing due to raise or to deal with.
 			SELECT t.kind, t.subject_id,
-				t.next_stage = 1 AND t.superseded_at IS NULL AND (t.next_due_at IS NULL OR t.next_due_at > now())
+				t.superseded_at IS NULL AND (t.next_due_at IS NULL OR t.next_due_at > now())
+				AND NOT EXISTS (SELECT 1 FROM escalation.warning w
+								WHERE w.subject_id = t.subject_id AND w.kind = t.kind AND w.started_at = t.started_at)
+				AND NOT EXISTS (SELECT 1 FROM escalation.stage_due s
+								WHERE s.subject_id = t.subject_id AND s.kind = t.kind AND s.due_at <= now())
 					AS idle
 			FROM escalation.tracked_item t JOIN missing m ON m.subject_id = t.subject_id
 			WHERE t.kind = $1
@@ -816,7 +891,7 @@ COMMENT ON COLUMN escalation.run_log.run_id IS 'Run id. 运行编号';
 COMMENT ON COLUMN escalation.run_log.as_of IS 'The time the run escalated to. 计算截止时间';
 COMMENT ON COLUMN escalation.run_log.started_at IS 'When the run started. 开始时间';
 COMMENT ON COLUMN escalation.run_log.finished_at IS 'When it finished. 结束时间';
-COMMENT ON COLUMN escalation.run_log.items IS 'Items the run looked at. 处理事项数';
+COMMENT ON COLUMN escalation.run_log.items IS 'Work the run looked at: items with something of their own due (handled, withdrawn, moved start), and stages due. 处理事项数';
 COMMENT ON COLUMN escalation.run_log.raised IS 'Warnings raised. 新发预警数';
 COMMENT ON COLUMN escalation.run_log.resolved IS 'Warnings resolved. 解除预警数';
 COMMENT ON COLUMN escalation.run_log.status IS 'succeeded, or failed (nothing of the run was kept). 运行状态';
@@ -931,14 +1006,14 @@ GRANT INSERT, UPDATE, DELETE ON escalation.rule TO escalation_admin;
 -- override table's own checks validate every change, however it is made.
 GRANT INSERT, UPDATE, DELETE ON escalation.rule_override TO escalation_admin;
 GRANT SELECT ON escalation.tracked_item TO escalation_admin, escalation_user, escalation_analyst;
-GRANT SELECT ON escalation.rule_default, escalation.rule_override, escalation.item_source, escalation.run_log
-	TO escalation_admin, escalation_analyst;
+GRANT SELECT ON escalation.rule_default, escalation.rule_override, escalation.item_source, escalation.run_log,
+	escalation.stage_due TO escalation_admin, escalation_analyst;
 
 REVOKE ALL ON FUNCTION
 	escalation.rule_write(), escalation.rule_check_stage(), escalation.rule_check_ladder(),
 	escalation.warning_lock_events(), escalation.warning_fill_defaults(),
 	escalation.item_origin(escalation.level), escalation.dp_first_run_after(bigint, timestamptz),
-	escalation.item_next_due(escalation.warning_kind, smallint, timestamptz, timestamptz, timestamptz, timestamptz),
+	escalation.item_event_due(escalation.warning_kind, timestamptz, timestamptz, timestamptz, timestamptz),
 	escalation.item_start(escalation.warning_kind, timestamptz, timestamptz),
 	escalation.retime_items(escalation.warning_kind, escalation.level, bigint[]),
 	escalation.sync_items(escalation.warning_kind, bigint[]), escalation.resync_items(),

@@ -4,7 +4,7 @@
 -- action as SPEC.md's table says; run() returns how many it raised.
 BEGIN;
 CREATE EXTENSION IF NOT EXISTS escalation;
-SELECT plan(45);
+SELECT plan(47);
 \ir fixtures/50_engine.sql
 
 -- One item per ladder, starting 2024-03-01 09:00 (licences expire at 00:00).
@@ -59,6 +59,9 @@ INSERT INTO expected VALUES
 
 SELECT is((SELECT count(DISTINCT (kind, subject_id)) FROM expected), 10::bigint, 'one item per ladder: ten ladders');
 SELECT is((SELECT count(*) FROM escalation.tracked_item), 10::bigint, 'every item is tracked as soon as it is written');
+SELECT set_eq('SELECT kind::text, subject_id, stage::int, due_at FROM escalation.stage_due',
+	'SELECT kind::text, subject_id, stage, due_at FROM expected',
+	'each of the 25 stages waits in stage_due with its due time as soon as its item is written');
 
 -- Walk the distinct due times: one second before, then at each.
 CREATE FUNCTION pg_temp.walk() RETURNS SETOF text
@@ -89,6 +92,7 @@ SELECT is((SELECT count(*) FROM escalation.warning WHERE resolved_at IS NULL), 2
 SELECT is(escalation.run('2024-04-01 00:00+08'), 0::bigint, 'a ladder does not repeat: nothing more is raised weeks later');
 SELECT is((SELECT count(*) FROM escalation.tracked_item WHERE next_due_at IS NOT NULL), 0::bigint,
 	'items at the top of their ladder wait for handling, not for a run');
+SELECT is((SELECT count(*) FROM escalation.stage_due), 0::bigint, 'a raised stage no longer waits: stage_due is empty');
 
 SELECT * FROM finish();
 ROLLBACK;

@@ -6,7 +6,7 @@
 -- due time, resolution time and reason. Running again changes nothing.
 BEGIN;
 CREATE EXTENSION IF NOT EXISTS escalation;
-SELECT plan(9);
+SELECT plan(11);
 \ir fixtures/50_engine.sql
 
 SELECT setseed(0.5);
@@ -97,6 +97,10 @@ SELECT pg_temp.keep_and_reset('minute');
 -- 2. The scheduler was down for twenty days: one run.
 SELECT cmp_ok(escalation.run((SELECT t0 FROM t0) + interval '20 days'), '>', 0::bigint,
 	'one run after a twenty-day outage raises the backlog');
+SELECT cmp_ok((SELECT count(*) FROM escalation.warning WHERE resolved_at IS NOT NULL), '>', 50::bigint,
+	'the catch-up resolves many of the warnings it raises itself');
+SELECT is((SELECT count(*) FROM escalation.warning WHERE resolved_at IS NOT NULL AND (resolved_seq IS NULL OR resolved_seq <= id)),
+	0::bigint, 'a warning raised and resolved by one run carries both events, its resolution numbered after its raising');
 SELECT pg_temp.keep_and_reset('catch-up');
 
 -- 3. Runs at 40 random moments, then at the end.

@@ -69,9 +69,10 @@ SELECT results_eq('SELECT * FROM pg_temp.ladder(36)',
 SELECT is(escalation.run(pg_temp.at('60 days')), 0::bigint, 'a month later nothing new: every idle unit stays at the top of its ladder');
 SELECT is((SELECT count(*) FROM escalation.tracked_item WHERE kind = 'dual_prevention_idle' AND subject_id = 35), 0::bigint,
 	'a withdrawn unit leaves the work list once its warnings are resolved');
-SELECT results_eq($$SELECT started_at, next_stage::int FROM escalation.tracked_item WHERE kind = 'dual_prevention_idle' AND subject_id = 34$$,
-	$$VALUES (pg_temp.at('11 days'), 4)$$,
-	'the work list holds the episode the unit is in and the stage it reached');
+SELECT results_eq($$SELECT started_at, (SELECT count(*) FROM escalation.stage_due s WHERE s.kind = t.kind AND s.subject_id = t.subject_id)
+					 FROM escalation.tracked_item t WHERE kind = 'dual_prevention_idle' AND subject_id = 34$$,
+	$$VALUES (pg_temp.at('11 days'), 0::bigint)$$,
+	'the work list holds the episode the unit is in, with no stage left to wait for at the top of its ladder');
 
 -- Enrolled again on day 40: a fresh ladder from then.
 UPDATE escalation.dual_prevention SET since = pg_temp.at('40 days'), withdrawn_at = NULL, withdraw_reason = NULL WHERE unit_id = 35;

@@ -30,7 +30,8 @@ def state(c):
     return {"warnings": int(c.value("SELECT count(*) FROM escalation.warning", DB)),
             "run_log": c.value("SELECT count(*) || ' rows, ' || count(*) FILTER (WHERE status = 'succeeded') "
                                "|| ' succeeded' FROM escalation.run_log", DB),
-            "tracked_item": table_digest(c, DB, "escalation.tracked_item")}
+            "tracked_item": table_digest(c, DB, "escalation.tracked_item"),
+            "stage_due": table_digest(c, DB, "escalation.stage_due")}
 
 
 def run_backend(c):
@@ -101,8 +102,9 @@ def main():
     after = state(c)
     ok(after["warnings"] == 0, "no warning of the killed run is visible", after)
     ok(after["run_log"] == "0 rows, 0 succeeded", "the run log has no row for it, so no success", after)
-    ok(after["tracked_item"] == before["tracked_item"],
-       "the tracking state (%d items) is exactly as before the run" % before["tracked_item"][0])
+    ok(after["tracked_item"] == before["tracked_item"] and after["stage_due"] == before["stage_due"],
+       "the tracking state (%d items, %d waiting stages) is exactly as before the run"
+       % (before["tracked_item"][0], before["stage_due"][0]))
 
     ok(w.healthy_within(20), "the worker reconnected on its own")
     time.sleep(1.5)
@@ -116,8 +118,9 @@ def main():
     ok(duplicate_stages(c, DB) == 0, "no stage of any item is raised twice")
     ok(warning_digest(c, DB) == warning_digest(c, REFERENCE),
        "the warnings are exactly those of the same run on an untouched copy")
-    ok(table_digest(c, DB, "escalation.tracked_item") == table_digest(c, REFERENCE, "escalation.tracked_item"),
-       "and so is the tracking state after it")
+    ok(all(table_digest(c, DB, t) == table_digest(c, REFERENCE, t)
+           for t in ("escalation.tracked_item", "escalation.stage_due")),
+       "and so is the tracking state (items and waiting stages) after it")
     ok(c.value("SELECT count(*) || ' ' || string_agg(status, ',') FROM escalation.run_log", DB) == "1 succeeded",
        "the run log has one row: the run that succeeded")
 

@@ -139,4 +139,4 @@ INSERT INTO escalation.user_region (role_name, region, note) VALUES
 -- The engine catches up to two weeks after t0; the command centre acknowledges
 -- the first city-screen warning.
 SELECT escalation.run(:t0::timestamptz + interval '14 days');
-SELECT escalation.acknowledge(min(w.id), '已通知区应急局督办') FROM escalation.warning w WHERE w.screen = 'city';
+SELECT escalation.acknowledge(min(w.id), '已通知区应急局督办') FROM escalation.warning w WHERE w.screen = 'city' AND w.resolved_at IS NULL;
