@@ -560,7 +560,7 @@ END;
 -- careful migration goes: the tracking triggers plan their statements with
 -- the statistics of the moment, and statistics that know a tenth of the rows
 -- make them join row by row (quadratic in the batch).
-\set analyze_tracking 'ANALYZE escalation.tracked_item'
+\set analyze_tracking 'ANALYZE escalation.tracked_item, escalation.stage_due'
 
 -- The batches [lo, hi] covering first..last: 1000 rows, then each batch twice
 -- the one before up to size rows, so that no batch more than doubles what the

@@ -32,8 +32,11 @@ UNION ALL SELECT 'clues', count(*) FROM escalation.clue
 UNION ALL SELECT 'departments', count(*) FROM escalation.department
 UNION ALL SELECT 'unit history entries', count(*) FROM escalation.unit_history
 UNION ALL SELECT 'tracked items (the engine''s work list)', count(*) FROM escalation.tracked_item
-UNION ALL SELECT '  due at the anchor', count(*) FROM escalation.tracked_item
-	WHERE next_due_at <= (SELECT value::timestamptz FROM city_gen.setting WHERE name = 'anchor_ts');
+UNION ALL SELECT '  with handling or withdrawal due at the anchor', count(*) FROM escalation.tracked_item
+	WHERE next_due_at <= (SELECT value::timestamptz FROM city_gen.setting WHERE name = 'anchor_ts')
+UNION ALL SELECT 'stages waiting to fall due', count(*) FROM escalation.stage_due
+UNION ALL SELECT '  due at the anchor', count(*) FROM escalation.stage_due
+	WHERE due_at <= (SELECT value::timestamptz FROM city_gen.setting WHERE name = 'anchor_ts');
 
 \echo 'Sizes (tables with their indexes and TOAST):'
 SELECT c.relname AS "table", pg_size_pretty(pg_total_relation_size(c.oid)) AS total,

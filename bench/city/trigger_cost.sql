@@ -43,4 +43,4 @@ SELECT round(1e6 * (:real_table - :plain) / :probe_rows, 1) AS trigger_and_forei
 \echo 'the triggers and foreign keys add' :trigger_and_foreign_key_microseconds_per_row 'microseconds per hazard'
 
 -- The rolled-back rows leave dead tuples behind; clear them before the benchmarks.
-VACUUM (ANALYZE) escalation.hazard, escalation.tracked_item;
+VACUUM (ANALYZE) escalation.hazard, escalation.tracked_item, escalation.stage_due;
