@@ -51,7 +51,7 @@ struct TableWriter
 	TupleTableSlot *buffer[WRITER_BUFFER];	/* rows inserted, not stored yet */
 	int			nbuffered;
 	bool		by_index;		/* index entries are written index by index */
-	MemoryContext flush_cxt;	/* index keys of one flush */
+	MemoryContext work_cxt;		/* what one call allocates, reset after it */
 };
 
 /* An index entry waiting to be written: its key and its row. */
@@ -165,8 +165,8 @@ TableWriterOpen(Oid relid, const char *const *columns, int ncolumns, bool every_
 	w->estate->es_snapshot = GetActiveSnapshot();
 	ExecOpenIndices(w->rri, false);
 	w->by_index = IndexByIndex(w->rri);
-	w->flush_cxt = AllocSetContextCreate(CurrentMemoryContext, "escalation table writer flush",
-										 ALLOCSET_DEFAULT_SIZES);
+	w->work_cxt = AllocSetContextCreate(CurrentMemoryContext, "escalation table writer",
+										ALLOCSET_DEFAULT_SIZES);
 	EvalPlanQualInit(&w->epq, w->estate, NULL, NIL, -1);
 	w->slot = table_slot_create(rel, &w->estate->es_tupleTable);
 	w->old = table_slot_create(rel, &w->estate->es_tupleTable);
@@ -215,7 +215,6 @@ InsertEntriesByIndex(TableWriter *w)
 {
 	ResultRelInfo *rri = w->rri;
 	ExprContext *econtext = GetPerTupleExprContext(w->estate);
-	MemoryContext old = MemoryContextSwitchTo(w->flush_cxt);
 	IndexEntry *entries = palloc(sizeof(IndexEntry) * w->nbuffered);
 	IndexEntry **sorted_entries = palloc(sizeof(IndexEntry *) * w->nbuffered);
 
@@ -267,8 +266,6 @@ InsertEntriesByIndex(TableWriter *w)
 		}
 		ResetExprContext(econtext);
 	}
-	MemoryContextSwitchTo(old);
-	MemoryContextReset(w->flush_cxt);
 }
 
 /*
@@ -280,8 +277,11 @@ InsertEntriesByIndex(TableWriter *w)
 void
 TableWriterFlush(TableWriter *w)
 {
+	MemoryContext old;
+
 	if (w->nbuffered == 0)
 		return;
+	old = MemoryContextSwitchTo(w->work_cxt);
 	table_multi_insert(w->rel, w->buffer, w->nbuffered, w->estate->es_output_cid, 0, w->bistate);
 	if (w->by_index && w->rri->ri_NumIndices > 0)
 		InsertEntriesByIndex(w);
@@ -298,6 +298,8 @@ TableWriterFlush(TableWriter *w)
 		ResetPerTupleExprContext(w->estate);
 	}
 	w->nbuffered = 0;
+	MemoryContextSwitchTo(old);
+	MemoryContextReset(w->work_cxt);
 }
 
 /*
@@ -359,6 +361,7 @@ TableWriterUpdate(TableWriter *w, ItemPointer tid, const bool *change, const Dat
 {
 	TupleTableSlot *slot = w->slot;
 	int			natts = slot->tts_tupleDescriptor->natts;
+	MemoryContext old = MemoryContextSwitchTo(w->work_cxt);
 
 	FetchRow(w, tid);
 	slot_getallattrs(w->old);
@@ -375,15 +378,21 @@ TableWriterUpdate(TableWriter *w, ItemPointer tid, const bool *change, const Dat
 	ExecStoreVirtualTuple(slot);
 	ExecSimpleRelationUpdate(w->rri, w->estate, &w->epq, w->old, slot);
 	ResetPerTupleExprContext(w->estate);
+	MemoryContextSwitchTo(old);
+	MemoryContextReset(w->work_cxt);
 }
 
 /* Delete the row at tid (locked by the caller). */
 void
 TableWriterDelete(TableWriter *w, ItemPointer tid)
 {
+	MemoryContext old = MemoryContextSwitchTo(w->work_cxt);
+
 	FetchRow(w, tid);
 	ExecSimpleRelationDelete(w->rri, w->estate, &w->epq, w->old);
 	ResetPerTupleExprContext(w->estate);
+	MemoryContextSwitchTo(old);
+	MemoryContextReset(w->work_cxt);
 }
 
 /*
@@ -396,10 +405,13 @@ TableWriterClaim(TableWriter *w, ItemPointer tid)
 {
 	TM_FailureData tmfd;
 	TM_Result	result;
+	MemoryContext old = MemoryContextSwitchTo(w->work_cxt);
 
 	CheckCmdReplicaIdentity(w->rel, CMD_DELETE);
 	result = table_tuple_delete(w->rel, tid, w->estate->es_output_cid, w->estate->es_snapshot,
 								InvalidSnapshot, false, &tmfd, false);
+	MemoryContextSwitchTo(old);
+	MemoryContextReset(w->work_cxt);
 	switch (result)
 	{
 		case TM_Ok:
@@ -423,7 +435,7 @@ TableWriterClose(TableWriter *w)
 {
 	TableWriterFlush(w);
 	FreeBulkInsertState(w->bistate);
-	MemoryContextDelete(w->flush_cxt);
+	MemoryContextDelete(w->work_cxt);
 	EvalPlanQualEnd(&w->epq);
 	ExecCloseIndices(w->rri);
 	ExecResetTupleTable(w->estate->es_tupleTable, true);
