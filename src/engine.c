@@ -58,6 +58,13 @@
 /* Items read from the cursor per batch. */
 #define FETCH_SIZE			2000
 
+/*
+ * Items with something of their own due are read by one query per this many:
+ * a locking query's executor keeps a little memory for every row it returns
+ * until it ends, so one query over all of them would grow with the backlog.
+ */
+#define EVENT_CHUNK			8000
+
 /* Warnings buffered before they are written; resolutions likewise. */
 #define RAISE_CAPACITY		8192
 #define RESOLVE_CAPACITY	4096
@@ -385,11 +392,12 @@ LoadCache(Oid warning_relid)
 							 "FROM escalation.rule ORDER BY kind, origin, stage",
 							 0, NULL, PLAN_ANY);
 	{
-		Oid			types[] = {TIMESTAMPTZOID};
+		Oid			types[] = {TIMESTAMPTZOID, INT8OID};
 
 		/*
 		 * Items with something of their own due, locked (an item being
-		 * changed is left to the next run), with all their waiting stages.
+		 * changed is left to the next run), with all their waiting stages;
+		 * at most $2 of them (the run asks again until fewer come).
 		 */
 		c->event_plan = KeepPlan("SELECT " ITEM_COLUMNS ", w.tids, w.stages, w.started "
 								 "FROM escalation.tracked_item t, LATERAL ("
@@ -398,8 +406,9 @@ LoadCache(Oid warning_relid)
 								 "  FROM escalation.stage_due s"
 								 "  WHERE s.subject_id = t.subject_id AND s.kind = t.kind) w "
 								 "WHERE t.next_due_at <= $1 "
+								 "LIMIT $2 "
 								 "FOR UPDATE OF t SKIP LOCKED",
-								 1, types, PLAN_CUSTOM);
+								 2, types, PLAN_CUSTOM);
 
 		/*
 		 * The stages due, with what their warnings need of the item, in the
@@ -1177,14 +1186,18 @@ ProcessStage(EngineRun *run, TrackedItem *item)
 		QueueRaise(run, item, k, &ladder->stages[k - 1], due, NULL);
 }
 
-/* Run a due query and deal with its rows, batch by batch. */
-static void
+/*
+ * Run a due query and deal with its rows, batch by batch; returns how many
+ * rows it had. The event query also takes the most rows to return.
+ */
+static uint64
 ProcessDue(EngineRun *run, SPIPlanPtr plan, bool items)
 {
-	Datum		param = TimestampTzGetDatum(run->as_of);
+	Datum		params[2] = {TimestampTzGetDatum(run->as_of), Int64GetDatum(EVENT_CHUNK)};
 	Portal		portal;
+	uint64		total = 0;
 
-	portal = SPI_cursor_open(NULL, plan, &param, NULL, false);
+	portal = SPI_cursor_open(NULL, plan, params, NULL, false);
 	for (;;)
 	{
 		SPITupleTable *rows;
@@ -1205,10 +1218,12 @@ ProcessDue(EngineRun *run, SPIPlanPtr plan, bool items)
 		}
 		FlushAll(run);
 		SPI_freetuptable(rows);
+		total += n;
 		if (n < FETCH_SIZE)
 			break;
 	}
 	SPI_cursor_close(portal);
+	return total;
 }
 
 /* Delete run log rows older than escalation.run_log_retention (0: keep all). */
@@ -1280,7 +1295,8 @@ RunEngine(EngineRun *run, bool probe)
 				 errhint("Drop what was added to escalation.stage_due.")));
 
 	LoadLadders(run);
-	ProcessDue(run, cache->event_plan, true);
+	while (ProcessDue(run, cache->event_plan, true) == EVENT_CHUNK)
+		;
 	ProcessDue(run, cache->stage_plan, false);
 	if (run->warning_writer != NULL)
 		TableWriterClose(run->warning_writer);
