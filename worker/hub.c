@@ -295,6 +295,23 @@ HubPublish(Event **events, int n, bool initial)
 	pthread_mutex_unlock(&hub.lock);
 }
 
+/*
+ * Start the hub after event id, before anything was published: the events
+ * up to it are not read into the ring; a client that asks for them reads
+ * them from the database, as for any event older than the ring.
+ */
+void
+HubStartAfter(int64_t id)
+{
+	pthread_mutex_lock(&hub.lock);
+	if (hub.last_id == 0 && hub.ring_count == 0 && id > 0)
+	{
+		hub.last_id = id;
+		hub.floor = id;
+	}
+	pthread_mutex_unlock(&hub.lock);
+}
+
 /* The id of the last event delivered to the hub. */
 int64_t
 HubLastId(void)

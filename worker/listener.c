@@ -150,6 +150,28 @@ ListenerCatchUp(Listener *l)
 	char		err[512];
 	int			total = 0;
 
+	/* The first read starts at the events the ring keeps, not at the first event ever. */
+	if (!l->synced_once && HubLastId() == 0)
+	{
+		char		keep[16];
+		const char *tail_params[1] = {keep};
+		PGresult   *res;
+
+		snprintf(keep, sizeof(keep), "%d", config.ring_size);
+		res = DbQuery(l->conn, "SELECT escalation.warning_events_tail($1::int)",
+					  1, tail_params, config.query_timeout_s, err, sizeof(err));
+		if (res == NULL)
+		{
+			ListenerFail(l, "read of warning_events_tail() failed", err);
+			return;
+		}
+		HubStartAfter(strtoll(PQgetvalue(res, 0, 0), NULL, 10));
+		PQclear(res);
+		if (HubLastId() > 0)
+			LogMessage(LEVEL_INFO, "starting after event %lld: the last %d events are kept, older ones are read on request",
+					   (long long) HubLastId(), config.ring_size);
+	}
+
 	snprintf(limit, sizeof(limit), "%d", config.page_size);
 	for (;;)
 	{

@@ -143,6 +143,7 @@ extern void EventFree(Event *ev);
 extern bool EventMatches(const Event *ev, const char *screen);
 extern void HubPublish(Event **events, int n, bool initial);
 extern int64_t HubLastId(void);
+extern void HubStartAfter(int64_t id);
 extern void HubSetDbState(DbState state);
 extern void HubNoteSync(void);
 extern bool HubSynced(void);

@@ -231,14 +231,47 @@ $$;
 COMMENT ON FUNCTION escalation.warning_events(bigint, integer) IS
 	'The warning events (raised, resolved, acknowledged) after an event id, in event order, at most max_rows, limited to what the caller may see (escalation.screen_scope), with the names and labels a screen shows; the screen worker reads it after every NOTIFY escalation_warning. Event ids commit in order, so reading after the last id seen never misses one. 预警事件流';
 
+-- Where a reader that keeps only recent events starts: the screen worker at
+-- start needs the last events for Last-Event-ID resumes, not all of history.
+CREATE FUNCTION escalation.warning_events_tail(keep integer)
+RETURNS bigint
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, escalation, pg_temp AS
+$$
+DECLARE
+	scope record;
+	start bigint;
+BEGIN
+	IF keep IS NULL OR keep NOT BETWEEN 1 AND 10000000 THEN
+		RAISE EXCEPTION 'keep must be between 1 and 10000000: %', coalesce(keep::text, 'NULL')
+			USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	SELECT * INTO scope FROM escalation.screen_scope();
+	SELECT x.event_id INTO start FROM (
+		SELECT v.id AS event_id, v.region FROM escalation.warning v
+		UNION ALL
+		SELECT v.resolved_seq, v.region FROM escalation.warning v WHERE v.resolved_seq IS NOT NULL
+		UNION ALL
+		SELECT v.ack_seq, v.region FROM escalation.warning v WHERE v.ack_seq IS NOT NULL
+	) x
+	WHERE scope.sees_all OR x.region OPERATOR(escalation.<@) scope.region
+	ORDER BY x.event_id DESC
+	OFFSET keep LIMIT 1;
+	RETURN coalesce(start, 0);
+END
+$$;
+COMMENT ON FUNCTION escalation.warning_events_tail(integer) IS
+	'The event id after which the caller''s last keep warning events lie (0 when there are no more than keep): warning_events() read after it gives exactly those. The screen worker starts there instead of reading all of history. 最近预警事件起点';
+
 REVOKE ALL ON FUNCTION
 	escalation.warning_kind_label(escalation.warning_kind), escalation.warning_action_label(escalation.warning_action),
 	escalation.warning_resolution_label(escalation.warning_resolution), escalation.screen_label(escalation.level),
-	escalation.screen_scope(), escalation.screen_warnings(), escalation.warning_events(bigint, integer)
+	escalation.screen_scope(), escalation.screen_warnings(), escalation.warning_events(bigint, integer),
+	escalation.warning_events_tail(integer)
 FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION
 	escalation.warning_kind_label(escalation.warning_kind), escalation.warning_action_label(escalation.warning_action),
 	escalation.warning_resolution_label(escalation.warning_resolution), escalation.screen_label(escalation.level),
-	escalation.screen_scope(), escalation.screen_warnings(), escalation.warning_events(bigint, integer)
+	escalation.screen_scope(), escalation.screen_warnings(), escalation.warning_events(bigint, integer),
+	escalation.warning_events_tail(integer)
 TO escalation_admin, escalation_user, escalation_analyst, escalation_screen;
 GRANT SELECT ON escalation.screen_warning TO escalation_admin, escalation_user, escalation_analyst, escalation_screen;

@@ -6,7 +6,7 @@
 -- only the warnings of the district; run() is for the city office.
 BEGIN;
 CREATE EXTENSION IF NOT EXISTS escalation;
-SELECT plan(30);
+SELECT plan(34);
 \ir fixtures/50_engine.sql
 
 CREATE ROLE t57_screen LOGIN IN ROLE escalation_screen;
@@ -97,6 +97,14 @@ SELECT is((SELECT count(*) FROM escalation.screen_warning WHERE subject_id = 902
 SET ROLE t57_screen;
 SELECT is((SELECT count(*) FROM escalation.screen_warning), 2::bigint, 'the screen role reads every active screen row');
 SELECT is((SELECT count(*) FROM escalation.warning_events(0)), 5::bigint, 'and every event');
+SELECT results_eq($$SELECT event_id FROM escalation.warning_events(escalation.warning_events_tail(2)) ORDER BY 1$$,
+	$$SELECT event_id FROM (SELECT event_id FROM escalation.warning_events(0) ORDER BY 1 DESC LIMIT 2) last_two ORDER BY 1$$,
+	'warning_events_tail(2): reading after it gives exactly the last two events');
+SELECT is(escalation.warning_events_tail(5), 0::bigint, 'with no more events than asked for, the tail starts at 0');
+SELECT is(escalation.warning_events_tail(4), (SELECT min(event_id) FROM escalation.warning_events(0)),
+	'asking for all but one, the tail starts after the first event');
+SELECT throws_ok($$SELECT escalation.warning_events_tail(0)$$, '22023', 'keep must be between 1 and 10000000: 0',
+	'a tail of no events is refused');
 SELECT throws_ok($$SELECT count(*) FROM escalation.warning$$, '42501', NULL, 'but not the warning table (handling notes)');
 SELECT throws_ok($$SELECT count(*) FROM escalation.unit$$, '42501', NULL, 'nor units (contacts)');
 SELECT throws_ok($$SELECT count(*) FROM escalation.person$$, '42501', NULL, 'nor persons');

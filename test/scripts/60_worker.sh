@@ -290,6 +290,8 @@ def main():
         small = Worker("60_worker.ring.log", DB, ROLE, "--ring-size", "2", "--page-size", "2")
         try:
             ok(small.healthy_within(10), "a worker with a 2-event ring starts")
+            ok(re.search(r"info: starting after event \d+: the last 2 events are kept", small.log_text()),
+               "it starts at the last 2 events instead of reading all of history", small.log_text())
             old = Stream(small.port, "screen=370102", last_event_id=0)
             streams.append(old)
             old.wait_for(lambda ev: len(ev) >= len(all_lixia), 5)
