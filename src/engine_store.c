@@ -17,16 +17,12 @@
 
 #include "access/genam.h"
 #include "access/heapam.h"
-#include "access/nbtree.h"
 #include "access/table.h"
 #include "access/tableam.h"
 #include "commands/trigger.h"
 #include "executor/executor.h"
 #include "nodes/makefuncs.h"
 #include "nodes/parsenodes.h"
-#include "catalog/index.h"
-#include "catalog/pg_am_d.h"
-#include "catalog/pg_index.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/rel.h"
@@ -50,47 +46,8 @@ struct TableWriter
 	BulkInsertState bistate;
 	TupleTableSlot *buffer[WRITER_BUFFER];	/* rows inserted, not stored yet */
 	int			nbuffered;
-	bool		by_index;		/* index entries are written index by index */
 	MemoryContext work_cxt;		/* what one call allocates, reset after it */
 };
-
-/* An index entry waiting to be written: its key and its row. */
-typedef struct IndexEntry
-{
-	Datum		values[INDEX_MAX_KEYS];
-	bool		isnull[INDEX_MAX_KEYS];
-	ItemPointerData tid;
-} IndexEntry;
-
-/* How the entries of one btree index sort: its key columns' order procedures. */
-typedef struct IndexOrder
-{
-	int			nkeys;
-	FmgrInfo   *cmp[INDEX_MAX_KEYS];
-	Oid			collation[INDEX_MAX_KEYS];
-	bool		desc[INDEX_MAX_KEYS];
-	bool		nulls_first[INDEX_MAX_KEYS];
-} IndexOrder;
-
-/*
- * Whether the indexes of the open result relation can take a flush's entries
- * index by index: every one a btree whose uniqueness, if any, is checked at
- * once, without exclusion constraints.
- */
-static bool
-IndexByIndex(ResultRelInfo *rri)
-{
-	for (int i = 0; i < rri->ri_NumIndices; i++)
-	{
-		Relation	index = rri->ri_IndexRelationDescs[i];
-		IndexInfo  *info = rri->ri_IndexRelationInfo[i];
-
-		if (index->rd_rel->relam != BTREE_AM_OID || info->ii_ExclusionOps != NULL ||
-			(index->rd_index->indisunique && !index->rd_index->indimmediate))
-			return false;
-	}
-	return true;
-}
 
 /* Whether every trigger of rel is one of the names in triggers. */
 static bool
@@ -164,7 +121,6 @@ TableWriterOpen(Oid relid, const char *const *columns, int ncolumns, bool every_
 	w->estate->es_output_cid = GetCurrentCommandId(true);
 	w->estate->es_snapshot = GetActiveSnapshot();
 	ExecOpenIndices(w->rri, false);
-	w->by_index = IndexByIndex(w->rri);
 	w->work_cxt = AllocSetContextCreate(CurrentMemoryContext, "escalation table writer",
 										ALLOCSET_DEFAULT_SIZES);
 	EvalPlanQualInit(&w->epq, w->estate, NULL, NIL, -1);
@@ -172,100 +128,6 @@ TableWriterOpen(Oid relid, const char *const *columns, int ncolumns, bool every_
 	w->old = table_slot_create(rel, &w->estate->es_tupleTable);
 	w->bistate = GetBulkInsertState();
 	return w;
-}
-
-/* Compare two entries in the order of the index, then by row. */
-static int
-CompareEntries(const IndexEntry *x, const IndexEntry *y, const IndexOrder *order)
-{
-	for (int k = 0; k < order->nkeys; k++)
-	{
-		int			c;
-
-		if (x->isnull[k] || y->isnull[k])
-		{
-			if (x->isnull[k] && y->isnull[k])
-				continue;
-			c = x->isnull[k] ? 1 : -1;
-			if (order->nulls_first[k])
-				c = -c;
-			return c;
-		}
-		c = DatumGetInt32(FunctionCall2Coll(order->cmp[k], order->collation[k], x->values[k], y->values[k]));
-		if (c != 0)
-			return order->desc[k] ? (c < 0 ? 1 : -1) : c;
-	}
-	return ItemPointerCompare((ItemPointer) &x->tid, (ItemPointer) &y->tid);
-}
-
-/* qsort_arg comparator of pointers to entries. */
-static int
-CompareEntryPointers(const void *a, const void *b, void *arg)
-{
-	return CompareEntries(*(IndexEntry *const *) a, *(IndexEntry *const *) b, (const IndexOrder *) arg);
-}
-
-/*
- * Write the index entries of the buffered rows one index at a time, each in
- * the index's own order: consecutive insertions then descend the same path
- * of the tree, which stays in cache. Same checks as ExecInsertIndexTuples.
- */
-static void
-InsertEntriesByIndex(TableWriter *w)
-{
-	ResultRelInfo *rri = w->rri;
-	ExprContext *econtext = GetPerTupleExprContext(w->estate);
-	IndexEntry *entries = palloc(sizeof(IndexEntry) * w->nbuffered);
-	IndexEntry **sorted_entries = palloc(sizeof(IndexEntry *) * w->nbuffered);
-
-	for (int i = 0; i < rri->ri_NumIndices; i++)
-	{
-		Relation	index = rri->ri_IndexRelationDescs[i];
-		IndexInfo  *info = rri->ri_IndexRelationInfo[i];
-		IndexUniqueCheck check = index->rd_index->indisunique ? UNIQUE_CHECK_YES : UNIQUE_CHECK_NO;
-		IndexOrder	order;
-		int			n = 0;
-		bool		sorted = true;
-
-		if (!info->ii_ReadyForInserts)
-			continue;
-		if (info->ii_Predicate != NIL && info->ii_PredicateState == NULL)
-			info->ii_PredicateState = ExecPrepareQual(info->ii_Predicate, w->estate);
-
-		for (int r = 0; r < w->nbuffered; r++)
-		{
-			TupleTableSlot *slot = w->buffer[r];
-
-			econtext->ecxt_scantuple = slot;
-			if (info->ii_PredicateState != NULL && !ExecQual(info->ii_PredicateState, econtext))
-				continue;
-			FormIndexDatum(info, slot, w->estate, entries[n].values, entries[n].isnull);
-			entries[n].tid = slot->tts_tid;
-			sorted_entries[n] = &entries[n];
-			n++;
-		}
-
-		order.nkeys = IndexRelationGetNumberOfKeyAttributes(index);
-		for (int k = 0; k < order.nkeys; k++)
-		{
-			order.cmp[k] = index_getprocinfo(index, k + 1, BTORDER_PROC);
-			order.collation[k] = index->rd_indcollation[k];
-			order.desc[k] = (index->rd_indoption[k] & INDOPTION_DESC) != 0;
-			order.nulls_first[k] = (index->rd_indoption[k] & INDOPTION_NULLS_FIRST) != 0;
-		}
-		for (int r = 1; r < n && sorted; r++)
-			sorted = CompareEntries(&entries[r - 1], &entries[r], &order) <= 0;
-		if (!sorted)
-			qsort_arg(sorted_entries, n, sizeof(IndexEntry *), CompareEntryPointers, &order);
-
-		for (int r = 0; r < n; r++)
-		{
-			IndexEntry *e = sorted_entries[r];
-
-			index_insert(index, e->values, e->isnull, &e->tid, w->rel, check, false, info);
-		}
-		ResetExprContext(econtext);
-	}
 }
 
 /*
@@ -283,14 +145,12 @@ TableWriterFlush(TableWriter *w)
 		return;
 	old = MemoryContextSwitchTo(w->work_cxt);
 	table_multi_insert(w->rel, w->buffer, w->nbuffered, w->estate->es_output_cid, 0, w->bistate);
-	if (w->by_index && w->rri->ri_NumIndices > 0)
-		InsertEntriesByIndex(w);
 	for (int i = 0; i < w->nbuffered; i++)
 	{
 		TupleTableSlot *slot = w->buffer[i];
 		List	   *recheck = NIL;
 
-		if (!w->by_index && w->rri->ri_NumIndices > 0)
+		if (w->rri->ri_NumIndices > 0)
 			recheck = ExecInsertIndexTuples(w->rri, slot, w->estate, false, false, NULL, NIL);
 		ExecARInsertTriggers(w->estate, w->rri, slot, recheck, NULL);
 		list_free(recheck);
