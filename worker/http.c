@@ -304,7 +304,7 @@ ServeScreens(struct MHD_Connection *conn)
 
 /*
  * "/api/warnings?screen=R": the screen's active warnings, newest first, from
- * escalation.screen_warning. last_event_id is read before the query, so a
+ * escalation.screen_warnings(R). last_event_id is read before the query, so a
  * client that applies the snapshot and then streams events after that id
  * misses nothing (events it already has are idempotent).
  */
@@ -332,8 +332,7 @@ ServeWarnings(struct MHD_Connection *conn, const Screen *screen)
 		return RespondError(conn, MHD_HTTP_SERVICE_UNAVAILABLE, "database unavailable: %s", err);
 	}
 	res = DbQuery(db,
-				  "SELECT * FROM escalation.screen_warning"
-				  " WHERE screen_region::text = $1 OR district::text = $1"
+				  "SELECT * FROM escalation.screen_warnings($1::escalation.region)"
 				  " ORDER BY raised_at DESC, warning_id DESC",
 				  1, params, config.query_timeout_s, err, sizeof(err));
 	PQfinish(db);

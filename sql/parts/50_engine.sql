@@ -321,7 +321,7 @@ CREATE TABLE escalation.warning (
 CREATE UNIQUE INDEX warning_resolved_seq_idx ON escalation.warning (resolved_seq) WHERE resolved_seq IS NOT NULL;
 CREATE UNIQUE INDEX warning_ack_seq_idx ON escalation.warning (ack_seq) WHERE ack_seq IS NOT NULL;
 CREATE INDEX warning_region_idx ON escalation.warning (region);
-CREATE INDEX warning_active_idx ON escalation.warning (screen_region) WHERE resolved_at IS NULL;
+CREATE INDEX warning_active_idx ON escalation.warning (screen_region, district) WHERE resolved_at IS NULL;
 
 COMMENT ON TABLE escalation.warning IS
 	'Warnings (预警): one row per stage raised for an item, kept for ever with its resolution and acknowledgement for assessment (§21, §23). Raised by escalation.run().';

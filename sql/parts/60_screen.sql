@@ -72,7 +72,7 @@ COMMENT ON FUNCTION escalation.screen_scope() IS
 -- Active warnings per screen (大屏在办预警)
 ------------------------------------------------------------------------------
 
-CREATE FUNCTION escalation.screen_warnings()
+CREATE FUNCTION escalation.screen_warnings(for_screen escalation.region DEFAULT NULL)
 RETURNS TABLE (
 	warning_id bigint,
 	kind escalation.warning_kind,
@@ -101,17 +101,42 @@ RETURNS TABLE (
 	days_overdue integer,
 	escalated boolean,
 	acknowledged_at timestamptz)
-LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, escalation, pg_temp
-BEGIN ATOMIC
-	WITH active AS (
-		SELECT w.*,
-			row_number() OVER (PARTITION BY w.kind, w.subject_id, w.started_at, w.screen_region
-							   ORDER BY w.stage DESC) AS latest,
-			max(w.stage) OVER (PARTITION BY w.kind, w.subject_id, w.started_at) AS item_stage,
-			min(w.due_at) OVER (PARTITION BY w.kind, w.subject_id, w.started_at) AS item_due_at
-		FROM escalation.warning w
-		CROSS JOIN escalation.screen_scope() c
-		WHERE w.resolved_at IS NULL AND (c.sees_all OR w.region OPERATOR(escalation.<@) c.region)
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, escalation, pg_temp AS
+$$
+BEGIN
+	IF escalation.region_level(for_screen) NOT IN ('district', 'city') THEN
+		RAISE EXCEPTION 'not a screen: %', for_screen
+			USING ERRCODE = 'invalid_parameter_value',
+				  DETAIL = format('%s is a %s; the screens are the districts'' and the city''s.',
+								  for_screen, escalation.region_level(for_screen));
+	END IF;
+	-- The rows to rank: with a screen, the active warnings of the items it
+	-- shows, on every screen (on_screen marks its own), found through the
+	-- screen's entries in warning_active_idx; without one, every active warning.
+	RETURN QUERY
+	WITH family AS (
+		SELECT w.*, true AS on_screen
+		FROM escalation.warning w CROSS JOIN escalation.screen_scope() c
+		WHERE for_screen IS NULL AND w.resolved_at IS NULL
+		  AND (c.sees_all OR w.region OPERATOR(escalation.<@) c.region)
+		UNION ALL
+		SELECT w.*, w.screen_region = for_screen
+				OR (w.screen_region = escalation.region_city(for_screen) AND coalesce(w.district = for_screen, false))
+		FROM escalation.warning w CROSS JOIN escalation.screen_scope() c
+		WHERE for_screen IS NOT NULL AND w.resolved_at IS NULL
+		  AND (c.sees_all OR w.region OPERATOR(escalation.<@) c.region)
+		  AND (w.subject_id, w.kind, w.started_at) IN (
+				SELECT x.subject_id, x.kind, x.started_at FROM escalation.warning x
+				WHERE x.resolved_at IS NULL
+				  AND (x.screen_region = for_screen
+					   OR (x.screen_region = escalation.region_city(for_screen) AND x.district = for_screen)))
+	), active AS (
+		SELECT f.*,
+			row_number() OVER (PARTITION BY f.kind, f.subject_id, f.started_at, f.screen_region
+							   ORDER BY f.stage DESC) AS latest,
+			max(f.stage) OVER (PARTITION BY f.kind, f.subject_id, f.started_at) AS item_stage,
+			min(f.due_at) OVER (PARTITION BY f.kind, f.subject_id, f.started_at) AS item_due_at
+		FROM family f
 	)
 	SELECT a.id, a.kind, escalation.warning_kind_label(a.kind), a.subject_id, a.stage, a.item_stage,
 		a.screen, escalation.screen_label(a.screen), a.screen_region, sr.name, a.district, dn.name,
@@ -129,10 +154,11 @@ BEGIN ATOMIC
 	LEFT JOIN escalation.division st ON st.code = a.region
 	LEFT JOIN escalation.unit u ON u.id = a.unit_id
 	LEFT JOIN escalation.department dp ON dp.id = a.department_id
-	WHERE a.latest = 1;
-END;
-COMMENT ON FUNCTION escalation.screen_warnings() IS
-	'Active warnings, one row per item and screen (its latest stage there), with Chinese labels and names, limited to what the caller may see (escalation.screen_scope). 大屏在办预警';
+	WHERE a.latest = 1 AND a.on_screen;
+END
+$$;
+COMMENT ON FUNCTION escalation.screen_warnings(escalation.region) IS
+	'Active warnings, one row per item and screen (its latest stage there), with Chinese labels and names, limited to what the caller may see (escalation.screen_scope). With for_screen (a district or the city), only what that screen shows: its own rows and, for a district, its items escalated to the city screen. 大屏在办预警';
 
 CREATE VIEW escalation.screen_warning AS SELECT * FROM escalation.screen_warnings();
 COMMENT ON VIEW escalation.screen_warning IS
@@ -265,13 +291,13 @@ COMMENT ON FUNCTION escalation.warning_events_tail(integer) IS
 REVOKE ALL ON FUNCTION
 	escalation.warning_kind_label(escalation.warning_kind), escalation.warning_action_label(escalation.warning_action),
 	escalation.warning_resolution_label(escalation.warning_resolution), escalation.screen_label(escalation.level),
-	escalation.screen_scope(), escalation.screen_warnings(), escalation.warning_events(bigint, integer),
+	escalation.screen_scope(), escalation.screen_warnings(escalation.region), escalation.warning_events(bigint, integer),
 	escalation.warning_events_tail(integer)
 FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION
 	escalation.warning_kind_label(escalation.warning_kind), escalation.warning_action_label(escalation.warning_action),
 	escalation.warning_resolution_label(escalation.warning_resolution), escalation.screen_label(escalation.level),
-	escalation.screen_scope(), escalation.screen_warnings(), escalation.warning_events(bigint, integer),
+	escalation.screen_scope(), escalation.screen_warnings(escalation.region), escalation.warning_events(bigint, integer),
 	escalation.warning_events_tail(integer)
 TO escalation_admin, escalation_user, escalation_analyst, escalation_screen;
 GRANT SELECT ON escalation.screen_warning TO escalation_admin, escalation_user, escalation_analyst, escalation_screen;

@@ -6,7 +6,7 @@
 -- only the warnings of the district; run() is for the city office.
 BEGIN;
 CREATE EXTENSION IF NOT EXISTS escalation;
-SELECT plan(34);
+SELECT plan(38);
 \ir fixtures/50_engine.sql
 
 CREATE ROLE t57_screen LOGIN IN ROLE escalation_screen;
@@ -46,6 +46,27 @@ SELECT results_eq(
 	$$SELECT kind_label, stage::int, screen_region::text, district_name, action_label, escalated FROM escalation.screen_warning WHERE subject_id = 902$$,
 	$$VALUES ('安全生产许可证件逾期', 1, '370103', '市中区', '督办', false)$$,
 	'the licence shows on the 市中区 screen');
+
+-- One screen at a time, as the worker asks: the same rows as the view filtered.
+SELECT results_eq(
+	$$SELECT subject_id, stage::int, top_stage::int, screen::text, days_overdue, escalated
+	  FROM escalation.screen_warnings('370100') ORDER BY subject_id$$,
+	$$VALUES (901::bigint, 2, 2, 'city', 5, false)$$,
+	'the city screen alone: the hazard at stage 2, overdue since its first stage on the district screen');
+SELECT results_eq(
+	$$SELECT subject_id, stage::int, screen::text, escalated FROM escalation.screen_warnings('370102') ORDER BY screen DESC$$,
+	$$VALUES (901::bigint, 1, 'district', true), (901::bigint, 2, 'city', false)$$,
+	'the 历下区 screen alone: its hazard, and the hazard on the city screen');
+SELECT is_empty(
+	$$SELECT v.s, d.* FROM (VALUES ('370100'), ('370102'), ('370103'), ('370104')) v (s),
+		LATERAL ((SELECT * FROM escalation.screen_warnings(v.s::escalation.region)
+				  EXCEPT ALL SELECT * FROM escalation.screen_warning WHERE screen_region::text = v.s OR district::text = v.s)
+				 UNION ALL
+				 (SELECT * FROM escalation.screen_warning WHERE screen_region::text = v.s OR district::text = v.s
+				  EXCEPT ALL SELECT * FROM escalation.screen_warnings(v.s::escalation.region))) d$$,
+	'for the city and each district, screen_warnings(screen) is the view''s rows of that screen');
+SELECT throws_ok($$SELECT * FROM escalation.screen_warnings('370102001')$$, '22023', 'not a screen: 370102001',
+	'a street is not a screen');
 
 -- The event stream.
 SELECT results_eq($$SELECT event, warning_id, event_id = warning_id FROM escalation.warning_events(0) ORDER BY event_id$$,

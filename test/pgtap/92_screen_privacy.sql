@@ -59,7 +59,7 @@ CREATE TEMP TABLE t92_answer AS
 	SELECT p.what, p.vector, pg_temp.t90_probe('t90_screen', '"$user", public', p.statement, false) AS answer
 	FROM pg_temp.t90_probes('t90_screen') p;
 SELECT ok((SELECT count(DISTINCT what) FROM t92_answer) >= 20
-		  AND (SELECT count(*) FROM t92_answer WHERE what IN ('escalation.screen_warnings()', 'escalation.screen_warning')
+		  AND (SELECT count(*) FROM t92_answer WHERE what IN ('escalation.screen_warnings(escalation.region)', 'escalation.screen_warning')
 													AND answer LIKE 'ok: %市中秘密化工有限公司%') = 2,
 	format('the screen role''s %s calls and queries reach %s functions and relations, and the warnings of both districts',
 		   (SELECT count(*) FROM t92_answer), (SELECT count(DISTINCT what) FROM t92_answer)));
