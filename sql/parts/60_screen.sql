@@ -110,20 +110,22 @@ BEGIN
 				  DETAIL = format('%s is a %s; the screens are the districts'' and the city''s.',
 								  for_screen, escalation.region_level(for_screen));
 	END IF;
-	-- The rows to rank: with a screen, the active warnings of the items it
-	-- shows, on every screen (on_screen marks its own), found through the
-	-- screen's entries in warning_active_idx; without one, every active warning.
+	-- The rows to rank, on_screen marking those the screen shows. For a
+	-- district: the active warnings of the items it shows, on every screen,
+	-- found through the district's entries in warning_active_idx. Without a
+	-- screen, or for the city, whose screen shows most active warnings: every
+	-- active warning.
 	RETURN QUERY
 	WITH family AS (
-		SELECT w.*, true AS on_screen
+		SELECT w.*, for_screen IS NULL OR w.screen_region = for_screen AS on_screen
 		FROM escalation.warning w CROSS JOIN escalation.screen_scope() c
-		WHERE for_screen IS NULL AND w.resolved_at IS NULL
+		WHERE (for_screen IS NULL OR escalation.region_level(for_screen) = 'city') AND w.resolved_at IS NULL
 		  AND (c.sees_all OR w.region OPERATOR(escalation.<@) c.region)
 		UNION ALL
 		SELECT w.*, w.screen_region = for_screen
 				OR (w.screen_region = escalation.region_city(for_screen) AND coalesce(w.district = for_screen, false))
 		FROM escalation.warning w CROSS JOIN escalation.screen_scope() c
-		WHERE for_screen IS NOT NULL AND w.resolved_at IS NULL
+		WHERE escalation.region_level(for_screen) = 'district' AND w.resolved_at IS NULL
 		  AND (c.sees_all OR w.region OPERATOR(escalation.<@) c.region)
 		  AND (w.subject_id, w.kind, w.started_at) IN (
 				SELECT x.subject_id, x.kind, x.started_at FROM escalation.warning x
@@ -132,8 +134,10 @@ BEGIN
 					   OR (x.screen_region = escalation.region_city(for_screen) AND x.district = for_screen)))
 	), active AS (
 		SELECT f.*,
-			row_number() OVER (PARTITION BY f.kind, f.subject_id, f.started_at, f.screen_region
-							   ORDER BY f.stage DESC) AS latest,
+			-- One condition for the rows kept, so the planner's estimate of
+			-- them stays that of one filter (it picks the joins below by it).
+			CASE WHEN f.on_screen THEN row_number() OVER (PARTITION BY f.kind, f.subject_id, f.started_at, f.screen_region
+														  ORDER BY f.stage DESC) END AS latest,
 			max(f.stage) OVER (PARTITION BY f.kind, f.subject_id, f.started_at) AS item_stage,
 			min(f.due_at) OVER (PARTITION BY f.kind, f.subject_id, f.started_at) AS item_due_at
 		FROM family f
@@ -154,7 +158,7 @@ BEGIN
 	LEFT JOIN escalation.division st ON st.code = a.region
 	LEFT JOIN escalation.unit u ON u.id = a.unit_id
 	LEFT JOIN escalation.department dp ON dp.id = a.department_id
-	WHERE a.latest = 1 AND a.on_screen;
+	WHERE a.latest = 1;
 END
 $$;
 COMMENT ON FUNCTION escalation.screen_warnings(escalation.region) IS
