@@ -206,6 +206,7 @@ RETURNS TABLE (
 	warning_id bigint,
 	kind escalation.warning_kind,
 	subject_id bigint,
+	started_at timestamptz,
 	stage smallint,
 	screen escalation.level,
 	screen_region escalation.region,
@@ -216,6 +217,7 @@ RETURNS TABLE (
 	kind_label text,
 	action escalation.warning_action,
 	action_label text,
+	first_due_at timestamptz,
 	due_at timestamptz,
 	raised_at timestamptz,
 	resolved_at timestamptz,
@@ -236,9 +238,13 @@ BEGIN
 	END IF;
 	SELECT * INTO scope FROM escalation.screen_scope();
 	RETURN QUERY
-	SELECT e.event_id, e.event, w.id, w.kind, w.subject_id, w.stage, w.screen, w.screen_region, w.district,
-		w.unit_id, u.name, CASE WHEN escalation.region_level(w.region) = 'street' THEN st.name END,
+	SELECT e.event_id, e.event, w.id, w.kind, w.subject_id, w.started_at, w.stage, w.screen, w.screen_region,
+		w.district, w.unit_id, u.name, CASE WHEN escalation.region_level(w.region) = 'street' THEN st.name END,
 		escalation.warning_kind_label(w.kind), w.action, escalation.warning_action_label(w.action),
+		-- When the item's episode first fell due: its first stage's warning,
+		-- through the item-stage key (an episode's stages are resolved together).
+		(SELECT min(f.due_at) FROM escalation.warning f
+		 WHERE f.subject_id = w.subject_id AND f.kind = w.kind AND f.started_at = w.started_at),
 		w.due_at, w.raised_at, w.resolved_at, w.resolved_reason, w.acknowledged_at
 	FROM (
 		SELECT x.event_id, x.event, x.id FROM (

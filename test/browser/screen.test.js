@@ -1,7 +1,8 @@
 // screen.test.js — the big-screen page in Debian's Chromium, against a real
 // cluster and a real escalation-worker: a warning shows on the city screen
 // within 2 s of the run() that raised it and leaves when it is handled; a
-// district screen keeps an escalated item, marked 已升级至市级; when the
+// district screen keeps an escalated item, marked 已升级至市级, at its highest
+// stage whatever the order of its warnings' ids; when the
 // worker goes away the page shows the reconnect banner, and when it is back
 // the page resumes silently with what it missed. Prints TAP.
 //
@@ -83,7 +84,7 @@ async function main() {
           ('济南市应急管理局', 'city', '370100'), ('历下区应急管理局', 'district', '370102');
         INSERT INTO escalation.unit (name, region, supervision_level) VALUES
           ('济南泉城化工有限公司', '370102001', 'city'), ('历下明湖仓储有限公司', '370102001', 'district'),
-          ('济南趵突泉食品有限公司', '370102001', 'district')`);
+          ('济南趵突泉食品有限公司', '370102001', 'district'), ('历下泉润加油站', '370102001', 'district')`);
 
   let worker = await startWorker(0, '65_browser.worker.log');
   const base = 'http://127.0.0.1:' + worker.port;
@@ -158,6 +159,51 @@ async function main() {
       'the district page shows the item once, at its city stage, marked 已升级至市级', etext);
     ok((await district.$$('#warnings li')).length === 1, 'stages 1 and 2 of one item make one row');
     await district.screenshot({ path: path.join(env.OUT, '65_browser.district.png') });
+
+    // An item's stages reach a screen in any order of ids (a catch-up raises
+    // them as it finds them). Written here by hand, stage 3 first: the page
+    // shows the item at stage 3, overdue since stage 1 fell due, and keeps it
+    // until its last active warning is resolved.
+    const at = psql('SELECT now()');
+    const handWarning = (stage, screen, region, action, due) => Number(psql(
+      `INSERT INTO escalation.warning (kind, subject_id, started_at, stage, origin, screen, screen_region, action,
+         due_at, region, district, unit_id)
+       SELECT 'licence_expired', 900001, '${at}'::timestamptz - interval '8 days 3 hours', ${stage}, 'district',
+         '${screen}', '${region}', '${action}', '${at}'::timestamptz - interval '${due}', u.region, '370102', u.id
+       FROM escalation.unit u WHERE u.name = '历下泉润加油站' RETURNING id`));
+    const l3 = handWarning(3, 'city', '370100', 'circulate', '2 days 3 hours');
+    const l1 = handWarning(1, 'district', '370102', 'supervise', '8 days 3 hours');
+    psql('NOTIFY escalation_warning');
+    const licenceRow = '#warnings li[data-unit="历下泉润加油站"]';
+    let ltext;
+    try {
+      await district.waitForSelector(licenceRow, { timeout: 5000 });
+      await district.waitForSelector(`#warnings li[data-warning-id="${l3}"]`, { timeout: 3000 });
+    } catch (e) { /* not shown, or shown at another stage */ }
+    ltext = await district.textContent(licenceRow).catch(() => '');
+    ok(l1 > l3 && (await district.getAttribute(licenceRow, 'data-warning-id').catch(() => null)) === String(l3) &&
+      /第三阶段/.test(ltext) && /已升级至市级/.test(ltext) && (await district.$$(licenceRow)).length === 1,
+      'stage 3 raised before stage 1: the district page shows the item once, at stage 3, marked 已升级至市级', ltext);
+    ok(/^8天/.test(await district.textContent(licenceRow + ' .c-overdue').catch(() => '')),
+      'its overdue time counts from stage 1 (8 days), not from stage 3 (2 days)',
+      await district.textContent(licenceRow + ' .c-overdue').catch(() => ''));
+    const resolveHand = (id) => psql(`UPDATE escalation.warning SET resolved_at = now(), resolved_reason = 'renewed',
+      resolved_seq = nextval('escalation.warning_event_seq') WHERE id = ${id}; NOTIFY escalation_warning`);
+    resolveHand(l3);
+    let fellBack = false;
+    try {
+      await district.waitForSelector(`#warnings li[data-warning-id="${l1}"]`, { timeout: 5000 });
+      fellBack = /第一阶段/.test(await district.textContent(licenceRow)) &&
+        !/已升级至市级/.test(await district.textContent(licenceRow));
+    } catch (e) { /* not shown */ }
+    ok(fellBack, 'stage 3 resolved, stage 1 still active: the row falls back to stage 1 on the district screen');
+    resolveHand(l1);
+    let licenceGone = false;
+    try {
+      await district.waitForSelector(licenceRow, { state: 'detached', timeout: 5000 });
+      licenceGone = true;
+    } catch (e) { /* still there */ }
+    ok(licenceGone, 'the last active warning resolved: the item leaves the page');
     await page.waitForSelector(`#warnings li[data-warning-id="${e2}"]`, { timeout: 2000 });
 
     // The worker goes away: a banner; it comes back: a silent resume with what was missed.

@@ -6,7 +6,7 @@
 -- only the warnings of the district; run() is for the city office.
 BEGIN;
 CREATE EXTENSION IF NOT EXISTS escalation;
-SELECT plan(38);
+SELECT plan(39);
 \ir fixtures/50_engine.sql
 
 CREATE ROLE t57_screen LOGIN IN ROLE escalation_screen;
@@ -71,6 +71,11 @@ SELECT throws_ok($$SELECT * FROM escalation.screen_warnings('370102001')$$, '220
 -- The event stream.
 SELECT results_eq($$SELECT event, warning_id, event_id = warning_id FROM escalation.warning_events(0) ORDER BY event_id$$,
 	$$SELECT 'raised', id, true FROM escalation.warning ORDER BY id$$, 'every warning raised is an event, numbered by its id');
+SELECT results_eq(
+	$$SELECT subject_id, stage::int, started_at = h.rectify_deadline, first_due_at = h.rectify_deadline, due_at > first_due_at
+	  FROM escalation.warning_events(0) e JOIN escalation.hazard h ON h.id = e.subject_id ORDER BY stage$$,
+	$$VALUES (901::bigint, 1, true, true, false), (901::bigint, 2, true, true, true)$$,
+	'an event gives the item''s episode start and first due time: stage 2 of the hazard says it has been overdue since stage 1');
 SELECT is((SELECT count(*) FROM escalation.warning_events(0, 2)), 2::bigint, 'max_rows limits a page');
 SELECT is((SELECT count(*) FROM escalation.warning_events((SELECT max(id) FROM escalation.warning))), 0::bigint,
 	'nothing after the last event');

@@ -18,7 +18,7 @@
   const FEED_MAX = 14;
 
   const code = decodeURIComponent(location.pathname.replace(/^\/screen\//, '').replace(/\/$/, ''));
-  const items = new Map();      // item key -> its latest warning on this screen
+  const items = new Map();      // item key -> {active: Map(warning id -> warning), fromDistrict}
   const fresh = new Map();      // item key -> when it (re)appeared
   let screen = null;            // {code, level, name}
   let lastId = 0;               // last event applied
@@ -30,39 +30,58 @@
   const $ = (id) => document.getElementById(id);
 
   // One item (a hazard, clue, licence or unit) climbs several stages; the
-  // screen shows it once, at its latest stage.
+  // screen shows it once, at its highest active stage. The page keeps every
+  // active warning of the item it was sent: a catch-up run raises an item's
+  // stages in no particular order of ids, and the item leaves the screen only
+  // when the last of them is resolved.
   function itemKey(w) {
     return w.subject_id != null ? w.kind + ':' + w.subject_id : 'w:' + w.warning_id;
   }
 
+  // The warning an item is shown by: its highest stage, the newest of equals.
+  function shownWarning(item) {
+    let top = null;
+    for (const w of item.active.values()) {
+      if (!top || w.stage > top.stage || (w.stage === top.stage && w.warning_id > top.warning_id)) top = w;
+    }
+    return top;
+  }
+
   // An item that was ever on a district screen and is now on the city's has
   // escalated; one that started on the city screen is a city-level item.
+  // Returns whether the item's row changed.
   function applyRaised(w) {
     const key = itemKey(w);
-    const have = items.get(key);
-    const fromDistrict = w.screen === 'district' || Boolean(have && have.fromDistrict);
-    if (have && have.warning_id >= w.warning_id) {
-      have.fromDistrict = fromDistrict;
-      return false;
+    let item = items.get(key);
+    if (!item) {
+      item = { active: new Map(), fromDistrict: false };
+      items.set(key, item);
     }
-    w.fromDistrict = fromDistrict;
-    items.set(key, w);
-    return true;
+    if (item.active.has(w.warning_id)) return false;
+    const before = shownWarning(item);
+    item.active.set(w.warning_id, w);
+    item.fromDistrict = item.fromDistrict || w.screen === 'district';
+    return shownWarning(item) !== before;
   }
 
   function applyResolved(w) {
     const key = itemKey(w);
-    const have = items.get(key);
-    // Resolving an earlier stage while a later one is open leaves the item.
-    if (!have || have.warning_id > w.warning_id) return false;
-    items.delete(key);
-    fresh.delete(key);
-    return true;
+    const item = items.get(key);
+    if (!item || !item.active.has(w.warning_id)) return false;
+    const before = shownWarning(item);
+    item.active.delete(w.warning_id);
+    if (item.active.size === 0) {
+      items.delete(key);
+      fresh.delete(key);
+      return true;
+    }
+    return shownWarning(item) !== before;
   }
 
   function applyAcknowledged(w) {
-    const have = items.get(itemKey(w));
-    if (!have || have.warning_id !== w.warning_id) return false;
+    const item = items.get(itemKey(w));
+    const have = item && item.active.get(w.warning_id);
+    if (!have) return false;
     have.acknowledged_at = w.acknowledged_at;
     return true;
   }
@@ -73,9 +92,9 @@
   const fmtShort = new Intl.DateTimeFormat('zh-CN', { timeZone: TZ, month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hour12: false });
   const fmtDate = new Intl.DateTimeFormat('zh-CN', { timeZone: TZ, year: 'numeric', month: 'long', day: 'numeric', weekday: 'long' });
 
-  function overdue(dueAt, now) {
-    if (!dueAt) return '—';
-    let mins = Math.floor((now - new Date(dueAt).getTime()) / 60000);
+  function overdue(dueMs, now) {
+    if (dueMs == null) return '—';
+    let mins = Math.floor((now - dueMs) / 60000);
     if (mins < 1) return '刚到期';
     const d = Math.floor(mins / 1440); mins -= d * 1440;
     const h = Math.floor(mins / 60); const m = mins - h * 60;
@@ -93,8 +112,29 @@
 
   // ---- rendering --------------------------------------------------------
 
+  // When the item's episode first fell due: the earliest that the warnings of
+  // the shown one's episode say (a warning read before its item's first
+  // stage was raised knows only its own due time).
+  function firstDue(item, shown) {
+    let first = null;
+    for (const w of item.active.values()) {
+      if (w.started_at !== shown.started_at) continue;
+      for (const t of [w.first_due_at, w.due_at]) {
+        const ms = t ? new Date(t).getTime() : NaN;
+        if (!Number.isNaN(ms) && (first === null || ms < first)) first = ms;
+      }
+    }
+    return first;
+  }
+
+  // One row per item: its shown warning, with the item's escalation mark and
+  // first due time.
   function sortedItems() {
-    return Array.from(items.values()).sort((a, b) =>
+    return Array.from(items.values(), (item) => {
+      const shown = shownWarning(item);
+      return Object.assign({}, shown, { fromDistrict: item.fromDistrict, firstDue: firstDue(item, shown) });
+    })
+      .sort((a, b) =>
       (b.raised_at || '').localeCompare(a.raised_at || '') || b.warning_id - a.warning_id);
   }
 
@@ -121,7 +161,8 @@
     const act = el('span', 'c-action');
     act.append(el('span', 'action action-' + w.action, w.action_label || ACTION_LABELS[w.action] || w.action));
     li.append(act);
-    li.append(el('span', 'c-overdue', overdue(w.due_at, now)));
+    // Overdue since the item's first stage fell due, as days_overdue counts it.
+    li.append(el('span', 'c-overdue', overdue(w.firstDue, now)));
     return li;
   }
 
