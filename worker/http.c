@@ -289,6 +289,35 @@ ServeIndex(struct MHD_Connection *conn)
 	return ret;
 }
 
+/*
+ * A screen page that does not exist: a page in Chinese that says so and links
+ * to the list, since a person typed or bookmarked the address (the API answers
+ * such codes with JSON errors instead).
+ */
+static enum MHD_Result
+ServeNoSuchScreen(struct MHD_Connection *conn, const char *code)
+{
+	Buf			html;
+	enum MHD_Result ret;
+
+	LogMessage(LEVEL_DEBUG, "HTTP 404: no screen page for \"%.32s\"", code);
+	BufInit(&html);
+	BufAppendStr(&html,
+				 "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n"
+				 "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+				 "<title>没有这个大屏 · 安全生产综合监管平台</title>\n"
+				 "<link rel=\"stylesheet\" href=\"/static/screen.css\">\n</head>\n"
+				 "<body class=\"index\">\n<header class=\"masthead\"><h1>安全生产综合监管平台 · 预警大屏</h1></header>\n"
+				 "<main>\n<p class=\"hint\" id=\"not-found\">没有这个大屏：<code>");
+	BufAppendHtml(&html, code);
+	BufAppendStr(&html, "</code>。大屏的地址是本市或其区县的区划代码（如 <code>/screen/city</code>）。"
+				 "No such screen.</p>\n<p class=\"hint\"><a href=\"/\">返回大屏列表 · All screens</a></p>\n"
+				 "</main>\n</body>\n</html>\n");
+	ret = Respond(conn, MHD_HTTP_NOT_FOUND, "text/html; charset=utf-8", html.data, html.len, NULL);
+	BufFree(&html);
+	return ret;
+}
+
 /* "/api/screens": the list of screens as JSON. */
 static enum MHD_Result
 ServeScreens(struct MHD_Connection *conn)
@@ -476,11 +505,11 @@ ServeScreenPage(struct MHD_Connection *conn, const char *code)
 	bool		known;
 
 	if (strcmp(code, "city") != 0 && !IsDivisionCode(code))
-		return RespondError(conn, MHD_HTTP_NOT_FOUND, "no such screen: \"%.32s\"", code);
+		return ServeNoSuchScreen(conn, code);
 	if (HubFindScreen(code, &screen, &known))
 		free(screen.name);
 	else if (known)
-		return RespondError(conn, MHD_HTTP_NOT_FOUND, "no screen for region \"%s\"", code);
+		return ServeNoSuchScreen(conn, code);
 	/* Not yet known: serve the page, which waits for the database like any screen. */
 	return ServeFile(conn, "screen.html", "no-cache");
 }

@@ -332,6 +332,14 @@ def main():
         for name, method, path, headers, want in cases:
             got = request(w.port, method, path, headers=headers)[0]
             ok(got == want, "%s: %s %s gets %d" % (name, method, path, want), "got %d" % got)
+        # A person who mistypes a screen's address gets a page, not JSON.
+        status, headers, body = request(w.port, "GET", "/screen/379999")
+        ok(status == 404 and headers.get("Content-Type", "").startswith("text/html") and "没有这个大屏" in body
+           and "379999" in body and '<a href="/">' in body,
+           "an unknown screen page is an HTML page in Chinese that names the code and links to the list", body)
+        status, _, body = request(w.port, "GET", "/screen/%3Cscript%3Ealert(1)%3C%2Fscript%3E")
+        ok(status == 404 and "<script>" not in body and "&lt;script&gt;" in body,
+           "the code is escaped on that page", body)
         got = raw_request(w.port, b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 40000 + b"\r\n\r\n")
         ok(got in (413, 431), "an oversized header gets 413/431", "got %d" % got)
         got = raw_request(w.port, b"GET /" + b"a" * 40000 + b" HTTP/1.1\r\nHost: x\r\n\r\n")
