@@ -256,6 +256,22 @@ ServeFile(struct MHD_Connection *conn, const char *name, const char *cache)
 	return ret;
 }
 
+/* The start of a page the worker writes itself (the list, a missing screen), up to its <main>. */
+static void
+BufAppendPageHead(Buf *html, const char *title)
+{
+	BufAppendStr(html,
+				 "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n"
+				 "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>");
+	BufAppendHtml(html, title);
+	BufAppendStr(html,
+				 "</title>\n<link rel=\"stylesheet\" href=\"/static/screen.css\">\n</head>\n"
+				 "<body class=\"index\">\n<header class=\"masthead\"><h1>安全生产综合监管平台 · 预警大屏</h1></header>\n"
+				 "<main>\n");
+}
+
+#define PAGE_TAIL	"</main>\n</body>\n</html>\n"
+
 /* "/": the list of screens. */
 static enum MHD_Result
 ServeIndex(struct MHD_Connection *conn)
@@ -266,13 +282,7 @@ ServeIndex(struct MHD_Connection *conn)
 
 	BufInit(&html);
 	BufInit(&items);
-	BufAppendStr(&html,
-				 "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n"
-				 "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-				 "<title>安全生产综合监管平台 · 预警大屏</title>\n"
-				 "<link rel=\"stylesheet\" href=\"/static/screen.css\">\n</head>\n"
-				 "<body class=\"index\">\n<header class=\"masthead\"><h1>安全生产综合监管平台 · 预警大屏</h1></header>\n"
-				 "<main>\n");
+	BufAppendPageHead(&html, "安全生产综合监管平台 · 预警大屏");
 	if (HubListScreens(NULL, &items) > 0)
 	{
 		BufAppendStr(&html, "<p class=\"hint\">请选择大屏（市级大屏显示全市升级预警，区县大屏显示本区县预警）：</p>\n"
@@ -282,7 +292,7 @@ ServeIndex(struct MHD_Connection *conn)
 	}
 	else
 		BufAppendStr(&html, "<p class=\"hint\">尚未连接数据库，暂无大屏列表，请稍后刷新。</p>\n");
-	BufAppendStr(&html, "</main>\n</body>\n</html>\n");
+	BufAppendStr(&html, PAGE_TAIL);
 	ret = Respond(conn, MHD_HTTP_OK, "text/html; charset=utf-8", html.data, html.len, NULL);
 	BufFree(&items);
 	BufFree(&html);
@@ -302,17 +312,12 @@ ServeNoSuchScreen(struct MHD_Connection *conn, const char *code)
 
 	LogMessage(LEVEL_DEBUG, "HTTP 404: no screen page for \"%.32s\"", code);
 	BufInit(&html);
-	BufAppendStr(&html,
-				 "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n"
-				 "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-				 "<title>没有这个大屏 · 安全生产综合监管平台</title>\n"
-				 "<link rel=\"stylesheet\" href=\"/static/screen.css\">\n</head>\n"
-				 "<body class=\"index\">\n<header class=\"masthead\"><h1>安全生产综合监管平台 · 预警大屏</h1></header>\n"
-				 "<main>\n<p class=\"hint\" id=\"not-found\">没有这个大屏：<code>");
+	BufAppendPageHead(&html, "没有这个大屏 · 安全生产综合监管平台");
+	BufAppendStr(&html, "<p class=\"hint\" id=\"not-found\">没有这个大屏：<code>");
 	BufAppendHtml(&html, code);
 	BufAppendStr(&html, "</code>。大屏的地址是本市或其区县的区划代码（如 <code>/screen/city</code>）。"
-				 "No such screen.</p>\n<p class=\"hint\"><a href=\"/\">返回大屏列表 · All screens</a></p>\n"
-				 "</main>\n</body>\n</html>\n");
+				 "No such screen.</p>\n<p class=\"hint\"><a href=\"/\">返回大屏列表 · All screens</a></p>\n");
+	BufAppendStr(&html, PAGE_TAIL);
 	ret = Respond(conn, MHD_HTTP_NOT_FOUND, "text/html; charset=utf-8", html.data, html.len, NULL);
 	BufFree(&html);
 	return ret;

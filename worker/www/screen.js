@@ -18,7 +18,7 @@
   const FEED_MAX = 14;
 
   const code = decodeURIComponent(location.pathname.replace(/^\/screen\//, '').replace(/\/$/, ''));
-  const items = new Map();      // item key -> {active: Map(warning id -> warning), fromDistrict}
+  const items = new Map();      // item key -> Map(warning id -> active warning)
   const fresh = new Map();      // item key -> when it (re)appeared
   let screen = null;            // {code, level, name}
   let lastId = 0;               // last event applied
@@ -41,36 +41,33 @@
   // The warning an item is shown by: its highest stage, the newest of equals.
   function shownWarning(item) {
     let top = null;
-    for (const w of item.active.values()) {
+    for (const w of item.values()) {
       if (!top || w.stage > top.stage || (w.stage === top.stage && w.warning_id > top.warning_id)) top = w;
     }
     return top;
   }
 
-  // An item that was ever on a district screen and is now on the city's has
-  // escalated; one that started on the city screen is a city-level item.
   // Returns whether the item's row changed.
   function applyRaised(w) {
     const key = itemKey(w);
     let item = items.get(key);
     if (!item) {
-      item = { active: new Map(), fromDistrict: false };
+      item = new Map();
       items.set(key, item);
     }
-    if (item.active.has(w.warning_id)) return false;
+    if (item.has(w.warning_id)) return false;
     const before = shownWarning(item);
-    item.active.set(w.warning_id, w);
-    item.fromDistrict = item.fromDistrict || w.screen === 'district';
+    item.set(w.warning_id, w);
     return shownWarning(item) !== before;
   }
 
   function applyResolved(w) {
     const key = itemKey(w);
     const item = items.get(key);
-    if (!item || !item.active.has(w.warning_id)) return false;
+    if (!item || !item.has(w.warning_id)) return false;
     const before = shownWarning(item);
-    item.active.delete(w.warning_id);
-    if (item.active.size === 0) {
+    item.delete(w.warning_id);
+    if (item.size === 0) {
       items.delete(key);
       fresh.delete(key);
       return true;
@@ -80,7 +77,7 @@
 
   function applyAcknowledged(w) {
     const item = items.get(itemKey(w));
-    const have = item && item.active.get(w.warning_id);
+    const have = item && item.get(w.warning_id);
     if (!have) return false;
     have.acknowledged_at = w.acknowledged_at;
     return true;
@@ -117,7 +114,7 @@
   // stage was raised knows only its own due time).
   function firstDue(item, shown) {
     let first = null;
-    for (const w of item.active.values()) {
+    for (const w of item.values()) {
       if (w.started_at !== shown.started_at) continue;
       for (const t of [w.first_due_at, w.due_at]) {
         const ms = t ? new Date(t).getTime() : NaN;
@@ -127,12 +124,15 @@
     return first;
   }
 
-  // One row per item: its shown warning, with the item's escalation mark and
-  // first due time.
+  // One row per item: its shown warning and first due time, and whether it
+  // came from a district screen: an item with a stage on a district screen
+  // that is now on the city's has escalated; one that started on the city
+  // screen is a city-level item. (An item's stages are resolved together.)
   function sortedItems() {
     return Array.from(items.values(), (item) => {
       const shown = shownWarning(item);
-      return Object.assign({}, shown, { fromDistrict: item.fromDistrict, firstDue: firstDue(item, shown) });
+      const fromDistrict = Array.from(item.values()).some((w) => w.screen === 'district');
+      return Object.assign({}, shown, { fromDistrict, firstDue: firstDue(item, shown) });
     })
       .sort((a, b) =>
       (b.raised_at || '').localeCompare(a.raised_at || '') || b.warning_id - a.warning_id);
