@@ -1,7 +1,7 @@
 # escalation: PGXS build of the extension, the worker, and the test entry points.
 
 EXTENSION   = escalation
-EXTVERSION  = 0.1.0
+EXTVERSION  = 0.2.0
 
 MODULE_big  = escalation
 OBJS        = src/escalation.o src/codes.o src/uscc.o src/region.o src/engine.o src/engine_events.o src/engine_store.o src/engine_time.o

@@ -45,6 +45,32 @@ build_and_install() {
 	as_root make -C "$top" -s install >/dev/null || die "install failed"
 }
 
+# private_install TOP ROOT: build the checkout and install it into ROOT, a
+# private relocated PostgreSQL 15 (PostgreSQL finds its modules and share files
+# relative to its executables): copies of the server's programs, links to the
+# system's modules and share files, and this checkout's extension and worker.
+# The system installation is left alone, so checkouts side by side can each
+# run their tests. Puts ROOT's programs first on PATH and sets PG_BINDIR.
+private_install() {
+	local top=$1 root=$2 sys_bin sys_lib sys_share bin lib share f
+	sys_bin=/usr/lib/postgresql/15/bin
+	sys_lib=$("$sys_bin/pg_config" --pkglibdir)
+	sys_share=$("$sys_bin/pg_config" --sharedir)
+	bin=$root$sys_bin lib=$root$sys_lib share=$root$sys_share
+	make -C "$top" -s PG_CONFIG="$sys_bin/pg_config" >/dev/null || die "build failed"
+	rm -rf "$root"
+	mkdir -p "$bin" "$lib" "$share/extension"
+	for f in "$sys_bin"/*; do case ${f##*/} in escalation*) ;; *) cp -p "$f" "$bin/" ;; esac; done
+	for f in "$sys_lib"/*; do case ${f##*/} in escalation*) ;; *) ln -s "$f" "$lib/" ;; esac; done
+	for f in "$sys_share"/*; do case ${f##*/} in extension|escalation*) ;; *) ln -s "$f" "$share/" ;; esac; done
+	for f in "$sys_share"/extension/*; do
+		case ${f##*/} in escalation.control|escalation--*) ;; *) ln -s "$f" "$share/extension/" ;; esac
+	done
+	make -C "$top" -s PG_CONFIG="$sys_bin/pg_config" DESTDIR="$root" install >/dev/null || die "install failed"
+	chmod -R a+rX "$root"
+	export PG_BINDIR=$bin PATH=$bin:$PATH
+}
+
 # Print a TCP port nobody listens on (the socket file name carries the port).
 free_port() {
 	local port

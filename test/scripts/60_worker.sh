@@ -15,7 +15,7 @@ from worker_tap import Worker, drop_database, finish, fresh_database, ok, reques
 import worker_tap
 
 CLUSTER = os.environ["ESCALATION_CLUSTER"]
-PG_CTL = "/usr/lib/postgresql/15/bin/pg_ctl"
+PG_CTL = os.path.join(os.environ.get("PG_BINDIR", "/usr/lib/postgresql/15/bin"), "pg_ctl")
 DB = "escalation_worker_test"
 ROLE = "escalation_worker_test"
 T0 = "2026-03-02 09:00:00+08"           # when the test hazards are found

@@ -15,6 +15,16 @@
 # one block per object, sorted), the same configuration tables with the same
 # dump conditions, the same shipped rows.
 #
+# The released scripts are frozen: sql/escalation--0.1.0.sql is what the
+# parts of the 0.1.0 release commit assemble to (read from git history).
+#
+# A city's upgrade: a database made with 0.1.0 and filled as a city fills it
+# (the backlog, every table's rows, the engine run and a warning
+# acknowledged) updates to the default version; every row of every 0.1.0
+# table is still there with its 0.1.0 columns unchanged, the schema is the
+# same as a fresh install's, and the engine runs and warnings are handled
+# there afterwards.
+#
 # A rehearsal of the next release, in a private relocated installation (a
 # copy of postgres whose share directory holds this test's scripts; the system
 # install is left alone): the current install script frozen as the released
@@ -29,9 +39,14 @@ exec python3 - "$@" <<'PY'
 import difflib, filecmp, glob, os, re, shutil, subprocess, sys, tempfile
 
 sys.path.insert(0, os.path.join(os.environ["ESCALATION_TOP"], "test", "scripts", "lib"))
-from reliability import PG_BINDIR, TOP, Cluster, at_exit, figure, ok, run_tests, shell, table_digests
+from reliability import (BACKLOG_T0, PG_BINDIR, TOP, Cluster, at_exit, figure, load_backlog, ok, run_tests, shell,
+                         table_digests)
 
 PG_VERSION = "15"
+# The commit that released 0.1.0, and the version a city runs today.
+RELEASES = {"0.1.0": "77e23db"}
+DATASET_SQL = os.path.join(TOP, "test", "scripts", "lib", "dataset.sql")
+LATER = "'%s'::timestamptz + interval '21 days'" % BACKLOG_T0
 NEXT_SUFFIX = "-rehearsal"
 
 # What the rehearsed release changes: the upgrade script, and (the same
@@ -119,6 +134,73 @@ def differences(a, b):
         out += list(difflib.unified_diff("\n\n".join(a["objects"]).splitlines(),
                                          "\n\n".join(b["objects"]).splitlines(), n=2, lineterm=""))[2:60]
     return "\n".join(out)
+
+
+def check_frozen_releases():
+    """Each released install script in sql/ is what its release commit's parts assemble to."""
+    for version, commit in sorted(RELEASES.items()):
+        path = os.path.join(TOP, "sql", "escalation--%s.sql" % version)
+        listing = subprocess.run(["git", "-C", TOP, "ls-tree", "--name-only", commit, "sql/parts/"],
+                                 capture_output=True, text=True)
+        if listing.returncode != 0:
+            ok(os.path.exists(path), "# SKIP no git history here: %s is in sql/ (not compared)" % version)
+            continue
+        parts = sorted(listing.stdout.split())
+        released = "".join(subprocess.run(["git", "-C", TOP, "show", "%s:%s" % (commit, p)], capture_output=True,
+                                          text=True, check=True).stdout for p in parts)
+        ok(os.path.exists(path) and open(path, encoding="utf-8").read() == released,
+           "sql/escalation--%s.sql is the release as commit %s built it (%d parts), unchanged"
+           % (version, commit, len(parts)))
+
+
+def columns_of(c, db):
+    """{table: column list} of every table of the extension's schema."""
+    rows = c.value("SELECT format('%I.%I', table_schema, table_name) || ' ' || "
+                   "string_agg(format('%I', column_name), ', ' ORDER BY ordinal_position) "
+                   "FROM information_schema.columns WHERE table_schema = 'escalation' "
+                   "AND table_name IN (SELECT tablename FROM pg_tables WHERE schemaname = 'escalation') "
+                   "GROUP BY table_schema, table_name ORDER BY 1", db)
+    return dict(r.split(" ", 1) for r in rows.splitlines())
+
+
+def rows_of(c, db, cols):
+    """{table: (count, md5)} of the given columns of each table."""
+    return table_digests(c, db, sorted(cols), cols)
+
+
+def upgrade_with_data(c, fresh, default, released):
+    """A city's database of the released version, with data, updated to default."""
+    db = "rel74_city"
+    c.new_database(db)
+    c.psql("CREATE EXTENSION escalation VERSION '%s'" % released, db)
+    load_backlog(c, db, 1000)
+    r = subprocess.run(["psql", "-qX", "-v", "ON_ERROR_STOP=1", "-v", "t0='%s'" % BACKLOG_T0, "-d", db,
+                        "-f", DATASET_SQL], capture_output=True, text=True, env=c.env())
+    if r.returncode != 0:
+        raise RuntimeError("loading the dataset failed:\n" + r.stderr)
+    c.psql("SELECT escalation.run(%s)" % LATER, db)
+    cols = columns_of(c, db)
+    before = rows_of(c, db, cols)
+    empty = sorted(t for t in cols if before[t][0] == 0)
+    figure("%s database: rows in its tables" % released, sum(n for n, _ in before.values()))
+    r = c.psql("ALTER EXTENSION escalation UPDATE", db, check=False)
+    ok(r.returncode == 0, "a %s database with data (%d tables, %d of them empty) updates to %s"
+       % (released, len(cols), len(empty), default), r.stderr)
+    after = rows_of(c, db, cols)
+    lost = sorted(k for k in before if before[k] != after.get(k))
+    ok(not lost, "after the update every row of every %s table is there, its %s columns unchanged"
+       % (released, released), lost)
+    def schema(f):  # the objects without the sequences' positions, which the data moved
+        return dict(f, rows=None, objects=[re.sub(r"^SELECT pg_catalog\.setval\(.*$", "", b, flags=re.M)
+                                           for b in f["objects"]])
+    diff = differences(schema(fingerprint(c, db)), schema(fresh))
+    ok(diff == "", "the updated city database has the same schema, configuration and privileges as a fresh "
+       "install of %s" % default, diff)
+    later = "%s + interval '3 days'" % LATER
+    raised = c.psql("SELECT escalation.run(%s)" % later, db, check=False)
+    ok(raised.returncode == 0 and raised.stdout.strip().isdigit(),
+       "the engine runs on the updated database (%s stages raised)" % raised.stdout.strip(), raised.stderr)
+    c.drop_database(db)
 
 
 def fresh_fingerprint(c, db, version=None):
@@ -276,6 +358,9 @@ def main():
        "a second install, after ALTER EXTENSION escalation UPDATE at the default version, is the same", diff)
     c.drop_database("rel74_again")
     walk(c, default, paths, fresh, "installed")
+    check_frozen_releases()
+    for released in sorted(paths):
+        upgrade_with_data(c, fresh, default, released)
     rehearse()
 
 

@@ -270,13 +270,16 @@ def table_digest(cluster, db, table):
     return digest(cluster, db, "SELECT t::text AS line FROM %s t" % table)
 
 
-def table_digests(cluster, db, tables):
-    """{table: (row count, md5 of its rows as text, in text order)} of many tables, in one query."""
+def table_digests(cluster, db, tables, columns=None):
+    """{table: (row count, md5 of its rows as text, in text order)} of many tables, in one query;
+    with columns ({table: "a, b"}), of those columns only."""
     if not tables:
         return {}
+    columns = columns or {}
     out = cluster.value("SET timezone = 'Asia/Shanghai'; " + " UNION ALL ".join(
         "SELECT '%s ' || count(*) || ' ' || md5(coalesce(string_agg(t::text, E'\\n' ORDER BY t::text COLLATE \"C\"), "
-        "'')) FROM %s t" % (table, table) for table in tables), db)
+        "'')) FROM %s t" % (table, "(SELECT %s FROM %s)" % (columns[table], table) if table in columns else table)
+        for table in tables), db)
     return {name: (int(n), h) for name, n, h in (row.split() for row in out.splitlines())}
 
 
