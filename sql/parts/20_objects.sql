@@ -423,14 +423,6 @@ SELECT pg_catalog.pg_extension_config_dump('escalation.unit_history', '');
 SELECT pg_catalog.pg_extension_config_dump('escalation.unit_history_id_seq', '');
 SELECT escalation.follow_unit_region('escalation.unit_history', false);
 
--- Whether this session is restoring a dump. pg_dump's scripts and pg_restore set
--- row_security = off (with it off, a query that row-level security would filter
--- fails instead), which no working session of the platform does.
-CREATE FUNCTION escalation.restoring() RETURNS boolean
-LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, escalation, pg_temp AS
-$$ SELECT current_setting('row_security') = 'off' $$;
-COMMENT ON FUNCTION escalation.restoring() IS
-	'True while a dump is being restored (row_security = off): triggers that derive rows skip them, the dump brings them back. 是否正在恢复转储';
 
 -- Trigger: record a change of a unit, licence or safety rule.
 CREATE FUNCTION escalation.record_unit_history() RETURNS trigger
@@ -494,8 +486,12 @@ CREATE TRIGGER safety_rule_record_history AFTER INSERT OR UPDATE OR DELETE ON es
 	FOR EACH ROW EXECUTE FUNCTION escalation.record_unit_history();
 
 ------------------------------------------------------------------------------
--- Privileges (row-level security policies come with the responsibility part)
+-- Row-level security and privileges
 ------------------------------------------------------------------------------
+
+SELECT escalation.enable_region_security(t)
+FROM unnest(ARRAY['escalation.unit', 'escalation.licence', 'escalation.safety_rule',
+				  'escalation.unit_history']::regclass[]) AS t;
 
 GRANT SELECT ON escalation.division, escalation.industry TO escalation_admin, escalation_user, escalation_analyst, escalation_screen;
 GRANT INSERT, UPDATE, DELETE ON escalation.division, escalation.industry TO escalation_admin;
@@ -516,9 +512,7 @@ GRANT EXECUTE ON FUNCTION escalation.licence_renew(bigint, text, date, date, tim
 REVOKE ALL ON FUNCTION escalation.licence_renew(bigint, text, date, date, timestamptz) FROM PUBLIC;
 REVOKE ALL ON FUNCTION
 	escalation.industry_protect_builtin(), escalation.set_region_from_unit(),
-	escalation.follow_unit_region(regclass, boolean), escalation.touch_updated_at(), escalation.restoring(),
+	escalation.follow_unit_region(regclass, boolean), escalation.touch_updated_at(),
 	escalation.record_unit_history(), escalation.unit_history_guard()
 FROM PUBLIC;
--- The history trigger asks it while a user's change runs.
-GRANT EXECUTE ON FUNCTION escalation.restoring() TO escalation_admin, escalation_user;
 GRANT EXECUTE ON FUNCTION escalation.follow_unit_region(regclass, boolean) TO escalation_admin;

@@ -1,119 +1,6 @@
 -- The supervision-responsibility database (监管责任数据库, §6–7, §21): departments
--- at each level, their offices, people and duties, which department, office and
--- named supervisor answers for every unit; the gap report (不落空挡、不留盲区); and
--- the access model of the platform: the login-role-to-region map and the
--- row-level-security pattern every regional table follows.
-
-------------------------------------------------------------------------------
--- Who is calling, and which region they may see (用户辖区)
-------------------------------------------------------------------------------
-
-CREATE TABLE escalation.user_region (
-	role_name name NOT NULL,
-	region escalation.region NOT NULL,
-	note text,
-	created_at timestamptz NOT NULL DEFAULT statement_timestamp(),
-	CONSTRAINT user_region_pkey PRIMARY KEY (role_name),
-	CONSTRAINT user_region_region_has_level CHECK (escalation.region_level(region) IS NOT NULL)
-);
-COMMENT ON TABLE escalation.user_region IS
-	'Maps a database login role to the region it works for (city, district or street); row-level security shows such a role only the rows within that region. 用户辖区';
-COMMENT ON COLUMN escalation.user_region.role_name IS 'Login role (a member of escalation_user, or a screen role). 数据库登录角色';
-COMMENT ON COLUMN escalation.user_region.region IS 'City, district or street code the role may see and change. 辖区';
-COMMENT ON COLUMN escalation.user_region.note IS 'Who the role belongs to, e.g. the office or the official. 备注';
-COMMENT ON COLUMN escalation.user_region.created_at IS 'When the mapping was entered. 创建时间';
-SELECT pg_catalog.pg_extension_config_dump('escalation.user_region', '');
-
--- Trigger: a mapping must name a role that exists.
-CREATE FUNCTION escalation.user_region_check_role() RETURNS trigger
-LANGUAGE plpgsql SET search_path = pg_catalog, escalation, pg_temp AS
-$$
-BEGIN
-	IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = NEW.role_name) THEN
-		RAISE EXCEPTION 'role "%" does not exist', NEW.role_name
-			USING ERRCODE = 'undefined_object',
-				  DETAIL = 'escalation.user_region.role_name must name an existing database role.',
-				  HINT = 'Create the login role first, e.g. CREATE ROLE name LOGIN IN ROLE escalation_user.';
-	END IF;
-	RETURN NEW;
-END
-$$;
-COMMENT ON FUNCTION escalation.user_region_check_role() IS
-	'Trigger: rejects a region mapping for a role that does not exist. 校验登录角色';
-CREATE TRIGGER user_region_check_role BEFORE INSERT OR UPDATE OF role_name ON escalation.user_region
-	FOR EACH ROW EXECUTE FUNCTION escalation.user_region_check_role();
-
--- The role the session acts as: SECURITY DEFINER replaces current_user with the
--- function's owner, but neither the login role nor SET ROLE's setting changes.
-CREATE FUNCTION escalation.acting_role() RETURNS name
-LANGUAGE sql STABLE PARALLEL RESTRICTED
-RETURN coalesce(nullif(pg_catalog.current_setting('role'), 'none'), SESSION_USER)::name;
-COMMENT ON FUNCTION escalation.acting_role() IS
-	'The role the session acts as (its SET ROLE, else its login role), also inside SECURITY DEFINER functions. 当前操作角色';
-
--- The calling role's region; NULL for a role that is not mapped.
-CREATE FUNCTION escalation.current_region() RETURNS escalation.region
-LANGUAGE sql STABLE SECURITY DEFINER PARALLEL RESTRICTED SET search_path = pg_catalog, escalation, pg_temp
-BEGIN ATOMIC
-	SELECT ur.region FROM escalation.user_region ur WHERE ur.role_name = escalation.acting_role();
-END;
-COMMENT ON FUNCTION escalation.current_region() IS
-	'Region of the calling login role from escalation.user_region, NULL when the role is not mapped; row-level-security policies compare rows with it. 当前用户辖区';
-
-------------------------------------------------------------------------------
--- The row-level-security pattern (行级安全)
-------------------------------------------------------------------------------
-
--- Turn on row-level security for a regional table and write its policies.
-CREATE FUNCTION escalation.enable_region_security(tbl regclass) RETURNS void
-LANGUAGE plpgsql SET search_path = pg_catalog, escalation, pg_temp AS
-$$
-DECLARE
-	col pg_catalog.pg_attribute;
-BEGIN
-	SELECT * INTO col FROM pg_catalog.pg_attribute a
-	WHERE a.attrelid = tbl AND a.attname = 'region' AND NOT a.attisdropped;
-	IF NOT FOUND THEN
-		RAISE EXCEPTION 'table % has no column "region"', tbl
-			USING ERRCODE = 'undefined_column',
-				  HINT = 'Add a column "region escalation.region NOT NULL" and a btree index on it.';
-	END IF;
-	IF col.atttypid <> 'escalation.region'::regtype THEN
-		RAISE EXCEPTION 'column "region" of table % has type %, not escalation.region', tbl, col.atttypid::regtype
-			USING ERRCODE = 'datatype_mismatch';
-	END IF;
-	IF NOT col.attnotnull THEN
-		RAISE EXCEPTION 'column "region" of table % must be NOT NULL', tbl
-			USING ERRCODE = 'invalid_table_definition',
-				  DETAIL = 'A row without a region would be visible to nobody but the city office.';
-	END IF;
-	IF NOT EXISTS (
-		SELECT 1 FROM pg_catalog.pg_index i
-		JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid
-		JOIN pg_catalog.pg_am am ON am.oid = ic.relam
-		WHERE i.indrelid = tbl AND i.indkey[0] = col.attnum AND am.amname = 'btree' AND i.indpred IS NULL)
-	THEN
-		RAISE EXCEPTION 'table % has no btree index on "region"', tbl
-			USING ERRCODE = 'invalid_table_definition',
-				  DETAIL = 'The district policy must be answered by an index range, not a scan of the whole table.',
-				  HINT = format('CREATE INDEX ON %s (region);', tbl);
-	END IF;
-
-	EXECUTE format('ALTER TABLE %s ENABLE ROW LEVEL SECURITY', tbl);
-	EXECUTE format('DROP POLICY IF EXISTS region_admin ON %s', tbl);
-	EXECUTE format('DROP POLICY IF EXISTS region_analyst ON %s', tbl);
-	EXECUTE format('DROP POLICY IF EXISTS region_user ON %s', tbl);
-	EXECUTE format('CREATE POLICY region_admin ON %s TO escalation_admin USING (true) WITH CHECK (true)', tbl);
-	EXECUTE format('CREATE POLICY region_analyst ON %s FOR SELECT TO escalation_analyst USING (true)', tbl);
-	-- The sub-select makes the region an init-plan: looked up once per
-	-- statement, and the planner support of <@ turns it into an index range.
-	EXECUTE format('CREATE POLICY region_user ON %s TO escalation_user '
-				   'USING (region OPERATOR(escalation.<@) (SELECT escalation.current_region())) '
-				   'WITH CHECK (region OPERATOR(escalation.<@) (SELECT escalation.current_region()))', tbl);
-END
-$$;
-COMMENT ON FUNCTION escalation.enable_region_security(regclass) IS
-	'Turns on row-level security for a table with a region column and writes the platform''s policies: escalation_admin everything, escalation_analyst reads everything, escalation_user reads and writes rows within its mapped region. 启用辖区行级安全';
+-- at each level, their offices, people and duties, and which department, office
+-- and named supervisor answers for every unit.
 
 ------------------------------------------------------------------------------
 -- Departments (部门/单位) and the tree city → district → street
@@ -695,253 +582,73 @@ COMMENT ON FUNCTION escalation.duty_role_label(escalation.duty_role) IS
 	'Chinese label of a duty role. 责任类别名称';
 
 ------------------------------------------------------------------------------
--- The gap report (不落空挡、不留盲区)
+-- Who answers for a unit (监管责任查询)
 ------------------------------------------------------------------------------
 
-CREATE TYPE escalation.gap_reason AS ENUM
-	('unit_no_territorial', 'unit_no_industry', 'supervision_no_supervisor', 'supervision_outside_region',
-	 'department_no_first_responsible', 'department_no_responsible_in_charge', 'department_no_lead_office',
-	 'department_no_liaison', 'department_too_many_liaisons');
-COMMENT ON TYPE escalation.gap_reason IS
-	'Defect of the responsibility database: unit without territorial responsibility, unit without industry supervision, supervision without named supervisor, supervision by a department outside the unit''s region, department without first responsible person, without responsible-in-charge, without lead office, without liaison, with more than two liaisons. 监管责任缺项';
-
-CREATE FUNCTION escalation.gap_reason_label(reason escalation.gap_reason) RETURNS text
-LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
-RETURN CASE reason
-	WHEN 'unit_no_territorial' THEN '未落实属地管理责任'
-	WHEN 'unit_no_industry' THEN '未落实行业监管（主管）责任'
-	WHEN 'supervision_no_supervisor' THEN '监管责任未明确到人'
-	WHEN 'supervision_outside_region' THEN '监管部门辖区不含单位所在地'
-	WHEN 'department_no_first_responsible' THEN '未明确第一责任人'
-	WHEN 'department_no_responsible_in_charge' THEN '未明确分管责任人'
-	WHEN 'department_no_lead_office' THEN '未明确牵头处（科）室'
-	WHEN 'department_no_liaison' THEN '未明确联络员'
-	WHEN 'department_too_many_liaisons' THEN '联络员超过2名'
-END;
-COMMENT ON FUNCTION escalation.gap_reason_label(escalation.gap_reason) IS
-	'Chinese label of a gap reason. 缺项名称';
-
--- Every defect of the responsibility database on a day, as the caller may see it.
-CREATE FUNCTION escalation.responsibility_gaps(on_day date DEFAULT current_date)
-RETURNS TABLE (
-	reason escalation.gap_reason,
-	reason_label text,
-	region escalation.region,
-	district escalation.region,
-	unit_id bigint,
-	department_id bigint,
-	assignment_id bigint,
-	subject text,
-	detail text)
-LANGUAGE sql STABLE
+-- The name of a department, whichever region it belongs to.
+CREATE FUNCTION escalation.department_label(department_id bigint) RETURNS text
+LANGUAGE sql STABLE STRICT SECURITY DEFINER PARALLEL SAFE SET search_path = pg_catalog, escalation, pg_temp
 BEGIN ATOMIC
-	WITH live_unit AS (
-		SELECT u.id, u.name, u.region FROM escalation.unit u WHERE u.business_status <> 'closed'
-	), live_assignment AS (
-		SELECT a.id, a.unit_id, a.department_id, a.supervisor_id, a.supervision_type, a.region, a.department_region
+	SELECT d.name FROM escalation.department d WHERE d.id = department_label.department_id;
+END;
+COMMENT ON FUNCTION escalation.department_label(bigint) IS
+	'Name of a department of any region (names of departments are public; their people are not), for views that show a campaign''s organiser or a clue''s departments across districts. 部门名称';
+
+-- Does a department answer for a unit on a day: it holds a supervision assignment
+-- for the unit, or a department above one that does (the superior may re-inspect
+-- in its place).
+CREATE FUNCTION escalation.supervises(department_id bigint, unit_id bigint, on_day date DEFAULT current_date)
+RETURNS boolean
+LANGUAGE sql STABLE STRICT SECURITY DEFINER PARALLEL SAFE SET search_path = pg_catalog, escalation, pg_temp
+BEGIN ATOMIC
+	WITH RECURSIVE answerable (id, depth) AS (
+		SELECT a.department_id, 0
 		FROM escalation.supervision_assignment a
-		WHERE a.period @> on_day
-	), unit_gap AS (
-		SELECT 'unit_no_territorial'::escalation.gap_reason AS reason, u.region, u.id AS unit_id,
-			NULL::bigint AS department_id, NULL::bigint AS assignment_id, u.name AS subject,
-			'no current territorial supervision (属地管理)' AS detail
-		FROM live_unit u
-		WHERE NOT EXISTS (SELECT 1 FROM live_assignment a WHERE a.unit_id = u.id AND a.supervision_type = 'territorial')
-		UNION ALL
-		SELECT 'unit_no_industry', u.region, u.id, NULL, NULL, u.name,
-			'no current industry supervision or industry authority (行业监管/行业主管)'
-		FROM live_unit u
-		WHERE NOT EXISTS (SELECT 1 FROM live_assignment a
-						  WHERE a.unit_id = u.id AND a.supervision_type IN ('industry_supervision', 'industry_authority'))
-	), assignment_gap AS (
-		SELECT 'supervision_no_supervisor'::escalation.gap_reason AS reason, a.region, a.unit_id, a.department_id,
-			a.id AS assignment_id, u.name AS subject,
-			format('%s by %s has no named supervisor', a.supervision_type,
-				   coalesce(d.name, 'department ' || a.department_id)) AS detail
-		FROM live_assignment a
-		JOIN live_unit u ON u.id = a.unit_id
-		LEFT JOIN escalation.department d ON d.id = a.department_id
-		WHERE a.supervisor_id IS NULL
-		UNION ALL
-		SELECT 'supervision_outside_region', a.region, a.unit_id, a.department_id, a.id, u.name,
-			format('%s (region %s) does not cover unit region %s',
-				   coalesce(d.name, 'department ' || a.department_id), a.department_region, a.region)
-		FROM live_assignment a
-		JOIN live_unit u ON u.id = a.unit_id
-		LEFT JOIN escalation.department d ON d.id = a.department_id
-		WHERE NOT (a.department_region OPERATOR(escalation.@>) a.region)
-	), department_state AS (
-		SELECT d.id, d.name, d.region,
-			count(*) FILTER (WHERE t.role = 'first_responsible') AS first_responsible,
-			count(*) FILTER (WHERE t.role = 'responsible_in_charge') AS in_charge,
-			count(*) FILTER (WHERE t.role = 'liaison') AS liaisons,
-			EXISTS (SELECT 1 FROM escalation.office o WHERE o.department_id = d.id AND o.is_lead) AS has_lead_office
-		FROM escalation.department d
-		LEFT JOIN escalation.duty t ON t.department_id = d.id AND t.period @> on_day
-		GROUP BY d.id, d.name, d.region
-	), department_gap AS (
-		SELECT g.reason, s.region, NULL::bigint AS unit_id, s.id AS department_id, NULL::bigint AS assignment_id,
-			s.name AS subject, g.detail
-		FROM department_state s
-		CROSS JOIN LATERAL (VALUES
-			('department_no_first_responsible'::escalation.gap_reason, s.first_responsible = 0,
-			 'no current first responsible person (第一责任人)'),
-			('department_no_responsible_in_charge', s.in_charge = 0,
-			 'no current responsible-in-charge (分管责任人)'),
-			('department_no_lead_office', NOT s.has_lead_office,
-			 'no lead office for work safety (牵头处科室)'),
-			('department_no_liaison', s.liaisons = 0,
-			 'no current liaison (联络员)'),
-			('department_too_many_liaisons', s.liaisons > 2,
-			 format('%s current liaisons, at most 2 allowed', s.liaisons))
-		) AS g (reason, applies, detail)
-		WHERE g.applies
+		WHERE a.unit_id = supervises.unit_id AND a.period @> supervises.on_day
+		UNION
+		SELECT d.parent_id, up.depth + 1
+		FROM answerable up
+		JOIN escalation.department d ON d.id = up.id
+		WHERE d.parent_id IS NOT NULL AND up.depth < 32
 	)
-	SELECT x.reason, escalation.gap_reason_label(x.reason), x.region,
-		coalesce(escalation.region_district(x.region), escalation.region_city(x.region)),
-		x.unit_id, x.department_id, x.assignment_id, x.subject, x.detail
-	FROM (SELECT * FROM unit_gap UNION ALL SELECT * FROM assignment_gap UNION ALL SELECT * FROM department_gap) x;
+	SELECT EXISTS (SELECT 1 FROM answerable WHERE id = supervises.department_id)
+		AND EXISTS (SELECT 1 FROM escalation.unit u
+					WHERE u.id = supervises.unit_id AND escalation.caller_sees_region(u.region));
 END;
-COMMENT ON FUNCTION escalation.responsibility_gaps(date) IS
-	'Every defect of the responsibility database on a day (不落空挡、不留盲区), limited to the rows the caller may see; closed units need no supervision. 监管责任缺项清单';
-
-CREATE VIEW escalation.responsibility_gap WITH (security_invoker = true) AS
-	SELECT * FROM escalation.responsibility_gaps(current_date);
-COMMENT ON VIEW escalation.responsibility_gap IS
-	'Today''s defects of the responsibility database, one row per defect, limited to the caller''s region (不落空挡、不留盲区). 监管责任缺项';
-COMMENT ON COLUMN escalation.responsibility_gap.reason IS 'Reason code. 缺项代码';
-COMMENT ON COLUMN escalation.responsibility_gap.reason_label IS 'Reason in Chinese. 缺项';
-COMMENT ON COLUMN escalation.responsibility_gap.region IS 'Region the defect belongs to: the unit''s or the department''s. 所属区划';
-COMMENT ON COLUMN escalation.responsibility_gap.district IS 'District of that region; the city code for city-level departments. 所属区县';
-COMMENT ON COLUMN escalation.responsibility_gap.unit_id IS 'The unit concerned, if any. 单位';
-COMMENT ON COLUMN escalation.responsibility_gap.department_id IS 'The department concerned, if any. 部门';
-COMMENT ON COLUMN escalation.responsibility_gap.assignment_id IS 'The supervision assignment concerned, if any. 监管责任';
-COMMENT ON COLUMN escalation.responsibility_gap.subject IS 'Name of the unit or department. 名称';
-COMMENT ON COLUMN escalation.responsibility_gap.detail IS 'What is missing, in words. 说明';
-
--- Gap counts per district (and the city), for every caller allowed to see them.
-CREATE FUNCTION escalation.responsibility_gap_counts(on_day date DEFAULT current_date)
-RETURNS TABLE (
-	region escalation.region,
-	region_name text,
-	level escalation.level,
-	units bigint,
-	departments bigint,
-	gaps bigint,
-	units_without_territorial bigint,
-	units_without_industry bigint,
-	supervisions_without_supervisor bigint,
-	supervisions_outside_region bigint,
-	departments_without_first_responsible bigint,
-	departments_without_responsible_in_charge bigint,
-	departments_without_lead_office bigint,
-	departments_without_liaison bigint,
-	departments_with_too_many_liaisons bigint)
-LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, escalation, pg_temp
-BEGIN ATOMIC
-	WITH area AS (
-		SELECT coalesce(escalation.region_district(u.region), escalation.region_city(u.region)) AS region,
-			1 AS unit, 0 AS department
-		FROM escalation.unit u WHERE u.business_status <> 'closed'
-		UNION ALL
-		SELECT coalesce(escalation.region_district(d.region), escalation.region_city(d.region)), 0, 1
-		FROM escalation.department d
-	), totals AS (
-		SELECT a.region, sum(a.unit) AS units, sum(a.department) AS departments FROM area a GROUP BY a.region
-	), gap AS (
-		SELECT g.district AS region,
-			count(*) AS gaps,
-			count(*) FILTER (WHERE g.reason = 'unit_no_territorial') AS unit_no_territorial,
-			count(*) FILTER (WHERE g.reason = 'unit_no_industry') AS unit_no_industry,
-			count(*) FILTER (WHERE g.reason = 'supervision_no_supervisor') AS supervision_no_supervisor,
-			count(*) FILTER (WHERE g.reason = 'supervision_outside_region') AS supervision_outside_region,
-			count(*) FILTER (WHERE g.reason = 'department_no_first_responsible') AS no_first_responsible,
-			count(*) FILTER (WHERE g.reason = 'department_no_responsible_in_charge') AS no_in_charge,
-			count(*) FILTER (WHERE g.reason = 'department_no_lead_office') AS no_lead_office,
-			count(*) FILTER (WHERE g.reason = 'department_no_liaison') AS no_liaison,
-			count(*) FILTER (WHERE g.reason = 'department_too_many_liaisons') AS too_many_liaisons
-		FROM escalation.responsibility_gaps(on_day) g
-		GROUP BY g.district
-	), caller AS (
-		SELECT escalation.current_region() AS region,
-			pg_catalog.pg_has_role(escalation.acting_role(), 'escalation_admin', 'USAGE')
-			OR pg_catalog.pg_has_role(escalation.acting_role(), 'escalation_analyst', 'USAGE')
-			OR pg_catalog.pg_has_role(escalation.acting_role(), 'escalation_screen', 'USAGE') AS sees_city
-	)
-	SELECT t.region, dv.name, escalation.region_level(t.region), t.units::bigint, t.departments::bigint,
-		coalesce(g.gaps, 0), coalesce(g.unit_no_territorial, 0), coalesce(g.unit_no_industry, 0),
-		coalesce(g.supervision_no_supervisor, 0), coalesce(g.supervision_outside_region, 0),
-		coalesce(g.no_first_responsible, 0), coalesce(g.no_in_charge, 0), coalesce(g.no_lead_office, 0),
-		coalesce(g.no_liaison, 0), coalesce(g.too_many_liaisons, 0)
-	FROM totals t
-	LEFT JOIN gap g ON g.region = t.region
-	LEFT JOIN escalation.division dv ON dv.code = t.region
-	CROSS JOIN caller c
-	WHERE CASE WHEN c.region IS NOT NULL THEN t.region OPERATOR(escalation.<@) c.region ELSE c.sees_city END
-	ORDER BY t.region;
-END;
-COMMENT ON FUNCTION escalation.responsibility_gap_counts(date) IS
-	'Gap counts by reason per district and for the city''s own departments on a day; a role mapped in user_region sees the districts within its region, unmapped admin, analyst and screen roles see all. 监管责任缺项统计';
-
-CREATE VIEW escalation.responsibility_gap_summary AS
-	SELECT * FROM escalation.responsibility_gap_counts(current_date);
-COMMENT ON VIEW escalation.responsibility_gap_summary IS
-	'Today''s gap counts per district and for the city level, for screens and assessment (不落空挡、不留盲区). 监管责任缺项统计';
-COMMENT ON COLUMN escalation.responsibility_gap_summary.region IS 'District code, or the city code for city-level departments. 区县';
-COMMENT ON COLUMN escalation.responsibility_gap_summary.region_name IS 'Name of the district or city. 名称';
-COMMENT ON COLUMN escalation.responsibility_gap_summary.level IS 'district, or city for the city row. 层级';
-COMMENT ON COLUMN escalation.responsibility_gap_summary.units IS 'Units not closed in the district. 监管对象数';
-COMMENT ON COLUMN escalation.responsibility_gap_summary.departments IS 'Departments of the district and its streets. 部门数';
-COMMENT ON COLUMN escalation.responsibility_gap_summary.gaps IS 'All defects. 缺项总数';
-COMMENT ON COLUMN escalation.responsibility_gap_summary.units_without_territorial IS 'Units without territorial responsibility. 未落实属地管理责任';
-COMMENT ON COLUMN escalation.responsibility_gap_summary.units_without_industry IS 'Units without industry supervision or authority. 未落实行业监管（主管）责任';
-COMMENT ON COLUMN escalation.responsibility_gap_summary.supervisions_without_supervisor IS 'Supervisions without a named supervisor. 监管责任未明确到人';
-COMMENT ON COLUMN escalation.responsibility_gap_summary.supervisions_outside_region IS 'Supervisions by a department outside the unit''s region. 监管部门辖区不含单位所在地';
-COMMENT ON COLUMN escalation.responsibility_gap_summary.departments_without_first_responsible IS 'Departments without first responsible person. 未明确第一责任人';
-COMMENT ON COLUMN escalation.responsibility_gap_summary.departments_without_responsible_in_charge IS 'Departments without responsible-in-charge. 未明确分管责任人';
-COMMENT ON COLUMN escalation.responsibility_gap_summary.departments_without_lead_office IS 'Departments without lead office. 未明确牵头处（科）室';
-COMMENT ON COLUMN escalation.responsibility_gap_summary.departments_without_liaison IS 'Departments without liaison. 未明确联络员';
-COMMENT ON COLUMN escalation.responsibility_gap_summary.departments_with_too_many_liaisons IS 'Departments with more than two liaisons. 联络员超过2名';
+COMMENT ON FUNCTION escalation.supervises(bigint, bigint, date) IS
+	'True when the department holds a supervision assignment for the unit on the day (监管责任), or is above such a department in the department tree (上级部门); false for a unit outside the caller''s region. 是否负有监管责任';
 
 ------------------------------------------------------------------------------
 -- Row-level security and privileges
 ------------------------------------------------------------------------------
 
 SELECT escalation.enable_region_security(t)
-FROM unnest(ARRAY['escalation.unit', 'escalation.licence', 'escalation.safety_rule', 'escalation.unit_history',
-				  'escalation.department', 'escalation.office', 'escalation.person', 'escalation.duty',
+FROM unnest(ARRAY['escalation.department', 'escalation.office', 'escalation.person', 'escalation.duty',
 				  'escalation.supervision_assignment']::regclass[]) AS t;
 
 -- History of duties and supervision is kept by ending periods; only the city
 -- office deletes.
 GRANT SELECT, INSERT, UPDATE, DELETE ON escalation.department, escalation.office, escalation.person,
-	escalation.duty, escalation.supervision_assignment, escalation.user_region TO escalation_admin;
+	escalation.duty, escalation.supervision_assignment TO escalation_admin;
 GRANT SELECT, INSERT, UPDATE ON escalation.department, escalation.office, escalation.person,
 	escalation.duty, escalation.supervision_assignment TO escalation_user;
 GRANT SELECT ON escalation.department, escalation.office, escalation.duty, escalation.supervision_assignment
 	TO escalation_analyst;
 GRANT SELECT (id, department_id, name, title, region) ON escalation.person TO escalation_analyst;
 GRANT SELECT ON escalation.department_region_follower TO escalation_admin;
-GRANT SELECT ON escalation.responsibility_gap TO escalation_admin, escalation_user, escalation_analyst;
-GRANT SELECT ON escalation.responsibility_gap_summary
-	TO escalation_admin, escalation_user, escalation_analyst, escalation_screen;
 
 REVOKE ALL ON FUNCTION
-	escalation.user_region_check_role(), escalation.acting_role(), escalation.current_region(),
-	escalation.enable_region_security(regclass), escalation.department_check_tree(),
+	escalation.department_check_tree(),
 	escalation.set_region_from_department(), escalation.follow_department_region(regclass, name),
 	escalation.propagate_department_region(), escalation.office_check_lead(), escalation.duty_check(),
 	escalation.hand_over_duty(bigint, bigint, date), escalation.supervision_assignment_check(),
 	escalation.department_kind_label(escalation.department_kind), escalation.duty_role_label(escalation.duty_role),
-	escalation.gap_reason_label(escalation.gap_reason), escalation.responsibility_gaps(date),
-	escalation.responsibility_gap_counts(date)
+	escalation.department_label(bigint), escalation.supervises(bigint, bigint, date)
 FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION
-	escalation.acting_role(), escalation.current_region(),
-	escalation.department_kind_label(escalation.department_kind), escalation.duty_role_label(escalation.duty_role),
-	escalation.gap_reason_label(escalation.gap_reason), escalation.responsibility_gap_counts(date)
+	escalation.department_kind_label(escalation.department_kind), escalation.duty_role_label(escalation.duty_role)
 TO escalation_admin, escalation_user, escalation_analyst, escalation_screen;
-GRANT EXECUTE ON FUNCTION escalation.responsibility_gaps(date) TO escalation_admin, escalation_user, escalation_analyst;
+GRANT EXECUTE ON FUNCTION escalation.supervises(bigint, bigint, date), escalation.department_label(bigint)
+TO escalation_admin, escalation_user, escalation_analyst;
 GRANT EXECUTE ON FUNCTION escalation.hand_over_duty(bigint, bigint, date) TO escalation_admin, escalation_user;
-GRANT EXECUTE ON FUNCTION escalation.enable_region_security(regclass), escalation.follow_department_region(regclass, name)
-	TO escalation_admin;
+GRANT EXECUTE ON FUNCTION escalation.follow_department_region(regclass, name) TO escalation_admin;

@@ -1,6 +1,6 @@
 -- The department scorecard (§9, §23): how active (quantity, 量) and how effective
 -- (quality, 质) each department and each district was over a period, from the
--- inspections, hazards and clues of 40_hazards.sql and the warnings of 50_engine.sql.
+-- inspections, hazards and clues of 41–44 and the warnings of 50_engine.sql.
 -- Periods are calendar days in the platform's time zone; every figure that judges
 -- an outcome is taken as it stood at the end of the period (or now, if earlier),
 -- so a past period's score does not change with later events.
