@@ -8,7 +8,9 @@ Fails (exit 1, one line per defect) when:
     not have;
   - a repository path written in backquotes (inline or in a fenced block) in
     those files, such as `src/engine.c`, `test/scripts/7[0-4]_*.sh` or
-    `docs/ENGINE.md#scheduling-with-pg_cron`, names nothing in the tree.
+    `docs/ENGINE.md#scheduling-with-pg_cron`, names nothing in the tree;
+  - a comment of the code (any other file git tracks) names a Markdown
+    document of the tree (under docs/ or bench/) that does not exist.
 
 A backquoted word counts as a repository path when it starts with one of the
 tree's top-level folders followed by "/" (src/, sql/, test/, docs/, ...), or is
@@ -165,6 +167,29 @@ def check_file(doc, problems, patterns, folders, files):
                 check_target(doc, where, rel, frag or None, "`%s`" % word, problems, patterns)
 
 
+def check_code_references(problems, docs):
+    """Other tracked files that name a document of docs/ or bench/ name one
+    that exists."""
+    import subprocess
+    try:
+        listed = subprocess.run(["git", "-C", TOP, "ls-files", "-z"], capture_output=True, check=True).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return
+    ref = re.compile(r"\b((?:docs|bench)/[A-Za-z0-9_./-]*\.md)\b")
+    for rel in listed.decode().split("\0"):
+        if not rel or rel in docs or rel.endswith(".md") or not os.path.isfile(os.path.join(TOP, rel)):
+            continue
+        try:
+            with open(os.path.join(TOP, rel), encoding="utf-8") as f:
+                lines = f.read().split("\n")
+        except UnicodeDecodeError:
+            continue
+        for number, line in enumerate(lines, 1):
+            for m in ref.finditer(line):
+                if not os.path.isfile(os.path.join(TOP, m.group(1))):
+                    problems.append("%s:%d: names %s, which does not exist" % (rel, number, m.group(1)))
+
+
 def main(argv):
     docs = argv[1:] or (["README.md"] + sorted(os.path.relpath(p, TOP) for p in glob.glob(os.path.join(TOP, "docs", "*.md")))
                         + ["bench/RESULTS.md"])
@@ -181,6 +206,8 @@ def main(argv):
             problems.append("%s: no such file" % doc)
             continue
         check_file(doc, problems, patterns, folders, files)
+    if not argv[1:]:
+        check_code_references(problems, docs)
     for p in problems:
         print(p, file=sys.stderr)
     if problems:
