@@ -6,7 +6,7 @@
 -- runs the engine once as of then, and the catch-up at as_of raises what fell
 -- due during the outage. Loaded with triggers off (session_replication_role =
 -- replica) and tracked with escalation.resync_items(), the bulk-load path of
--- docs/readme/50-engine.md.
+-- docs/ENGINE.md ("How a run stays cheap").
 \set ON_ERROR_STOP 1
 SET session_replication_role = replica;
 SELECT setseed(0.42) \gset

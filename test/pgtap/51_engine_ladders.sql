@@ -1,7 +1,8 @@
 -- The ten ladders of §15–19 at their boundaries: one item per ladder; at every
 -- due time, one second before it nothing new is raised, and at it exactly the
 -- stages due are raised, each with its own due time, screen, screen region and
--- action as SPEC.md's table says; run() returns how many it raised.
+-- action as the ladder table of docs/RULES.md ("The ladders (§15–19)") says;
+-- run() returns how many it raised.
 BEGIN;
 CREATE EXTENSION IF NOT EXISTS escalation;
 SELECT plan(47);
@@ -23,7 +24,7 @@ INSERT INTO escalation.dual_prevention (unit_id, since) VALUES
 	(10, '2024-03-01 09:00+08'),
 	(11, '2024-03-01 09:00+08');
 
--- SPEC.md's table, written out for these items.
+-- The ladder table of docs/RULES.md, written out for these items.
 CREATE TEMP TABLE expected (kind text, subject_id bigint, stage int, screen text, screen_region text, action text, due_at timestamptz);
 INSERT INTO expected VALUES
 	-- §15 general hazard found by a district department / by a city department

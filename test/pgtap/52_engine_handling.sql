@@ -1,9 +1,10 @@
--- Handling before, at and after each due time (SPEC.md: a stage fires when it
--- is due and the item was not handled at or before its due time): for every
--- kind and every stage of the district ladder, items handled one second
--- before, exactly at, and one second after the stage's due time. Stages due
--- before the handling are raised, later stages never are, and the raised
--- warnings are resolved at the handling time with the kind's reason.
+-- Handling before, at and after each due time (docs/RULES.md, 'What "handled"
+-- (处理) means': a stage fires when it is due and the item was not handled at
+-- or before its due time): for every kind and every stage of the district ladder,
+-- items handled one second before, exactly at, and one second after the stage's
+-- due time. Stages due before the handling are raised, later stages never are,
+-- and the raised warnings are resolved at the handling time with the kind's
+-- reason.
 BEGIN;
 CREATE EXTENSION IF NOT EXISTS escalation;
 SELECT plan(12);

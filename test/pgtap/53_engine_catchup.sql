@@ -1,9 +1,10 @@
--- Catch-up and determinism (SPEC.md): the warnings after run(T) depend only on
--- the data and T. A random but seeded twenty days of hazards, clues, licences
--- and dual-prevention runs (handled early, late or never) is escalated three
--- ways: a run every minute, one run after a twenty-day outage, and runs at
--- random moments; all three leave exactly the same warnings, each with its own
--- due time, resolution time and reason. Running again changes nothing.
+-- Catch-up and determinism (docs/ENGINE.md, "Exactly when a stage fires"): the
+-- warnings after run(T) depend only on the data and T. A random but seeded
+-- twenty days of hazards, clues, licences and dual-prevention runs (handled
+-- early, late or never) is escalated three ways: a run every minute, one run
+-- after a twenty-day outage, and runs at random moments; all three leave
+-- exactly the same warnings, each with its own due time, resolution time and
+-- reason. Running again changes nothing.
 BEGIN;
 CREATE EXTENSION IF NOT EXISTS escalation;
 SELECT plan(11);

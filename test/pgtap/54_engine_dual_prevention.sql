@@ -1,10 +1,10 @@
--- Dual prevention idle episodes (§19, SPEC.md): enrolment and every normal run
--- start a 7-day clock; stage k of an episode fires at its due time if no
--- normal run happened after the episode's start and at or before that time. A
--- unit idle for 30 days climbs its ladder once; a unit that runs again and
--- then goes idle climbs a new ladder from that run; a run exactly at a due
--- time prevents that stage; withdrawal from management resolves the active
--- warnings; enrolling again starts afresh.
+-- Dual prevention idle episodes (§19; docs/RULES.md, "§19 正常运行"): enrolment and
+-- every normal run start a 7-day clock; stage k of an episode fires at its due
+-- time if no normal run happened after the episode's start and at or before
+-- that time. A unit idle for 30 days climbs its ladder once; a unit that runs
+-- again and then goes idle climbs a new ladder from that run; a run exactly at
+-- a due time prevents that stage; withdrawal from management resolves the
+-- active warnings; enrolling again starts afresh.
 BEGIN;
 CREATE EXTENSION IF NOT EXISTS escalation;
 SELECT plan(14);

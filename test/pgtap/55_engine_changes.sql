@@ -110,7 +110,8 @@ SELECT results_eq($$SELECT stage::int, resolved_at, resolved_reason::text FROM e
 	$$VALUES (1, now(), 'withdrawn'), (2, now(), 'withdrawn'), (3, now(), 'withdrawn')$$,
 	'the deleted clue climbed until it was deleted (now), and its warnings are resolved as withdrawn then');
 
--- SPEC.md: an INSERT that gives only the public columns succeeds.
+-- README.md, "The public SQL surface": an INSERT that gives only the public
+-- columns succeeds.
 INSERT INTO escalation.warning (kind, subject_id, stage, screen, screen_region, action, due_at, raised_at, resolved_at)
 VALUES ('clue', 99999, 1, 'district', '370102', 'supervise', pg_temp.at('1 day'), pg_temp.at('1 day'), NULL);
 SELECT results_eq($$SELECT started_at, origin::text, region::text, district::text FROM escalation.warning WHERE subject_id = 99999$$,
