@@ -376,3 +376,40 @@ BEGIN
 	RETURN NEW;
 END
 $$;
+
+------------------------------------------------------------------------------
+-- The pg_cron check behind schedule() and unschedule() moves to
+-- escalation_internal (内部函数).
+------------------------------------------------------------------------------
+
+ALTER FUNCTION escalation.require_cron() SET SCHEMA escalation_internal;
+
+CREATE OR REPLACE FUNCTION escalation.schedule(schedule text DEFAULT '* * * * *') RETURNS bigint
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, escalation, pg_temp AS
+$$
+DECLARE
+	job bigint;
+BEGIN
+	IF schedule IS NULL OR btrim(schedule) = '' THEN
+		RAISE EXCEPTION 'schedule must not be empty'
+			USING ERRCODE = 'invalid_parameter_value',
+				  HINT = 'Give a cron schedule, e.g. ''* * * * *'' for every minute.';
+	END IF;
+	PERFORM escalation_internal.require_cron();
+	SELECT cron.schedule('escalation-run', schedule, 'SELECT escalation.run()') INTO job;
+	RETURN job;
+END
+$$;
+
+CREATE OR REPLACE FUNCTION escalation.unschedule() RETURNS boolean
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, escalation, pg_temp AS
+$$
+BEGIN
+	PERFORM escalation_internal.require_cron();
+	IF NOT EXISTS (SELECT 1 FROM cron.job j WHERE j.jobname = 'escalation-run' AND j.username = current_user) THEN
+		RETURN false;
+	END IF;
+	PERFORM cron.unschedule('escalation-run');
+	RETURN true;
+END
+$$;

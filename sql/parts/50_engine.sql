@@ -198,7 +198,7 @@ COMMENT ON FUNCTION escalation.acknowledge(bigint, text) IS
 ------------------------------------------------------------------------------
 
 -- Fail clearly unless pg_cron is installed in this database.
-CREATE FUNCTION escalation.require_cron() RETURNS void
+CREATE FUNCTION escalation_internal.require_cron() RETURNS void
 LANGUAGE plpgsql SET search_path = pg_catalog, escalation, pg_temp AS
 $$
 DECLARE
@@ -217,7 +217,7 @@ BEGIN
 	END IF;
 END
 $$;
-COMMENT ON FUNCTION escalation.require_cron() IS
+COMMENT ON FUNCTION escalation_internal.require_cron() IS
 	'Raises a clear error, with what to do, unless pg_cron is installed in this database. 检查定时任务扩展';
 
 CREATE FUNCTION escalation.schedule(schedule text DEFAULT '* * * * *') RETURNS bigint
@@ -231,7 +231,7 @@ BEGIN
 			USING ERRCODE = 'invalid_parameter_value',
 				  HINT = 'Give a cron schedule, e.g. ''* * * * *'' for every minute.';
 	END IF;
-	PERFORM escalation.require_cron();
+	PERFORM escalation_internal.require_cron();
 	SELECT cron.schedule('escalation-run', schedule, 'SELECT escalation.run()') INTO job;
 	RETURN job;
 END
@@ -243,7 +243,7 @@ CREATE FUNCTION escalation.unschedule() RETURNS boolean
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, escalation, pg_temp AS
 $$
 BEGIN
-	PERFORM escalation.require_cron();
+	PERFORM escalation_internal.require_cron();
 	IF NOT EXISTS (SELECT 1 FROM cron.job j WHERE j.jobname = 'escalation-run' AND j.username = current_user) THEN
 		RETURN false;
 	END IF;
@@ -268,7 +268,7 @@ GRANT SELECT ON escalation.run_log TO escalation_admin, escalation_analyst;
 REVOKE ALL ON FUNCTION
 	escalation_internal.warning_lock_events(), escalation_internal.warning_fill_defaults(),
 	escalation.run(timestamptz), escalation.lock_event_stream(),
-	escalation.acknowledge(bigint, text), escalation.require_cron(), escalation.schedule(text),
+	escalation.acknowledge(bigint, text), escalation_internal.require_cron(), escalation.schedule(text),
 	escalation.unschedule()
 FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION escalation.run(timestamptz), escalation.schedule(text), escalation.unschedule()

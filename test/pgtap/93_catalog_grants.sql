@@ -48,15 +48,16 @@ SELECT is_empty($$
 SELECT is_empty($$
 	SELECT p.oid::regprocedure::text FROM pg_proc p
 	WHERE p.pronamespace = 'escalation'::regnamespace
-		AND (p.prorettype = 'trigger'::regtype OR p.proname IN ('hazard_refuse', 'hazard_check_row', 'campaign_admits'))$$,
-	'schema escalation holds no trigger function and none of the helpers behind the hazard and campaign triggers');
+		AND (p.prorettype = 'trigger'::regtype
+			 OR p.proname IN ('hazard_refuse', 'hazard_check_row', 'campaign_admits', 'require_cron'))$$,
+	'schema escalation holds no trigger function and none of the helpers behind the hazard and campaign triggers and the scheduling functions');
 SELECT is((SELECT array_agg(p.proname::text ORDER BY p.proname) FROM pg_proc p
 		   WHERE p.pronamespace = 'escalation_internal'::regnamespace
-			 AND p.proname IN ('hazard_refuse', 'hazard_check_row', 'campaign_admits')
+			 AND p.proname IN ('hazard_refuse', 'hazard_check_row', 'campaign_admits', 'require_cron')
 			 AND NOT has_function_privilege('escalation_user', p.oid, 'EXECUTE')
 			 AND NOT has_function_privilege('escalation_admin', p.oid, 'EXECUTE')),
-	ARRAY['campaign_admits', 'hazard_check_row', 'hazard_refuse'],
-	'the hazard and campaign checks are in escalation_internal, and neither district users nor the city office may execute them');
+	ARRAY['campaign_admits', 'hazard_check_row', 'hazard_refuse', 'require_cron'],
+	'the hazard, campaign and pg_cron checks are in escalation_internal, and neither district users nor the city office may execute them');
 
 -- Views: which protected tables they read, and who may read them.
 CREATE TEMP TABLE t93_view AS
