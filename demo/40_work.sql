@@ -25,7 +25,7 @@ CREATE TEMP TABLE demo_tracking ON COMMIT DROP AS
 SELECT t.tgrelid::regclass AS tbl, t.tgname
 FROM pg_catalog.pg_trigger t
 JOIN pg_catalog.pg_proc f ON f.oid = t.tgfoid
-WHERE f.proname = 'track_source' AND f.pronamespace = 'escalation'::regnamespace AND t.tgenabled <> 'D'
+WHERE f.proname = 'track_source' AND f.pronamespace = 'escalation_internal'::regnamespace AND t.tgenabled <> 'D'
 	AND t.tgrelid = ANY (ARRAY['escalation.hazard', 'escalation.clue', 'escalation.dual_prevention', 'escalation.dp_run']::regclass[]);
 DO $off$
 DECLARE

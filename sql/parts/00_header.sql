@@ -23,3 +23,10 @@ COMMENT ON SCHEMA escalation IS
 
 REVOKE ALL ON SCHEMA escalation FROM PUBLIC;
 GRANT USAGE ON SCHEMA escalation TO escalation_admin, escalation_user, escalation_analyst, escalation_screen;
+
+-- What users do not call (内部函数): trigger functions, which their triggers call
+-- without a privilege check, and helpers that only SECURITY DEFINER code calls
+-- (as the extension's owner). No role of the platform may use the schema.
+CREATE SCHEMA escalation_internal;
+COMMENT ON SCHEMA escalation_internal IS
+	'Internals of the escalation extension, not for users: trigger functions, and helpers that only SECURITY DEFINER functions call; no role of the platform may use the schema. 内部函数';

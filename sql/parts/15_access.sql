@@ -24,7 +24,7 @@ COMMENT ON COLUMN escalation.user_region.created_at IS 'When the mapping was ent
 SELECT pg_catalog.pg_extension_config_dump('escalation.user_region', '');
 
 -- Trigger: a mapping must name a role that exists.
-CREATE FUNCTION escalation.user_region_check_role() RETURNS trigger
+CREATE FUNCTION escalation_internal.user_region_check_role() RETURNS trigger
 LANGUAGE plpgsql SET search_path = pg_catalog, escalation, pg_temp AS
 $$
 BEGIN
@@ -37,10 +37,10 @@ BEGIN
 	RETURN NEW;
 END
 $$;
-COMMENT ON FUNCTION escalation.user_region_check_role() IS
+COMMENT ON FUNCTION escalation_internal.user_region_check_role() IS
 	'Trigger: rejects a region mapping for a role that does not exist. 校验登录角色';
 CREATE TRIGGER user_region_check_role BEFORE INSERT OR UPDATE OF role_name ON escalation.user_region
-	FOR EACH ROW EXECUTE FUNCTION escalation.user_region_check_role();
+	FOR EACH ROW EXECUTE FUNCTION escalation_internal.user_region_check_role();
 
 -- The role the session acts as: SECURITY DEFINER replaces current_user with the
 -- function's owner, but neither the login role nor SET ROLE's setting changes.
@@ -138,7 +138,7 @@ COMMENT ON FUNCTION escalation.caller_sees_region(escalation.region, boolean) IS
 GRANT SELECT, INSERT, UPDATE, DELETE ON escalation.user_region TO escalation_admin;
 
 REVOKE ALL ON FUNCTION
-	escalation.user_region_check_role(), escalation.acting_role(), escalation.current_region(),
+	escalation_internal.user_region_check_role(), escalation.acting_role(), escalation.current_region(),
 	escalation.enable_region_security(regclass), escalation.caller_sees_region(escalation.region, boolean)
 FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION escalation.acting_role(), escalation.current_region()

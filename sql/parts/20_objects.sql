@@ -94,7 +94,7 @@ INSERT INTO escalation.industry (code, name, category, competent_department, dua
 -- Starter rows are part of the extension: pg_dump leaves them out and CREATE
 -- EXTENSION brings them back, so they must not drift from the shipped text. The
 -- guard is created after the starter rows, so only this script ships them.
-CREATE FUNCTION escalation.industry_protect_builtin() RETURNS trigger
+CREATE FUNCTION escalation_internal.industry_protect_builtin() RETURNS trigger
 LANGUAGE plpgsql SET search_path = pg_catalog, escalation, pg_temp AS
 $$
 BEGIN
@@ -111,10 +111,10 @@ BEGIN
 	RETURN CASE TG_OP WHEN 'DELETE' THEN OLD ELSE NEW END;
 END
 $$;
-COMMENT ON FUNCTION escalation.industry_protect_builtin() IS
+COMMENT ON FUNCTION escalation_internal.industry_protect_builtin() IS
 	'Trigger: keeps the shipped starter industry categories read-only. 保护内置行业分类';
 CREATE TRIGGER industry_protect_builtin BEFORE INSERT OR UPDATE OR DELETE ON escalation.industry
-	FOR EACH ROW EXECUTE FUNCTION escalation.industry_protect_builtin();
+	FOR EACH ROW EXECUTE FUNCTION escalation_internal.industry_protect_builtin();
 
 
 ------------------------------------------------------------------------------
@@ -193,7 +193,7 @@ COMMENT ON TABLE escalation.unit_region_follower IS
 COMMENT ON COLUMN escalation.unit_region_follower.tbl IS 'The table (has unit_id and region columns). 表';
 
 -- Trigger: fill region from the row's unit.
-CREATE FUNCTION escalation.set_region_from_unit() RETURNS trigger
+CREATE FUNCTION escalation_internal.set_region_from_unit() RETURNS trigger
 LANGUAGE plpgsql SET search_path = pg_catalog, escalation, pg_temp AS
 $$
 DECLARE
@@ -212,7 +212,7 @@ BEGIN
 	RETURN NEW;
 END
 $$;
-COMMENT ON FUNCTION escalation.set_region_from_unit() IS
+COMMENT ON FUNCTION escalation_internal.set_region_from_unit() IS
 	'Trigger: sets a row''s region to its unit''s region. 按单位填写区划';
 
 -- Register a table whose rows follow their unit's region.
@@ -222,7 +222,7 @@ $$
 BEGIN
 	IF fill THEN
 		EXECUTE format('CREATE TRIGGER %I BEFORE INSERT OR UPDATE OF unit_id, region ON %s '
-					   'FOR EACH ROW EXECUTE FUNCTION escalation.set_region_from_unit()',
+					   'FOR EACH ROW EXECUTE FUNCTION escalation_internal.set_region_from_unit()',
 					   (SELECT relname FROM pg_class WHERE oid = tbl) || '_region_from_unit', tbl);
 	END IF;
 	INSERT INTO escalation.unit_region_follower (tbl) VALUES (tbl) ON CONFLICT DO NOTHING;
@@ -232,7 +232,7 @@ COMMENT ON FUNCTION escalation.follow_unit_region(regclass, boolean) IS
 	'Makes a table''s region follow its unit: a trigger fills it (unless fill is false) and unit moves update it. 注册随单位区划同步的表';
 
 -- Trigger: a unit that moves carries its dependent rows with it.
-CREATE FUNCTION escalation.propagate_unit_region() RETURNS trigger
+CREATE FUNCTION escalation_internal.propagate_unit_region() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, escalation, pg_temp AS
 $$
 DECLARE
@@ -246,15 +246,15 @@ BEGIN
 	RETURN NULL;
 END
 $$;
-COMMENT ON FUNCTION escalation.propagate_unit_region() IS
+COMMENT ON FUNCTION escalation_internal.propagate_unit_region() IS
 	'Trigger: copies a unit''s new region to every registered table. 单位区划变更同步';
-REVOKE ALL ON FUNCTION escalation.propagate_unit_region() FROM PUBLIC;
+REVOKE ALL ON FUNCTION escalation_internal.propagate_unit_region() FROM PUBLIC;
 CREATE TRIGGER unit_propagate_region AFTER UPDATE OF region ON escalation.unit
 	FOR EACH ROW WHEN (OLD.region IS DISTINCT FROM NEW.region)
-	EXECUTE FUNCTION escalation.propagate_unit_region();
+	EXECUTE FUNCTION escalation_internal.propagate_unit_region();
 
 -- Trigger: stamp updated_at.
-CREATE FUNCTION escalation.touch_updated_at() RETURNS trigger
+CREATE FUNCTION escalation_internal.touch_updated_at() RETURNS trigger
 LANGUAGE plpgsql SET search_path = pg_catalog, escalation, pg_temp AS
 $$
 BEGIN
@@ -262,9 +262,9 @@ BEGIN
 	RETURN NEW;
 END
 $$;
-COMMENT ON FUNCTION escalation.touch_updated_at() IS 'Trigger: sets updated_at to the statement time. 更新时间戳';
+COMMENT ON FUNCTION escalation_internal.touch_updated_at() IS 'Trigger: sets updated_at to the statement time. 更新时间戳';
 CREATE TRIGGER unit_touch_updated_at BEFORE UPDATE ON escalation.unit
-	FOR EACH ROW EXECUTE FUNCTION escalation.touch_updated_at();
+	FOR EACH ROW EXECUTE FUNCTION escalation_internal.touch_updated_at();
 
 ------------------------------------------------------------------------------
 -- Licences and certificates (证件)
@@ -425,7 +425,7 @@ SELECT escalation.follow_unit_region('escalation.unit_history', false);
 
 
 -- Trigger: record a change of a unit, licence or safety rule.
-CREATE FUNCTION escalation.record_unit_history() RETURNS trigger
+CREATE FUNCTION escalation_internal.record_unit_history() RETURNS trigger
 LANGUAGE plpgsql SET search_path = pg_catalog, escalation, pg_temp AS
 $$
 DECLARE
@@ -456,11 +456,11 @@ BEGIN
 	RETURN NULL;
 END
 $$;
-COMMENT ON FUNCTION escalation.record_unit_history() IS
+COMMENT ON FUNCTION escalation_internal.record_unit_history() IS
 	'Trigger: writes an escalation.unit_history entry for a change of a unit, licence or safety rule. 记录变更';
 
 -- Trigger: history is written only by the history trigger, never by hand.
-CREATE FUNCTION escalation.unit_history_guard() RETURNS trigger
+CREATE FUNCTION escalation_internal.unit_history_guard() RETURNS trigger
 LANGUAGE plpgsql SET search_path = pg_catalog, escalation, pg_temp AS
 $$
 BEGIN
@@ -473,17 +473,17 @@ BEGIN
 	RETURN NEW;
 END
 $$;
-COMMENT ON FUNCTION escalation.unit_history_guard() IS
+COMMENT ON FUNCTION escalation_internal.unit_history_guard() IS
 	'Trigger: rejects history entries not written by a change trigger. 变更记录防篡改';
 CREATE TRIGGER unit_history_guard BEFORE INSERT OR DELETE ON escalation.unit_history
-	FOR EACH ROW EXECUTE FUNCTION escalation.unit_history_guard();
+	FOR EACH ROW EXECUTE FUNCTION escalation_internal.unit_history_guard();
 
 CREATE TRIGGER unit_record_history AFTER INSERT OR UPDATE OR DELETE ON escalation.unit
-	FOR EACH ROW EXECUTE FUNCTION escalation.record_unit_history();
+	FOR EACH ROW EXECUTE FUNCTION escalation_internal.record_unit_history();
 CREATE TRIGGER licence_record_history AFTER INSERT OR UPDATE OR DELETE ON escalation.licence
-	FOR EACH ROW EXECUTE FUNCTION escalation.record_unit_history();
+	FOR EACH ROW EXECUTE FUNCTION escalation_internal.record_unit_history();
 CREATE TRIGGER safety_rule_record_history AFTER INSERT OR UPDATE OR DELETE ON escalation.safety_rule
-	FOR EACH ROW EXECUTE FUNCTION escalation.record_unit_history();
+	FOR EACH ROW EXECUTE FUNCTION escalation_internal.record_unit_history();
 
 ------------------------------------------------------------------------------
 -- Row-level security and privileges
@@ -511,8 +511,8 @@ GRANT USAGE ON SEQUENCE escalation.unit_id_seq, escalation.licence_id_seq, escal
 GRANT EXECUTE ON FUNCTION escalation.licence_renew(bigint, text, date, date, timestamptz) TO escalation_admin, escalation_user;
 REVOKE ALL ON FUNCTION escalation.licence_renew(bigint, text, date, date, timestamptz) FROM PUBLIC;
 REVOKE ALL ON FUNCTION
-	escalation.industry_protect_builtin(), escalation.set_region_from_unit(),
-	escalation.follow_unit_region(regclass, boolean), escalation.touch_updated_at(),
-	escalation.record_unit_history(), escalation.unit_history_guard()
+	escalation_internal.industry_protect_builtin(), escalation_internal.set_region_from_unit(),
+	escalation.follow_unit_region(regclass, boolean), escalation_internal.touch_updated_at(),
+	escalation_internal.record_unit_history(), escalation_internal.unit_history_guard()
 FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION escalation.follow_unit_region(regclass, boolean) TO escalation_admin;

@@ -46,7 +46,7 @@ SELECT pg_catalog.pg_extension_config_dump('escalation.department', '');
 SELECT pg_catalog.pg_extension_config_dump('escalation.department_id_seq', '');
 
 -- Trigger: fill level, keep the tree inside its regions and free of cycles.
-CREATE FUNCTION escalation.department_check_tree() RETURNS trigger
+CREATE FUNCTION escalation_internal.department_check_tree() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, escalation, pg_temp AS
 $$
 DECLARE
@@ -100,10 +100,10 @@ BEGIN
 	RETURN NEW;
 END
 $$;
-COMMENT ON FUNCTION escalation.department_check_tree() IS
+COMMENT ON FUNCTION escalation_internal.department_check_tree() IS
 	'Trigger: fills a department''s level from its region and keeps the department tree region-consistent and acyclic. 部门层级校验';
 CREATE TRIGGER department_check_tree BEFORE INSERT OR UPDATE ON escalation.department
-	FOR EACH ROW EXECUTE FUNCTION escalation.department_check_tree();
+	FOR EACH ROW EXECUTE FUNCTION escalation_internal.department_check_tree();
 
 ------------------------------------------------------------------------------
 -- Rows that belong to a department carry the department's region
@@ -120,7 +120,7 @@ COMMENT ON COLUMN escalation.department_region_follower.tbl IS 'The table (has a
 COMMENT ON COLUMN escalation.department_region_follower.via IS 'Its column naming the department. 部门字段';
 
 -- Trigger: fill region from the department named by column TG_ARGV[0].
-CREATE FUNCTION escalation.set_region_from_department() RETURNS trigger
+CREATE FUNCTION escalation_internal.set_region_from_department() RETURNS trigger
 LANGUAGE plpgsql SET search_path = pg_catalog, escalation, pg_temp AS
 $$
 DECLARE
@@ -140,7 +140,7 @@ BEGIN
 	RETURN NEW;
 END
 $$;
-COMMENT ON FUNCTION escalation.set_region_from_department() IS
+COMMENT ON FUNCTION escalation_internal.set_region_from_department() IS
 	'Trigger: sets a row''s region to the region of its department. 按部门填写区划';
 
 -- Register a table whose rows follow their department's region.
@@ -149,7 +149,7 @@ LANGUAGE plpgsql SET search_path = pg_catalog, escalation, pg_temp AS
 $$
 BEGIN
 	EXECUTE format('CREATE TRIGGER %I BEFORE INSERT OR UPDATE OF %I, region ON %s '
-				   'FOR EACH ROW EXECUTE FUNCTION escalation.set_region_from_department(%L)',
+				   'FOR EACH ROW EXECUTE FUNCTION escalation_internal.set_region_from_department(%L)',
 				   (SELECT relname FROM pg_catalog.pg_class WHERE oid = tbl) || '_region_from_department', via, tbl, via);
 	INSERT INTO escalation.department_region_follower (tbl, via) VALUES (tbl, via)
 	ON CONFLICT ON CONSTRAINT department_region_follower_pkey DO UPDATE SET via = EXCLUDED.via;
@@ -159,7 +159,7 @@ COMMENT ON FUNCTION escalation.follow_department_region(regclass, name) IS
 	'Makes a table''s region follow the department named by column via: a trigger fills it and department moves update it. 注册随部门区划同步的表';
 
 -- Trigger: a department that moves carries its dependent rows with it.
-CREATE FUNCTION escalation.propagate_department_region() RETURNS trigger
+CREATE FUNCTION escalation_internal.propagate_department_region() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, escalation, pg_temp AS
 $$
 DECLARE
@@ -175,11 +175,11 @@ BEGIN
 	RETURN NULL;
 END
 $$;
-COMMENT ON FUNCTION escalation.propagate_department_region() IS
+COMMENT ON FUNCTION escalation_internal.propagate_department_region() IS
 	'Trigger: copies a department''s new region to every registered table. 部门区划变更同步';
 CREATE TRIGGER department_propagate_region AFTER UPDATE OF region ON escalation.department
 	FOR EACH ROW WHEN (OLD.region IS DISTINCT FROM NEW.region)
-	EXECUTE FUNCTION escalation.propagate_department_region();
+	EXECUTE FUNCTION escalation_internal.propagate_department_region();
 
 ------------------------------------------------------------------------------
 -- Offices (处/科室), one of them the lead office for work safety (牵头处科室)
@@ -213,7 +213,7 @@ SELECT pg_catalog.pg_extension_config_dump('escalation.office_id_seq', '');
 SELECT escalation.follow_department_region('escalation.office');
 
 -- Trigger: a clear error for a second lead office (the unique index backs it).
-CREATE FUNCTION escalation.office_check_lead() RETURNS trigger
+CREATE FUNCTION escalation_internal.office_check_lead() RETURNS trigger
 LANGUAGE plpgsql SET search_path = pg_catalog, escalation, pg_temp AS
 $$
 DECLARE
@@ -232,10 +232,10 @@ BEGIN
 	RETURN NEW;
 END
 $$;
-COMMENT ON FUNCTION escalation.office_check_lead() IS
+COMMENT ON FUNCTION escalation_internal.office_check_lead() IS
 	'Trigger: rejects a second lead office of a department with a message naming the current one. 牵头处科室唯一';
 CREATE TRIGGER office_check_lead BEFORE INSERT OR UPDATE OF is_lead, department_id ON escalation.office
-	FOR EACH ROW EXECUTE FUNCTION escalation.office_check_lead();
+	FOR EACH ROW EXECUTE FUNCTION escalation_internal.office_check_lead();
 
 ------------------------------------------------------------------------------
 -- People (人员) of a department
@@ -322,7 +322,7 @@ SELECT escalation.follow_department_region('escalation.duty');
 
 -- Trigger: the person and office belong to the department; one holder of a
 -- single-holder post at a time; at most two liaisons at any day.
-CREATE FUNCTION escalation.duty_check() RETURNS trigger
+CREATE FUNCTION escalation_internal.duty_check() RETURNS trigger
 LANGUAGE plpgsql SET search_path = pg_catalog, escalation, pg_temp AS
 $$
 DECLARE
@@ -414,10 +414,10 @@ BEGIN
 	RETURN NEW;
 END
 $$;
-COMMENT ON FUNCTION escalation.duty_check() IS
+COMMENT ON FUNCTION escalation_internal.duty_check() IS
 	'Trigger: a duty''s person and office belong to its department, single-holder posts do not overlap, at most two liaisons at a time. 责任分工校验';
 CREATE TRIGGER duty_check BEFORE INSERT OR UPDATE ON escalation.duty
-	FOR EACH ROW EXECUTE FUNCTION escalation.duty_check();
+	FOR EACH ROW EXECUTE FUNCTION escalation_internal.duty_check();
 
 -- Hand a duty over to another person of the department on a given day.
 CREATE FUNCTION escalation.hand_over_duty(duty_id bigint, new_person_id bigint, on_day date DEFAULT current_date)
@@ -500,7 +500,7 @@ SELECT pg_catalog.pg_extension_config_dump('escalation.supervision_assignment_id
 SELECT escalation.follow_unit_region('escalation.supervision_assignment');
 
 -- Trigger: office and supervisor belong to the department; level is the department's.
-CREATE FUNCTION escalation.supervision_assignment_check() RETURNS trigger
+CREATE FUNCTION escalation_internal.supervision_assignment_check() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, escalation, pg_temp AS
 $$
 DECLARE
@@ -545,10 +545,10 @@ BEGIN
 	RETURN NEW;
 END
 $$;
-COMMENT ON FUNCTION escalation.supervision_assignment_check() IS
+COMMENT ON FUNCTION escalation_internal.supervision_assignment_check() IS
 	'Trigger: a supervision''s office and supervisor belong to its department, and its level is the department''s. 监管责任校验';
 CREATE TRIGGER supervision_assignment_check BEFORE INSERT OR UPDATE ON escalation.supervision_assignment
-	FOR EACH ROW EXECUTE FUNCTION escalation.supervision_assignment_check();
+	FOR EACH ROW EXECUTE FUNCTION escalation_internal.supervision_assignment_check();
 
 ------------------------------------------------------------------------------
 -- Labels (中文标签)
@@ -638,10 +638,10 @@ GRANT SELECT (id, department_id, name, title, region) ON escalation.person TO es
 GRANT SELECT ON escalation.department_region_follower TO escalation_admin;
 
 REVOKE ALL ON FUNCTION
-	escalation.department_check_tree(),
-	escalation.set_region_from_department(), escalation.follow_department_region(regclass, name),
-	escalation.propagate_department_region(), escalation.office_check_lead(), escalation.duty_check(),
-	escalation.hand_over_duty(bigint, bigint, date), escalation.supervision_assignment_check(),
+	escalation_internal.department_check_tree(),
+	escalation_internal.set_region_from_department(), escalation.follow_department_region(regclass, name),
+	escalation_internal.propagate_department_region(), escalation_internal.office_check_lead(), escalation_internal.duty_check(),
+	escalation.hand_over_duty(bigint, bigint, date), escalation_internal.supervision_assignment_check(),
 	escalation.department_kind_label(escalation.department_kind), escalation.duty_role_label(escalation.duty_role),
 	escalation.department_label(bigint), escalation.supervises(bigint, bigint, date)
 FROM PUBLIC;

@@ -71,7 +71,7 @@ SELECT escalation.follow_department_region('escalation.campaign', 'organiser_id'
 
 -- Trigger: a campaign's period is ordered, its scope lies within its organiser's
 -- region and names known industries.
-CREATE FUNCTION escalation.campaign_check() RETURNS trigger
+CREATE FUNCTION escalation_internal.campaign_check() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, escalation, pg_temp AS
 $$
 DECLARE
@@ -106,10 +106,10 @@ BEGIN
 	RETURN NEW;
 END
 $$;
-COMMENT ON FUNCTION escalation.campaign_check() IS
+COMMENT ON FUNCTION escalation_internal.campaign_check() IS
 	'Trigger: a campaign ends on or after its start, its scope regions lie within its organiser''s region, its scope industries exist. 专项工作校验';
 CREATE TRIGGER campaign_check BEFORE INSERT OR UPDATE ON escalation.campaign
-	FOR EACH ROW EXECUTE FUNCTION escalation.campaign_check();
+	FOR EACH ROW EXECUTE FUNCTION escalation_internal.campaign_check();
 
 -- Does a campaign's scope cover a unit (region and industry).
 CREATE FUNCTION escalation.campaign_covers(campaign_id bigint, unit_id bigint) RETURNS boolean
@@ -161,7 +161,7 @@ SELECT pg_catalog.pg_extension_config_dump('escalation.campaign_target', '');
 SELECT escalation.follow_unit_region('escalation.campaign_target');
 
 -- Trigger: a target unit lies within its campaign's scope.
-CREATE FUNCTION escalation.campaign_target_check() RETURNS trigger
+CREATE FUNCTION escalation_internal.campaign_target_check() RETURNS trigger
 LANGUAGE plpgsql SET search_path = pg_catalog, escalation, pg_temp AS
 $$
 BEGIN
@@ -175,10 +175,10 @@ BEGIN
 	RETURN NEW;
 END
 $$;
-COMMENT ON FUNCTION escalation.campaign_target_check() IS
+COMMENT ON FUNCTION escalation_internal.campaign_target_check() IS
 	'Trigger: rejects a target unit outside its campaign''s scope. 目标单位范围校验';
 CREATE TRIGGER campaign_target_check BEFORE INSERT OR UPDATE OF campaign_id, unit_id ON escalation.campaign_target
-	FOR EACH ROW EXECUTE FUNCTION escalation.campaign_target_check();
+	FOR EACH ROW EXECUTE FUNCTION escalation_internal.campaign_target_check();
 
 -- List every unit in a campaign's scope that is not closed as a target.
 CREATE FUNCTION escalation.campaign_enlist(campaign_id bigint, added_at timestamptz DEFAULT statement_timestamp())
@@ -211,7 +211,7 @@ COMMENT ON FUNCTION escalation.campaign_enlist(bigint, timestamptz) IS
 	'Adds every unit within a campaign''s scope that is not closed (and that the caller can see) to its target list; returns how many were added. 生成目标单位清单';
 
 -- Raise a clear error unless a campaign may hold work on a unit at an instant.
-CREATE FUNCTION escalation.campaign_admits(campaign_id bigint, unit_id bigint, at timestamptz, what text)
+CREATE FUNCTION escalation_internal.campaign_admits(campaign_id bigint, unit_id bigint, at timestamptz, what text)
 RETURNS void
 LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, escalation, pg_temp AS
 $$
@@ -239,7 +239,7 @@ BEGIN
 	END IF;
 END
 $$;
-COMMENT ON FUNCTION escalation.campaign_admits(bigint, bigint, timestamptz, text) IS
+COMMENT ON FUNCTION escalation_internal.campaign_admits(bigint, bigint, timestamptz, text) IS
 	'Raises an error unless the instant falls within the campaign''s period and the unit within its scope. 专项工作范围与期间校验';
 
 ------------------------------------------------------------------------------
@@ -256,9 +256,9 @@ GRANT SELECT ON escalation.campaign, escalation.campaign_target TO escalation_an
 GRANT USAGE ON SEQUENCE escalation.campaign_id_seq TO escalation_admin, escalation_user;
 
 REVOKE ALL ON FUNCTION
-	escalation.campaign_kind_label(escalation.campaign_kind), escalation.campaign_check(),
-	escalation.campaign_covers(bigint, bigint), escalation.visible_campaigns(), escalation.campaign_target_check(),
-	escalation.campaign_enlist(bigint, timestamptz), escalation.campaign_admits(bigint, bigint, timestamptz, text)
+	escalation.campaign_kind_label(escalation.campaign_kind), escalation_internal.campaign_check(),
+	escalation.campaign_covers(bigint, bigint), escalation.visible_campaigns(), escalation_internal.campaign_target_check(),
+	escalation.campaign_enlist(bigint, timestamptz), escalation_internal.campaign_admits(bigint, bigint, timestamptz, text)
 FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION escalation.campaign_kind_label(escalation.campaign_kind) TO escalation_admin, escalation_user, escalation_analyst, escalation_screen;
 GRANT EXECUTE ON FUNCTION escalation.campaign_covers(bigint, bigint), escalation.visible_campaigns() TO escalation_admin, escalation_user, escalation_analyst;

@@ -60,20 +60,20 @@ SELECT pg_catalog.pg_extension_config_dump('escalation.inspection_id_seq', '');
 SELECT escalation.follow_unit_region('escalation.inspection');
 
 -- Trigger: an inspection under a campaign falls within the campaign.
-CREATE FUNCTION escalation.inspection_check() RETURNS trigger
+CREATE FUNCTION escalation_internal.inspection_check() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, escalation, pg_temp AS
 $$
 BEGIN
 	IF NEW.campaign_id IS NOT NULL THEN
-		PERFORM escalation.campaign_admits(NEW.campaign_id, NEW.unit_id, NEW.inspected_at, 'inspection');
+		PERFORM escalation_internal.campaign_admits(NEW.campaign_id, NEW.unit_id, NEW.inspected_at, 'inspection');
 	END IF;
 	RETURN NEW;
 END
 $$;
-COMMENT ON FUNCTION escalation.inspection_check() IS
+COMMENT ON FUNCTION escalation_internal.inspection_check() IS
 	'Trigger: an inspection under a campaign falls within the campaign''s period and scope. 检查记录校验';
 CREATE TRIGGER inspection_check BEFORE INSERT OR UPDATE OF campaign_id, unit_id, inspected_at ON escalation.inspection
-	FOR EACH ROW EXECUTE FUNCTION escalation.inspection_check();
+	FOR EACH ROW EXECUTE FUNCTION escalation_internal.inspection_check();
 
 CREATE TABLE escalation.inspection_inspector (
 	inspection_id bigint NOT NULL,
@@ -100,7 +100,7 @@ SELECT pg_catalog.pg_extension_config_dump('escalation.inspection_inspector', ''
 SELECT escalation.follow_unit_region('escalation.inspection_inspector');
 
 -- Trigger: take department and unit from the inspection; name a stranger clearly.
-CREATE FUNCTION escalation.inspection_inspector_fill() RETURNS trigger
+CREATE FUNCTION escalation_internal.inspection_inspector_fill() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, escalation, pg_temp AS
 $$
 DECLARE
@@ -126,10 +126,10 @@ BEGIN
 	RETURN NEW;
 END
 $$;
-COMMENT ON FUNCTION escalation.inspection_inspector_fill() IS
+COMMENT ON FUNCTION escalation_internal.inspection_inspector_fill() IS
 	'Trigger: fills an inspector row''s department and unit from its inspection and rejects a person of another department with a clear message. 检查人员校验';
 CREATE TRIGGER inspection_inspector_fill BEFORE INSERT OR UPDATE ON escalation.inspection_inspector
-	FOR EACH ROW EXECUTE FUNCTION escalation.inspection_inspector_fill();
+	FOR EACH ROW EXECUTE FUNCTION escalation_internal.inspection_inspector_fill();
 
 -- Record an inspection with its inspectors and return its id.
 CREATE FUNCTION escalation.inspect(
@@ -181,7 +181,7 @@ GRANT SELECT ON escalation.inspection, escalation.inspection_inspector TO escala
 GRANT USAGE ON SEQUENCE escalation.inspection_id_seq TO escalation_admin, escalation_user;
 
 REVOKE ALL ON FUNCTION
-	escalation.inspection_check(), escalation.inspection_inspector_fill(),
+	escalation_internal.inspection_check(), escalation_internal.inspection_inspector_fill(),
 	escalation.inspect(bigint, bigint, bigint[], escalation.inspection_mode, escalation.inspection_kind, text, text, timestamptz, bigint, bigint)
 FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION

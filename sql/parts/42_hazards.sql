@@ -258,7 +258,7 @@ SELECT pg_catalog.pg_extension_config_dump('escalation.hazard_history_id_seq', '
 SELECT escalation.follow_unit_region('escalation.hazard_history', false);
 
 -- Raise the error for a lifecycle step a hazard's state does not allow.
-CREATE FUNCTION escalation.hazard_refuse(
+CREATE FUNCTION escalation_internal.hazard_refuse(
 	hazard_id bigint,
 	step text,
 	status escalation.hazard_status,
@@ -278,11 +278,11 @@ BEGIN
 	RAISE EXCEPTION USING ERRCODE = 'object_not_in_prerequisite_state', MESSAGE = message, DETAIL = detail, HINT = hint;
 END
 $$;
-COMMENT ON FUNCTION escalation.hazard_refuse(bigint, text, escalation.hazard_status, escalation.hazard_grade, text, text) IS
+COMMENT ON FUNCTION escalation_internal.hazard_refuse(bigint, text, escalation.hazard_status, escalation.hazard_grade, text, text) IS
 	'Raises SQLSTATE 55000 naming the refused step and the hazard''s current status and grade. 拒绝非法处理步骤';
 
 -- Raise a clear error for a row whose timestamps or grade contradict each other.
-CREATE FUNCTION escalation.hazard_check_row(h escalation.hazard, entering boolean DEFAULT false) RETURNS void
+CREATE FUNCTION escalation_internal.hazard_check_row(h escalation.hazard, entering boolean DEFAULT false) RETURNS void
 LANGUAGE plpgsql SET search_path = pg_catalog, escalation, pg_temp AS
 $$
 DECLARE
@@ -340,11 +340,11 @@ BEGIN
 	END IF;
 END
 $$;
-COMMENT ON FUNCTION escalation.hazard_check_row(escalation.hazard, boolean) IS
+COMMENT ON FUNCTION escalation_internal.hazard_check_row(escalation.hazard, boolean) IS
 	'Raises a clear error (naming field and value) for a hazard row whose deadline, grade and step timestamps contradict each other; the table''s CHECK constraints back it. 隐患记录一致性校验';
 
 -- Trigger: validate a new hazard; tie it to its inspection and campaign.
-CREATE FUNCTION escalation.hazard_check_insert() RETURNS trigger
+CREATE FUNCTION escalation_internal.hazard_check_insert() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, escalation, pg_temp AS
 $$
 DECLARE
@@ -376,7 +376,7 @@ BEGIN
 		END IF;
 	END IF;
 	IF NEW.campaign_id IS NOT NULL THEN
-		PERFORM escalation.campaign_admits(NEW.campaign_id, NEW.unit_id, NEW.found_at, 'hazard');
+		PERFORM escalation_internal.campaign_admits(NEW.campaign_id, NEW.unit_id, NEW.found_at, 'hazard');
 	END IF;
 	IF NEW.grade = 'major' THEN
 		NEW.needs_recheck := true;
@@ -392,18 +392,18 @@ BEGIN
 		NEW.last_step := NULL;
 		NEW.created_by := escalation.acting_role();
 	END IF;
-	PERFORM escalation.hazard_check_row(NEW, true);
+	PERFORM escalation_internal.hazard_check_row(NEW, true);
 	RETURN NEW;
 END
 $$;
-COMMENT ON FUNCTION escalation.hazard_check_insert() IS
+COMMENT ON FUNCTION escalation_internal.hazard_check_insert() IS
 	'Trigger: validates a new hazard (deadline not before discovery, grade and timestamps consistent, same unit and department as its inspection, within its campaign) and fills its campaign and deadline provenance. 隐患登记校验';
 CREATE TRIGGER hazard_check_insert BEFORE INSERT ON escalation.hazard
-	FOR EACH ROW EXECUTE FUNCTION escalation.hazard_check_insert();
+	FOR EACH ROW EXECUTE FUNCTION escalation_internal.hazard_check_insert();
 
 -- Trigger: allow an UPDATE only as one legal lifecycle step (or an edit of the
 -- description), and number the step for the history.
-CREATE FUNCTION escalation.hazard_check_step() RETURNS trigger
+CREATE FUNCTION escalation_internal.hazard_check_step() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, escalation, pg_temp AS
 $$
 DECLARE
@@ -447,7 +447,7 @@ BEGIN
 
 	IF OLD.closed_at IS NOT NULL THEN
 		IF closing OR rechecking OR rectifying OR confirming OR deadline_moves OR deadline_info OR recheck_moves OR editing THEN
-			PERFORM escalation.hazard_refuse(OLD.id, 'change', OLD.status, OLD.grade,
+			PERFORM escalation_internal.hazard_refuse(OLD.id, 'change', OLD.status, OLD.grade,
 				format('Hazard %s was closed (销号) at %s; a closed hazard is final.', OLD.id, OLD.closed_at),
 				'Enter a new hazard if the problem has come back.');
 		END IF;
@@ -489,7 +489,7 @@ BEGIN
 		others := others || 'description'::text;
 	END IF;
 	IF cardinality(others) > 0 THEN
-		PERFORM escalation.hazard_refuse(OLD.id, replace(step::text, '_', ' '), OLD.status, OLD.grade,
+		PERFORM escalation_internal.hazard_refuse(OLD.id, replace(step::text, '_', ' '), OLD.status, OLD.grade,
 			format('One statement takes one lifecycle step; this one also changes: %s.', array_to_string(others, ', ')),
 			'Make each step with its own statement, e.g. escalation.hazard_rectify() and then escalation.hazard_close().');
 	END IF;
@@ -499,23 +499,23 @@ BEGIN
 		IF NEW.closed_at IS NULL THEN
 			RAISE EXCEPTION 'closing hazard % needs closed_at', OLD.id USING ERRCODE = 'not_null_violation';
 		ELSIF OLD.grade = 'suspected_major' THEN
-			PERFORM escalation.hazard_refuse(OLD.id, 'close', OLD.status, OLD.grade,
+			PERFORM escalation_internal.hazard_refuse(OLD.id, 'close', OLD.status, OLD.grade,
 				'A suspected major hazard must be confirmed or ruled out before it is closed.',
 				'Call escalation.hazard_confirm() first.');
 		ELSIF OLD.status = 'rectifying' THEN
-			PERFORM escalation.hazard_refuse(OLD.id, 'close', OLD.status, OLD.grade,
+			PERFORM escalation_internal.hazard_refuse(OLD.id, 'close', OLD.status, OLD.grade,
 				CASE WHEN OLD.recheck_result = 'fail'
 					 THEN format('Its re-inspection at %s failed and it has not been rectified again.', OLD.rechecked_at)
 					 ELSE 'It has not been rectified.' END,
 				'Record the rectification with escalation.hazard_rectify() first.');
 		ELSIF OLD.needs_recheck AND OLD.status <> 'verified' THEN
-			PERFORM escalation.hazard_refuse(OLD.id, 'close', OLD.status, OLD.grade,
+			PERFORM escalation_internal.hazard_refuse(OLD.id, 'close', OLD.status, OLD.grade,
 				'It needs a passed re-inspection (复查合格) before it is closed.',
 				'Record the re-inspection with escalation.hazard_recheck() first.');
 		END IF;
 	WHEN 'recheck_pass', 'recheck_fail' THEN
 		IF OLD.status <> 'rectified' THEN
-			PERFORM escalation.hazard_refuse(OLD.id, 're-inspect', OLD.status, OLD.grade,
+			PERFORM escalation_internal.hazard_refuse(OLD.id, 're-inspect', OLD.status, OLD.grade,
 				CASE OLD.status WHEN 'verified' THEN 'It has already passed re-inspection.'
 								ELSE 'Only a rectified hazard is re-inspected.' END);
 		END IF;
@@ -550,7 +550,7 @@ BEGIN
 		END IF;
 	WHEN 'rectify' THEN
 		IF OLD.status <> 'rectifying' THEN
-			PERFORM escalation.hazard_refuse(OLD.id, 'rectify', OLD.status, OLD.grade,
+			PERFORM escalation_internal.hazard_refuse(OLD.id, 'rectify', OLD.status, OLD.grade,
 				'It has already been rectified; a rectification is undone only by a failed re-inspection.');
 		END IF;
 		IF NEW.rectified_at IS NULL OR NEW.rectified_by IS NULL THEN
@@ -564,11 +564,11 @@ BEGIN
 		END IF;
 	WHEN 'confirm_major', 'rule_out' THEN
 		IF OLD.grade <> 'suspected_major' THEN
-			PERFORM escalation.hazard_refuse(OLD.id, 'confirm', OLD.status, OLD.grade,
+			PERFORM escalation_internal.hazard_refuse(OLD.id, 'confirm', OLD.status, OLD.grade,
 				'Only a suspected major hazard (疑似重大事故隐患) is confirmed or ruled out, once.');
 		END IF;
 		IF NEW.grade NOT IN ('major', 'not_major') THEN
-			PERFORM escalation.hazard_refuse(OLD.id, 'confirm', OLD.status, OLD.grade,
+			PERFORM escalation_internal.hazard_refuse(OLD.id, 'confirm', OLD.status, OLD.grade,
 				format('Confirming sets grade major (confirmed) or not_major (ruled out), not %s.', NEW.grade));
 		END IF;
 		IF NEW.confirmed_at IS NULL THEN
@@ -588,11 +588,11 @@ BEGIN
 		END IF;
 	WHEN 'set_deadline', 'extend' THEN
 		IF OLD.status <> 'rectifying' THEN
-			PERFORM escalation.hazard_refuse(OLD.id, replace(step::text, '_', ' '), OLD.status, OLD.grade,
+			PERFORM escalation_internal.hazard_refuse(OLD.id, replace(step::text, '_', ' '), OLD.status, OLD.grade,
 				'The rectification deadline is set or extended only while the hazard is being rectified.');
 		END IF;
 		IF NEW.rectify_deadline IS NULL THEN
-			PERFORM escalation.hazard_refuse(OLD.id, 'remove the deadline of', OLD.status, OLD.grade,
+			PERFORM escalation_internal.hazard_refuse(OLD.id, 'remove the deadline of', OLD.status, OLD.grade,
 				'A rectification deadline, once set, is only extended.');
 		END IF;
 		IF step = 'extend' THEN
@@ -609,7 +609,7 @@ BEGIN
 						  HINT = 'Use escalation.hazard_extend(hazard_id, new_deadline, reason, department_id).';
 			END IF;
 		ELSIF NEW.rectify_deadline < OLD.found_at THEN
-			PERFORM escalation.hazard_check_row(NEW);
+			PERFORM escalation_internal.hazard_check_row(NEW);
 		END IF;
 		IF NEW.deadline_set_at IS NOT DISTINCT FROM OLD.deadline_set_at THEN
 			NEW.deadline_set_at := statement_timestamp();
@@ -622,19 +622,19 @@ BEGIN
 		NULL;
 	END CASE;
 
-	PERFORM escalation.hazard_check_row(NEW);
+	PERFORM escalation_internal.hazard_check_row(NEW);
 	NEW.step_no := OLD.step_no + 1;
 	NEW.last_step := step;
 	RETURN NEW;
 END
 $$;
-COMMENT ON FUNCTION escalation.hazard_check_step() IS
+COMMENT ON FUNCTION escalation_internal.hazard_check_step() IS
 	'Trigger: accepts an UPDATE of a hazard only as one legal lifecycle step (confirm or rule out a suspected major hazard, set or extend the deadline, rectify, re-inspect by a supervising department, close after a passed re-inspection) or an edit of its description, with SQLSTATE 55000 naming the current status and the refused step otherwise. 隐患处理流程校验';
 CREATE TRIGGER hazard_check_step BEFORE UPDATE ON escalation.hazard
-	FOR EACH ROW EXECUTE FUNCTION escalation.hazard_check_step();
+	FOR EACH ROW EXECUTE FUNCTION escalation_internal.hazard_check_step();
 
 -- Trigger: write the history entry of a lifecycle step.
-CREATE FUNCTION escalation.hazard_record_step() RETURNS trigger
+CREATE FUNCTION escalation_internal.hazard_record_step() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, escalation, pg_temp AS
 $$
 BEGIN
@@ -674,11 +674,11 @@ BEGIN
 	RETURN NULL;
 END
 $$;
-COMMENT ON FUNCTION escalation.hazard_record_step() IS
+COMMENT ON FUNCTION escalation_internal.hazard_record_step() IS
 	'Trigger: records a hazard''s lifecycle step in escalation.hazard_history (step, from/to status, grade and deadline, department, time, note, acting role). 记录隐患处理步骤';
 CREATE TRIGGER hazard_record_step AFTER UPDATE ON escalation.hazard
 	FOR EACH ROW WHEN (NEW.step_no <> OLD.step_no)
-	EXECUTE FUNCTION escalation.hazard_record_step();
+	EXECUTE FUNCTION escalation_internal.hazard_record_step();
 
 ------------------------------------------------------------------------------
 -- Row-level security and privileges
@@ -696,15 +696,11 @@ GRANT USAGE ON SEQUENCE escalation.hazard_id_seq TO escalation_admin, escalation
 REVOKE ALL ON FUNCTION
 	escalation.hazard_status_label(escalation.hazard_status), escalation.hazard_grade_label(escalation.hazard_grade),
 	escalation.hazard_status_of(timestamptz, escalation.recheck_result, timestamptz, timestamptz),
-	escalation.hazard_refuse(bigint, text, escalation.hazard_status, escalation.hazard_grade, text, text),
-	escalation.hazard_check_row(escalation.hazard, boolean), escalation.hazard_check_insert(), escalation.hazard_check_step(),
-	escalation.hazard_record_step()
+	escalation_internal.hazard_refuse(bigint, text, escalation.hazard_status, escalation.hazard_grade, text, text),
+	escalation_internal.hazard_check_row(escalation.hazard, boolean), escalation_internal.hazard_check_insert(), escalation_internal.hazard_check_step(),
+	escalation_internal.hazard_record_step()
 FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION
 	escalation.hazard_status_label(escalation.hazard_status), escalation.hazard_grade_label(escalation.hazard_grade),
 	escalation.hazard_status_of(timestamptz, escalation.recheck_result, timestamptz, timestamptz)
 TO escalation_admin, escalation_user, escalation_analyst, escalation_screen;
-GRANT EXECUTE ON FUNCTION
-	escalation.hazard_refuse(bigint, text, escalation.hazard_status, escalation.hazard_grade, text, text),
-	escalation.hazard_check_row(escalation.hazard, boolean)
-TO escalation_admin, escalation_user;

@@ -91,7 +91,7 @@ SELECT pg_catalog.pg_extension_config_dump('escalation.clue_id_seq', '');
 SELECT escalation.follow_unit_region('escalation.clue');
 
 -- Trigger: validate a clue and its handling; handling is final.
-CREATE FUNCTION escalation.clue_check() RETURNS trigger
+CREATE FUNCTION escalation_internal.clue_check() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, escalation, pg_temp AS
 $$
 DECLARE
@@ -174,13 +174,13 @@ BEGIN
 	RETURN NEW;
 END
 $$;
-COMMENT ON FUNCTION escalation.clue_check() IS
+COMMENT ON FUNCTION escalation_internal.clue_check() IS
 	'Trigger: a clue goes to another department, is handled after its transfer and only once, a rejection has a reason, a forward names another department; a clue without a unit takes the transferring department''s region. 线索移交与处理校验';
 CREATE TRIGGER clue_check BEFORE INSERT OR UPDATE ON escalation.clue
-	FOR EACH ROW EXECUTE FUNCTION escalation.clue_check();
+	FOR EACH ROW EXECUTE FUNCTION escalation_internal.clue_check();
 
 -- Trigger: a forward hands the clue on as a new clue from the receiver.
-CREATE FUNCTION escalation.clue_forward_on() RETURNS trigger
+CREATE FUNCTION escalation_internal.clue_forward_on() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, escalation, pg_temp AS
 $$
 BEGIN
@@ -192,11 +192,11 @@ BEGIN
 	RETURN NULL;
 END
 $$;
-COMMENT ON FUNCTION escalation.clue_forward_on() IS
+COMMENT ON FUNCTION escalation_internal.clue_forward_on() IS
 	'Trigger: when a receiver forwards a clue (转办), creates the clue from the receiver to the department it was forwarded to, transferred at the handling time. 转办生成新线索';
 CREATE TRIGGER clue_forward_on AFTER UPDATE OF handling ON escalation.clue
 	FOR EACH ROW WHEN (NEW.handling = 'forwarded' AND OLD.handling IS DISTINCT FROM 'forwarded')
-	EXECUTE FUNCTION escalation.clue_forward_on();
+	EXECUTE FUNCTION escalation_internal.clue_forward_on();
 
 -- Transfer a violation clue to the competent department.
 CREATE FUNCTION escalation.clue_transfer(
@@ -359,7 +359,7 @@ GRANT SELECT ON escalation.clue_inbox TO escalation_admin, escalation_user, esca
 GRANT USAGE ON SEQUENCE escalation.clue_id_seq TO escalation_admin, escalation_user;
 
 REVOKE ALL ON FUNCTION
-	escalation.clue_handling_label(escalation.clue_handling), escalation.clue_check(), escalation.clue_forward_on(),
+	escalation.clue_handling_label(escalation.clue_handling), escalation_internal.clue_check(), escalation_internal.clue_forward_on(),
 	escalation.clue_transfer(bigint, bigint, text, text, bigint, timestamptz, bigint, bigint),
 	escalation.clue_handle(bigint, escalation.clue_handling, text, text, bigint, bigint, timestamptz),
 	escalation.received_clues()

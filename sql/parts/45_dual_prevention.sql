@@ -152,7 +152,7 @@ SELECT pg_catalog.pg_extension_config_dump('escalation.dual_prevention', '');
 SELECT escalation.follow_unit_region('escalation.dual_prevention');
 
 -- Trigger: the enrolment clock moves only by a re-enrolment after a withdrawal.
-CREATE FUNCTION escalation.dual_prevention_check() RETURNS trigger
+CREATE FUNCTION escalation_internal.dual_prevention_check() RETURNS trigger
 LANGUAGE plpgsql SET search_path = pg_catalog, escalation, pg_temp AS
 $$
 BEGIN
@@ -194,10 +194,10 @@ BEGIN
 	RETURN NEW;
 END
 $$;
-COMMENT ON FUNCTION escalation.dual_prevention_check() IS
+COMMENT ON FUNCTION escalation_internal.dual_prevention_check() IS
 	'Trigger: an enrolment''s since moves only when a withdrawn unit is enrolled again; a withdrawal is final until then, comes after the enrolment and the last run, and has a reason. 纳入管理校验';
 CREATE TRIGGER dual_prevention_check BEFORE INSERT OR UPDATE ON escalation.dual_prevention
-	FOR EACH ROW EXECUTE FUNCTION escalation.dual_prevention_check();
+	FOR EACH ROW EXECUTE FUNCTION escalation_internal.dual_prevention_check();
 
 -- Enrol a unit, or enrol a withdrawn unit again.
 CREATE FUNCTION escalation.dp_enrol(
@@ -278,7 +278,7 @@ COMMENT ON FUNCTION escalation.dp_withdraw(bigint, text, timestamptz) IS
 	'Takes a unit out of platform dual prevention management (e.g. closed or relocated) with the reason; its records stay. 退出双重预防机制管理';
 
 -- Trigger: a unit that closes leaves dual prevention management.
-CREATE FUNCTION escalation.dual_prevention_unit_closed() RETURNS trigger
+CREATE FUNCTION escalation_internal.dual_prevention_unit_closed() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, escalation, pg_temp AS
 $$
 BEGIN
@@ -290,11 +290,11 @@ BEGIN
 	RETURN NULL;
 END
 $$;
-COMMENT ON FUNCTION escalation.dual_prevention_unit_closed() IS
+COMMENT ON FUNCTION escalation_internal.dual_prevention_unit_closed() IS
 	'Trigger: when a unit''s business status becomes closed, withdraws it from dual prevention management (退出管理: 单位关闭注销). 单位关闭退出管理';
 CREATE TRIGGER unit_dual_prevention_closed AFTER UPDATE OF business_status ON escalation.unit
 	FOR EACH ROW WHEN (NEW.business_status = 'closed' AND OLD.business_status IS DISTINCT FROM 'closed')
-	EXECUTE FUNCTION escalation.dual_prevention_unit_closed();
+	EXECUTE FUNCTION escalation_internal.dual_prevention_unit_closed();
 
 ------------------------------------------------------------------------------
 -- Risk points and scheduled checks (风险分级管控、隐患排查治理)
@@ -423,7 +423,7 @@ SELECT escalation.follow_unit_region('escalation.dp_run');
 
 -- Trigger: a run belongs to an enrolled unit within its enrolment, and its time
 -- and unit are fixed once recorded.
-CREATE FUNCTION escalation.dp_run_check() RETURNS trigger
+CREATE FUNCTION escalation_internal.dp_run_check() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, escalation, pg_temp AS
 $$
 DECLARE
@@ -475,10 +475,10 @@ BEGIN
 	RETURN NEW;
 END
 $$;
-COMMENT ON FUNCTION escalation.dp_run_check() IS
+COMMENT ON FUNCTION escalation_internal.dp_run_check() IS
 	'Trigger: rejects a run for a unit not enrolled, before its enrolment or after its withdrawal, a hazard of another unit, and any change of a run''s unit, time or task. 运行记录校验';
 CREATE TRIGGER dp_run_check BEFORE INSERT OR UPDATE ON escalation.dp_run
-	FOR EACH ROW EXECUTE FUNCTION escalation.dp_run_check();
+	FOR EACH ROW EXECUTE FUNCTION escalation_internal.dp_run_check();
 
 -- Record a completed scheduled check.
 CREATE FUNCTION escalation.dp_record_run(
@@ -699,9 +699,9 @@ GRANT USAGE ON SEQUENCE escalation.dp_risk_point_id_seq, escalation.dp_check_tas
 REVOKE ALL ON FUNCTION
 	escalation.dp_risk_grade_label(escalation.dp_risk_grade), escalation.safety_state_label(escalation.safety_state),
 	escalation.dp_reasons(escalation.dual_prevention_scope, boolean, boolean, integer), escalation.dp_reason_label(text),
-	escalation.dual_prevention_required(bigint), escalation.dual_prevention_check(),
+	escalation.dual_prevention_required(bigint), escalation_internal.dual_prevention_check(),
 	escalation.dp_enrol(bigint, bigint, timestamptz, text), escalation.dp_withdraw(bigint, text, timestamptz),
-	escalation.dual_prevention_unit_closed(), escalation.dp_run_check(),
+	escalation_internal.dual_prevention_unit_closed(), escalation_internal.dp_run_check(),
 	escalation.dp_record_run(bigint, bigint, escalation.dp_check_result, text, text, timestamptz, bigint),
 	escalation.dp_inspection_interval(escalation.dp_risk_grade, escalation.safety_state)
 FROM PUBLIC;
@@ -713,7 +713,6 @@ TO escalation_admin, escalation_user, escalation_analyst, escalation_screen;
 GRANT EXECUTE ON FUNCTION escalation.dual_prevention_required(bigint)
 	TO escalation_admin, escalation_user, escalation_analyst;
 GRANT EXECUTE ON FUNCTION
-	escalation.dual_prevention_check(),
 	escalation.dp_enrol(bigint, bigint, timestamptz, text), escalation.dp_withdraw(bigint, text, timestamptz),
 	escalation.dp_record_run(bigint, bigint, escalation.dp_check_result, text, text, timestamptz, bigint)
 TO escalation_admin, escalation_user;

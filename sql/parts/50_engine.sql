@@ -94,7 +94,7 @@ SELECT pg_catalog.pg_extension_config_dump('escalation.warning', '');
 
 -- Trigger (per statement): writers of warnings take the event stream's lock
 -- before any id is drawn, so ids become visible in order.
-CREATE FUNCTION escalation.warning_lock_events() RETURNS trigger
+CREATE FUNCTION escalation_internal.warning_lock_events() RETURNS trigger
 LANGUAGE plpgsql SET search_path = pg_catalog, escalation, pg_temp AS
 $$
 BEGIN
@@ -102,13 +102,13 @@ BEGIN
 	RETURN NULL;
 END
 $$;
-COMMENT ON FUNCTION escalation.warning_lock_events() IS
+COMMENT ON FUNCTION escalation_internal.warning_lock_events() IS
 	'Trigger: takes the event stream''s lock before warnings are inserted, so event ids commit in order. 预警事件加锁';
 CREATE TRIGGER warning_lock_events BEFORE INSERT ON escalation.warning
-	FOR EACH STATEMENT EXECUTE FUNCTION escalation.warning_lock_events();
+	FOR EACH STATEMENT EXECUTE FUNCTION escalation_internal.warning_lock_events();
 
 -- Trigger: a warning inserted by hand with only the public columns.
-CREATE FUNCTION escalation.warning_fill_defaults() RETURNS trigger
+CREATE FUNCTION escalation_internal.warning_fill_defaults() RETURNS trigger
 LANGUAGE plpgsql SET search_path = pg_catalog, escalation, pg_temp AS
 $$
 BEGIN
@@ -119,11 +119,11 @@ BEGIN
 	RETURN NEW;
 END
 $$;
-COMMENT ON FUNCTION escalation.warning_fill_defaults() IS
+COMMENT ON FUNCTION escalation_internal.warning_fill_defaults() IS
 	'Trigger: fills started_at, origin, district and region of a warning inserted with only the public columns. 预警默认值';
 CREATE TRIGGER warning_fill_defaults BEFORE INSERT ON escalation.warning
 	FOR EACH ROW WHEN (NEW.started_at IS NULL OR NEW.origin IS NULL OR NEW.region IS NULL)
-	EXECUTE FUNCTION escalation.warning_fill_defaults();
+	EXECUTE FUNCTION escalation_internal.warning_fill_defaults();
 
 ------------------------------------------------------------------------------
 -- The run log (运行记录)
@@ -198,7 +198,7 @@ COMMENT ON FUNCTION escalation.acknowledge(bigint, text) IS
 ------------------------------------------------------------------------------
 
 -- Fail clearly unless pg_cron is installed in this database.
-CREATE FUNCTION escalation.require_cron() RETURNS void
+CREATE FUNCTION escalation_internal.require_cron() RETURNS void
 LANGUAGE plpgsql SET search_path = pg_catalog, escalation, pg_temp AS
 $$
 DECLARE
@@ -217,7 +217,7 @@ BEGIN
 	END IF;
 END
 $$;
-COMMENT ON FUNCTION escalation.require_cron() IS
+COMMENT ON FUNCTION escalation_internal.require_cron() IS
 	'Raises a clear error, with what to do, unless pg_cron is installed in this database. 检查定时任务扩展';
 
 CREATE FUNCTION escalation.schedule(schedule text DEFAULT '* * * * *') RETURNS bigint
@@ -231,7 +231,7 @@ BEGIN
 			USING ERRCODE = 'invalid_parameter_value',
 				  HINT = 'Give a cron schedule, e.g. ''* * * * *'' for every minute.';
 	END IF;
-	PERFORM escalation.require_cron();
+	PERFORM escalation_internal.require_cron();
 	SELECT cron.schedule('escalation-run', schedule, 'SELECT escalation.run()') INTO job;
 	RETURN job;
 END
@@ -243,7 +243,7 @@ CREATE FUNCTION escalation.unschedule() RETURNS boolean
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, escalation, pg_temp AS
 $$
 BEGIN
-	PERFORM escalation.require_cron();
+	PERFORM escalation_internal.require_cron();
 	IF NOT EXISTS (SELECT 1 FROM cron.job j WHERE j.jobname = 'escalation-run' AND j.username = current_user) THEN
 		RETURN false;
 	END IF;
@@ -266,9 +266,9 @@ GRANT USAGE ON SEQUENCE escalation.warning_event_seq TO escalation_admin;
 GRANT SELECT ON escalation.run_log TO escalation_admin, escalation_analyst;
 
 REVOKE ALL ON FUNCTION
-	escalation.warning_lock_events(), escalation.warning_fill_defaults(),
+	escalation_internal.warning_lock_events(), escalation_internal.warning_fill_defaults(),
 	escalation.run(timestamptz), escalation.lock_event_stream(),
-	escalation.acknowledge(bigint, text), escalation.require_cron(), escalation.schedule(text),
+	escalation.acknowledge(bigint, text), escalation_internal.require_cron(), escalation.schedule(text),
 	escalation.unschedule()
 FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION escalation.run(timestamptz), escalation.schedule(text), escalation.unschedule()

@@ -125,7 +125,7 @@ COMMENT ON COLUMN escalation.rule_offset.stage IS 'Stage number. 预警级次';
 COMMENT ON COLUMN escalation.rule_offset.due_after IS 'Time from the item''s start to the stage''s due time. 距起算时间';
 
 -- Trigger: writes to escalation.rule become rows of rule_override.
-CREATE FUNCTION escalation.rule_write() RETURNS trigger
+CREATE FUNCTION escalation_internal.rule_write() RETURNS trigger
 LANGUAGE plpgsql SET search_path = pg_catalog, escalation, pg_temp AS
 $$
 BEGIN
@@ -166,13 +166,13 @@ BEGIN
 	RETURN NEW;
 END
 $$;
-COMMENT ON FUNCTION escalation.rule_write() IS
+COMMENT ON FUNCTION escalation_internal.rule_write() IS
 	'Trigger: turns INSERT, UPDATE and DELETE on escalation.rule into the city''s changes (rule_override). 预警规则写入';
 CREATE TRIGGER rule_write INSTEAD OF INSERT OR UPDATE OR DELETE ON escalation.rule
-	FOR EACH ROW EXECUTE FUNCTION escalation.rule_write();
+	FOR EACH ROW EXECUTE FUNCTION escalation_internal.rule_write();
 
 -- Trigger: one stage's values, checked with messages that say what is wrong.
-CREATE FUNCTION escalation.rule_check_stage() RETURNS trigger
+CREATE FUNCTION escalation_internal.rule_check_stage() RETURNS trigger
 LANGUAGE plpgsql SET search_path = pg_catalog, escalation, pg_temp AS
 $$
 DECLARE
@@ -221,13 +221,13 @@ BEGIN
 	RETURN NEW;
 END
 $$;
-COMMENT ON FUNCTION escalation.rule_check_stage() IS
+COMMENT ON FUNCTION escalation_internal.rule_check_stage() IS
 	'Trigger: rejects an invalid stage (unknown origin, stage outside 1..9, negative or month-based delay, district screen for a city item) with a clear error. 预警规则校验';
 CREATE TRIGGER rule_check_stage BEFORE INSERT OR UPDATE ON escalation.rule_override
-	FOR EACH ROW EXECUTE FUNCTION escalation.rule_check_stage();
+	FOR EACH ROW EXECUTE FUNCTION escalation_internal.rule_check_stage();
 
 -- Trigger (deferred to commit): every ladder touched keeps stages 1..n.
-CREATE FUNCTION escalation.rule_check_ladder() RETURNS trigger
+CREATE FUNCTION escalation_internal.rule_check_ladder() RETURNS trigger
 LANGUAGE plpgsql SET search_path = pg_catalog, escalation, pg_temp AS
 $$
 DECLARE
@@ -254,11 +254,11 @@ BEGIN
 	RETURN NULL;
 END
 $$;
-COMMENT ON FUNCTION escalation.rule_check_ladder() IS
+COMMENT ON FUNCTION escalation_internal.rule_check_ladder() IS
 	'Constraint trigger, deferred to commit: the stages of every changed ladder are numbered 1..n without gaps. 预警规则级次连续性校验';
 CREATE CONSTRAINT TRIGGER rule_ladder_contiguous AFTER INSERT OR UPDATE OR DELETE ON escalation.rule_override
 	DEFERRABLE INITIALLY DEFERRED
-	FOR EACH ROW EXECUTE FUNCTION escalation.rule_check_ladder();
+	FOR EACH ROW EXECUTE FUNCTION escalation_internal.rule_check_ladder();
 
 ------------------------------------------------------------------------------
 -- Privileges
@@ -271,5 +271,5 @@ GRANT INSERT, UPDATE, DELETE ON escalation.rule TO escalation_admin;
 GRANT INSERT, UPDATE, DELETE ON escalation.rule_override TO escalation_admin;
 GRANT SELECT ON escalation.rule_default, escalation.rule_override TO escalation_admin, escalation_analyst;
 
-REVOKE ALL ON FUNCTION escalation.rule_write(), escalation.rule_check_stage(), escalation.rule_check_ladder()
+REVOKE ALL ON FUNCTION escalation_internal.rule_write(), escalation_internal.rule_check_stage(), escalation_internal.rule_check_ladder()
 FROM PUBLIC;

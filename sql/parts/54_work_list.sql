@@ -361,7 +361,7 @@ COMMENT ON FUNCTION escalation.resync_items() IS
 
 -- Trigger (per statement) on a source table: re-sync the items it touched.
 -- Arguments: the column that names the item, then the kinds the table feeds.
-CREATE FUNCTION escalation.track_source() RETURNS trigger
+CREATE FUNCTION escalation_internal.track_source() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, escalation, pg_temp AS
 $$
 DECLARE
@@ -388,7 +388,7 @@ BEGIN
 	RETURN NULL;
 END
 $$;
-COMMENT ON FUNCTION escalation.track_source() IS
+COMMENT ON FUNCTION escalation_internal.track_source() IS
 	'Trigger on hazard, clue, licence, dual_prevention and dp_run: re-syncs the tracking of the items a statement touched. 预警事项同步触发器';
 
 DO $install$
@@ -404,16 +404,16 @@ BEGIN
 			('dp_run', 'unit_id', ARRAY['dual_prevention_idle'])) AS s(tbl, col, kinds)
 	LOOP
 		EXECUTE format('CREATE TRIGGER %1$I AFTER INSERT ON escalation.%2$I REFERENCING NEW TABLE AS new_rows '
-					   'FOR EACH STATEMENT EXECUTE FUNCTION escalation.track_source(%3$L, %4$s)',
+					   'FOR EACH STATEMENT EXECUTE FUNCTION escalation_internal.track_source(%3$L, %4$s)',
 					   src.tbl || '_track_insert', src.tbl, src.col, array_to_string(array(SELECT quote_literal(k) FROM unnest(src.kinds) k), ', '));
 		EXECUTE format('CREATE TRIGGER %1$I AFTER UPDATE ON escalation.%2$I REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows '
-					   'FOR EACH STATEMENT EXECUTE FUNCTION escalation.track_source(%3$L, %4$s)',
+					   'FOR EACH STATEMENT EXECUTE FUNCTION escalation_internal.track_source(%3$L, %4$s)',
 					   src.tbl || '_track_update', src.tbl, src.col, array_to_string(array(SELECT quote_literal(k) FROM unnest(src.kinds) k), ', '));
 		EXECUTE format('CREATE TRIGGER %1$I AFTER DELETE ON escalation.%2$I REFERENCING OLD TABLE AS old_rows '
-					   'FOR EACH STATEMENT EXECUTE FUNCTION escalation.track_source(%3$L, %4$s)',
+					   'FOR EACH STATEMENT EXECUTE FUNCTION escalation_internal.track_source(%3$L, %4$s)',
 					   src.tbl || '_track_delete', src.tbl, src.col, array_to_string(array(SELECT quote_literal(k) FROM unnest(src.kinds) k), ', '));
 		EXECUTE format('CREATE TRIGGER %1$I AFTER TRUNCATE ON escalation.%2$I '
-					   'FOR EACH STATEMENT EXECUTE FUNCTION escalation.track_source(%3$L, %4$s)',
+					   'FOR EACH STATEMENT EXECUTE FUNCTION escalation_internal.track_source(%3$L, %4$s)',
 					   src.tbl || '_track_truncate', src.tbl, src.col, array_to_string(array(SELECT quote_literal(k) FROM unnest(src.kinds) k), ', '));
 	END LOOP;
 END
@@ -421,7 +421,7 @@ $install$;
 
 -- Trigger: a unit or department whose region or level changes moves its items
 -- (their screens, and for units their origin).
-CREATE FUNCTION escalation.track_owner() RETURNS trigger
+CREATE FUNCTION escalation_internal.track_owner() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, escalation, pg_temp AS
 $$
 DECLARE
@@ -444,18 +444,18 @@ BEGIN
 	RETURN NULL;
 END
 $$;
-COMMENT ON FUNCTION escalation.track_owner() IS
+COMMENT ON FUNCTION escalation_internal.track_owner() IS
 	'Trigger on unit and department: when a region, supervision level or level changes, re-syncs the items that belong to it. 单位/部门变更同步预警事项';
 CREATE TRIGGER unit_track_items AFTER UPDATE OF region, supervision_level ON escalation.unit
 	FOR EACH ROW WHEN (OLD.region IS DISTINCT FROM NEW.region OR OLD.supervision_level IS DISTINCT FROM NEW.supervision_level)
-	EXECUTE FUNCTION escalation.track_owner();
+	EXECUTE FUNCTION escalation_internal.track_owner();
 CREATE TRIGGER department_track_items AFTER UPDATE OF region, level ON escalation.department
 	FOR EACH ROW WHEN (OLD.region IS DISTINCT FROM NEW.region OR OLD.level IS DISTINCT FROM NEW.level)
-	EXECUTE FUNCTION escalation.track_owner();
+	EXECUTE FUNCTION escalation_internal.track_owner();
 
 -- Trigger (per statement) on rule_override: items on a changed ladder get
 -- their next due time from the new rules.
-CREATE FUNCTION escalation.rule_retime() RETURNS trigger
+CREATE FUNCTION escalation_internal.rule_retime() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, escalation, pg_temp AS
 $$
 DECLARE
@@ -473,14 +473,14 @@ BEGIN
 	RETURN NULL;
 END
 $$;
-COMMENT ON FUNCTION escalation.rule_retime() IS
+COMMENT ON FUNCTION escalation_internal.rule_retime() IS
 	'Trigger: after a change of the rules, items on the changed ladders get their next due time from the new rules. 规则变更后重算';
 CREATE TRIGGER rule_retime_insert AFTER INSERT ON escalation.rule_override
-	REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION escalation.rule_retime();
+	REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION escalation_internal.rule_retime();
 CREATE TRIGGER rule_retime_update AFTER UPDATE ON escalation.rule_override
-	REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION escalation.rule_retime();
+	REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION escalation_internal.rule_retime();
 CREATE TRIGGER rule_retime_delete AFTER DELETE ON escalation.rule_override
-	REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION escalation.rule_retime();
+	REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION escalation_internal.rule_retime();
 
 ------------------------------------------------------------------------------
 -- Row-level security and privileges
@@ -498,7 +498,7 @@ REVOKE ALL ON FUNCTION
 	escalation.item_start(escalation.warning_kind, timestamptz, timestamptz),
 	escalation.retime_items(escalation.warning_kind, escalation.level, bigint[]),
 	escalation.sync_items(escalation.warning_kind, bigint[]), escalation.resync_items(),
-	escalation.track_source(), escalation.track_owner(), escalation.rule_retime()
+	escalation_internal.track_source(), escalation_internal.track_owner(), escalation_internal.rule_retime()
 FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION escalation.resync_items() TO escalation_admin;
 GRANT EXECUTE ON FUNCTION escalation.licence_expires_at(date), escalation.item_origin(escalation.level),

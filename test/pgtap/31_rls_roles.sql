@@ -50,15 +50,15 @@ SELECT is((SELECT array_agg(c.relname::text ORDER BY c.relname) FROM pg_catalog.
 		   WHERE c.relnamespace = 'escalation'::regnamespace AND acl.grantee = 0), NULL,
 	'no table, view or sequence of schema escalation is granted to PUBLIC');
 SELECT is((SELECT array_agg(p.oid::regprocedure::text ORDER BY 1) FROM pg_catalog.pg_proc p
-		   WHERE p.pronamespace = 'escalation'::regnamespace AND p.prosecdef
+		   WHERE p.pronamespace IN ('escalation'::regnamespace, 'escalation_internal'::regnamespace) AND p.prosecdef
 			 AND (p.proacl IS NULL OR EXISTS (SELECT 1 FROM aclexplode(p.proacl) acl WHERE acl.grantee = 0))), NULL,
-	'no SECURITY DEFINER function of schema escalation is executable by PUBLIC');
+	'no SECURITY DEFINER function of schema escalation or escalation_internal is executable by PUBLIC');
 SELECT is((SELECT array_agg(p.oid::regprocedure::text ORDER BY 1) FROM pg_catalog.pg_proc p
-		   WHERE p.pronamespace = 'escalation'::regnamespace AND p.prosecdef
+		   WHERE p.pronamespace IN ('escalation'::regnamespace, 'escalation_internal'::regnamespace) AND p.prosecdef
 			 AND NOT coalesce(EXISTS (SELECT 1 FROM unnest(p.proconfig) c WHERE c LIKE 'search\_path=%'), false)), NULL,
-	'every SECURITY DEFINER function of schema escalation pins its search_path');
+	'every SECURITY DEFINER function of schema escalation or escalation_internal pins its search_path');
 SELECT is((SELECT array_agg(p.oid::regprocedure::text ORDER BY 1) FROM pg_catalog.pg_proc p
-		   WHERE p.pronamespace = 'escalation'::regnamespace
+		   WHERE p.pronamespace IN ('escalation'::regnamespace, 'escalation_internal'::regnamespace)
 			 AND p.proname IN ('acting_role', 'current_region', 'enable_region_security', 'follow_department_region',
 							   'hand_over_duty', 'responsibility_gaps', 'responsibility_gap_counts', 'gap_reason_label',
 							   'duty_role_label', 'department_kind_label', 'duty_check', 'department_check_tree',

@@ -54,7 +54,7 @@ SELECT lives_ok($$SELECT escalation.dp_record_run(4001, ran_at => '2025-03-02+08
 SELECT is(escalation.supervises(4410, 4003, '2025-03-02'), false,
 	'supervises() tells a district user nothing about another district''s units');
 SELECT is(escalation.campaign_covers(43001, 4003), false, 'nor does campaign_covers()');
-SELECT throws_ok($$SELECT escalation.campaign_admits(43002, 4003, now(), 'probe')$$, '42501', NULL,
+SELECT throws_ok($$SELECT escalation_internal.campaign_admits(43002, 4003, now(), 'probe')$$, '42501', NULL,
 	'and the campaign check behind the triggers is not callable');
 RESET ROLE;
 SELECT is(escalation.supervises(4410, 4003, '2025-03-02'), true, 'while a superuser (the platform''s owner) gets the answer');

@@ -26,17 +26,17 @@ SET LOCAL track_functions = 'all';
 -- The catalog.
 SELECT is_empty($$
 	SELECT p.oid::regprocedure::text, p.proconfig::text FROM pg_proc p
-	WHERE p.pronamespace = 'escalation'::regnamespace AND p.prosecdef
+	WHERE p.pronamespace IN ('escalation'::regnamespace, 'escalation_internal'::regnamespace) AND p.prosecdef
 		AND NOT coalesce('search_path=pg_catalog, escalation, pg_temp' = ANY (p.proconfig), false)$$,
 	'every SECURITY DEFINER function pins search_path = pg_catalog, escalation, pg_temp (pg_temp last)');
 SELECT is_empty($$
 	SELECT p.oid::regprocedure::text, l.lanname::text FROM pg_proc p JOIN pg_language l ON l.oid = p.prolang
-	WHERE p.pronamespace = 'escalation'::regnamespace
+	WHERE p.pronamespace IN ('escalation'::regnamespace, 'escalation_internal'::regnamespace)
 		AND (l.lanname = 'plpgsql' OR (l.lanname = 'sql' AND p.prosqlbody IS NULL))
 		AND NOT coalesce('search_path=pg_catalog, escalation, pg_temp' = ANY (p.proconfig), false)$$,
 	'every PL/pgSQL function and SQL function with a string body pins the same search_path (their code is parsed, and PL/pgSQL''s types kept for the session, when they run)');
 SELECT is((SELECT array_agg(p.oid::regprocedure::text ORDER BY p.proname) FROM pg_proc p
-		   WHERE p.pronamespace = 'escalation'::regnamespace AND p.prolang = (SELECT oid FROM pg_language WHERE lanname = 'c')
+		   WHERE p.pronamespace IN ('escalation'::regnamespace, 'escalation_internal'::regnamespace) AND p.prolang = (SELECT oid FROM pg_language WHERE lanname = 'c')
 			 AND p.provolatile <> 'i' AND NOT 'internal'::regtype = ANY (p.proargtypes::oid[])
 			 AND NOT coalesce('search_path=pg_catalog, escalation, pg_temp' = ANY (p.proconfig), false)),
 	ARRAY['escalation.licence_expires_at(date)', 'escalation.lock_event_stream()'],
@@ -203,7 +203,7 @@ DECLARE
 	f record;
 BEGIN
 	FOR f IN SELECT p.oid::regprocedure AS fn, p.procost FROM pg_proc p
-			 WHERE p.pronamespace = 'escalation'::regnamespace AND p.prolang IN (SELECT oid FROM pg_language WHERE lanname IN ('plpgsql', 'sql'))
+			 WHERE p.pronamespace IN ('escalation'::regnamespace, 'escalation_internal'::regnamespace) AND p.prolang IN (SELECT oid FROM pg_language WHERE lanname IN ('plpgsql', 'sql'))
 	LOOP
 		EXECUTE format('ALTER FUNCTION %s COST %s', f.fn, f.procost);
 	END LOOP;
@@ -299,7 +299,7 @@ SELECT is_empty($$SELECT who::text, what, vector, hostile, hostile_reversed, pla
 	'every call, statement and query answers the same among the look-alikes as under a plain search_path');
 SELECT is_empty($$
 	SELECT p.oid::regprocedure::text FROM pg_proc p
-	WHERE p.pronamespace = 'escalation'::regnamespace AND p.prosecdef
+	WHERE p.pronamespace IN ('escalation'::regnamespace, 'escalation_internal'::regnamespace) AND p.prosecdef
 		AND NOT EXISTS (SELECT 1 FROM pg_stat_xact_user_functions s WHERE s.funcid = p.oid AND s.calls > 0)$$,
 	'every SECURITY DEFINER function of the schema was called among the look-alikes');
 SELECT is((SELECT count(*) FROM t91_answer WHERE what = 'acknowledge a warning' AND hostile LIKE 'ok: %'), 1::bigint,

@@ -3,10 +3,11 @@
 -- (a function is executable by PUBLIC unless that is revoked), SECURITY DEFINER
 -- functions only for the platform's roles, views over protected tables with
 -- the caller's rights unless only all-seeing roles read them, and the district
--- policy the same on every protected table.
+-- policy the same on every protected table. What users do not call lives in
+-- schema escalation_internal, which no role of the platform may use.
 BEGIN;
 CREATE EXTENSION IF NOT EXISTS escalation;
-SELECT plan(8);
+SELECT plan(12);
 
 SELECT is_empty($$SELECT a.privilege_type::text FROM pg_namespace n, aclexplode(n.nspacl) a
 				  WHERE n.nspname = 'escalation' AND a.grantee = 0$$,
@@ -21,16 +22,42 @@ SELECT is_empty($$
 	'no table, view, sequence or column of the schema is granted to PUBLIC');
 SELECT is_empty($$
 	SELECT p.oid::regprocedure::text, l.lanname::text, p.provolatile::text FROM pg_proc p JOIN pg_language l ON l.oid = p.prolang
-	WHERE p.pronamespace = 'escalation'::regnamespace
+	WHERE p.pronamespace IN ('escalation'::regnamespace, 'escalation_internal'::regnamespace)
 		AND (p.proacl IS NULL OR EXISTS (SELECT 1 FROM aclexplode(p.proacl) a WHERE a.grantee = 0))
 		AND NOT (l.lanname = 'c' AND (p.provolatile = 'i' OR 'internal'::regtype = ANY (p.proargtypes::oid[])))$$,
 	'PUBLIC may execute only the C functions of the identifier types (input, output, comparison, hashing, planner support), pure like PostgreSQL''s own');
 SELECT is_empty($$
 	SELECT p.oid::regprocedure::text, a.grantee::regrole::text FROM pg_proc p, aclexplode(p.proacl) a
-	WHERE p.pronamespace = 'escalation'::regnamespace AND p.prosecdef AND a.grantee <> p.proowner
+	WHERE p.pronamespace IN ('escalation'::regnamespace, 'escalation_internal'::regnamespace) AND p.prosecdef AND a.grantee <> p.proowner
 		AND a.grantee NOT IN ('escalation_admin'::regrole, 'escalation_user'::regrole, 'escalation_analyst'::regrole,
 							  'escalation_screen'::regrole)$$,
 	'a SECURITY DEFINER function is executable only by its owner and the platform''s four roles');
+
+-- The internal schema: trigger functions and the helpers behind SECURITY
+-- DEFINER code, out of the users' schema and out of their reach.
+SELECT ok(EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = 'escalation_internal')
+		  AND NOT EXISTS (SELECT 1 FROM pg_namespace n, aclexplode(coalesce(n.nspacl, acldefault('n', n.nspowner))) a
+						  WHERE n.nspname = 'escalation_internal' AND a.grantee <> n.nspowner),
+	'schema escalation_internal exists and nobody but its owner may use it: not PUBLIC, not the platform''s roles');
+SELECT is_empty($$
+	SELECT p.oid::regprocedure::text, r.rolname::text FROM pg_proc p, pg_roles r
+	WHERE p.pronamespace = 'escalation_internal'::regnamespace
+		AND r.rolname IN ('escalation_admin', 'escalation_user', 'escalation_analyst', 'escalation_screen')
+		AND has_function_privilege(r.oid, p.oid, 'EXECUTE')$$,
+	'no function of escalation_internal is executable by the platform''s roles, whatever the schema allows');
+SELECT is_empty($$
+	SELECT p.oid::regprocedure::text FROM pg_proc p
+	WHERE p.pronamespace = 'escalation'::regnamespace
+		AND (p.prorettype = 'trigger'::regtype
+			 OR p.proname IN ('hazard_refuse', 'hazard_check_row', 'campaign_admits', 'require_cron'))$$,
+	'schema escalation holds no trigger function and none of the helpers behind the hazard and campaign triggers and the scheduling functions');
+SELECT is((SELECT array_agg(p.proname::text ORDER BY p.proname) FROM pg_proc p
+		   WHERE p.pronamespace = 'escalation_internal'::regnamespace
+			 AND p.proname IN ('hazard_refuse', 'hazard_check_row', 'campaign_admits', 'require_cron')
+			 AND NOT has_function_privilege('escalation_user', p.oid, 'EXECUTE')
+			 AND NOT has_function_privilege('escalation_admin', p.oid, 'EXECUTE')),
+	ARRAY['campaign_admits', 'hazard_check_row', 'hazard_refuse', 'require_cron'],
+	'the hazard, campaign and pg_cron checks are in escalation_internal, and neither district users nor the city office may execute them');
 
 -- Views: which protected tables they read, and who may read them.
 CREATE TEMP TABLE t93_view AS
@@ -44,7 +71,7 @@ CREATE TEMP TABLE t93_view AS
 	JOIN pg_depend d ON d.classid = 'pg_rewrite'::regclass AND d.objid = r.oid
 	LEFT JOIN pg_class t ON d.refclassid = 'pg_class'::regclass AND t.oid = d.refobjid AND t.oid <> v.oid
 	LEFT JOIN pg_proc f ON d.refclassid = 'pg_proc'::regclass AND f.oid = d.refobjid
-		AND f.pronamespace = 'escalation'::regnamespace AND f.prosecdef
+		AND f.pronamespace IN ('escalation'::regnamespace, 'escalation_internal'::regnamespace) AND f.prosecdef
 	WHERE v.relnamespace = 'escalation'::regnamespace AND v.relkind = 'v'
 	GROUP BY v.oid, v.relname, v.reloptions;
 SELECT is_empty($$SELECT name, protected_tables::text FROM t93_view
