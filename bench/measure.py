@@ -199,41 +199,6 @@ def main():
         raw_times.append(s.timed("bench.raw_insert()")[0])
         raw_cpu.append(s.last_cpu)
 
-    # The engine's two ways of writing warnings and items, when asked: a
-    # statement trigger of no effect on warning and tracked_item keeps the
-    # engine off its direct writer and on its SQL array statements.
-    if os.environ.get("BENCH_WRITE_PATHS") == "1":
-        s.query("CREATE FUNCTION bench.no_op() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NULL; END $$")
-        path_times, path_cpu = [], []
-        for _ in range(ROUNDS):
-            reset(s)
-            s.query("CREATE TRIGGER bench_sql_path BEFORE INSERT ON escalation.warning "
-                    "FOR EACH STATEMENT EXECUTE FUNCTION bench.no_op()")
-            s.query("CREATE TRIGGER bench_sql_path BEFORE UPDATE ON escalation.tracked_item "
-                    "FOR EACH STATEMENT EXECUTE FUNCTION bench.no_op()")
-            path_times.append(s.timed("escalation.run('%s')" % AS_OF)[0])
-            path_cpu.append(s.last_cpu)
-            s.query("DROP TRIGGER bench_sql_path ON escalation.warning")
-            s.query("DROP TRIGGER bench_sql_path ON escalation.tracked_item")
-            reset(s)
-            c_times.append(s.timed("escalation.run('%s')" % AS_OF)[0])
-            c_cpu.append(s.last_cpu)
-        reset(s)
-        s.query("CREATE TRIGGER bench_sql_path BEFORE INSERT ON escalation.warning "
-                "FOR EACH STATEMENT EXECUTE FUNCTION bench.no_op()")
-        s.query("CREATE TRIGGER bench_sql_path BEFORE UPDATE ON escalation.tracked_item "
-                "FOR EACH STATEMENT EXECUTE FUNCTION bench.no_op()")
-        s.timed("escalation.run('%s')" % AS_OF)
-        differ = int(s.query("SELECT count(*) FROM ((TABLE bench.c_final EXCEPT ALL SELECT %s FROM escalation.warning) "
-                             "UNION ALL (SELECT %s FROM escalation.warning EXCEPT ALL TABLE bench.c_final)) d"
-                             % (COLUMNS, COLUMNS))[0])
-        results.append(("C engine, SQL write path: catch-up", "rows differing from the direct writer's warnings: %d"
-                        % differ))
-        results.append(summary("C engine, SQL write path: catch-up", path_times, path_cpu, stages))
-        results.append(("direct writer vs SQL write path", "%.2fx faster (best wall clock), %.2fx (median), %.2fx (best CPU)"
-                        % (min(path_times) / min(c_times), statistics.median(path_times) / statistics.median(c_times),
-                           min(path_cpu) / min(c_cpu))))
-
     results.append(summary("C engine: catch-up", c_times, c_cpu, stages))
     results.append(summary("set-based SQL: catch-up", sql_times, sql_cpu, stages))
     results.append(summary("raw INSERT ... SELECT of the rows", raw_times, raw_cpu, stages))

@@ -6,7 +6,7 @@
 #define ESCALATION_ENGINE_H
 
 #include "datatype/timestamp.h"
-#include "storage/itemptr.h"
+#include "fmgr.h"
 #include "utils/date.h"
 
 /* NOTIFY channel that wakes the screen worker; the payload is an event id range. */
@@ -33,17 +33,13 @@ extern void EngineNotifyEvents(int64 first, int64 last);
 /* The start of day after valid_until in escalation.timezone (licence expiry). */
 extern TimestampTz EngineLicenceExpiry(DateADT valid_until);
 
-/* A writer of rows straight into one of the engine's tables (engine_store.c). */
-typedef struct TableWriter TableWriter;
+/* ladder_sql.c: offset + delay, microseconds; error if the delay cannot be counted. */
+extern int64 EngineAddDelay(int64 offset, const Interval *delay);
 
-extern TableWriter *TableWriterOpen(Oid relid, const char *const *columns, int ncolumns,
-									bool every_column, const char *const *triggers, int ntriggers);
-extern void TableWriterInsert(TableWriter *w, const Datum *values, const bool *nulls);
-extern void TableWriterFlush(TableWriter *w);
-extern void TableWriterUpdate(TableWriter *w, ItemPointer tid, const bool *change,
-							  const Datum *values, const bool *nulls);
-extern void TableWriterDelete(TableWriter *w, ItemPointer tid);
-extern bool TableWriterClaim(TableWriter *w, ItemPointer tid);
-extern void TableWriterClose(TableWriter *w);
+/* The SQL-callable functions. */
+extern PGDLLEXPORT Datum escalation_run(PG_FUNCTION_ARGS);
+extern PGDLLEXPORT Datum escalation_lock_event_stream(PG_FUNCTION_ARGS);
+extern PGDLLEXPORT Datum escalation_acknowledge(PG_FUNCTION_ARGS);
+extern PGDLLEXPORT Datum escalation_licence_expires_at(PG_FUNCTION_ARGS);
 
 #endif							/* ESCALATION_ENGINE_H */

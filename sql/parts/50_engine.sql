@@ -128,12 +128,40 @@ COMMENT ON COLUMN escalation.rule.screen IS 'Screen the stage shows on: district
 COMMENT ON COLUMN escalation.rule.action IS 'Action of that level''s office: confirm, supervise or circulate. 处置动作';
 COMMENT ON COLUMN escalation.rule.changed IS 'The stage differs from the shipped rules. 是否已调整';
 
--- Cumulative due offsets of the stages in force, in plain seconds, so that
--- start + offset does not depend on the session's time zone.
+-- The stage arithmetic of the ladders (src/ladder.c), the same for the
+-- engine and for the SQL that keeps its work list: offsets are plain
+-- microseconds, so that start + offset does not depend on the session's time
+-- zone.
+CREATE FUNCTION escalation.ladder_offset_step(due_after interval, delay interval) RETURNS interval
+AS 'MODULE_PATHNAME', 'escalation_ladder_offset_step'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION escalation.ladder_offset_step(interval, interval) IS
+	'Transition of escalation.ladder_offset: a stage''s offset from the item''s start, one delay further (days of 24 hours; months cannot be counted). 预警级次间隔累加';
+CREATE AGGREGATE escalation.ladder_offset(interval) (
+	SFUNC = escalation.ladder_offset_step,
+	STYPE = interval,
+	INITCOND = '0'
+);
+COMMENT ON AGGREGATE escalation.ladder_offset(interval) IS
+	'The sum of a ladder''s delays as the engine counts it (days of 24 hours, in microseconds): over the stages up to one, its offset from the item''s start. 预警级次起算间隔';
+
+CREATE FUNCTION escalation.stage_due_at(started_at timestamptz, due_after interval) RETURNS timestamptz
+AS 'MODULE_PATHNAME', 'escalation_stage_due_at'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION escalation.stage_due_at(timestamptz, interval) IS
+	'When a stage falls due: the item''s start plus the stage''s offset (days of 24 hours), infinity past the end of time. 应预警时间';
+
+CREATE FUNCTION escalation.stage_fires(due_at timestamptz, handled_at timestamptz, withdrawn_at timestamptz)
+RETURNS boolean
+AS 'MODULE_PATHNAME', 'escalation_stage_fires'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION escalation.stage_fires(timestamptz, timestamptz, timestamptz) IS
+	'Whether a stage due at due_at fires: the item was not handled or withdrawn at or before it (NULL: not yet). 级次是否触发';
+
+-- Cumulative due offsets of the stages in force.
 CREATE VIEW escalation.rule_offset AS
 	SELECT r.kind, r.origin, r.stage,
-		(sum(extract(epoch FROM r.delay)) OVER (PARTITION BY r.kind, r.origin ORDER BY r.stage))::float8
-			* interval '1 second' AS due_after
+		escalation.ladder_offset(r.delay) OVER (PARTITION BY r.kind, r.origin ORDER BY r.stage) AS due_after
 	FROM escalation.rule r;
 COMMENT ON VIEW escalation.rule_offset IS
 	'For each stage in force, how long after the item''s start it falls due (sum of the delays up to it). 预警级次起算间隔';
@@ -384,7 +412,7 @@ CREATE TRIGGER warning_fill_defaults BEFORE INSERT ON escalation.warning
 
 -- When a licence valid until a date expires (escalation.timezone, src/engine_time.c).
 CREATE FUNCTION escalation.licence_expires_at(valid_until date) RETURNS timestamptz
-AS 'MODULE_PATHNAME', 'licence_expires_at'
+AS 'MODULE_PATHNAME', 'escalation_licence_expires_at'
 LANGUAGE C STABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION escalation.licence_expires_at(date) IS
 	'When a licence valid until a date expires: the start of the next day in escalation.timezone. 证件逾期时间';
@@ -562,11 +590,8 @@ SELECT pg_catalog.pg_extension_config_dump('escalation.stage_due', '');
 CREATE FUNCTION escalation.item_event_due(kind escalation.warning_kind, first_due timestamptz,
 	handled_at timestamptz, withdrawn_at timestamptz, superseded_at timestamptz)
 RETURNS timestamptz
-LANGUAGE sql IMMUTABLE PARALLEL SAFE
-RETURN least(
-	CASE WHEN kind = 'dual_prevention_idle' OR first_due < handled_at THEN handled_at END,
-	withdrawn_at,
-	superseded_at);
+AS 'MODULE_PATHNAME', 'escalation_item_event_due'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
 COMMENT ON FUNCTION escalation.item_event_due(escalation.warning_kind, timestamptz, timestamptz, timestamptz, timestamptz) IS
 	'When a run must next deal with a tracked item itself (handling, withdrawal, moved start), NULL if only its stages can happen until its data changes. 下次处理时间';
 
@@ -598,10 +623,12 @@ BEGIN
 		FROM escalation.rule_offset o WHERE o.kind = retime_items.kind AND o.origin = ladder AND o.stage = 1;
 		EXECUTE $q$
 			UPDATE escalation.tracked_item t
-			SET next_due_at = escalation.item_event_due(t.kind, t.started_at + $4, t.handled_at, t.withdrawn_at, t.superseded_at)
+			SET next_due_at = escalation.item_event_due(t.kind, escalation.stage_due_at(t.started_at, $4),
+														 t.handled_at, t.withdrawn_at, t.superseded_at)
 			WHERE t.kind = $1 AND t.origin = $2 AND ($3 IS NULL OR t.subject_id = ANY ($3))
 			  AND t.next_due_at IS DISTINCT FROM
-				  escalation.item_event_due(t.kind, t.started_at + $4, t.handled_at, t.withdrawn_at, t.superseded_at)
+				  escalation.item_event_due(t.kind, escalation.stage_due_at(t.started_at, $4),
+											t.handled_at, t.withdrawn_at, t.superseded_at)
 		$q$ USING kind, ladder, subjects, first_due_after;
 	END LOOP;
 
@@ -631,13 +658,12 @@ BEGIN
 	EXECUTE $q$
 		INSERT INTO escalation.stage_due (kind, subject_id, started_at, stage, due_at, fires_until, origin,
 			unit_id, department_id, region, district, city)
-		SELECT t.kind, t.subject_id, t.started_at, o.stage, t.started_at + o.due_after, least(t.handled_at, t.withdrawn_at),
-			t.origin, t.unit_id, t.department_id, t.region, t.district, t.city
+		SELECT t.kind, t.subject_id, t.started_at, o.stage, escalation.stage_due_at(t.started_at, o.due_after),
+			least(t.handled_at, t.withdrawn_at), t.origin, t.unit_id, t.department_id, t.region, t.district, t.city
 		FROM escalation.tracked_item t
 		JOIN escalation.rule_offset o ON o.kind = t.kind AND o.origin = t.origin
 		WHERE t.kind = $1 AND ($2 IS NULL OR t.origin = $2) AND ($3 IS NULL OR t.subject_id = ANY ($3))
-		  AND (t.handled_at IS NULL OR t.started_at + o.due_after < t.handled_at)
-		  AND (t.withdrawn_at IS NULL OR t.started_at + o.due_after < t.withdrawn_at)
+		  AND escalation.stage_fires(escalation.stage_due_at(t.started_at, o.due_after), t.handled_at, t.withdrawn_at)
 		  AND NOT EXISTS (SELECT 1 FROM escalation.warning w
 						  WHERE w.subject_id = t.subject_id AND w.kind = t.kind
 							AND w.started_at = t.started_at AND w.stage = o.stage)
@@ -911,20 +937,20 @@ SELECT pg_catalog.pg_extension_config_dump('escalation.run_log_run_id_seq', '');
 -- statistics lag behind tables that a catch-up run grows by millions of rows;
 -- and compiling a plan to machine code costs more than running it.
 CREATE FUNCTION escalation.run(as_of timestamptz DEFAULT now()) RETURNS bigint
-AS 'MODULE_PATHNAME', 'run'
+AS 'MODULE_PATHNAME', 'escalation_run'
 LANGUAGE C VOLATILE SECURITY DEFINER SET search_path = pg_catalog, escalation, pg_temp
 SET enable_hashjoin = off SET enable_mergejoin = off SET jit = off;
 COMMENT ON FUNCTION escalation.run(timestamptz) IS
 	'Raises every ladder stage due at or before as_of whose item was not handled by its due time, resolves the warnings of handled items, sends one NOTIFY escalation_warning, logs the run; returns the number of warnings raised (NULL if the run failed: see escalation.run_log). as_of may be at most one day after the server clock. 执行预警升级';
 
 CREATE FUNCTION escalation.lock_event_stream() RETURNS void
-AS 'MODULE_PATHNAME', 'lock_event_stream'
+AS 'MODULE_PATHNAME', 'escalation_lock_event_stream'
 LANGUAGE C VOLATILE;
 COMMENT ON FUNCTION escalation.lock_event_stream() IS
 	'Takes the transaction-level advisory lock that every writer of warning events holds, so event ids commit in order. 预警事件锁';
 
 CREATE FUNCTION escalation.acknowledge(warning_id bigint, note text DEFAULT NULL) RETURNS bigint
-AS 'MODULE_PATHNAME', 'acknowledge'
+AS 'MODULE_PATHNAME', 'escalation_acknowledge'
 LANGUAGE C VOLATILE SET search_path = pg_catalog, escalation, pg_temp;
 COMMENT ON FUNCTION escalation.acknowledge(bigint, text) IS
 	'Records that the calling role acknowledged an active warning it can see, with a handling note (§21); returns the acknowledgement''s event id. 预警签收';
@@ -1027,4 +1053,11 @@ GRANT EXECUTE ON FUNCTION escalation.run(timestamptz), escalation.resync_items()
 GRANT EXECUTE ON FUNCTION escalation.acknowledge(bigint, text) TO escalation_admin, escalation_user;
 GRANT EXECUTE ON FUNCTION escalation.licence_expires_at(date), escalation.item_origin(escalation.level),
 	escalation.dp_first_run_after(bigint, timestamptz)
+	TO escalation_admin, escalation_user, escalation_analyst;
+-- The stage arithmetic: PUBLIC may not run it, the readers of escalation.rule_offset may.
+REVOKE ALL ON FUNCTION escalation.ladder_offset_step(interval, interval), escalation.ladder_offset(interval),
+	escalation.stage_due_at(timestamptz, interval), escalation.stage_fires(timestamptz, timestamptz, timestamptz)
+FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION escalation.ladder_offset_step(interval, interval), escalation.ladder_offset(interval),
+	escalation.stage_due_at(timestamptz, interval), escalation.stage_fires(timestamptz, timestamptz, timestamptz)
 	TO escalation_admin, escalation_user, escalation_analyst;
