@@ -12,19 +12,6 @@
 -- carry the prefix escalation_ (the library keeps the old names for 0.1.0).
 ------------------------------------------------------------------------------
 
-CREATE FUNCTION escalation.ladder_offset_step(due_after interval, delay interval) RETURNS interval
-AS 'MODULE_PATHNAME', 'escalation_ladder_offset_step'
-LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION escalation.ladder_offset_step(interval, interval) IS
-	'Transition of escalation.ladder_offset: a stage''s offset from the item''s start, one delay further (days of 24 hours; months cannot be counted). 预警级次间隔累加';
-CREATE AGGREGATE escalation.ladder_offset(interval) (
-	SFUNC = escalation.ladder_offset_step,
-	STYPE = interval,
-	INITCOND = '0'
-);
-COMMENT ON AGGREGATE escalation.ladder_offset(interval) IS
-	'The sum of a ladder''s delays as the engine counts it (days of 24 hours, in microseconds): over the stages up to one, its offset from the item''s start. 预警级次起算间隔';
-
 CREATE FUNCTION escalation.stage_due_at(started_at timestamptz, due_after interval) RETURNS timestamptz
 AS 'MODULE_PATHNAME', 'escalation_stage_due_at'
 LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
@@ -40,8 +27,10 @@ COMMENT ON FUNCTION escalation.stage_fires(timestamptz, timestamptz, timestamptz
 
 CREATE OR REPLACE VIEW escalation.rule_offset AS
 	SELECT r.kind, r.origin, r.stage,
-		escalation.ladder_offset(r.delay) OVER (PARTITION BY r.kind, r.origin ORDER BY r.stage) AS due_after
+		sum(r.delay) OVER (PARTITION BY r.kind, r.origin ORDER BY r.stage) AS due_after
 	FROM escalation.rule r;
+COMMENT ON VIEW escalation.rule_offset IS
+	'For each stage in force, how long after the item''s start it falls due (sum of the delays up to it); the due time is escalation.stage_due_at(start, due_after), a day counting as 24 hours. 预警级次起算间隔';
 
 CREATE OR REPLACE FUNCTION escalation.item_event_due(kind escalation.warning_kind, first_due timestamptz,
 	handled_at timestamptz, withdrawn_at timestamptz, superseded_at timestamptz)
@@ -130,10 +119,10 @@ CREATE OR REPLACE FUNCTION escalation.acknowledge(warning_id bigint, note text D
 AS 'MODULE_PATHNAME', 'escalation_acknowledge'
 LANGUAGE C VOLATILE SET search_path = pg_catalog, escalation, pg_temp;
 
--- The stage arithmetic: PUBLIC may not run it, the readers of escalation.rule_offset may.
-REVOKE ALL ON FUNCTION escalation.ladder_offset_step(interval, interval), escalation.ladder_offset(interval),
-	escalation.stage_due_at(timestamptz, interval), escalation.stage_fires(timestamptz, timestamptz, timestamptz)
+-- The stage arithmetic: PUBLIC may not run it, the platform's readers may.
+REVOKE ALL ON FUNCTION escalation.stage_due_at(timestamptz, interval),
+	escalation.stage_fires(timestamptz, timestamptz, timestamptz)
 FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION escalation.ladder_offset_step(interval, interval), escalation.ladder_offset(interval),
-	escalation.stage_due_at(timestamptz, interval), escalation.stage_fires(timestamptz, timestamptz, timestamptz)
+GRANT EXECUTE ON FUNCTION escalation.stage_due_at(timestamptz, interval),
+	escalation.stage_fires(timestamptz, timestamptz, timestamptz)
 	TO escalation_admin, escalation_user, escalation_analyst;

@@ -3,14 +3,14 @@
  *	  The stage arithmetic of ladder.c as SQL functions, for the SQL that keeps
  *	  the engine's work list and for the benchmark's set-based ladders:
  *
- *	escalation.ladder_offset(delay) (aggregate)	a stage's offset from the
- *												item's start: the sum of the
- *												delays up to it
- *	escalation.stage_due_at(start, offset)		when the stage falls due
+ *	escalation.stage_due_at(start, due_after)	when a stage falls due
  *	escalation.stage_fires(due, handled, withdrawn)	whether it fires
  *	escalation.item_event_due(kind, first_due, handled, withdrawn, superseded)
  *												when a run must deal with
  *												the item itself
+ *
+ * due_after is the sum of the delays up to the stage (escalation.rule_offset);
+ * stage_due_at counts it as the engine counts the delays one by one.
  */
 #include "postgres.h"
 
@@ -45,9 +45,9 @@ MomentArg(FunctionCallInfo fcinfo, int n)
 
 /*
  * The offset of a stage from its item's start, one delay further: offset +
- * delay as an interval of microseconds only, so that start + offset is the
- * same instant in every time zone. Raises an error naming the delay the
- * ladder cannot count.
+ * delay in microseconds, a day counting as 24 hours, so that start + offset
+ * is the same instant in every time zone. Raises an error naming the delay
+ * the ladder cannot count.
  */
 int64
 EngineAddDelay(int64 offset, const Interval *delay)
@@ -66,20 +66,6 @@ EngineAddDelay(int64 offset, const Interval *delay)
 				 errdetail("Delays in escalation.rule must be non-negative days and hours, without months.") :
 				 errdetail("The delays of a ladder must add up to less than 292,000 years.")));
 	return sum;
-}
-
-PG_FUNCTION_INFO_V1(escalation_ladder_offset_step);
-
-/* Transition of escalation.ladder_offset(interval): the offset one delay further. */
-Datum
-escalation_ladder_offset_step(PG_FUNCTION_ARGS)
-{
-	Interval   *offset = PG_GETARG_INTERVAL_P(0);
-	Interval   *result = palloc0(sizeof(Interval));
-
-	/* The offset is the aggregate's own: microseconds only. */
-	result->time = EngineAddDelay(offset->time, PG_GETARG_INTERVAL_P(1));
-	PG_RETURN_INTERVAL_P(result);
 }
 
 PG_FUNCTION_INFO_V1(escalation_stage_due_at);

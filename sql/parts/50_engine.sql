@@ -129,22 +129,8 @@ COMMENT ON COLUMN escalation.rule.action IS 'Action of that level''s office: con
 COMMENT ON COLUMN escalation.rule.changed IS 'The stage differs from the shipped rules. 是否已调整';
 
 -- The stage arithmetic of the ladders (src/ladder.c), the same for the
--- engine and for the SQL that keeps its work list: offsets are plain
--- microseconds, so that start + offset does not depend on the session's time
--- zone.
-CREATE FUNCTION escalation.ladder_offset_step(due_after interval, delay interval) RETURNS interval
-AS 'MODULE_PATHNAME', 'escalation_ladder_offset_step'
-LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION escalation.ladder_offset_step(interval, interval) IS
-	'Transition of escalation.ladder_offset: a stage''s offset from the item''s start, one delay further (days of 24 hours; months cannot be counted). 预警级次间隔累加';
-CREATE AGGREGATE escalation.ladder_offset(interval) (
-	SFUNC = escalation.ladder_offset_step,
-	STYPE = interval,
-	INITCOND = '0'
-);
-COMMENT ON AGGREGATE escalation.ladder_offset(interval) IS
-	'The sum of a ladder''s delays as the engine counts it (days of 24 hours, in microseconds): over the stages up to one, its offset from the item''s start. 预警级次起算间隔';
-
+-- engine and for the SQL that keeps its work list: a day counts as 24 hours,
+-- so that a due time does not depend on the session's time zone.
 CREATE FUNCTION escalation.stage_due_at(started_at timestamptz, due_after interval) RETURNS timestamptz
 AS 'MODULE_PATHNAME', 'escalation_stage_due_at'
 LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
@@ -158,13 +144,14 @@ LANGUAGE C IMMUTABLE PARALLEL SAFE;
 COMMENT ON FUNCTION escalation.stage_fires(timestamptz, timestamptz, timestamptz) IS
 	'Whether a stage due at due_at fires: the item was not handled or withdrawn at or before it (NULL: not yet). 级次是否触发';
 
--- Cumulative due offsets of the stages in force.
+-- Cumulative due offsets of the stages in force; a stage falls due at
+-- escalation.stage_due_at(start, due_after).
 CREATE VIEW escalation.rule_offset AS
 	SELECT r.kind, r.origin, r.stage,
-		escalation.ladder_offset(r.delay) OVER (PARTITION BY r.kind, r.origin ORDER BY r.stage) AS due_after
+		sum(r.delay) OVER (PARTITION BY r.kind, r.origin ORDER BY r.stage) AS due_after
 	FROM escalation.rule r;
 COMMENT ON VIEW escalation.rule_offset IS
-	'For each stage in force, how long after the item''s start it falls due (sum of the delays up to it). 预警级次起算间隔';
+	'For each stage in force, how long after the item''s start it falls due (sum of the delays up to it); the due time is escalation.stage_due_at(start, due_after), a day counting as 24 hours. 预警级次起算间隔';
 COMMENT ON COLUMN escalation.rule_offset.kind IS 'Kind of warning. 预警类型';
 COMMENT ON COLUMN escalation.rule_offset.origin IS 'Origin of the item. 事项来源层级';
 COMMENT ON COLUMN escalation.rule_offset.stage IS 'Stage number. 预警级次';
@@ -1054,10 +1041,10 @@ GRANT EXECUTE ON FUNCTION escalation.acknowledge(bigint, text) TO escalation_adm
 GRANT EXECUTE ON FUNCTION escalation.licence_expires_at(date), escalation.item_origin(escalation.level),
 	escalation.dp_first_run_after(bigint, timestamptz)
 	TO escalation_admin, escalation_user, escalation_analyst;
--- The stage arithmetic: PUBLIC may not run it, the readers of escalation.rule_offset may.
-REVOKE ALL ON FUNCTION escalation.ladder_offset_step(interval, interval), escalation.ladder_offset(interval),
-	escalation.stage_due_at(timestamptz, interval), escalation.stage_fires(timestamptz, timestamptz, timestamptz)
+-- The stage arithmetic: PUBLIC may not run it, the platform's readers may.
+REVOKE ALL ON FUNCTION escalation.stage_due_at(timestamptz, interval),
+	escalation.stage_fires(timestamptz, timestamptz, timestamptz)
 FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION escalation.ladder_offset_step(interval, interval), escalation.ladder_offset(interval),
-	escalation.stage_due_at(timestamptz, interval), escalation.stage_fires(timestamptz, timestamptz, timestamptz)
+GRANT EXECUTE ON FUNCTION escalation.stage_due_at(timestamptz, interval),
+	escalation.stage_fires(timestamptz, timestamptz, timestamptz)
 	TO escalation_admin, escalation_user, escalation_analyst;

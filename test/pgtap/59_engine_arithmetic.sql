@@ -12,9 +12,11 @@ SELECT plan(24);
 \ir fixtures/50_engine.sql
 
 -- The functions at their boundaries.
-SELECT is(escalation.ladder_offset(d), interval '144:00:00.000001', 'ladder_offset sums delays in microseconds, a day as 24 hours')
-FROM (VALUES (interval '3 days'), (interval '3 days 0.000001 s')) AS v(d);
-SELECT throws_ok($$SELECT escalation.ladder_offset(d) FROM (VALUES (interval '1 mon')) v(d)$$, '42P17',
+SELECT is(escalation.stage_due_at('2024-03-01 09:00+08', due_after), timestamptz '2024-03-07 09:00:00.000001+08',
+	'stage_due_at of a rule_offset sums the delays, a day as 24 hours, to the microsecond')
+FROM (SELECT sum(d) OVER (ORDER BY n) AS due_after, n FROM (VALUES (1, interval '3 days'), (2, interval '3 days 0.000001 s')) AS v(n, d)) o
+WHERE n = 2;
+SELECT throws_ok($$SELECT escalation.stage_due_at('2024-03-01 09:00+08', '1 mon')$$, '42P17',
 	'warning ladder delay cannot be counted: "1 mon"', 'a delay in months cannot be counted');
 SELECT is(escalation.stage_due_at('2024-03-09 12:00+00', '24:00:00'), timestamptz '2024-03-10 12:00+00',
 	'stage_due_at adds absolute time');
