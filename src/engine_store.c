@@ -279,6 +279,7 @@ TableWriterClaim(TableWriter *w, ItemPointer tid)
 		case TM_SelfModified:
 		case TM_Updated:
 		case TM_Deleted:
+		case TM_BeingModified:	/* another transaction holds it: not waited for */
 		case TM_WouldBlock:
 			return false;
 		default:
