@@ -23,9 +23,11 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 items=${1:-1000000}
 
 ensure_packages
-build_and_install "$top"
-
 work=$(mktemp -d /tmp/escalation-bench.XXXXXX)
+chmod 755 "$work"
+# A private copy of PostgreSQL with this checkout's extension, as ./check does,
+# so that a benchmark never changes the system's installation.
+private_install "$top" "$work/install"
 port=$(free_port)
 cleanup() {
 	if [ "${KEEP:-0}" = 1 ]; then

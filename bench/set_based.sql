@@ -72,16 +72,18 @@ BEGIN
 	WHERE e.started_at <= as_of;
 	ANALYZE set_based_item;
 
-	-- The stages due and not handled by their due time, not raised before.
+	-- The stages due and not handled by their due time, not raised before;
+	-- when a stage falls due and whether it fires is the engine's arithmetic
+	-- (escalation.stage_due_at, escalation.stage_fires: src/ladder.c).
 	WITH ladder AS (
 		SELECT r.kind, r.origin, r.stage, r.screen, r.action, o.due_after
 		FROM escalation.rule r JOIN escalation.rule_offset o USING (kind, origin, stage)
 	), due AS (
-		SELECT i.*, l.stage, l.screen, l.action, i.started_at + l.due_after AS due_at
+		SELECT i.*, l.stage, l.screen, l.action, t.due_at
 		FROM set_based_item i
 		JOIN ladder l ON l.kind = i.kind AND l.origin = i.origin
-		WHERE i.started_at + l.due_after <= as_of
-		  AND (i.handled_at IS NULL OR i.handled_at > i.started_at + l.due_after)
+		CROSS JOIN LATERAL (SELECT escalation.stage_due_at(i.started_at, l.due_after) AS due_at) t
+		WHERE t.due_at <= as_of AND escalation.stage_fires(t.due_at, i.handled_at, NULL)
 	), raised_rows AS (
 		INSERT INTO escalation.warning AS w (kind, subject_id, started_at, stage, origin, screen, screen_region,
 			action, due_at, raised_at, region, district, unit_id, department_id)

@@ -1,12 +1,15 @@
 /*
  * engine.h
- *	  Declarations shared by the C files of the warning engine (engine*.c).
+ *	  What the files of the warning engine offer one another and SQL, file by
+ *	  file. The run's own parts have headers of their own: engine_items.h
+ *	  (decisions), engine_sql.h (statements), engine_store.h (the table
+ *	  writer), ladder.h (stage arithmetic).
  */
 #ifndef ESCALATION_ENGINE_H
 #define ESCALATION_ENGINE_H
 
 #include "datatype/timestamp.h"
-#include "storage/itemptr.h"
+#include "fmgr.h"
 #include "utils/date.h"
 
 /* NOTIFY channel that wakes the screen worker; the payload is an event id range. */
@@ -17,6 +20,11 @@
 
 /* Name of the extension's schema. */
 #define ENGINE_SCHEMA			"escalation"
+
+/* engine.c: escalation.run(as_of). */
+extern PGDLLEXPORT Datum escalation_run(PG_FUNCTION_ARGS);
+
+/* engine_events.c: the event stream. */
 
 /* The OID of relation name in the extension's schema; error if it is missing. */
 extern Oid	EngineRelation(const char *name);
@@ -30,20 +38,17 @@ extern void EngineLockEventStream(void);
 /* Send one NOTIFY on the event channel naming the event range first..last. */
 extern void EngineNotifyEvents(int64 first, int64 last);
 
-/* The start of day after valid_until in escalation.timezone (licence expiry). */
+extern PGDLLEXPORT Datum escalation_lock_event_stream(PG_FUNCTION_ARGS);
+extern PGDLLEXPORT Datum escalation_acknowledge(PG_FUNCTION_ARGS);
+
+/* engine_time.c: the start of day after valid_until in escalation.timezone (licence expiry). */
 extern TimestampTz EngineLicenceExpiry(DateADT valid_until);
+extern PGDLLEXPORT Datum escalation_licence_expires_at(PG_FUNCTION_ARGS);
 
-/* A writer of rows straight into one of the engine's tables (engine_store.c). */
-typedef struct TableWriter TableWriter;
-
-extern TableWriter *TableWriterOpen(Oid relid, const char *const *columns, int ncolumns,
-									bool every_column, const char *const *triggers, int ntriggers);
-extern void TableWriterInsert(TableWriter *w, const Datum *values, const bool *nulls);
-extern void TableWriterFlush(TableWriter *w);
-extern void TableWriterUpdate(TableWriter *w, ItemPointer tid, const bool *change,
-							  const Datum *values, const bool *nulls);
-extern void TableWriterDelete(TableWriter *w, ItemPointer tid);
-extern bool TableWriterClaim(TableWriter *w, ItemPointer tid);
-extern void TableWriterClose(TableWriter *w);
+/* ladder_sql.c: offset + delay in microseconds; an error if the delay cannot be counted. */
+extern int64 EngineAddDelay(int64 offset, const Interval *delay);
+extern PGDLLEXPORT Datum escalation_stage_due_at(PG_FUNCTION_ARGS);
+extern PGDLLEXPORT Datum escalation_stage_fires(PG_FUNCTION_ARGS);
+extern PGDLLEXPORT Datum escalation_item_event_due(PG_FUNCTION_ARGS);
 
 #endif							/* ESCALATION_ENGINE_H */

@@ -64,11 +64,11 @@ EngineNotifyEvents(int64 first, int64 last)
 	Async_Notify(ENGINE_NOTIFY_CHANNEL, payload);
 }
 
-PG_FUNCTION_INFO_V1(lock_event_stream);
+PG_FUNCTION_INFO_V1(escalation_lock_event_stream);
 
 /* escalation.lock_event_stream(): take the event stream's lock (for SQL writers). */
 Datum
-lock_event_stream(PG_FUNCTION_ARGS)
+escalation_lock_event_stream(PG_FUNCTION_ARGS)
 {
 	EngineLockEventStream();
 	PG_RETURN_VOID();
@@ -95,7 +95,7 @@ ResultText(int col)
 	return SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, col);
 }
 
-PG_FUNCTION_INFO_V1(acknowledge);
+PG_FUNCTION_INFO_V1(escalation_acknowledge);
 
 /*
  * escalation.acknowledge(warning_id, note): record that the calling role has
@@ -107,7 +107,7 @@ PG_FUNCTION_INFO_V1(acknowledge);
  * warnings (that would let them edit the event stream directly).
  */
 Datum
-acknowledge(PG_FUNCTION_ARGS)
+escalation_acknowledge(PG_FUNCTION_ARGS)
 {
 	int64		warning_id;
 	Datum		note;

@@ -11,7 +11,9 @@
  * (unique checks included) and its row triggers, so the result is the same
  * row an INSERT or UPDATE would store. A table with triggers the extension
  * did not create, with forced row security, or (for inserts) with columns the
- * engine does not fill is not written directly: the caller falls back to SQL.
+ * engine does not fill cannot be written so, and the run stops with an error
+ * that says what to drop: the engine writes its tables one way only, the way
+ * bench/RESULTS.md measured fastest ("Engine write path").
  */
 #include "postgres.h"
 
@@ -20,7 +22,6 @@
 #include "access/table.h"
 #include "access/tableam.h"
 #include "commands/trigger.h"
-#include "executor/executor.h"
 #include "nodes/makefuncs.h"
 #include "nodes/parsenodes.h"
 #include "utils/lsyscache.h"
@@ -28,7 +29,8 @@
 #include "utils/rel.h"
 #include "utils/snapmgr.h"
 
-#include "engine.h"
+#include "compat.h"
+#include "engine_store.h"
 
 /* Rows inserted are stored in groups of this many, a heap page at a time. */
 #define WRITER_BUFFER	1000
@@ -70,9 +72,9 @@ OnlyOwnTriggers(Relation rel, const char *const *triggers, int ntriggers)
 }
 
 /*
- * Open relid for direct writes of the given columns; NULL when it must be
- * written through SQL instead (see the file comment). every_column: inserts
- * will give every column, so no other live column may exist.
+ * Open relid for direct writes of the given columns; an error when it cannot
+ * be written so (see the file comment). every_column: inserts will give every
+ * column, so no other live column may exist.
  */
 TableWriter *
 TableWriterOpen(Oid relid, const char *const *columns, int ncolumns, bool every_column,
@@ -99,10 +101,11 @@ TableWriterOpen(Oid relid, const char *const *columns, int ncolumns, bool every_
 		rel->rd_rel->relforcerowsecurity ||
 		rel->rd_rel->relkind != RELKIND_RELATION ||
 		(every_column && live != ncolumns))
-	{
-		table_close(rel, RowExclusiveLock);
-		return NULL;
-	}
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("relation \"%s\" cannot be written by the engine", RelationGetRelationName(rel)),
+				 errdetail("The engine writes its tables directly: they must have no triggers but the extension's own, no forced row security and no columns of their own."),
+				 errhint("Drop what was added to table \"%s\".", RelationGetRelationName(rel))));
 
 	w = palloc0(sizeof(TableWriter));
 	w->rel = rel;
@@ -115,7 +118,7 @@ TableWriterOpen(Oid relid, const char *const *columns, int ncolumns, bool every_
 	rte->relid = relid;
 	rte->relkind = rel->rd_rel->relkind;
 	rte->rellockmode = RowExclusiveLock;
-	ExecInitRangeTable(w->estate, list_make1(rte));
+	CompatInitRangeTable(w->estate, list_make1(rte));
 	w->rri = makeNode(ResultRelInfo);
 	InitResultRelInfo(w->rri, rel, 1, NULL, 0);
 	w->estate->es_output_cid = GetCurrentCommandId(true);
@@ -123,7 +126,7 @@ TableWriterOpen(Oid relid, const char *const *columns, int ncolumns, bool every_
 	ExecOpenIndices(w->rri, false);
 	w->work_cxt = AllocSetContextCreate(CurrentMemoryContext, "escalation table writer",
 										ALLOCSET_DEFAULT_SIZES);
-	EvalPlanQualInit(&w->epq, w->estate, NULL, NIL, -1);
+	CompatEvalPlanQualInit(&w->epq, w->estate);
 	w->slot = table_slot_create(rel, &w->estate->es_tupleTable);
 	w->old = table_slot_create(rel, &w->estate->es_tupleTable);
 	w->bistate = GetBulkInsertState();
@@ -151,7 +154,7 @@ TableWriterFlush(TableWriter *w)
 		List	   *recheck = NIL;
 
 		if (w->rri->ri_NumIndices > 0)
-			recheck = ExecInsertIndexTuples(w->rri, slot, w->estate, false, false, NULL, NIL);
+			recheck = CompatInsertIndexTuples(w->rri, slot, w->estate);
 		ExecARInsertTriggers(w->estate, w->rri, slot, recheck, NULL);
 		list_free(recheck);
 		ExecClearTuple(slot);
@@ -212,12 +215,11 @@ FetchRow(TableWriter *w, ItemPointer tid)
 }
 
 /*
- * Update the row at tid (locked by the caller): the writer's columns whose
- * change[] is set take values[] and nulls[], the others keep their value.
+ * Update the row at tid (locked by the caller): the writer's columns take
+ * values[] and nulls[], the others keep their value.
  */
 void
-TableWriterUpdate(TableWriter *w, ItemPointer tid, const bool *change, const Datum *values,
-				  const bool *nulls)
+TableWriterUpdate(TableWriter *w, ItemPointer tid, const Datum *values, const bool *nulls)
 {
 	TupleTableSlot *slot = w->slot;
 	int			natts = slot->tts_tupleDescriptor->natts;
@@ -230,8 +232,6 @@ TableWriterUpdate(TableWriter *w, ItemPointer tid, const bool *change, const Dat
 	memcpy(slot->tts_isnull, w->old->tts_isnull, sizeof(bool) * natts);
 	for (int i = 0; i < w->ncolumns; i++)
 	{
-		if (!change[i])
-			continue;
 		slot->tts_values[w->attnums[i] - 1] = values[i];
 		slot->tts_isnull[w->attnums[i] - 1] = nulls[i];
 	}
@@ -279,6 +279,7 @@ TableWriterClaim(TableWriter *w, ItemPointer tid)
 		case TM_SelfModified:
 		case TM_Updated:
 		case TM_Deleted:
+		case TM_BeingModified:	/* another transaction holds it: not waited for */
 		case TM_WouldBlock:
 			return false;
 		default:

@@ -56,11 +56,11 @@ EngineLicenceExpiry(DateADT valid_until)
 	return result;
 }
 
-PG_FUNCTION_INFO_V1(licence_expires_at);
+PG_FUNCTION_INFO_V1(escalation_licence_expires_at);
 
 /* escalation.licence_expires_at(date): when a licence valid until that date expires. */
 Datum
-licence_expires_at(PG_FUNCTION_ARGS)
+escalation_licence_expires_at(PG_FUNCTION_ARGS)
 {
 	PG_RETURN_TIMESTAMPTZ(EngineLicenceExpiry(PG_GETARG_DATEADT(0)));
 }

@@ -175,20 +175,20 @@ SELECT pg_catalog.pg_extension_config_dump('escalation.run_log_run_id_seq', '');
 -- statistics lag behind tables that a catch-up run grows by millions of rows;
 -- and compiling a plan to machine code costs more than running it.
 CREATE FUNCTION escalation.run(as_of timestamptz DEFAULT now()) RETURNS bigint
-AS 'MODULE_PATHNAME', 'run'
+AS 'MODULE_PATHNAME', 'escalation_run'
 LANGUAGE C VOLATILE SECURITY DEFINER SET search_path = pg_catalog, escalation, pg_temp
 SET enable_hashjoin = off SET enable_mergejoin = off SET jit = off;
 COMMENT ON FUNCTION escalation.run(timestamptz) IS
 	'Raises every ladder stage due at or before as_of whose item was not handled by its due time, resolves the warnings of handled items, sends one NOTIFY escalation_warning, logs the run; returns the number of warnings raised (NULL if the run failed: see escalation.run_log). as_of may be at most one day after the server clock. 执行预警升级';
 
 CREATE FUNCTION escalation.lock_event_stream() RETURNS void
-AS 'MODULE_PATHNAME', 'lock_event_stream'
+AS 'MODULE_PATHNAME', 'escalation_lock_event_stream'
 LANGUAGE C VOLATILE;
 COMMENT ON FUNCTION escalation.lock_event_stream() IS
 	'Takes the transaction-level advisory lock that every writer of warning events holds, so event ids commit in order. 预警事件锁';
 
 CREATE FUNCTION escalation.acknowledge(warning_id bigint, note text DEFAULT NULL) RETURNS bigint
-AS 'MODULE_PATHNAME', 'acknowledge'
+AS 'MODULE_PATHNAME', 'escalation_acknowledge'
 LANGUAGE C VOLATILE SET search_path = pg_catalog, escalation, pg_temp;
 COMMENT ON FUNCTION escalation.acknowledge(bigint, text) IS
 	'Records that the calling role acknowledged an active warning it can see, with a handling note (§21); returns the acknowledgement''s event id. 预警签收';

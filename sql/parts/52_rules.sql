@@ -110,15 +110,30 @@ COMMENT ON COLUMN escalation.rule.screen IS 'Screen the stage shows on: district
 COMMENT ON COLUMN escalation.rule.action IS 'Action of that level''s office: confirm, supervise or circulate. 处置动作';
 COMMENT ON COLUMN escalation.rule.changed IS 'The stage differs from the shipped rules. 是否已调整';
 
--- Cumulative due offsets of the stages in force, in plain seconds, so that
--- start + offset does not depend on the session's time zone.
+-- The stage arithmetic of the ladders (src/ladder.c), the same for the
+-- engine and for the SQL that keeps its work list: a day counts as 24 hours,
+-- so that a due time does not depend on the session's time zone.
+CREATE FUNCTION escalation.stage_due_at(started_at timestamptz, due_after interval) RETURNS timestamptz
+AS 'MODULE_PATHNAME', 'escalation_stage_due_at'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION escalation.stage_due_at(timestamptz, interval) IS
+	'When a stage falls due: the item''s start plus the stage''s offset (days of 24 hours), infinity past the end of time. 应预警时间';
+
+CREATE FUNCTION escalation.stage_fires(due_at timestamptz, handled_at timestamptz, withdrawn_at timestamptz)
+RETURNS boolean
+AS 'MODULE_PATHNAME', 'escalation_stage_fires'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION escalation.stage_fires(timestamptz, timestamptz, timestamptz) IS
+	'Whether a stage due at due_at fires: the item was not handled or withdrawn at or before it (NULL: not yet). 级次是否触发';
+
+-- Cumulative due offsets of the stages in force; a stage falls due at
+-- escalation.stage_due_at(start, due_after).
 CREATE VIEW escalation.rule_offset AS
 	SELECT r.kind, r.origin, r.stage,
-		(sum(extract(epoch FROM r.delay)) OVER (PARTITION BY r.kind, r.origin ORDER BY r.stage))::float8
-			* interval '1 second' AS due_after
+		sum(r.delay) OVER (PARTITION BY r.kind, r.origin ORDER BY r.stage) AS due_after
 	FROM escalation.rule r;
 COMMENT ON VIEW escalation.rule_offset IS
-	'For each stage in force, how long after the item''s start it falls due (sum of the delays up to it). 预警级次起算间隔';
+	'For each stage in force, how long after the item''s start it falls due (sum of the delays up to it); the due time is escalation.stage_due_at(start, due_after), a day counting as 24 hours. 预警级次起算间隔';
 COMMENT ON COLUMN escalation.rule_offset.kind IS 'Kind of warning. 预警类型';
 COMMENT ON COLUMN escalation.rule_offset.origin IS 'Origin of the item. 事项来源层级';
 COMMENT ON COLUMN escalation.rule_offset.stage IS 'Stage number. 预警级次';

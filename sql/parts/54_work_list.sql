@@ -9,7 +9,7 @@
 
 -- When a licence valid until a date expires (escalation.timezone, src/engine_time.c).
 CREATE FUNCTION escalation.licence_expires_at(valid_until date) RETURNS timestamptz
-AS 'MODULE_PATHNAME', 'licence_expires_at'
+AS 'MODULE_PATHNAME', 'escalation_licence_expires_at'
 LANGUAGE C STABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION escalation.licence_expires_at(date) IS
 	'When a licence valid until a date expires: the start of the next day in escalation.timezone. 证件逾期时间';
@@ -183,11 +183,8 @@ SELECT pg_catalog.pg_extension_config_dump('escalation.stage_due', '');
 CREATE FUNCTION escalation.item_event_due(kind escalation.warning_kind, first_due timestamptz,
 	handled_at timestamptz, withdrawn_at timestamptz, superseded_at timestamptz)
 RETURNS timestamptz
-LANGUAGE sql IMMUTABLE PARALLEL SAFE
-RETURN least(
-	CASE WHEN kind = 'dual_prevention_idle' OR first_due < handled_at THEN handled_at END,
-	withdrawn_at,
-	superseded_at);
+AS 'MODULE_PATHNAME', 'escalation_item_event_due'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
 COMMENT ON FUNCTION escalation.item_event_due(escalation.warning_kind, timestamptz, timestamptz, timestamptz, timestamptz) IS
 	'When a run must next deal with a tracked item itself (handling, withdrawal, moved start), NULL if only its stages can happen until its data changes. 下次处理时间';
 
@@ -219,10 +216,12 @@ BEGIN
 		FROM escalation.rule_offset o WHERE o.kind = retime_items.kind AND o.origin = ladder AND o.stage = 1;
 		EXECUTE $q$
 			UPDATE escalation.tracked_item t
-			SET next_due_at = escalation.item_event_due(t.kind, t.started_at + $4, t.handled_at, t.withdrawn_at, t.superseded_at)
+			SET next_due_at = escalation.item_event_due(t.kind, escalation.stage_due_at(t.started_at, $4),
+														 t.handled_at, t.withdrawn_at, t.superseded_at)
 			WHERE t.kind = $1 AND t.origin = $2 AND ($3 IS NULL OR t.subject_id = ANY ($3))
 			  AND t.next_due_at IS DISTINCT FROM
-				  escalation.item_event_due(t.kind, t.started_at + $4, t.handled_at, t.withdrawn_at, t.superseded_at)
+				  escalation.item_event_due(t.kind, escalation.stage_due_at(t.started_at, $4),
+											t.handled_at, t.withdrawn_at, t.superseded_at)
 		$q$ USING kind, ladder, subjects, first_due_after;
 	END LOOP;
 
@@ -252,13 +251,12 @@ BEGIN
 	EXECUTE $q$
 		INSERT INTO escalation.stage_due (kind, subject_id, started_at, stage, due_at, fires_until, origin,
 			unit_id, department_id, region, district, city)
-		SELECT t.kind, t.subject_id, t.started_at, o.stage, t.started_at + o.due_after, least(t.handled_at, t.withdrawn_at),
-			t.origin, t.unit_id, t.department_id, t.region, t.district, t.city
+		SELECT t.kind, t.subject_id, t.started_at, o.stage, escalation.stage_due_at(t.started_at, o.due_after),
+			least(t.handled_at, t.withdrawn_at), t.origin, t.unit_id, t.department_id, t.region, t.district, t.city
 		FROM escalation.tracked_item t
 		JOIN escalation.rule_offset o ON o.kind = t.kind AND o.origin = t.origin
 		WHERE t.kind = $1 AND ($2 IS NULL OR t.origin = $2) AND ($3 IS NULL OR t.subject_id = ANY ($3))
-		  AND (t.handled_at IS NULL OR t.started_at + o.due_after < t.handled_at)
-		  AND (t.withdrawn_at IS NULL OR t.started_at + o.due_after < t.withdrawn_at)
+		  AND escalation.stage_fires(escalation.stage_due_at(t.started_at, o.due_after), t.handled_at, t.withdrawn_at)
 		  AND NOT EXISTS (SELECT 1 FROM escalation.warning w
 						  WHERE w.subject_id = t.subject_id AND w.kind = t.kind
 							AND w.started_at = t.started_at AND w.stage = o.stage)
@@ -503,4 +501,11 @@ FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION escalation.resync_items() TO escalation_admin;
 GRANT EXECUTE ON FUNCTION escalation.licence_expires_at(date), escalation.item_origin(escalation.level),
 	escalation.dp_first_run_after(bigint, timestamptz)
+	TO escalation_admin, escalation_user, escalation_analyst;
+-- The stage arithmetic: PUBLIC may not run it, the platform's readers may.
+REVOKE ALL ON FUNCTION escalation.stage_due_at(timestamptz, interval),
+	escalation.stage_fires(timestamptz, timestamptz, timestamptz)
+FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION escalation.stage_due_at(timestamptz, interval),
+	escalation.stage_fires(timestamptz, timestamptz, timestamptz)
 	TO escalation_admin, escalation_user, escalation_analyst;
