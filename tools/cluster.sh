@@ -66,6 +66,12 @@ private_install() {
 	for f in "$sys_share"/extension/*; do
 		case ${f##*/} in escalation.control|escalation--*) ;; *) ln -s "$f" "$share/extension/" ;; esac
 	done
+	# What pg_config points at besides: the headers (a build against the copy)
+	# and libpq's folder.
+	mkdir -p "$root/usr/include" "$root/usr/share"
+	ln -s /usr/include/postgresql "$root/usr/include/postgresql"
+	ln -s "$("$sys_bin/pg_config" --libdir)" "$root$("$sys_bin/pg_config" --libdir)"
+	ln -s /usr/share/locale "$root/usr/share/locale"
 	make -C "$top" -s PG_CONFIG="$sys_bin/pg_config" DESTDIR="$root" install >/dev/null || die "install failed"
 	chmod -R a+rX "$root"
 	export PG_BINDIR=$bin PATH=$bin:$PATH
