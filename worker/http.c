@@ -107,7 +107,11 @@ RespondJson(struct MHD_Connection *conn, unsigned int status, Buf *body)
 	return ret;
 }
 
-/* Answer with a JSON error object {"error": message}. */
+/*
+ * Answer with a JSON error object {"error": message}. The message is for
+ * anyone who can reach the port: it says what failed, never the database's
+ * or the system's own text (the caller logs that).
+ */
 static enum MHD_Result
 RespondError(struct MHD_Connection *conn, unsigned int status, const char *fmt,...)
 {
@@ -229,7 +233,8 @@ ServeFile(struct MHD_Connection *conn, const char *name, const char *cache)
 	{
 		if (errno == ENOENT)
 			return RespondError(conn, MHD_HTTP_NOT_FOUND, "no such file: \"%s\"", name);
-		return RespondError(conn, MHD_HTTP_INTERNAL_SERVER_ERROR, "cannot open static file \"%s\": %s", name, strerror(errno));
+		LogMessage(LEVEL_WARNING, "cannot open static file \"%s\": %s", path, strerror(errno));
+		return RespondError(conn, MHD_HTTP_INTERNAL_SERVER_ERROR, "cannot open static file \"%s\"", name);
 	}
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size > MAX_STATIC_FILE)
 	{
@@ -343,7 +348,7 @@ ServeScreens(struct MHD_Connection *conn)
  * misses nothing (events it already has are idempotent).
  */
 static enum MHD_Result
-ServeWarnings(struct MHD_Connection *conn, const Screen *screen)
+ServeWarnings(struct MHD_Connection *conn, const Screen *screen, const char *peer)
 {
 	int64_t		last_id = HubLastId();
 	const char *params[1] = {screen->code};
@@ -356,23 +361,34 @@ ServeWarnings(struct MHD_Connection *conn, const Screen *screen)
 	/* Before the first catch-up, last_id would send the page through all history. */
 	if (!HubSynced())
 		return RespondError(conn, MHD_HTTP_SERVICE_UNAVAILABLE, "not yet in step with the database; retry shortly");
-	if (!DbAcquireSlot())
-		return RespondError(conn, MHD_HTTP_SERVICE_UNAVAILABLE, "too many snapshot requests at once; retry shortly");
+	switch (DbAcquireSlot(peer))
+	{
+		case SLOT_TAKEN:
+			break;
+		case SLOT_OVER_SHARE:
+			return RespondError(conn, MHD_HTTP_SERVICE_UNAVAILABLE, "too many snapshot requests from this address at once; retry shortly");
+		case SLOT_ALL_BUSY:
+			return RespondError(conn, MHD_HTTP_SERVICE_UNAVAILABLE, "too many snapshot requests at once; retry shortly");
+	}
 	db = DbConnect(config.conninfo, config.connect_timeout_s, err, sizeof(err));
 	if (db == NULL || !DbSetupSession(db, err, sizeof(err)))
 	{
 		PQfinish(db);
-		DbReleaseSlot();
-		return RespondError(conn, MHD_HTTP_SERVICE_UNAVAILABLE, "database unavailable: %s", err);
+		DbReleaseSlot(peer);
+		LogMessage(LEVEL_WARNING, "snapshot of screen %s: %s", screen->code, err);
+		return RespondError(conn, MHD_HTTP_SERVICE_UNAVAILABLE, "the database cannot be reached; retry shortly");
 	}
 	res = DbQuery(db,
 				  "SELECT * FROM escalation.screen_warnings($1::escalation.region)"
 				  " ORDER BY raised_at DESC, warning_id DESC",
 				  1, params, config.query_timeout_s, err, sizeof(err));
 	PQfinish(db);
-	DbReleaseSlot();
+	DbReleaseSlot(peer);
 	if (res == NULL)
-		return RespondError(conn, MHD_HTTP_SERVICE_UNAVAILABLE, "cannot read the screen's warnings: %s", err);
+	{
+		LogMessage(LEVEL_WARNING, "snapshot of screen %s: %s", screen->code, err);
+		return RespondError(conn, MHD_HTTP_SERVICE_UNAVAILABLE, "cannot read the screen's warnings; retry shortly");
+	}
 	BufInit(&json);
 	FormatTimestamp(NowSeconds(), stamp, sizeof(stamp));
 	BufPrintf(&json, "{\"screen\":{\"code\":\"%s\",\"level\":\"%s\",\"name\":",
@@ -418,7 +434,7 @@ SseFree(void *cls)
  * last_event_id as ?after=.
  */
 static enum MHD_Result
-ServeEvents(struct MHD_Connection *conn, const Screen *screen, bool head)
+ServeEvents(struct MHD_Connection *conn, const Screen *screen, bool head, const char *peer)
 {
 	const char *last = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_LAST_EVENT_ID);
 	const char *after = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "after");
@@ -440,7 +456,7 @@ ServeEvents(struct MHD_Connection *conn, const Screen *screen, bool head)
 	if (head)
 		return Respond(conn, MHD_HTTP_OK, "text/event-stream; charset=utf-8", "", 0, NULL);
 
-	client = ClientOpen(screen->code, cursor);
+	client = ClientOpen(screen->code, cursor, peer);
 	resp = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 16 * 1024, SseRead, client, SseFree);
 	if (resp == NULL)
 	{
@@ -484,20 +500,37 @@ ServeMetrics(struct MHD_Connection *conn)
 	return ret;
 }
 
+/* The client's address as text ("unknown" if the library cannot say). */
+static void
+ClientAddress(struct MHD_Connection *conn, char *out, size_t outlen)
+{
+	const union MHD_ConnectionInfo *info = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	socklen_t	len;
+
+	snprintf(out, outlen, "unknown");
+	if (info == NULL || info->client_addr == NULL)
+		return;
+	len = info->client_addr->sa_family == AF_INET6 ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
+	if (getnameinfo(info->client_addr, len, out, (socklen_t) outlen, NULL, 0, NI_NUMERICHOST) != 0)
+		snprintf(out, outlen, "unknown");
+}
+
 /* Routes that take ?screen=: resolve it, then serve. */
 static enum MHD_Result
 ServeForScreen(struct MHD_Connection *conn, const char *path, bool head)
 {
 	const char *code = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "screen");
+	char		peer[PEER_TEXT_LEN];
 	Screen		screen;
 	enum MHD_Result ret;
 
 	if (!ResolveScreen(conn, code, &screen, &ret))
 		return ret;
+	ClientAddress(conn, peer, sizeof(peer));
 	if (strcmp(path, "/events") == 0)
-		ret = ServeEvents(conn, &screen, head);
+		ret = ServeEvents(conn, &screen, head, peer);
 	else
-		ret = ServeWarnings(conn, &screen);
+		ret = ServeWarnings(conn, &screen, peer);
 	free(screen.name);
 	return ret;
 }

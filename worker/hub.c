@@ -22,6 +22,7 @@ struct Client
 	Client	   *prev;
 	Client	   *next;
 	char		screen[REGION_TEXT_LEN];
+	char		peer[PEER_TEXT_LEN];	/* the client's address */
 	int64_t		cursor;			/* every event up to here was sent or skipped */
 	int64_t		base;			/* the hub's last event when the client came */
 	int			queued;			/* its events after max(cursor, base) */
@@ -31,7 +32,8 @@ struct Client
 	uint64_t	sent;
 	Buf			out;			/* bytes produced, not yet taken by the server */
 	size_t		out_off;
-	PGconn	   *backlog;		/* reads events older than the ring */
+	PGconn	   *backlog;		/* reads events older than the ring, only
+								 * while the server waits on ClientRead */
 };
 
 static struct
@@ -539,6 +541,7 @@ HubMetrics(Buf *text)
 	Metric(text, "escalation_worker_database_up", "gauge", "1 while listening on the database, else 0.", hub.db_state == DB_LISTENING ? 1 : 0);
 	Metric(text, "escalation_worker_sync_age_seconds", "gauge", "Seconds since the worker last confirmed it has every committed event (-1: never).",
 		   hub.last_sync > 0 ? now - hub.last_sync : -1);
+	Metric(text, "escalation_worker_db_slots_in_use", "gauge", "Database connections open now for snapshots and resumes (at most --db-connections).", DbSlotsInUse());
 	Metric(text, "escalation_worker_ring_events", "gauge", "Events kept in memory for Last-Event-ID resume.", hub.ring_count);
 	Metric(text, "escalation_worker_http_requests_total", "counter", "HTTP requests answered.", (double) hub.requests);
 	Metric(text, "escalation_worker_http_client_errors_total", "counter", "HTTP requests answered with a 4xx status.", (double) hub.requests_4xx);
@@ -565,12 +568,13 @@ HubCountRequest(int status)
  * has (Last-Event-ID), or -1 to start with the next event.
  */
 Client *
-ClientOpen(const char *screen, int64_t cursor)
+ClientOpen(const char *screen, int64_t cursor, const char *peer)
 {
 	Client	   *c = CheckedAlloc(sizeof(Client));
 
 	memset(c, 0, sizeof(Client));
 	snprintf(c->screen, sizeof(c->screen), "%s", screen);
+	snprintf(c->peer, sizeof(c->peer), "%s", peer);
 	BufInit(&c->out);
 	/* Tells the browser how soon to reconnect after a drop. */
 	BufAppendStr(&c->out, "retry: 2000\n\n");
@@ -595,7 +599,7 @@ ClientEndBacklog(Client *c)
 {
 	PQfinish(c->backlog);
 	c->backlog = NULL;
-	DbReleaseSlot();
+	DbReleaseSlot(c->peer);
 }
 
 /* Unregister a client when its connection ends, for whatever reason. */
@@ -643,9 +647,15 @@ ClientReadBacklog(Client *c, int64_t floor)
 
 	if (c->backlog == NULL)
 	{
-		if (!DbAcquireSlot())
+		SlotResult	slot = DbAcquireSlot(c->peer);
+
+		if (slot != SLOT_TAKEN)
 		{
-			LogMessage(LEVEL_WARNING, "screen %s: too many resumes from the database at once; the browser retries", c->screen);
+			if (slot == SLOT_OVER_SHARE)
+				LogMessage(LEVEL_WARNING, "screen %s: client %s already holds its share of database connections; the browser retries",
+						   c->screen, c->peer);
+			else
+				LogMessage(LEVEL_WARNING, "screen %s: too many resumes from the database at once; the browser retries", c->screen);
 			return false;
 		}
 		c->backlog = DbConnect(config.conninfo, config.connect_timeout_s, err, sizeof(err));
@@ -746,6 +756,14 @@ ClientRead(Client *c, char *buf, size_t max)
 		if (c->out_off < c->out.len)
 		{
 			size_t		n = c->out.len - c->out_off;
+
+			/*
+			 * The server may wait long for a slow or stalled browser before it
+			 * asks for more: no database slot is held meanwhile. A resume
+			 * reconnects for its next page.
+			 */
+			if (c->backlog)
+				ClientEndBacklog(c);
 
 			if (n > max)
 				n = max;

@@ -39,6 +39,7 @@ WorkerConfig config = {
 	.backoff_max_s = 30,
 	.page_size = 1000,
 	.db_connections = 8,
+	.db_connections_per_client = 0, /* half of db_connections */
 };
 
 /* Print the usage text. */
@@ -89,6 +90,9 @@ Usage(FILE *out)
 			"      --backoff-max=SECONDS  longest wait; it doubles up to this (default %.0f)\n"
 			"      --db-connections=N     connections at once for snapshots and resumes\n"
 			"                             older than the ring; more get 503 (default %d)\n"
+			"      --db-connections-per-client=N  of those, how many one client address\n"
+			"                             may hold at once (default half, at least 1);\n"
+			"                             a stream holds one only while it reads a page\n"
 			"\n"
 			"Other:\n"
 			"      --log-level=LEVEL      debug, info, warning or error (default info)\n"
@@ -155,6 +159,7 @@ enum
 	OPT_BACKOFF_MIN,
 	OPT_BACKOFF_MAX,
 	OPT_DB_CONNECTIONS,
+	OPT_DB_CONNECTIONS_PER_CLIENT,
 	OPT_LOG_LEVEL
 };
 
@@ -179,6 +184,7 @@ ParseOptions(int argc, char **argv)
 		{"backoff-min", required_argument, NULL, OPT_BACKOFF_MIN},
 		{"backoff-max", required_argument, NULL, OPT_BACKOFF_MAX},
 		{"db-connections", required_argument, NULL, OPT_DB_CONNECTIONS},
+		{"db-connections-per-client", required_argument, NULL, OPT_DB_CONNECTIONS_PER_CLIENT},
 		{"log-level", required_argument, NULL, OPT_LOG_LEVEL},
 		{"version", no_argument, NULL, 'V'},
 		{"help", no_argument, NULL, 'h'},
@@ -238,6 +244,9 @@ ParseOptions(int argc, char **argv)
 			case OPT_DB_CONNECTIONS:
 				config.db_connections = IntOption("db-connections", optarg, 1, 1000);
 				break;
+			case OPT_DB_CONNECTIONS_PER_CLIENT:
+				config.db_connections_per_client = IntOption("db-connections-per-client", optarg, 1, 1000);
+				break;
 			case OPT_LOG_LEVEL:
 				if (!ParseLogLevel(optarg, &log_min_level))
 				{
@@ -266,6 +275,10 @@ ParseOptions(int argc, char **argv)
 	}
 	if (config.backoff_max_s < config.backoff_min_s)
 		config.backoff_max_s = config.backoff_min_s;
+	if (config.db_connections_per_client == 0)
+		config.db_connections_per_client = config.db_connections > 1 ? config.db_connections / 2 : 1;
+	if (config.db_connections_per_client > config.db_connections)
+		config.db_connections_per_client = config.db_connections;
 }
 
 /*
@@ -338,6 +351,7 @@ main(int argc, char **argv)
 	HttpStop();
 	pthread_join(listener, NULL);
 	HubDestroy();
+	DbFreeSlots();
 	close(pipefd[0]);
 	close(pipefd[1]);
 	LogMessage(LEVEL_INFO, "stopped");

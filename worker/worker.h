@@ -16,6 +16,9 @@
 #define WORKER_NAME "escalation-worker"
 #define WORKER_VERSION "0.1.0"
 
+/* A client's address as text (an IPv6 address at most). */
+#define PEER_TEXT_LEN 64
+
 /* A region code as text: 6 or 9 digits. */
 #define REGION_TEXT_LEN 16
 
@@ -39,6 +42,7 @@ typedef struct WorkerConfig
 	double		backoff_max_s;
 	int			page_size;		/* rows per warning_events() call */
 	int			db_connections; /* at once, for snapshots and resumes */
+	int			db_connections_per_client;	/* ... of them for one client address */
 } WorkerConfig;
 
 extern WorkerConfig config;
@@ -92,8 +96,16 @@ extern bool DbSend(PGconn *conn, const char *sql, int nparams, const char *const
 extern PGresult *DbQuery(PGconn *conn, const char *sql, int nparams, const char *const *values,
 						 double timeout_s, char *err, size_t errlen);
 extern bool DbSetupSession(PGconn *conn, char *err, size_t errlen);
-extern bool DbAcquireSlot(void);
-extern void DbReleaseSlot(void);
+typedef enum SlotResult
+{
+	SLOT_TAKEN,
+	SLOT_ALL_BUSY,				/* every --db-connections slot is taken */
+	SLOT_OVER_SHARE				/* this client address holds its share */
+} SlotResult;
+extern SlotResult DbAcquireSlot(const char *peer);
+extern void DbReleaseSlot(const char *peer);
+extern int	DbSlotsInUse(void);
+extern void DbFreeSlots(void);
 typedef enum WaitResult
 {
 	WAIT_READY,
@@ -155,7 +167,7 @@ extern int	HubListScreens(Buf *json, Buf *html);
 extern void HubHealth(Buf *json, bool *healthy);
 extern void HubMetrics(Buf *text);
 extern void HubCountRequest(int status);
-extern Client *ClientOpen(const char *screen, int64_t cursor);
+extern Client *ClientOpen(const char *screen, int64_t cursor, const char *peer);
 extern void ClientClose(Client *client);
 /* What ClientRead returns at the end of a stream, as opposed to a byte count. */
 #define STREAM_END (-1)			/* the worker is stopping */
