@@ -11,7 +11,6 @@
  * connection slots. Only GET and HEAD are served; every request is answered
  * on its first call, so request bodies are never read.
  */
-#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <netdb.h>
@@ -28,6 +27,7 @@
 
 #include <microhttpd.h>
 
+#include "request.h"
 #include "worker.h"
 
 #define MAX_STATIC_FILE (4 * 1024 * 1024)
@@ -130,18 +130,6 @@ RespondError(struct MHD_Connection *conn, unsigned int status, const char *fmt,.
 	return RespondJson(conn, status, &body);
 }
 
-/* True if s is a 6-digit division code. */
-static bool
-IsDivisionCode(const char *s)
-{
-	if (strlen(s) != 6)
-		return false;
-	for (int i = 0; i < 6; i++)
-		if (!isdigit((unsigned char) s[i]))
-			return false;
-	return true;
-}
-
 /*
  * Resolve the screen a request names ("city" or a district code) and answer
  * the request if it cannot be resolved. Returns true with *screen filled
@@ -157,7 +145,7 @@ ResolveScreen(struct MHD_Connection *conn, const char *code, Screen *screen, enu
 		*ret = RespondError(conn, MHD_HTTP_BAD_REQUEST, "parameter \"screen\" is required: \"city\" or a district code");
 		return false;
 	}
-	if (strcmp(code, "city") != 0 && !IsDivisionCode(code))
+	if (!IsScreenCode(code))
 	{
 		*ret = RespondError(conn, MHD_HTTP_BAD_REQUEST, "invalid screen \"%.32s\": expected \"city\" or a 6-digit district code", code);
 		return false;
@@ -169,51 +157,6 @@ ResolveScreen(struct MHD_Connection *conn, const char *code, Screen *screen, enu
 	else
 		*ret = RespondError(conn, MHD_HTTP_NOT_FOUND, "no screen for region \"%s\": it is neither the city nor one of its districts", code);
 	return false;
-}
-
-/* The content type of a static file, by its extension. */
-static const char *
-ContentType(const char *name)
-{
-	const char *dot = strrchr(name, '.');
-
-	if (dot == NULL)
-		return "application/octet-stream";
-	if (strcmp(dot, ".html") == 0)
-		return "text/html; charset=utf-8";
-	if (strcmp(dot, ".css") == 0)
-		return "text/css; charset=utf-8";
-	if (strcmp(dot, ".js") == 0)
-		return "text/javascript; charset=utf-8";
-	if (strcmp(dot, ".svg") == 0)
-		return "image/svg+xml";
-	if (strcmp(dot, ".png") == 0)
-		return "image/png";
-	if (strcmp(dot, ".ico") == 0)
-		return "image/x-icon";
-	return "application/octet-stream";
-}
-
-/*
- * True if name is a plain file name of the static directory: letters,
- * digits, '-', '_' and one inner '.', so no path can leave the directory.
- */
-static bool
-IsStaticName(const char *name)
-{
-	int			dots = 0;
-	size_t		len = strlen(name);
-
-	if (len == 0 || len > 64 || name[0] == '.' || name[len - 1] == '.')
-		return false;
-	for (const char *p = name; *p; p++)
-	{
-		if (*p == '.')
-			dots++;
-		else if (!isalnum((unsigned char) *p) && *p != '-' && *p != '_')
-			return false;
-	}
-	return dots == 1;
 }
 
 /* Serve a file of the static directory (the name is already checked). */
@@ -542,7 +485,7 @@ ServeScreenPage(struct MHD_Connection *conn, const char *code)
 	Screen		screen;
 	bool		known;
 
-	if (strcmp(code, "city") != 0 && !IsDivisionCode(code))
+	if (!IsScreenCode(code))
 		return ServeNoSuchScreen(conn, code);
 	if (HubFindScreen(code, &screen, &known))
 		free(screen.name);
