@@ -1,7 +1,8 @@
 /*
  * hub.c — the meeting point of the database side and the screens: a bounded
  * ring of recent events (for Last-Event-ID resume), the connected SSE
- * clients, the list of screens, and the worker's counters.
+ * clients, the list of screens, what the worker knows of the engine's health
+ * and of its own role's scope, and the worker's counters.
  *
  * One mutex guards it all; nothing done under it can block (no I/O), so the
  * listener publishing an event never waits for a browser. Each client keeps
@@ -51,6 +52,10 @@ static struct
 	Screen	   *screens;
 	int			nscreens;
 	bool		screens_known;
+	EngineHealth engine;
+	bool		scope_known;
+	bool		scope_whole_city;
+	char		scope_region[REGION_TEXT_LEN];
 	DbState		db_state;
 	double		db_state_since;
 	double		last_sync;		/* wall clock of the last complete catch-up */
@@ -414,6 +419,76 @@ HubSetScreens(Screen *screens, int n)
 	free(old);
 }
 
+/* Record what escalation.engine_health() said. */
+void
+HubSetEngineHealth(const EngineHealth *health)
+{
+	pthread_mutex_lock(&hub.lock);
+	hub.engine = *health;
+	pthread_mutex_unlock(&hub.lock);
+}
+
+/* Record what the worker's role may see: the whole city, or one region's part. */
+void
+HubSetScope(bool whole_city, const char *region)
+{
+	pthread_mutex_lock(&hub.lock);
+	hub.scope_known = true;
+	hub.scope_whole_city = whole_city;
+	snprintf(hub.scope_region, sizeof(hub.scope_region), "%s", region ? region : "");
+	pthread_mutex_unlock(&hub.lock);
+}
+
+/* Age of a fact of the last check at monotonic time now; negative stays "none". */
+static double
+EngineAge(const EngineHealth *h, double age, double now)
+{
+	return age < 0 ? age : age + (now - h->checked);
+}
+
+/*
+ * Judge the engine at monotonic time now: failed while its last run failed;
+ * stale when a stage has waited past its due time for longer than
+ * --engine-stale and no run has succeeded for as long (a run that succeeds
+ * at now() raises every stage due; one with an earlier as_of, as in a
+ * catch-up or a test, leaves later stages waiting without being stale).
+ */
+EngineVerdict
+JudgeEngine(const EngineHealth *h, double now)
+{
+	double		due_age;
+	double		success_age;
+
+	if (!h->known || h->unsupported)
+		return ENGINE_UNKNOWN;
+	if (h->last_run_failed)
+		return ENGINE_FAILED;
+	due_age = EngineAge(h, h->oldest_due_age, now);
+	success_age = EngineAge(h, h->last_success_age, now);
+	if (config.engine_stale_s > 0 && due_age > config.engine_stale_s &&
+		(success_age < 0 || success_age > config.engine_stale_s))
+		return ENGINE_STALE;
+	return ENGINE_OK;
+}
+
+/* Names of the verdicts, as /healthz and the log show them. */
+const char *
+EngineVerdictName(EngineVerdict verdict)
+{
+	switch (verdict)
+	{
+		case ENGINE_OK:
+			return "ok";
+		case ENGINE_UNKNOWN:
+			return "unknown";
+		case ENGINE_FAILED:
+			return "engine_failed";
+		case ENGINE_STALE:
+			return "engine_stale";
+	}
+	return "unknown";
+}
+
 /*
  * Look a screen up by region code, or "city" for the city screen. known is
  * false while the list has not been read yet (the database was never reached).
@@ -480,24 +555,51 @@ HubListScreens(Buf *json, Buf *html)
 	return n;
 }
 
+/* Append "name":seconds, or null for a negative age. */
+static void
+JsonAge(Buf *json, const char *name, double age)
+{
+	if (age < 0)
+		BufPrintf(json, "\"%s\":null,", name);
+	else
+		BufPrintf(json, "\"%s\":%.1f,", name, age);
+}
+
 /*
- * The worker's health as JSON: healthy while the listener is connected, has
+ * The worker's health as JSON. in_step while the listener is connected, has
  * caught up on this connection, and has confirmed within two poll intervals
- * that it has every committed event. The routine re-read after a notification
- * or a poll keeps it healthy: the connection never left.
+ * that it has every committed event (the routine re-read after a
+ * notification or a poll keeps it so). healthy when in step and, unless
+ * --ignore-engine, the engine is neither failed nor stale; reason says why
+ * not in a word, for monitors (never a database message).
  */
 void
 HubHealth(Buf *json, bool *healthy)
 {
 	double		now = NowSeconds();
+	double		mono = MonotonicSeconds();
 	char		stamp[32];
+	bool		in_step;
+	EngineVerdict verdict;
+	const char *reason = NULL;
 
 	pthread_mutex_lock(&hub.lock);
-	*healthy = (hub.db_state == DB_LISTENING || hub.db_state == DB_CATCHING_UP) &&
+	in_step = (hub.db_state == DB_LISTENING || hub.db_state == DB_CATCHING_UP) &&
 		hub.connection_synced &&
 		now - hub.last_sync <= 2.0 * config.poll_interval_s + config.query_timeout_s;
-	BufPrintf(json, "{\"status\":\"%s\",\"database\":\"%s\",\"database_state_seconds\":%.1f,",
-			  *healthy ? "ok" : "unavailable", DbStateName(hub.db_state), now - hub.db_state_since);
+	verdict = JudgeEngine(&hub.engine, mono);
+	if (!in_step)
+		reason = "database";
+	else if (!config.ignore_engine && (verdict == ENGINE_FAILED || verdict == ENGINE_STALE))
+		reason = EngineVerdictName(verdict);
+	*healthy = reason == NULL;
+	BufPrintf(json, "{\"status\":\"%s\",", *healthy ? "ok" : "unavailable");
+	if (reason)
+		BufPrintf(json, "\"reason\":\"%s\",", reason);
+	else
+		BufAppendStr(json, "\"reason\":null,");
+	BufPrintf(json, "\"in_step\":%s,\"database\":\"%s\",\"database_state_seconds\":%.1f,",
+			  in_step ? "true" : "false", DbStateName(hub.db_state), now - hub.db_state_since);
 	if (hub.last_sync > 0)
 	{
 		FormatTimestamp(hub.last_sync, stamp, sizeof(stamp));
@@ -510,8 +612,29 @@ HubHealth(Buf *json, bool *healthy)
 		BufPrintf(json, "\"last_event_age_seconds\":%.3f,", now - hub.last_event_at);
 	else
 		BufAppendStr(json, "\"last_event_age_seconds\":null,");
-	BufPrintf(json, "\"ring_events\":%d,\"ring_floor\":%lld,\"clients\":%d,\"reconnects\":%llu}",
+	BufPrintf(json, "\"ring_events\":%d,\"ring_floor\":%lld,\"clients\":%d,\"reconnects\":%llu,",
 			  hub.ring_count, (long long) hub.floor, hub.nclients, (unsigned long long) hub.reconnects);
+	if (!hub.scope_known)
+		BufAppendStr(json, "\"scope\":null,");
+	else if (hub.scope_whole_city)
+		BufAppendStr(json, "\"scope\":\"city\",");
+	else
+		BufPrintf(json, "\"scope\":\"%s\",", hub.scope_region);
+	BufPrintf(json, "\"engine\":{\"state\":\"%s\",", EngineVerdictName(verdict));
+	if (hub.engine.known && !hub.engine.unsupported)
+	{
+		JsonAge(json, "last_run_age_seconds", EngineAge(&hub.engine, hub.engine.last_run_age, mono));
+		JsonAge(json, "last_success_age_seconds", EngineAge(&hub.engine, hub.engine.last_success_age, mono));
+		JsonAge(json, "last_failure_age_seconds", EngineAge(&hub.engine, hub.engine.last_failure_age, mono));
+		if (hub.engine.last_failure_sqlstate[0])
+			BufPrintf(json, "\"last_failure_sqlstate\":\"%s\",", hub.engine.last_failure_sqlstate);
+		else
+			BufAppendStr(json, "\"last_failure_sqlstate\":null,");
+		JsonAge(json, "oldest_due_age_seconds", EngineAge(&hub.engine, hub.engine.oldest_due_age, mono));
+		BufPrintf(json, "\"due_stages\":%lld,", (long long) hub.engine.due_stages);
+		BufPrintf(json, "\"checked_seconds_ago\":%.1f,", mono - hub.engine.checked);
+	}
+	BufPrintf(json, "\"stale_after_seconds\":%.0f}}", config.engine_stale_s);
 	pthread_mutex_unlock(&hub.lock);
 }
 
@@ -520,6 +643,33 @@ static void
 Metric(Buf *text, const char *name, const char *type, const char *help, double value)
 {
 	BufPrintf(text, "# HELP %s %s\n# TYPE %s %s\n%s %.17g\n", name, help, name, type, name, value);
+}
+
+/*
+ * The engine's facts as gauges; absent until the worker has read them. Ages
+ * of what never happened are -1; nothing overdue is an age of 0.
+ */
+static void
+EngineMetrics(Buf *text, const EngineHealth *h, double mono)
+{
+	double		due_age;
+
+	Metric(text, "escalation_engine_health_known", "gauge", "1 if the worker has read escalation.engine_health(), else 0.",
+		   h->known && !h->unsupported ? 1 : 0);
+	if (!h->known || h->unsupported)
+		return;
+	due_age = EngineAge(h, h->oldest_due_age, mono);
+	Metric(text, "escalation_engine_last_run_failed", "gauge", "1 if the last escalation.run() failed, else 0.", h->last_run_failed ? 1 : 0);
+	Metric(text, "escalation_engine_last_run_age_seconds", "gauge", "Seconds since the last escalation.run() ended (-1: never).",
+		   EngineAge(h, h->last_run_age, mono));
+	Metric(text, "escalation_engine_last_success_age_seconds", "gauge", "Seconds since the last successful escalation.run() ended (-1: never).",
+		   EngineAge(h, h->last_success_age, mono));
+	Metric(text, "escalation_engine_last_failure_age_seconds", "gauge", "Seconds since the last failed escalation.run() ended (-1: never).",
+		   EngineAge(h, h->last_failure_age, mono));
+	Metric(text, "escalation_engine_oldest_due_age_seconds", "gauge", "Seconds the oldest stage due but not raised has waited (0: none).",
+		   due_age < 0 ? 0 : due_age);
+	Metric(text, "escalation_engine_due_stages", "gauge", "Stages due by now that no run has raised yet.", (double) h->due_stages);
+	Metric(text, "escalation_engine_health_age_seconds", "gauge", "Seconds since the worker last read escalation.engine_health().", mono - h->checked);
 }
 
 /* The worker's counters in the Prometheus text exposition format. */
@@ -547,6 +697,9 @@ HubMetrics(Buf *text)
 	Metric(text, "escalation_worker_http_client_errors_total", "counter", "HTTP requests answered with a 4xx status.", (double) hub.requests_4xx);
 	Metric(text, "escalation_worker_http_server_errors_total", "counter", "HTTP requests answered with a 5xx status.", (double) hub.requests_5xx);
 	Metric(text, "escalation_worker_uptime_seconds", "gauge", "Seconds since the worker started.", now - hub.started_at);
+	Metric(text, "escalation_worker_scope_whole_city", "gauge", "1 if the worker's role sees the whole city, 0 if only part of it (-1: not checked yet).",
+		   hub.scope_known ? (hub.scope_whole_city ? 1 : 0) : -1);
+	EngineMetrics(text, &hub.engine, MonotonicSeconds());
 	pthread_mutex_unlock(&hub.lock);
 }
 
