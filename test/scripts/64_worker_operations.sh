@@ -67,7 +67,12 @@ def wait_health(w, pred, timeout=10):
     deadline = time.monotonic() + timeout
     while True:
         got = health(w)
-        if pred(*got) or time.monotonic() > deadline:
+        try:
+            if pred(*got):
+                return got
+        except (KeyError, TypeError):
+            pass
+        if time.monotonic() > deadline:
             return got
         time.sleep(0.2)
 
@@ -190,6 +195,29 @@ def main():
         ok(ew.healthy_within(10) and SECRET not in ew.cmdline() and "connection from ESCALATION_WORKER_CONNINFO" in ew.log_text(),
            "ESCALATION_WORKER_CONNINFO connects; no password in ps")
 
+        # The systemd unit: valid, credentials instead of a conninfo on the command line.
+        unit = open(os.path.join(os.environ["ESCALATION_TOP"], "worker", "escalation-worker.service")).read()
+        exec_start = [l for l in unit.splitlines() if l.startswith("ExecStart=")]
+        ok(len(exec_start) == 1 and "--conninfo-file=%d/conninfo" in exec_start[0] and "CONNINFO" not in exec_start[0]
+           and re.search(r"^LoadCredential=conninfo:", unit, re.M) and re.search(r"^RestartPreventExitStatus=78$", unit, re.M),
+           "the unit hands the conninfo over as a credential (LoadCredential=), not on the command line, and does not restart on status 78")
+        analyze = subprocess.run(["which", "systemd-analyze"], capture_output=True).returncode == 0
+        if analyze:
+            udir = os.path.join(OUT, "64_unit")
+            os.makedirs(udir, exist_ok=True)
+            good = os.path.join(udir, "escalation-worker.service")
+            with open(good, "w") as f:
+                f.write(unit.replace("@bindir@", os.path.dirname(WORKER)))
+            bad = os.path.join(udir, "escalation-worker-typo.service")
+            with open(bad, "w") as f:
+                f.write(unit.replace("@bindir@", os.path.dirname(WORKER)).replace("LoadCredential=", "LoadCredentail="))
+            r = subprocess.run(["systemd-analyze", "verify", good], capture_output=True, text=True)
+            rb = subprocess.run(["systemd-analyze", "verify", bad], capture_output=True, text=True)
+            ok(r.returncode == 0 and (r.stdout + r.stderr).strip() == "" and "LoadCredentail" in rb.stdout + rb.stderr,
+               "systemd-analyze verify accepts the unit without a word (and does flag a misspelt key)", r.stdout + r.stderr)
+        else:
+            ok(True, "systemd-analyze verify accepts the unit # SKIP systemd-analyze is not installed")
+
         # Syslog priorities on the journal's stream only.
         j = LocalWorker("64_worker_operations.journal.log", ["--allow-partial-scope", "dbname=%s user=%s" % (DB, DISTRICT_ROLE)],
                         journal=True)
@@ -213,6 +241,7 @@ def main():
 try:
     main()
 except Exception as e:
-    ok(False, "the test ran to the end", repr(e))
+    import traceback
+    ok(False, "the test ran to the end", traceback.format_exc())
 sys.exit(finish())
 PY
