@@ -14,7 +14,7 @@ import json, os, re, subprocess, sys, time
 
 sys.path.insert(0, os.path.join(os.environ["ESCALATION_TOP"], "test", "scripts"))
 sys.dont_write_bytecode = True
-from worker_tap import OUT, WORKER, WWW, Worker, drop_database, finish, fresh_database, ok
+from worker_tap import OUT, WORKER, Worker, drop_database, finish, fresh_database, ok
 import worker_tap
 
 DB = ROLE = "escalation_worker_ops"
@@ -28,33 +28,30 @@ def psql(sql):
 
 
 class LocalWorker(Worker):
-    """escalation-worker started with exactly these arguments and environment."""
+    """escalation-worker started with exactly these arguments, in this
+    environment plus env; journal: its standard error is "the journal"."""
 
     def __init__(self, log_name, args, env=None, journal=False):
-        self.log_path = os.path.join(OUT, log_name)
-        self.log = open(self.log_path, "w")
         e = dict(os.environ, **(env or {}))
         e.pop("JOURNAL_STREAM", None)
         if journal:
-            st = os.fstat(self.log.fileno())
+            # Worker reopens the file with "w": the same inode, which JOURNAL_STREAM names.
+            path = os.path.join(OUT, log_name)
+            open(path, "w").close()
+            st = os.stat(path)
             e["JOURNAL_STREAM"] = "%d:%d" % (st.st_dev, st.st_ino)
-        self.proc = subprocess.Popen([WORKER, "--port", "0", "--www", WWW, "--log-level", "debug"] + args,
-                                     stdout=self.log, stderr=subprocess.STDOUT, env=e)
-        self.port = None
-        deadline = time.monotonic() + 10
-        while self.port is None and time.monotonic() < deadline:
-            m = re.search(r"serving screens on http://127\.0\.0\.1:(\d+)/", open(self.log_path).read())
-            if m:
-                self.port = int(m.group(1))
-            else:
-                time.sleep(0.05)
-        if self.port is None:
-            self.stop()
-            raise RuntimeError("worker did not start:\n" + open(self.log_path).read())
+        Worker.__init__(self, log_name, None, None, *args, env=e)
 
     def cmdline(self):
         with open("/proc/%d/cmdline" % self.proc.pid, "rb") as f:
             return f.read().decode("utf-8", "replace")
+
+    def exit_status(self, timeout=15):
+        """The exit status once it stops by itself, None if it runs on."""
+        try:
+            return self.proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            return None
 
 
 def health(w):
@@ -147,18 +144,12 @@ def main():
         # The role's scope.
         d = LocalWorker("64_worker_operations.district.log", ["dbname=%s user=%s" % (DB, DISTRICT_ROLE)])
         workers.append(d)
-        try:
-            code = d.proc.wait(15)
-        except subprocess.TimeoutExpired:
-            code = None
+        code = d.exit_status()
         ok(code == 78 and "sees only region 370102" in d.log_text(),
            "a district-mapped role stops the worker with status 78 and says why", (code, d.log_text()[-600:]))
         n = LocalWorker("64_worker_operations.nobody.log", ["dbname=%s user=%s" % (DB, NOBODY)])
         workers.append(n)
-        try:
-            code = n.proc.wait(15)
-        except subprocess.TimeoutExpired:
-            code = None
+        code = n.exit_status()
         ok(code == 78 and "sees no warnings" in n.log_text(), "a role outside escalation_screen stops the worker with status 78",
            (code, n.log_text()[-600:]))
         p = LocalWorker("64_worker_operations.partial.log", ["--allow-partial-scope", "dbname=%s user=%s" % (DB, DISTRICT_ROLE)])
