@@ -9,7 +9,8 @@
  * must deliver each complete request within --request-timeout, however it
  * trickles its bytes, so idle and slow-header clients cannot pin threads and
  * connection slots. Only GET and HEAD are served; every request is answered
- * on its first call, so request bodies are never read.
+ * on its first call, so request bodies are never read. What a request may
+ * name (screens, static files) is checked by request.c.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -88,7 +89,7 @@ Respond(struct MHD_Connection *conn, unsigned int status, const char *type,
 								"default-src 'self'; img-src 'self' data:; frame-ancestors 'self'");
 	if (status == MHD_HTTP_METHOD_NOT_ALLOWED)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
-	if (status == MHD_HTTP_SERVICE_UNAVAILABLE)
+	if (status == MHD_HTTP_SERVICE_UNAVAILABLE || status == MHD_HTTP_TOO_MANY_REQUESTS)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_RETRY_AFTER, "2");
 	ret = MHD_queue_response(conn, status, resp);
 	MHD_destroy_response(resp);
@@ -309,7 +310,7 @@ ServeWarnings(struct MHD_Connection *conn, const Screen *screen, const char *pee
 		case SLOT_TAKEN:
 			break;
 		case SLOT_OVER_SHARE:
-			return RespondError(conn, MHD_HTTP_SERVICE_UNAVAILABLE, "too many snapshot requests from this address at once; retry shortly");
+			return RespondError(conn, MHD_HTTP_TOO_MANY_REQUESTS, "too many snapshot requests from this address at once; retry shortly");
 		case SLOT_ALL_BUSY:
 			return RespondError(conn, MHD_HTTP_SERVICE_UNAVAILABLE, "too many snapshot requests at once; retry shortly");
 	}
