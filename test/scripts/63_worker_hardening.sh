@@ -25,6 +25,10 @@ def psql(sql):
     return worker_tap.psql(sql, DB)
 
 
+def figure(name, value, unit=""):
+    print("# figure: %s = %s%s" % (name, value, (" " + unit) if unit else ""), file=sys.stderr, flush=True)
+
+
 def connect_from(port, source):
     """A TCP connection to the worker from a given loopback address."""
     s = socket.socket()
@@ -112,10 +116,13 @@ def main():
             s.sendall(b"GET /events?screen=370102 HTTP/1.0\r\nHost: x\r\nLast-Event-ID: 0\r\n\r\n")
             stalled.append(s)
         time.sleep(3)
-        answers = []
+        answers, took = [], []
         for _ in range(5):
+            start = time.monotonic()
             answers.append(get_from(w.port, "127.0.0.1", "/api/warnings?screen=city")[0])
+            took.append(time.monotonic() - start)
             time.sleep(0.5)
+        figure("snapshot latency while 6 stalled resumers are connected (max of 5)", "%.0f" % (max(took) * 1000), "ms")
         ok(answers == [200] * 5,
            "while 6 streams resume from event 0 and never read, /api/warnings answers 200 (no slot held by a stalled client)",
            "statuses: %s" % answers)
@@ -123,7 +130,12 @@ def main():
            w.metric("escalation_worker_db_slots_in_use"))
 
         # A stalled resumer that starts reading gets exactly the events it missed.
+        # Its window was 4 kB: let it take more now, or the read measures delayed ACKs.
+        stalled[0].setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 20)
+        start = time.monotonic()
         got = read_stream(stalled[0], len(want))
+        figure("resume of %d events (~4 MB, %d pages of 50, a connection each) once the stalled client reads"
+               % (len(want), (len(want) + 49) // 50), "%.2f" % (time.monotonic() - start), "s")
         ok(got == want, "a stalled resumer that reads again gets all %d events in order" % len(want),
            "got %d" % len(got))
         for s in stalled:
@@ -143,7 +155,10 @@ def main():
         for t in threads:
             t.start()
         time.sleep(1)
+        start = time.monotonic()
         honest = get_from(w.port, "127.0.0.1", "/api/warnings?screen=city")
+        figure("snapshot of another address while one address holds its share (waits for the lock)",
+               "%.2f" % (time.monotonic() - start), "s")
         for t in threads:
             t.join()
         locker.wait()
