@@ -33,8 +33,9 @@ struct Client
 	uint64_t	sent;
 	Buf			out;			/* bytes produced, not yet taken by the server */
 	size_t		out_off;
-	PGconn	   *backlog;		/* reads events older than the ring, only
-								 * while the server waits on ClientRead */
+	PGconn	   *backlog;		/* reads events older than the ring; open
+								 * only within a call of ClientRead, never
+								 * while the server waits for the browser */
 };
 
 static struct
