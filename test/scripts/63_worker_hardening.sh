@@ -152,7 +152,11 @@ def main():
         locker = subprocess.Popen(["psql", "-qXAt", "-d", DB, "-c",
                                    "BEGIN; LOCK TABLE escalation.warning IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(4); COMMIT"],
                                   stdout=subprocess.DEVNULL)
-        time.sleep(0.5)
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline and psql(
+                "SELECT count(*) FROM pg_locks WHERE relation = 'escalation.warning'::regclass"
+                " AND mode = 'AccessExclusiveLock' AND granted") != "1":
+            time.sleep(0.05)
         greedy = [None] * 6
         def greedy_get(i):
             start = time.monotonic()
