@@ -9,9 +9,9 @@
  * must deliver each complete request within --request-timeout, however it
  * trickles its bytes, so idle and slow-header clients cannot pin threads and
  * connection slots. Only GET and HEAD are served; every request is answered
- * on its first call, so request bodies are never read.
+ * on its first call, so request bodies are never read. What a request may
+ * name (screens, static files) is checked by request.c.
  */
-#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <netdb.h>
@@ -28,6 +28,7 @@
 
 #include <microhttpd.h>
 
+#include "request.h"
 #include "worker.h"
 
 #define MAX_STATIC_FILE (4 * 1024 * 1024)
@@ -88,7 +89,7 @@ Respond(struct MHD_Connection *conn, unsigned int status, const char *type,
 								"default-src 'self'; img-src 'self' data:; frame-ancestors 'self'");
 	if (status == MHD_HTTP_METHOD_NOT_ALLOWED)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
-	if (status == MHD_HTTP_SERVICE_UNAVAILABLE)
+	if (status == MHD_HTTP_SERVICE_UNAVAILABLE || status == MHD_HTTP_TOO_MANY_REQUESTS)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_RETRY_AFTER, "2");
 	ret = MHD_queue_response(conn, status, resp);
 	MHD_destroy_response(resp);
@@ -107,7 +108,11 @@ RespondJson(struct MHD_Connection *conn, unsigned int status, Buf *body)
 	return ret;
 }
 
-/* Answer with a JSON error object {"error": message}. */
+/*
+ * Answer with a JSON error object {"error": message}. The message is for
+ * anyone who can reach the port: it says what failed, never the database's
+ * or the system's own text (the caller logs that).
+ */
 static enum MHD_Result
 RespondError(struct MHD_Connection *conn, unsigned int status, const char *fmt,...)
 {
@@ -126,18 +131,6 @@ RespondError(struct MHD_Connection *conn, unsigned int status, const char *fmt,.
 	return RespondJson(conn, status, &body);
 }
 
-/* True if s is a 6-digit division code. */
-static bool
-IsDivisionCode(const char *s)
-{
-	if (strlen(s) != 6)
-		return false;
-	for (int i = 0; i < 6; i++)
-		if (!isdigit((unsigned char) s[i]))
-			return false;
-	return true;
-}
-
 /*
  * Resolve the screen a request names ("city" or a district code) and answer
  * the request if it cannot be resolved. Returns true with *screen filled
@@ -153,7 +146,7 @@ ResolveScreen(struct MHD_Connection *conn, const char *code, Screen *screen, enu
 		*ret = RespondError(conn, MHD_HTTP_BAD_REQUEST, "parameter \"screen\" is required: \"city\" or a district code");
 		return false;
 	}
-	if (strcmp(code, "city") != 0 && !IsDivisionCode(code))
+	if (!IsScreenCode(code))
 	{
 		*ret = RespondError(conn, MHD_HTTP_BAD_REQUEST, "invalid screen \"%.32s\": expected \"city\" or a 6-digit district code", code);
 		return false;
@@ -165,51 +158,6 @@ ResolveScreen(struct MHD_Connection *conn, const char *code, Screen *screen, enu
 	else
 		*ret = RespondError(conn, MHD_HTTP_NOT_FOUND, "no screen for region \"%s\": it is neither the city nor one of its districts", code);
 	return false;
-}
-
-/* The content type of a static file, by its extension. */
-static const char *
-ContentType(const char *name)
-{
-	const char *dot = strrchr(name, '.');
-
-	if (dot == NULL)
-		return "application/octet-stream";
-	if (strcmp(dot, ".html") == 0)
-		return "text/html; charset=utf-8";
-	if (strcmp(dot, ".css") == 0)
-		return "text/css; charset=utf-8";
-	if (strcmp(dot, ".js") == 0)
-		return "text/javascript; charset=utf-8";
-	if (strcmp(dot, ".svg") == 0)
-		return "image/svg+xml";
-	if (strcmp(dot, ".png") == 0)
-		return "image/png";
-	if (strcmp(dot, ".ico") == 0)
-		return "image/x-icon";
-	return "application/octet-stream";
-}
-
-/*
- * True if name is a plain file name of the static directory: letters,
- * digits, '-', '_' and one inner '.', so no path can leave the directory.
- */
-static bool
-IsStaticName(const char *name)
-{
-	int			dots = 0;
-	size_t		len = strlen(name);
-
-	if (len == 0 || len > 64 || name[0] == '.' || name[len - 1] == '.')
-		return false;
-	for (const char *p = name; *p; p++)
-	{
-		if (*p == '.')
-			dots++;
-		else if (!isalnum((unsigned char) *p) && *p != '-' && *p != '_')
-			return false;
-	}
-	return dots == 1;
 }
 
 /* Serve a file of the static directory (the name is already checked). */
@@ -229,7 +177,8 @@ ServeFile(struct MHD_Connection *conn, const char *name, const char *cache)
 	{
 		if (errno == ENOENT)
 			return RespondError(conn, MHD_HTTP_NOT_FOUND, "no such file: \"%s\"", name);
-		return RespondError(conn, MHD_HTTP_INTERNAL_SERVER_ERROR, "cannot open static file \"%s\": %s", name, strerror(errno));
+		LogMessage(LEVEL_WARNING, "cannot open static file \"%s\": %s", path, strerror(errno));
+		return RespondError(conn, MHD_HTTP_INTERNAL_SERVER_ERROR, "cannot open static file \"%s\"", name);
 	}
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size > MAX_STATIC_FILE)
 	{
@@ -343,7 +292,7 @@ ServeScreens(struct MHD_Connection *conn)
  * misses nothing (events it already has are idempotent).
  */
 static enum MHD_Result
-ServeWarnings(struct MHD_Connection *conn, const Screen *screen)
+ServeWarnings(struct MHD_Connection *conn, const Screen *screen, const char *peer)
 {
 	int64_t		last_id = HubLastId();
 	const char *params[1] = {screen->code};
@@ -356,23 +305,34 @@ ServeWarnings(struct MHD_Connection *conn, const Screen *screen)
 	/* Before the first catch-up, last_id would send the page through all history. */
 	if (!HubSynced())
 		return RespondError(conn, MHD_HTTP_SERVICE_UNAVAILABLE, "not yet in step with the database; retry shortly");
-	if (!DbAcquireSlot())
-		return RespondError(conn, MHD_HTTP_SERVICE_UNAVAILABLE, "too many snapshot requests at once; retry shortly");
+	switch (DbAcquireSlot(peer))
+	{
+		case SLOT_TAKEN:
+			break;
+		case SLOT_OVER_SHARE:
+			return RespondError(conn, MHD_HTTP_TOO_MANY_REQUESTS, "too many snapshot requests from this address at once; retry shortly");
+		case SLOT_ALL_BUSY:
+			return RespondError(conn, MHD_HTTP_SERVICE_UNAVAILABLE, "too many snapshot requests at once; retry shortly");
+	}
 	db = DbConnect(config.conninfo, config.connect_timeout_s, err, sizeof(err));
 	if (db == NULL || !DbSetupSession(db, err, sizeof(err)))
 	{
 		PQfinish(db);
-		DbReleaseSlot();
-		return RespondError(conn, MHD_HTTP_SERVICE_UNAVAILABLE, "database unavailable: %s", err);
+		DbReleaseSlot(peer);
+		LogMessage(LEVEL_WARNING, "snapshot of screen %s: %s", screen->code, err);
+		return RespondError(conn, MHD_HTTP_SERVICE_UNAVAILABLE, "the database cannot be reached; retry shortly");
 	}
 	res = DbQuery(db,
 				  "SELECT * FROM escalation.screen_warnings($1::escalation.region)"
 				  " ORDER BY raised_at DESC, warning_id DESC",
 				  1, params, config.query_timeout_s, err, sizeof(err));
 	PQfinish(db);
-	DbReleaseSlot();
+	DbReleaseSlot(peer);
 	if (res == NULL)
-		return RespondError(conn, MHD_HTTP_SERVICE_UNAVAILABLE, "cannot read the screen's warnings: %s", err);
+	{
+		LogMessage(LEVEL_WARNING, "snapshot of screen %s: %s", screen->code, err);
+		return RespondError(conn, MHD_HTTP_SERVICE_UNAVAILABLE, "cannot read the screen's warnings; retry shortly");
+	}
 	BufInit(&json);
 	FormatTimestamp(NowSeconds(), stamp, sizeof(stamp));
 	BufPrintf(&json, "{\"screen\":{\"code\":\"%s\",\"level\":\"%s\",\"name\":",
@@ -418,7 +378,7 @@ SseFree(void *cls)
  * last_event_id as ?after=.
  */
 static enum MHD_Result
-ServeEvents(struct MHD_Connection *conn, const Screen *screen, bool head)
+ServeEvents(struct MHD_Connection *conn, const Screen *screen, bool head, const char *peer)
 {
 	const char *last = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_LAST_EVENT_ID);
 	const char *after = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "after");
@@ -440,7 +400,7 @@ ServeEvents(struct MHD_Connection *conn, const Screen *screen, bool head)
 	if (head)
 		return Respond(conn, MHD_HTTP_OK, "text/event-stream; charset=utf-8", "", 0, NULL);
 
-	client = ClientOpen(screen->code, cursor);
+	client = ClientOpen(screen->code, cursor, peer);
 	resp = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 16 * 1024, SseRead, client, SseFree);
 	if (resp == NULL)
 	{
@@ -484,20 +444,37 @@ ServeMetrics(struct MHD_Connection *conn)
 	return ret;
 }
 
+/* The client's address as text ("unknown" if the library cannot say). */
+static void
+ClientAddress(struct MHD_Connection *conn, char *out, size_t outlen)
+{
+	const union MHD_ConnectionInfo *info = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	socklen_t	len;
+
+	snprintf(out, outlen, "unknown");
+	if (info == NULL || info->client_addr == NULL)
+		return;
+	len = info->client_addr->sa_family == AF_INET6 ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
+	if (getnameinfo(info->client_addr, len, out, (socklen_t) outlen, NULL, 0, NI_NUMERICHOST) != 0)
+		snprintf(out, outlen, "unknown");
+}
+
 /* Routes that take ?screen=: resolve it, then serve. */
 static enum MHD_Result
 ServeForScreen(struct MHD_Connection *conn, const char *path, bool head)
 {
 	const char *code = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "screen");
+	char		peer[PEER_TEXT_LEN];
 	Screen		screen;
 	enum MHD_Result ret;
 
 	if (!ResolveScreen(conn, code, &screen, &ret))
 		return ret;
+	ClientAddress(conn, peer, sizeof(peer));
 	if (strcmp(path, "/events") == 0)
-		ret = ServeEvents(conn, &screen, head);
+		ret = ServeEvents(conn, &screen, head, peer);
 	else
-		ret = ServeWarnings(conn, &screen);
+		ret = ServeWarnings(conn, &screen, peer);
 	free(screen.name);
 	return ret;
 }
@@ -509,7 +486,7 @@ ServeScreenPage(struct MHD_Connection *conn, const char *code)
 	Screen		screen;
 	bool		known;
 
-	if (strcmp(code, "city") != 0 && !IsDivisionCode(code))
+	if (!IsScreenCode(code))
 		return ServeNoSuchScreen(conn, code);
 	if (HubFindScreen(code, &screen, &known))
 		free(screen.name);

@@ -1,7 +1,8 @@
 /*
  * hub.c — the meeting point of the database side and the screens: a bounded
  * ring of recent events (for Last-Event-ID resume), the connected SSE
- * clients, the list of screens, and the worker's counters.
+ * clients, the list of screens, what the worker knows of the engine's health
+ * and of its own role's scope, and the worker's counters.
  *
  * One mutex guards it all; nothing done under it can block (no I/O), so the
  * listener publishing an event never waits for a browser. Each client keeps
@@ -22,6 +23,7 @@ struct Client
 	Client	   *prev;
 	Client	   *next;
 	char		screen[REGION_TEXT_LEN];
+	char		peer[PEER_TEXT_LEN];	/* the client's address */
 	int64_t		cursor;			/* every event up to here was sent or skipped */
 	int64_t		base;			/* the hub's last event when the client came */
 	int			queued;			/* its events after max(cursor, base) */
@@ -31,7 +33,9 @@ struct Client
 	uint64_t	sent;
 	Buf			out;			/* bytes produced, not yet taken by the server */
 	size_t		out_off;
-	PGconn	   *backlog;		/* reads events older than the ring */
+	PGconn	   *backlog;		/* reads events older than the ring; open
+								 * only within a call of ClientRead, never
+								 * while the server waits for the browser */
 };
 
 static struct
@@ -49,6 +53,10 @@ static struct
 	Screen	   *screens;
 	int			nscreens;
 	bool		screens_known;
+	EngineHealth engine;
+	bool		scope_known;
+	bool		scope_whole_city;
+	char		scope_region[REGION_TEXT_LEN];
 	DbState		db_state;
 	double		db_state_since;
 	double		last_sync;		/* wall clock of the last complete catch-up */
@@ -412,6 +420,76 @@ HubSetScreens(Screen *screens, int n)
 	free(old);
 }
 
+/* Record what escalation.engine_health() said. */
+void
+HubSetEngineHealth(const EngineHealth *health)
+{
+	pthread_mutex_lock(&hub.lock);
+	hub.engine = *health;
+	pthread_mutex_unlock(&hub.lock);
+}
+
+/* Record what the worker's role may see: the whole city, or one region's part. */
+void
+HubSetScope(bool whole_city, const char *region)
+{
+	pthread_mutex_lock(&hub.lock);
+	hub.scope_known = true;
+	hub.scope_whole_city = whole_city;
+	snprintf(hub.scope_region, sizeof(hub.scope_region), "%s", region ? region : "");
+	pthread_mutex_unlock(&hub.lock);
+}
+
+/* Age of a fact of the last check at monotonic time now; negative stays "none". */
+static double
+EngineAge(const EngineHealth *h, double age, double now)
+{
+	return age < 0 ? age : age + (now - h->checked);
+}
+
+/*
+ * Judge the engine at monotonic time now: failed while its last run failed;
+ * stale when a stage has waited past its due time for longer than
+ * --engine-stale and no run has succeeded for as long (a run that succeeds
+ * at now() raises every stage due; one with an earlier as_of, as in a
+ * catch-up or a test, leaves later stages waiting without being stale).
+ */
+EngineVerdict
+JudgeEngine(const EngineHealth *h, double now)
+{
+	double		due_age;
+	double		success_age;
+
+	if (!h->known || h->unsupported)
+		return ENGINE_UNKNOWN;
+	if (h->last_run_failed)
+		return ENGINE_FAILED;
+	due_age = EngineAge(h, h->oldest_due_age, now);
+	success_age = EngineAge(h, h->last_success_age, now);
+	if (config.engine_stale_s > 0 && due_age > config.engine_stale_s &&
+		(success_age < 0 || success_age > config.engine_stale_s))
+		return ENGINE_STALE;
+	return ENGINE_OK;
+}
+
+/* Names of the verdicts, as /healthz and the log show them. */
+const char *
+EngineVerdictName(EngineVerdict verdict)
+{
+	switch (verdict)
+	{
+		case ENGINE_OK:
+			return "ok";
+		case ENGINE_UNKNOWN:
+			return "unknown";
+		case ENGINE_FAILED:
+			return "engine_failed";
+		case ENGINE_STALE:
+			return "engine_stale";
+	}
+	return "unknown";
+}
+
 /*
  * Look a screen up by region code, or "city" for the city screen. known is
  * false while the list has not been read yet (the database was never reached).
@@ -478,24 +556,51 @@ HubListScreens(Buf *json, Buf *html)
 	return n;
 }
 
+/* Append "name":seconds, or null for a negative age. */
+static void
+JsonAge(Buf *json, const char *name, double age)
+{
+	if (age < 0)
+		BufPrintf(json, "\"%s\":null,", name);
+	else
+		BufPrintf(json, "\"%s\":%.1f,", name, age);
+}
+
 /*
- * The worker's health as JSON: healthy while the listener is connected, has
+ * The worker's health as JSON. in_step while the listener is connected, has
  * caught up on this connection, and has confirmed within two poll intervals
- * that it has every committed event. The routine re-read after a notification
- * or a poll keeps it healthy: the connection never left.
+ * that it has every committed event (the routine re-read after a
+ * notification or a poll keeps it so). healthy when in step and, unless
+ * --ignore-engine, the engine is neither failed nor stale; reason says why
+ * not in a word, for monitors (never a database message).
  */
 void
 HubHealth(Buf *json, bool *healthy)
 {
 	double		now = NowSeconds();
+	double		mono = MonotonicSeconds();
 	char		stamp[32];
+	bool		in_step;
+	EngineVerdict verdict;
+	const char *reason = NULL;
 
 	pthread_mutex_lock(&hub.lock);
-	*healthy = (hub.db_state == DB_LISTENING || hub.db_state == DB_CATCHING_UP) &&
+	in_step = (hub.db_state == DB_LISTENING || hub.db_state == DB_CATCHING_UP) &&
 		hub.connection_synced &&
 		now - hub.last_sync <= 2.0 * config.poll_interval_s + config.query_timeout_s;
-	BufPrintf(json, "{\"status\":\"%s\",\"database\":\"%s\",\"database_state_seconds\":%.1f,",
-			  *healthy ? "ok" : "unavailable", DbStateName(hub.db_state), now - hub.db_state_since);
+	verdict = JudgeEngine(&hub.engine, mono);
+	if (!in_step)
+		reason = "database";
+	else if (!config.ignore_engine && (verdict == ENGINE_FAILED || verdict == ENGINE_STALE))
+		reason = EngineVerdictName(verdict);
+	*healthy = reason == NULL;
+	BufPrintf(json, "{\"status\":\"%s\",", *healthy ? "ok" : "unavailable");
+	if (reason)
+		BufPrintf(json, "\"reason\":\"%s\",", reason);
+	else
+		BufAppendStr(json, "\"reason\":null,");
+	BufPrintf(json, "\"in_step\":%s,\"database\":\"%s\",\"database_state_seconds\":%.1f,",
+			  in_step ? "true" : "false", DbStateName(hub.db_state), now - hub.db_state_since);
 	if (hub.last_sync > 0)
 	{
 		FormatTimestamp(hub.last_sync, stamp, sizeof(stamp));
@@ -508,8 +613,29 @@ HubHealth(Buf *json, bool *healthy)
 		BufPrintf(json, "\"last_event_age_seconds\":%.3f,", now - hub.last_event_at);
 	else
 		BufAppendStr(json, "\"last_event_age_seconds\":null,");
-	BufPrintf(json, "\"ring_events\":%d,\"ring_floor\":%lld,\"clients\":%d,\"reconnects\":%llu}",
+	BufPrintf(json, "\"ring_events\":%d,\"ring_floor\":%lld,\"clients\":%d,\"reconnects\":%llu,",
 			  hub.ring_count, (long long) hub.floor, hub.nclients, (unsigned long long) hub.reconnects);
+	if (!hub.scope_known)
+		BufAppendStr(json, "\"scope\":null,");
+	else if (hub.scope_whole_city)
+		BufAppendStr(json, "\"scope\":\"city\",");
+	else
+		BufPrintf(json, "\"scope\":\"%s\",", hub.scope_region);
+	BufPrintf(json, "\"engine\":{\"state\":\"%s\",", EngineVerdictName(verdict));
+	if (hub.engine.known && !hub.engine.unsupported)
+	{
+		JsonAge(json, "last_run_age_seconds", EngineAge(&hub.engine, hub.engine.last_run_age, mono));
+		JsonAge(json, "last_success_age_seconds", EngineAge(&hub.engine, hub.engine.last_success_age, mono));
+		JsonAge(json, "last_failure_age_seconds", EngineAge(&hub.engine, hub.engine.last_failure_age, mono));
+		if (hub.engine.last_failure_sqlstate[0])
+			BufPrintf(json, "\"last_failure_sqlstate\":\"%s\",", hub.engine.last_failure_sqlstate);
+		else
+			BufAppendStr(json, "\"last_failure_sqlstate\":null,");
+		JsonAge(json, "oldest_due_age_seconds", EngineAge(&hub.engine, hub.engine.oldest_due_age, mono));
+		BufPrintf(json, "\"due_stages\":%lld,", (long long) hub.engine.due_stages);
+		BufPrintf(json, "\"checked_seconds_ago\":%.1f,", mono - hub.engine.checked);
+	}
+	BufPrintf(json, "\"stale_after_seconds\":%.0f}}", config.engine_stale_s);
 	pthread_mutex_unlock(&hub.lock);
 }
 
@@ -518,6 +644,33 @@ static void
 Metric(Buf *text, const char *name, const char *type, const char *help, double value)
 {
 	BufPrintf(text, "# HELP %s %s\n# TYPE %s %s\n%s %.17g\n", name, help, name, type, name, value);
+}
+
+/*
+ * The engine's facts as gauges; absent until the worker has read them. Ages
+ * of what never happened are -1; nothing overdue is an age of 0.
+ */
+static void
+EngineMetrics(Buf *text, const EngineHealth *h, double mono)
+{
+	double		due_age;
+
+	Metric(text, "escalation_engine_health_known", "gauge", "1 if the worker has read escalation.engine_health(), else 0.",
+		   h->known && !h->unsupported ? 1 : 0);
+	if (!h->known || h->unsupported)
+		return;
+	due_age = EngineAge(h, h->oldest_due_age, mono);
+	Metric(text, "escalation_engine_last_run_failed", "gauge", "1 if the last escalation.run() failed, else 0.", h->last_run_failed ? 1 : 0);
+	Metric(text, "escalation_engine_last_run_age_seconds", "gauge", "Seconds since the last escalation.run() ended (-1: never).",
+		   EngineAge(h, h->last_run_age, mono));
+	Metric(text, "escalation_engine_last_success_age_seconds", "gauge", "Seconds since the last successful escalation.run() ended (-1: never).",
+		   EngineAge(h, h->last_success_age, mono));
+	Metric(text, "escalation_engine_last_failure_age_seconds", "gauge", "Seconds since the last failed escalation.run() ended (-1: never).",
+		   EngineAge(h, h->last_failure_age, mono));
+	Metric(text, "escalation_engine_oldest_due_age_seconds", "gauge", "Seconds the oldest stage due but not raised has waited (0: none).",
+		   due_age < 0 ? 0 : due_age);
+	Metric(text, "escalation_engine_due_stages", "gauge", "Stages due by now that no run has raised yet.", (double) h->due_stages);
+	Metric(text, "escalation_engine_health_age_seconds", "gauge", "Seconds since the worker last read escalation.engine_health().", mono - h->checked);
 }
 
 /* The worker's counters in the Prometheus text exposition format. */
@@ -539,11 +692,15 @@ HubMetrics(Buf *text)
 	Metric(text, "escalation_worker_database_up", "gauge", "1 while listening on the database, else 0.", hub.db_state == DB_LISTENING ? 1 : 0);
 	Metric(text, "escalation_worker_sync_age_seconds", "gauge", "Seconds since the worker last confirmed it has every committed event (-1: never).",
 		   hub.last_sync > 0 ? now - hub.last_sync : -1);
+	Metric(text, "escalation_worker_db_slots_in_use", "gauge", "Database connections open now for snapshots and resumes (at most --db-connections).", DbSlotsInUse());
 	Metric(text, "escalation_worker_ring_events", "gauge", "Events kept in memory for Last-Event-ID resume.", hub.ring_count);
 	Metric(text, "escalation_worker_http_requests_total", "counter", "HTTP requests answered.", (double) hub.requests);
 	Metric(text, "escalation_worker_http_client_errors_total", "counter", "HTTP requests answered with a 4xx status.", (double) hub.requests_4xx);
 	Metric(text, "escalation_worker_http_server_errors_total", "counter", "HTTP requests answered with a 5xx status.", (double) hub.requests_5xx);
 	Metric(text, "escalation_worker_uptime_seconds", "gauge", "Seconds since the worker started.", now - hub.started_at);
+	Metric(text, "escalation_worker_scope_whole_city", "gauge", "1 if the worker's role sees the whole city, 0 if only part of it (-1: not checked yet).",
+		   hub.scope_known ? (hub.scope_whole_city ? 1 : 0) : -1);
+	EngineMetrics(text, &hub.engine, MonotonicSeconds());
 	pthread_mutex_unlock(&hub.lock);
 }
 
@@ -565,12 +722,13 @@ HubCountRequest(int status)
  * has (Last-Event-ID), or -1 to start with the next event.
  */
 Client *
-ClientOpen(const char *screen, int64_t cursor)
+ClientOpen(const char *screen, int64_t cursor, const char *peer)
 {
 	Client	   *c = CheckedAlloc(sizeof(Client));
 
 	memset(c, 0, sizeof(Client));
 	snprintf(c->screen, sizeof(c->screen), "%s", screen);
+	snprintf(c->peer, sizeof(c->peer), "%s", peer);
 	BufInit(&c->out);
 	/* Tells the browser how soon to reconnect after a drop. */
 	BufAppendStr(&c->out, "retry: 2000\n\n");
@@ -595,7 +753,7 @@ ClientEndBacklog(Client *c)
 {
 	PQfinish(c->backlog);
 	c->backlog = NULL;
-	DbReleaseSlot();
+	DbReleaseSlot(c->peer);
 }
 
 /* Unregister a client when its connection ends, for whatever reason. */
@@ -643,9 +801,15 @@ ClientReadBacklog(Client *c, int64_t floor)
 
 	if (c->backlog == NULL)
 	{
-		if (!DbAcquireSlot())
+		SlotResult	slot = DbAcquireSlot(c->peer);
+
+		if (slot != SLOT_TAKEN)
 		{
-			LogMessage(LEVEL_WARNING, "screen %s: too many resumes from the database at once; the browser retries", c->screen);
+			if (slot == SLOT_OVER_SHARE)
+				LogMessage(LEVEL_WARNING, "screen %s: client %s already holds its share of database connections; the browser retries",
+						   c->screen, c->peer);
+			else
+				LogMessage(LEVEL_WARNING, "screen %s: too many resumes from the database at once; the browser retries", c->screen);
 			return false;
 		}
 		c->backlog = DbConnect(config.conninfo, config.connect_timeout_s, err, sizeof(err));
@@ -746,6 +910,14 @@ ClientRead(Client *c, char *buf, size_t max)
 		if (c->out_off < c->out.len)
 		{
 			size_t		n = c->out.len - c->out_off;
+
+			/*
+			 * The server may wait long for a slow or stalled browser before it
+			 * asks for more: no database slot is held meanwhile. A resume
+			 * reconnects for its next page.
+			 */
+			if (c->backlog)
+				ClientEndBacklog(c);
 
 			if (n > max)
 				n = max;

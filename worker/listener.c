@@ -13,6 +13,10 @@
  * last event delivered. Events therefore arrive exactly once, in order,
  * whatever happened to the connection in between. The listener also re-reads
  * every poll interval, which doubles as the liveness probe of the connection.
+ *
+ * On every connection it checks that its role sees the whole city (a district
+ * user's role would serve a partial city screen without a word), and once a
+ * poll interval it reads escalation.engine_health() for /healthz and /metrics.
  */
 #include <poll.h>
 #include <stdio.h>
@@ -31,6 +35,10 @@ typedef struct Listener
 	bool		synced_once;
 	bool		connected_once;
 	unsigned int seed;
+	double		engine_check_at;	/* monotonic: next read of engine_health() */
+	EngineVerdict engine_verdict;	/* as last logged */
+	char		engine_failure_at[64];	/* the last failure logged */
+	bool		engine_unsupported_logged;
 } Listener;
 
 /* Close the connection after a failure and schedule the next attempt. */
@@ -109,6 +117,83 @@ ListenerLoadScreens(Listener *l)
 	LogMessage(LEVEL_INFO, "%d screens (the city and its districts)", n);
 }
 
+/*
+ * Check what the role may see (escalation.screen_scope()): the whole city, as
+ * the screens need; or only a region, refused unless --allow-partial-scope
+ * (then served with a warning on every connection); or nothing, refused.
+ * Returns false if the worker must stop.
+ */
+static bool
+ListenerCheckScope(Listener *l)
+{
+	char		err[512];
+	PGresult   *res;
+	bool		sees_all;
+	const char *region;
+	const char *level;
+
+	/* Without the schema's usage the scope cannot even be asked. */
+	res = DbQuery(l->conn,
+				  "SELECT CASE WHEN n.oid IS NULL THEN 'missing' WHEN has_schema_privilege(n.oid, 'USAGE') THEN 'ok'"
+				  " ELSE 'denied' END FROM (SELECT (SELECT oid FROM pg_namespace WHERE nspname = 'escalation') AS oid) n",
+				  0, NULL, config.query_timeout_s, err, sizeof(err));
+	if (res == NULL)
+	{
+		ListenerFail(l, "check of the role's scope failed", err);
+		return true;
+	}
+	if (strcmp(PQgetvalue(res, 0, 0), "ok") != 0)
+	{
+		if (strcmp(PQgetvalue(res, 0, 0), "missing") == 0)
+			LogMessage(LEVEL_ERROR, "database \"%s\" has no escalation extension: connect to the city's database; stopping",
+					   PQdb(l->conn));
+		else
+			LogMessage(LEVEL_ERROR, "role \"%s\" sees no warnings: it may not use schema escalation; grant it"
+					   " escalation_screen; stopping", PQuser(l->conn));
+		PQclear(res);
+		return false;
+	}
+	PQclear(res);
+	res = DbQuery(l->conn,
+				  "SELECT c.sees_all, c.region::text, escalation.region_level(c.region)::text"
+				  " FROM escalation.screen_scope() c",
+				  0, NULL, config.query_timeout_s, err, sizeof(err));
+	if (res == NULL)
+	{
+		ListenerFail(l, "check of the role's scope failed", err);
+		return true;
+	}
+	sees_all = strcmp(PQgetvalue(res, 0, 0), "t") == 0;
+	region = PQgetisnull(res, 0, 1) ? NULL : PQgetvalue(res, 0, 1);
+	level = PQgetisnull(res, 0, 2) ? "" : PQgetvalue(res, 0, 2);
+	if (sees_all || strcmp(level, "city") == 0)
+	{
+		HubSetScope(true, region);
+		PQclear(res);
+		return true;
+	}
+	if (region == NULL)
+	{
+		LogMessage(LEVEL_ERROR, "role \"%s\" sees no warnings: it is not a member of escalation_screen (nor mapped in"
+				   " escalation.user_region); grant it escalation_screen; stopping", PQuser(l->conn));
+		PQclear(res);
+		return false;
+	}
+	if (!config.allow_partial_scope)
+	{
+		LogMessage(LEVEL_ERROR, "role \"%s\" sees only region %s (escalation.user_region maps it): the city screen"
+				   " would miss the rest of the city; connect as a screen role that is not mapped, or pass"
+				   " --allow-partial-scope; stopping", PQuser(l->conn), region);
+		PQclear(res);
+		return false;
+	}
+	LogMessage(LEVEL_WARNING, "role \"%s\" sees only region %s: every screen shows that region's warnings alone"
+			   " (--allow-partial-scope)", PQuser(l->conn), region);
+	HubSetScope(false, region);
+	PQclear(res);
+	return true;
+}
+
 /* Session settings and LISTEN, before the first read so nothing falls between. */
 static void
 ListenerSetUp(Listener *l)
@@ -128,6 +213,16 @@ ListenerSetUp(Listener *l)
 		return;
 	}
 	PQclear(res);
+	if (!ListenerCheckScope(l))
+	{
+		PQfinish(l->conn);
+		l->conn = NULL;
+		l->state = DB_STOPPED;
+		WorkerFatal(EXIT_CONFIG);
+		return;
+	}
+	if (l->state == DB_BACKOFF)
+		return;
 	ListenerLoadScreens(l);
 	if (PQstatus(l->conn) != CONNECTION_OK)
 	{
@@ -135,6 +230,104 @@ ListenerSetUp(Listener *l)
 		return;
 	}
 	l->state = DB_CATCHING_UP;
+}
+
+/* A number column of the health row as seconds, -1 for NULL. */
+static double
+AgeColumn(const PGresult *res, int col)
+{
+	return PQgetisnull(res, 0, col) ? -1 : strtod(PQgetvalue(res, 0, col), NULL);
+}
+
+/*
+ * Read escalation.engine_health() into the hub, and log what changed: a new
+ * failed run (with the database's message, which only the log gets), and
+ * each change of the verdict. A database without the function (an extension
+ * older than 0.2.0) or a role without the privilege leaves the engine
+ * unknown, said once.
+ */
+static void
+ListenerCheckEngine(Listener *l)
+{
+	char		err[512];
+	PGresult   *res;
+	EngineHealth h;
+	EngineVerdict verdict;
+
+	memset(&h, 0, sizeof(h));
+	h.known = true;
+	res = DbQuery(l->conn,
+				  "SELECT CASE WHEN to_regprocedure('escalation.engine_health()') IS NULL THEN 'missing'"
+				  " WHEN has_function_privilege('escalation.engine_health()', 'EXECUTE') THEN 'ok' ELSE 'denied' END",
+				  0, NULL, config.query_timeout_s, err, sizeof(err));
+	if (res == NULL)
+	{
+		ListenerFail(l, "check of engine_health() failed", err);
+		return;
+	}
+	if (strcmp(PQgetvalue(res, 0, 0), "ok") != 0)
+	{
+		if (!l->engine_unsupported_logged)
+			LogMessage(LEVEL_WARNING, "cannot read the engine's health: escalation.engine_health() %s; /healthz does not judge the engine",
+					   strcmp(PQgetvalue(res, 0, 0), "missing") == 0 ? "does not exist (update the extension to 0.2.0)" :
+					   "may not be executed by this role");
+		l->engine_unsupported_logged = true;
+		PQclear(res);
+		h.unsupported = true;
+		h.checked = MonotonicSeconds();
+		HubSetEngineHealth(&h);
+		return;
+	}
+	PQclear(res);
+	res = DbQuery(l->conn,
+				  "SELECT extract(epoch FROM h.checked_at - h.last_run_at), h.last_run_status = 'failed',"
+				  " extract(epoch FROM h.checked_at - h.last_success_at),"
+				  " extract(epoch FROM h.checked_at - h.last_failure_at), h.last_failure_sqlstate,"
+				  " extract(epoch FROM h.checked_at - h.oldest_due_at), h.due_stages,"
+				  " h.last_failure_at, h.last_failure_message"
+				  " FROM escalation.engine_health() h",
+				  0, NULL, config.query_timeout_s, err, sizeof(err));
+	h.checked = MonotonicSeconds();
+	if (res == NULL)
+	{
+		ListenerFail(l, "read of engine_health() failed", err);
+		return;
+	}
+	h.last_run_age = AgeColumn(res, 0);
+	h.last_run_failed = strcmp(PQgetvalue(res, 0, 1), "t") == 0;
+	h.last_success_age = AgeColumn(res, 2);
+	h.last_failure_age = AgeColumn(res, 3);
+	snprintf(h.last_failure_sqlstate, sizeof(h.last_failure_sqlstate), "%s", PQgetvalue(res, 0, 4));
+	h.oldest_due_age = AgeColumn(res, 5);
+	h.due_stages = strtoll(PQgetvalue(res, 0, 6), NULL, 10);
+	if (!PQgetisnull(res, 0, 7) && strcmp(PQgetvalue(res, 0, 7), l->engine_failure_at) != 0)
+	{
+		char		message[512];
+
+		snprintf(message, sizeof(message), "%s", PQgetvalue(res, 0, 8));
+		OneLine(message);
+		/* Failures from before the worker started are history, not news. */
+		LogMessage(l->engine_failure_at[0] || h.last_run_failed ? LEVEL_WARNING : LEVEL_INFO,
+				   "engine: escalation.run() failed at %s (SQLSTATE %s): %s",
+				   PQgetvalue(res, 0, 7), h.last_failure_sqlstate, message);
+		snprintf(l->engine_failure_at, sizeof(l->engine_failure_at), "%s", PQgetvalue(res, 0, 7));
+	}
+	PQclear(res);
+	HubSetEngineHealth(&h);
+	verdict = JudgeEngine(&h, h.checked);
+	if (verdict != l->engine_verdict)
+	{
+		if (verdict == ENGINE_OK)
+			LogMessage(LEVEL_INFO, "engine: %s", l->engine_verdict == ENGINE_UNKNOWN ? "healthy" : "healthy again");
+		else if (verdict == ENGINE_FAILED)
+			LogMessage(LEVEL_ERROR, "engine: the last escalation.run() failed (SQLSTATE %s); /healthz answers 503",
+					   h.last_failure_sqlstate);
+		else if (verdict == ENGINE_STALE)
+			LogMessage(LEVEL_ERROR, "engine: %lld stages are due but not raised, the oldest for %.0f s, and no run"
+					   " succeeded within %.0f s; /healthz answers 503",
+					   (long long) h.due_stages, h.oldest_due_age, config.engine_stale_s);
+		l->engine_verdict = verdict;
+	}
 }
 
 /*
@@ -213,6 +406,13 @@ ListenerCatchUp(Listener *l)
 			break;
 	}
 	HubNoteSync();
+	if (MonotonicSeconds() >= l->engine_check_at)
+	{
+		l->engine_check_at = MonotonicSeconds() + config.poll_interval_s;
+		ListenerCheckEngine(l);
+		if (l->state == DB_BACKOFF)
+			return;
+	}
 	if (!l->synced_once || total > 0)
 		LogMessage(l->synced_once ? LEVEL_DEBUG : LEVEL_INFO,
 				   "caught up: %d new events, last event %lld", total, (long long) HubLastId());
@@ -311,6 +511,7 @@ ListenerMain(void *arg)
 	l.state = DB_CONNECTING;
 	l.backoff_s = config.backoff_min_s;
 	l.seed = (unsigned int) time(NULL);
+	l.engine_verdict = ENGINE_UNKNOWN;
 	while (!HubStopping())
 	{
 		HubSetDbState(l.state);
@@ -333,6 +534,12 @@ ListenerMain(void *arg)
 				ListenerListen(&l);
 				break;
 			case DB_STOPPED:
+				{
+					/* Refused to serve: wait for the stop WorkerFatal asked for. */
+					struct pollfd pfd = {.fd = shutdown_fd,.events = POLLIN};
+
+					poll(&pfd, 1, 1000);
+				}
 				break;
 		}
 	}

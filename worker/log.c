@@ -1,10 +1,16 @@
 /*
- * log.c — one line per event that matters, with a level, on standard error
- * (the journal adds its own metadata under systemd).
+ * log.c — one line per event that matters, with a level, on standard error.
+ * When standard error is the journal (systemd sets JOURNAL_STREAM to its
+ * device and inode), each line starts with its syslog priority, "<4>" for a
+ * warning, which the journal takes as the line's priority and strips
+ * (sd-daemon(3)): journalctl -p warning then shows warnings and errors.
  */
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -13,6 +19,26 @@
 LogLevel	log_min_level = LEVEL_INFO;
 
 static const char *const level_names[] = {"debug", "info", "warning", "error"};
+
+/* syslog priorities of the levels: LOG_DEBUG, LOG_INFO, LOG_WARNING, LOG_ERR. */
+static const int level_priorities[] = {7, 6, 4, 3};
+
+static pthread_once_t journal_once = PTHREAD_ONCE_INIT;
+static bool to_journal;
+
+/* Decide once whether standard error is the journal's stream. */
+static void
+DetectJournal(void)
+{
+	const char *stream = getenv("JOURNAL_STREAM");
+	unsigned long long dev,
+				ino;
+	struct stat st;
+
+	to_journal = stream != NULL && sscanf(stream, "%llu:%llu", &dev, &ino) == 2 &&
+		fstat(STDERR_FILENO, &st) == 0 &&
+		(unsigned long long) st.st_dev == dev && (unsigned long long) st.st_ino == ino;
+}
 
 /* Parse a level name given on the command line. */
 bool
@@ -85,7 +111,11 @@ LogMessage(LogLevel level, const char *fmt,...)
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	OneLine(msg);
+	pthread_once(&journal_once, DetectJournal);
 	/* One fprintf per line: stdio locks the stream, so threads never interleave. */
-	fprintf(stderr, "%s %s[%d] %s: %s\n", stamp, WORKER_NAME, (int) getpid(),
-			LogLevelName(level), msg);
+	if (to_journal)
+		fprintf(stderr, "<%d>%s: %s\n", level_priorities[level], LogLevelName(level), msg);
+	else
+		fprintf(stderr, "%s %s[%d] %s: %s\n", stamp, WORKER_NAME, (int) getpid(),
+				LogLevelName(level), msg);
 }

@@ -5,6 +5,7 @@
  * Options and signals live here; the database side is listener.c, the
  * screens' side http.c, and hub.c is where they meet.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -13,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "worker.h"
@@ -39,7 +41,15 @@ WorkerConfig config = {
 	.backoff_max_s = 30,
 	.page_size = 1000,
 	.db_connections = 8,
+	.db_connections_per_client = 0, /* half of db_connections */
+	.engine_stale_s = 300,
 };
+
+/* Where the conninfo came from, for the log (never the conninfo itself). */
+static const char *conninfo_source = "the PG* environment";
+
+/* The exit status WorkerFatal asked for; 0 for a plain stop. */
+static volatile sig_atomic_t fatal_exit_code;
 
 /* Print the usage text. */
 static void
@@ -51,11 +61,21 @@ Usage(FILE *out)
 			"\n"
 			"Usage: %s [OPTION]... [CONNINFO]\n"
 			"\n"
-			"CONNINFO is a libpq connection string or URI; without it the PG* environment\n"
-			"variables apply (PGHOST, PGPORT, PGDATABASE, PGUSER, PGPASSFILE, ...). Connect\n"
-			"as a login role that is a member of escalation_screen. Several hosts with\n"
+			"CONNINFO is a libpq connection string or URI, taken from the first of: the\n"
+			"argument, --conninfo-file, the environment variable ESCALATION_WORKER_CONNINFO;\n"
+			"the PG* environment variables fill in the rest (PGHOST, PGPORT, PGDATABASE,\n"
+			"PGUSER, PGPASSFILE, ...). Keep passwords out of the argument, which every local\n"
+			"user can read in ps: use a password file (PGPASSFILE), --conninfo-file or the\n"
+			"environment. Connect as a login role that is a member of escalation_screen and\n"
+			"not mapped to a region in escalation.user_region. Several hosts with\n"
 			"target_session_attrs=read-write make the worker follow a failover, e.g.\n"
 			"  \"host=db1,db2 dbname=escalation user=screen target_session_attrs=read-write\"\n"
+			"\n"
+			"Connection:\n"
+			"      --conninfo-file=FILE   read CONNINFO from FILE (e.g. a systemd credential)\n"
+			"      --allow-partial-scope  serve even if the role sees only part of the city\n"
+			"                             (a district's role); warns on every connection.\n"
+			"                             Without it such a role stops the worker (status 78)\n"
 			"\n"
 			"HTTP:\n"
 			"  -l, --listen=ADDRESS       IPv4 or IPv6 address to bind (default %s)\n"
@@ -89,9 +109,22 @@ Usage(FILE *out)
 			"      --backoff-max=SECONDS  longest wait; it doubles up to this (default %.0f)\n"
 			"      --db-connections=N     connections at once for snapshots and resumes\n"
 			"                             older than the ring; more get 503 (default %d)\n"
+			"      --db-connections-per-client=N  of those, how many one client address\n"
+			"                             may hold at once (default half, at least 1);\n"
+			"                             a stream holds one only while it reads a page\n"
+			"\n"
+			"Engine health (escalation.engine_health(), read every poll interval):\n"
+			"      --engine-stale=SECONDS  /healthz answers 503 when a stage has been due\n"
+			"                             but not raised for longer than this and no run\n"
+			"                             succeeded within it; 0 never (default %.0f).\n"
+			"                             It answers 503 too while the last run failed\n"
+			"      --ignore-engine        /healthz judges only the worker itself; the\n"
+			"                             engine's state is still shown and in /metrics\n"
 			"\n"
 			"Other:\n"
-			"      --log-level=LEVEL      debug, info, warning or error (default info)\n"
+			"      --log-level=LEVEL      debug, info, warning or error (default info); lines\n"
+			"                             carry a syslog priority prefix (<3>..<7>) when\n"
+			"                             standard error is the journal (JOURNAL_STREAM)\n"
 			"  -V, --version              print the version and exit\n"
 			"  -h, --help                 print this help and exit\n"
 			"\n"
@@ -101,7 +134,8 @@ Usage(FILE *out)
 			WORKER_NAME, WORKER_NAME, config.listen_address, config.port, config.www_dir,
 			config.max_clients, config.heartbeat_s, config.request_timeout_s, config.ring_size, config.client_queue, config.client_lag_s,
 			config.page_size, config.poll_interval_s, config.connect_timeout_s,
-			config.query_timeout_s, config.backoff_min_s, config.backoff_max_s, config.db_connections);
+			config.query_timeout_s, config.backoff_min_s, config.backoff_max_s, config.db_connections,
+			config.engine_stale_s);
 }
 
 /* Parse an integer option in [min, max] or exit with a message. */
@@ -155,8 +189,78 @@ enum
 	OPT_BACKOFF_MIN,
 	OPT_BACKOFF_MAX,
 	OPT_DB_CONNECTIONS,
-	OPT_LOG_LEVEL
+	OPT_DB_CONNECTIONS_PER_CLIENT,
+	OPT_LOG_LEVEL,
+	OPT_CONNINFO_FILE,
+	OPT_ALLOW_PARTIAL_SCOPE,
+	OPT_ENGINE_STALE,
+	OPT_IGNORE_ENGINE
 };
+
+/*
+ * A copy of a command-line argument, which is then overwritten in place so
+ * that ps shows no password (it was visible until now: hence the warning).
+ */
+static char *
+HideArgument(char *arg)
+{
+	char	   *copy = CheckedStrdup(arg);
+
+	memset(arg, 'x', strlen(arg));
+	return copy;
+}
+
+/*
+ * The conninfo in a file: its content without trailing white space. Says so
+ * if others than the owner may read the file, which may hold a password.
+ */
+static char *
+ReadConninfoFile(const char *path)
+{
+	char		buf[8192];
+	struct stat st;
+	size_t		len;
+	FILE	   *f = fopen(path, "r");
+
+	if (f == NULL)
+	{
+		fprintf(stderr, "%s: cannot read --conninfo-file \"%s\": %s\n", WORKER_NAME, path, strerror(errno));
+		exit(2);
+	}
+	len = fread(buf, 1, sizeof(buf) - 1, f);
+	if (ferror(f) || !feof(f))
+	{
+		fprintf(stderr, "%s: cannot read --conninfo-file \"%s\": %s\n", WORKER_NAME, path,
+				ferror(f) ? strerror(errno) : "longer than 8 kB");
+		exit(2);
+	}
+	if (fstat(fileno(f), &st) == 0 && (st.st_mode & (S_IRWXG | S_IRWXO)) != 0)
+		LogMessage(LEVEL_WARNING, "--conninfo-file \"%s\" may be read by others than its owner (mode %04o): "
+				   "chmod 600 it if it holds a password", path, (unsigned int) (st.st_mode & 07777));
+	fclose(f);
+	while (len > 0 && isspace((unsigned char) buf[len - 1]))
+		len--;
+	buf[len] = '\0';
+	return CheckedStrdup(buf);
+}
+
+/* True if the parsed conninfo has a password in it. */
+static bool
+HasPassword(const PQconninfoOption *options)
+{
+	for (const PQconninfoOption *o = options; o->keyword; o++)
+		if (strcmp(o->keyword, "password") == 0 && o->val != NULL && o->val[0] != '\0')
+			return true;
+	return false;
+}
+
+/* Stop the worker from any thread; main exits with code. */
+void
+WorkerFatal(int code)
+{
+	fatal_exit_code = code;
+	kill(getpid(), SIGTERM);
+}
 
 /* Read the command line into config. */
 static void
@@ -179,12 +283,18 @@ ParseOptions(int argc, char **argv)
 		{"backoff-min", required_argument, NULL, OPT_BACKOFF_MIN},
 		{"backoff-max", required_argument, NULL, OPT_BACKOFF_MAX},
 		{"db-connections", required_argument, NULL, OPT_DB_CONNECTIONS},
+		{"db-connections-per-client", required_argument, NULL, OPT_DB_CONNECTIONS_PER_CLIENT},
 		{"log-level", required_argument, NULL, OPT_LOG_LEVEL},
+		{"conninfo-file", required_argument, NULL, OPT_CONNINFO_FILE},
+		{"allow-partial-scope", no_argument, NULL, OPT_ALLOW_PARTIAL_SCOPE},
+		{"engine-stale", required_argument, NULL, OPT_ENGINE_STALE},
+		{"ignore-engine", no_argument, NULL, OPT_IGNORE_ENGINE},
 		{"version", no_argument, NULL, 'V'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0}
 	};
 	int			c;
+	const char *conninfo_file = NULL;
 
 	while ((c = getopt_long(argc, argv, "l:p:w:Vh", options, NULL)) != -1)
 	{
@@ -238,6 +348,9 @@ ParseOptions(int argc, char **argv)
 			case OPT_DB_CONNECTIONS:
 				config.db_connections = IntOption("db-connections", optarg, 1, 1000);
 				break;
+			case OPT_DB_CONNECTIONS_PER_CLIENT:
+				config.db_connections_per_client = IntOption("db-connections-per-client", optarg, 1, 1000);
+				break;
 			case OPT_LOG_LEVEL:
 				if (!ParseLogLevel(optarg, &log_min_level))
 				{
@@ -245,6 +358,18 @@ ParseOptions(int argc, char **argv)
 							WORKER_NAME, optarg);
 					exit(2);
 				}
+				break;
+			case OPT_CONNINFO_FILE:
+				conninfo_file = optarg;
+				break;
+			case OPT_ALLOW_PARTIAL_SCOPE:
+				config.allow_partial_scope = true;
+				break;
+			case OPT_ENGINE_STALE:
+				config.engine_stale_s = SecondsOption("engine-stale", optarg, 0, 30 * 86400);
+				break;
+			case OPT_IGNORE_ENGINE:
+				config.ignore_engine = true;
 				break;
 			case 'V':
 				printf("%s %s\n", WORKER_NAME, WORKER_VERSION);
@@ -258,14 +383,32 @@ ParseOptions(int argc, char **argv)
 		}
 	}
 	if (optind < argc)
-		config.conninfo = argv[optind++];
+	{
+		config.conninfo = HideArgument(argv[optind++]);
+		conninfo_source = "the command line";
+	}
 	if (optind < argc)
 	{
 		fprintf(stderr, "%s: too many arguments, first extra: \"%s\"\n", WORKER_NAME, argv[optind]);
 		exit(2);
 	}
+	if (config.conninfo[0] == '\0' && conninfo_file != NULL)
+	{
+		config.conninfo = ReadConninfoFile(conninfo_file);
+		conninfo_source = "--conninfo-file";
+	}
+	else if (config.conninfo[0] == '\0' && getenv("ESCALATION_WORKER_CONNINFO") != NULL &&
+			 getenv("ESCALATION_WORKER_CONNINFO")[0] != '\0')
+	{
+		config.conninfo = CheckedStrdup(getenv("ESCALATION_WORKER_CONNINFO"));
+		conninfo_source = "ESCALATION_WORKER_CONNINFO";
+	}
 	if (config.backoff_max_s < config.backoff_min_s)
 		config.backoff_max_s = config.backoff_min_s;
+	if (config.db_connections_per_client == 0)
+		config.db_connections_per_client = config.db_connections > 1 ? config.db_connections / 2 : 1;
+	if (config.db_connections_per_client > config.db_connections)
+		config.db_connections_per_client = config.db_connections;
 }
 
 /*
@@ -297,6 +440,10 @@ main(int argc, char **argv)
 			PQfreemem(parse_err);
 			return 2;
 		}
+		if (HasPassword(parsed) && strcmp(conninfo_source, "the command line") == 0)
+			LogMessage(LEVEL_WARNING, "the connection string on the command line holds a password, which other local users"
+					   " may have read (ps): put it in a password file (PGPASSFILE), --conninfo-file or"
+					   " ESCALATION_WORKER_CONNINFO instead");
 		PQconninfoFree(parsed);
 	}
 
@@ -316,8 +463,8 @@ main(int argc, char **argv)
 	shutdown_fd = pipefd[0];
 
 	HubInit();
-	LogMessage(LEVEL_INFO, "%s %s starting (ring %d events, client queue %d, heartbeat %d s)",
-			   WORKER_NAME, WORKER_VERSION, config.ring_size, config.client_queue, config.heartbeat_s);
+	LogMessage(LEVEL_INFO, "%s %s starting (ring %d events, client queue %d, heartbeat %d s; connection from %s)",
+			   WORKER_NAME, WORKER_VERSION, config.ring_size, config.client_queue, config.heartbeat_s, conninfo_source);
 	if (!HttpStart())
 		return 1;
 	if (pthread_create(&listener, NULL, ListenerMain, NULL) != 0)
@@ -329,7 +476,8 @@ main(int argc, char **argv)
 
 	while (sigwait(&stop_signals, &sig) != 0)
 		;
-	LogMessage(LEVEL_INFO, "received %s, shutting down", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+	if (fatal_exit_code == 0)
+		LogMessage(LEVEL_INFO, "received %s, shutting down", sig == SIGTERM ? "SIGTERM" : "SIGINT");
 
 	/* Streams first (they end at once), then every wait on a socket is cut short. */
 	HubShutdown();
@@ -338,8 +486,10 @@ main(int argc, char **argv)
 	HttpStop();
 	pthread_join(listener, NULL);
 	HubDestroy();
+	DbFreeSlots();
 	close(pipefd[0]);
 	close(pipefd[1]);
-	LogMessage(LEVEL_INFO, "stopped");
-	return 0;
+	LogMessage(fatal_exit_code ? LEVEL_ERROR : LEVEL_INFO, "stopped%s",
+			   fatal_exit_code == EXIT_CONFIG ? ": its configuration must change before it can serve" : "");
+	return fatal_exit_code;
 }

@@ -7,40 +7,114 @@
 #include <poll.h>
 #include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "worker.h"
 
 int			shutdown_fd = -1;
 
-/* Connections opened for HTTP requests (snapshots, resumes) at this moment. */
-static int	side_connections;
-static pthread_mutex_t side_lock = PTHREAD_MUTEX_INITIALIZER;
+/*
+ * Connections opened for HTTP requests (snapshots, resumes) at this moment,
+ * in all and per client address: at most --db-connections-per-client of them
+ * for one address, so a few clients cannot take every slot.
+ */
+typedef struct SlotHolder
+{
+	char		peer[PEER_TEXT_LEN];
+	int			held;
+} SlotHolder;
+
+static struct
+{
+	pthread_mutex_t lock;
+	int			in_use;
+	SlotHolder *holders;		/* --db-connections entries; held == 0 is free */
+}			slots = {.lock = PTHREAD_MUTEX_INITIALIZER};
 
 /*
  * Take one of the --db-connections slots for a connection serving an HTTP
- * request, so that many browsers cannot use up the server's connections.
+ * request of the client at peer (its address).
  */
-bool
-DbAcquireSlot(void)
+SlotResult
+DbAcquireSlot(const char *peer)
 {
-	bool		got;
+	SlotHolder *mine = NULL;
+	SlotHolder *free_entry = NULL;
+	SlotResult	result;
 
-	pthread_mutex_lock(&side_lock);
-	got = side_connections < config.db_connections;
-	if (got)
-		side_connections++;
-	pthread_mutex_unlock(&side_lock);
-	return got;
+	pthread_mutex_lock(&slots.lock);
+	if (slots.holders == NULL)
+	{
+		slots.holders = CheckedAlloc(sizeof(SlotHolder) * (size_t) config.db_connections);
+		memset(slots.holders, 0, sizeof(SlotHolder) * (size_t) config.db_connections);
+	}
+	for (int i = 0; i < config.db_connections; i++)
+	{
+		SlotHolder *h = &slots.holders[i];
+
+		if (h->held > 0 && strcmp(h->peer, peer) == 0)
+			mine = h;
+		else if (h->held == 0 && free_entry == NULL)
+			free_entry = h;
+	}
+	if (slots.in_use >= config.db_connections)
+		result = SLOT_ALL_BUSY;
+	else if (mine != NULL && mine->held >= config.db_connections_per_client)
+		result = SLOT_OVER_SHARE;
+	else
+	{
+		/* A free slot means a free entry: no more addresses than slots hold any. */
+		if (mine == NULL)
+		{
+			mine = free_entry;
+			snprintf(mine->peer, sizeof(mine->peer), "%s", peer);
+		}
+		mine->held++;
+		slots.in_use++;
+		result = SLOT_TAKEN;
+	}
+	pthread_mutex_unlock(&slots.lock);
+	return result;
 }
 
-/* Give a slot back. */
+/* Give back a slot taken for peer. */
 void
-DbReleaseSlot(void)
+DbReleaseSlot(const char *peer)
 {
-	pthread_mutex_lock(&side_lock);
-	side_connections--;
-	pthread_mutex_unlock(&side_lock);
+	pthread_mutex_lock(&slots.lock);
+	for (int i = 0; i < config.db_connections; i++)
+	{
+		SlotHolder *h = &slots.holders[i];
+
+		if (h->held > 0 && strcmp(h->peer, peer) == 0)
+		{
+			h->held--;
+			slots.in_use--;
+			break;
+		}
+	}
+	pthread_mutex_unlock(&slots.lock);
+}
+
+/* How many slots are taken now. */
+int
+DbSlotsInUse(void)
+{
+	int			n;
+
+	pthread_mutex_lock(&slots.lock);
+	n = slots.in_use;
+	pthread_mutex_unlock(&slots.lock);
+	return n;
+}
+
+/* Free the slot table at exit; no thread serves requests any more. */
+void
+DbFreeSlots(void)
+{
+	free(slots.holders);
+	slots.holders = NULL;
 }
 
 /* Copy libpq's message for a connection into err, on one line. */

@@ -16,6 +16,9 @@
 #define WORKER_NAME "escalation-worker"
 #define WORKER_VERSION "0.1.0"
 
+/* A client's address as text (an IPv6 address at most). */
+#define PEER_TEXT_LEN 64
+
 /* A region code as text: 6 or 9 digits. */
 #define REGION_TEXT_LEN 16
 
@@ -39,9 +42,17 @@ typedef struct WorkerConfig
 	double		backoff_max_s;
 	int			page_size;		/* rows per warning_events() call */
 	int			db_connections; /* at once, for snapshots and resumes */
+	int			db_connections_per_client;	/* ... of them for one client address */
+	double		engine_stale_s; /* a stage this overdue, and no success as long: unhealthy; 0 never */
+	bool		ignore_engine;	/* /healthz does not judge the engine */
+	bool		allow_partial_scope;	/* serve a role that sees less than the city */
 } WorkerConfig;
 
 extern WorkerConfig config;
+
+/* main.c: stop the worker from any thread, exiting with status code. */
+#define EXIT_CONFIG 78			/* sysexits' EX_CONFIG: restarting cannot help */
+extern void WorkerFatal(int code);
 
 /* log.c */
 typedef enum LogLevel
@@ -92,8 +103,16 @@ extern bool DbSend(PGconn *conn, const char *sql, int nparams, const char *const
 extern PGresult *DbQuery(PGconn *conn, const char *sql, int nparams, const char *const *values,
 						 double timeout_s, char *err, size_t errlen);
 extern bool DbSetupSession(PGconn *conn, char *err, size_t errlen);
-extern bool DbAcquireSlot(void);
-extern void DbReleaseSlot(void);
+typedef enum SlotResult
+{
+	SLOT_TAKEN,
+	SLOT_ALL_BUSY,				/* every --db-connections slot is taken */
+	SLOT_OVER_SHARE				/* this client address holds its share */
+} SlotResult;
+extern SlotResult DbAcquireSlot(const char *peer);
+extern void DbReleaseSlot(const char *peer);
+extern int	DbSlotsInUse(void);
+extern void DbFreeSlots(void);
 typedef enum WaitResult
 {
 	WAIT_READY,
@@ -134,6 +153,33 @@ typedef enum DbState
 
 typedef struct Client Client;
 
+/*
+ * What escalation.engine_health() said at the listener's last check. Ages are
+ * seconds on the database's clock at checked (monotonic), negative for none.
+ */
+typedef struct EngineHealth
+{
+	bool		known;			/* read at least once */
+	bool		unsupported;	/* the database cannot tell (old extension, no privilege) */
+	double		checked;
+	double		last_run_age;
+	bool		last_run_failed;
+	double		last_success_age;
+	double		last_failure_age;
+	char		last_failure_sqlstate[8];
+	double		oldest_due_age;
+	int64_t		due_stages;
+} EngineHealth;
+
+/* The engine's state as /healthz judges it. */
+typedef enum EngineVerdict
+{
+	ENGINE_OK,
+	ENGINE_UNKNOWN,				/* not read (yet), or the database cannot tell */
+	ENGINE_FAILED,				/* its last run failed */
+	ENGINE_STALE				/* a stage is overdue and no run succeeded lately */
+} EngineVerdict;
+
 extern void HubInit(void);
 extern void HubShutdown(void);
 extern void HubDestroy(void);
@@ -150,12 +196,16 @@ extern bool HubSynced(void);
 extern void HubNoteReconnect(void);
 extern const char *DbStateName(DbState state);
 extern void HubSetScreens(Screen *screens, int n);
+extern void HubSetEngineHealth(const EngineHealth *health);
+extern EngineVerdict JudgeEngine(const EngineHealth *health, double now);
+extern const char *EngineVerdictName(EngineVerdict verdict);
+extern void HubSetScope(bool whole_city, const char *region);
 extern bool HubFindScreen(const char *code, Screen *out, bool *known);
 extern int	HubListScreens(Buf *json, Buf *html);
 extern void HubHealth(Buf *json, bool *healthy);
 extern void HubMetrics(Buf *text);
 extern void HubCountRequest(int status);
-extern Client *ClientOpen(const char *screen, int64_t cursor);
+extern Client *ClientOpen(const char *screen, int64_t cursor, const char *peer);
 extern void ClientClose(Client *client);
 /* What ClientRead returns at the end of a stream, as opposed to a byte count. */
 #define STREAM_END (-1)			/* the worker is stopping */

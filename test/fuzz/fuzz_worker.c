@@ -17,15 +17,16 @@
  * columns are usable, and its SSE message is "id", "event" and one "data"
  * line of a JSON object whose members are the row's columns with their
  * values, ended by a blank line.
- *
- * http.c's request checks are static to it, so the harness includes that
- * file instead of linking it.
  */
-#include "../../worker/http.c"
-
+#include <ctype.h>
 #include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "fuzz.h"
+#include "request.h"
+#include "worker.h"
 
 WorkerConfig config;
 
@@ -273,6 +274,7 @@ CheckRequestText(const char *s)
 	PROPERTY(!ok || got == want, "event id \"%s\" parsed as %lld", s, (long long) got);
 
 	PROPERTY(IsDivisionCode(s) == digits6, "IsDivisionCode(\"%.40s\") says %d", s, IsDivisionCode(s));
+	PROPERTY(IsScreenCode(s) == (digits6 || strcmp(s, "city") == 0), "IsScreenCode(\"%.40s\") says %d", s, IsScreenCode(s));
 
 	/* A static name is one plain file of the directory, whatever the URL held. */
 	if (IsStaticName(s))

@@ -81,15 +81,18 @@ def request(port, method, path, headers=None, body=None):
 class Worker:
     """escalation-worker on a free port as db's role, its log in test/out/<log_name>."""
 
-    def __init__(self, log_name, db, role, *options, conninfo=""):
+    def __init__(self, log_name, db, role, *options, conninfo="", env=None):
+        """db and role make the conninfo argument; with db None the options
+        are the whole command line (the conninfo then comes from elsewhere).
+        env: the worker's environment, if not this one."""
         self.log_path = os.path.join(OUT, log_name)
         self.log = open(self.log_path, "w")
         self.proc = subprocess.Popen(
             # ESCALATION_WORKER_WRAPPER runs the worker under a checker (82_worker_valgrind.sh).
             shlex.split(os.environ.get("ESCALATION_WORKER_WRAPPER", ""))
             + [WORKER, "--port", "0", "--www", WWW, "--log-level", "debug"] + list(options)
-            + ["dbname=%s user=%s %s" % (db, role, conninfo)],
-            stdout=self.log, stderr=subprocess.STDOUT)
+            + (["dbname=%s user=%s %s" % (db, role, conninfo)] if db is not None else []),
+            stdout=self.log, stderr=subprocess.STDOUT, env=env)
         self.port = None
         deadline = time.monotonic() + 10
         while self.port is None and time.monotonic() < deadline:
@@ -106,9 +109,13 @@ class Worker:
         return request(self.port, "GET", path, **kw)
 
     def healthy_within(self, timeout):
+        """Wait until the worker is in step with the database: /healthz says so
+        (in_step) whatever it says of the engine, which a test's data made in
+        the past may show as stale."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            if self.get("/healthz")[0] == 200:
+            status, _, body = self.get("/healthz")
+            if status == 200 or (status == 503 and json.loads(body).get("in_step")):
                 return True
             time.sleep(0.1)
         return False
