@@ -1,0 +1,174 @@
+/*
+ * access.c
+ *	  Whether the calling role may read (or change) rows of a region: the test
+ *	  that SECURITY DEFINER code reaching across districts applies row by row
+ *	  (escalation.caller_sees_region). Triggers call it for every row they
+ *	  check, so it is C: a few cached catalog lookups and, for a district or
+ *	  street user only, one index probe of escalation.user_region, instead of
+ *	  a SQL function call with its own search_path and a nested one for the
+ *	  caller's region.
+ */
+#include "postgres.h"
+
+#include "access/genam.h"
+#include "access/htup_details.h"
+#include "access/stratnum.h"
+#include "access/table.h"
+#include "catalog/pg_type_d.h"
+#include "fmgr.h"
+#include "miscadmin.h"
+#include "utils/acl.h"
+#include "utils/builtins.h"
+#include "utils/fmgroids.h"
+#include "utils/lsyscache.h"
+#include "utils/rel.h"
+#include "utils/inval.h"
+#include "utils/snapmgr.h"
+#include "utils/syscache.h"
+
+#include "codes.h"
+#include "region.h"
+
+/*
+ * The role the session acts as: SET ROLE's role, else the login role. Inside
+ * SECURITY DEFINER functions the current user is the owner, but neither of
+ * these changes (escalation.acting_role() in SQL).
+ */
+static Oid
+ActingRole(void)
+{
+	Oid			role = GetCurrentRoleId();
+
+	return OidIsValid(role) ? role : GetSessionUserId();
+}
+
+/* Is role a member (with the privileges) of the group role named group. */
+static bool
+HasGroup(Oid role, const char *group)
+{
+	Oid			group_oid = get_role_oid(group, true);
+
+	return OidIsValid(group_oid) && has_privs_of_role(role, group_oid);
+}
+
+/*
+ * Where escalation.user_region is, for the schema of the calling function;
+ * kept until pg_class or pg_authid changes (any DDL, any role change), so a
+ * call costs no catalog lookups.
+ */
+typedef struct UserRegionTable
+{
+	bool		valid;
+	Oid			schema;
+	Oid			table;
+	Oid			index;			/* its primary key on role_name */
+	AttrNumber	region;			/* attribute number of column region */
+	Oid			role;			/* the last role looked up, and its name */
+	NameData	role_name;
+} UserRegionTable;
+
+static UserRegionTable user_region;
+static bool callbacks_registered = false;
+
+/* Catalog invalidation: forget everything cached. */
+static void
+ForgetUserRegionTable(Datum arg, int cacheid, uint32 hashvalue)
+{
+	user_region.valid = false;
+	user_region.role = InvalidOid;
+}
+
+/* Fill the cache for the user_region table of schema, once. */
+static void
+FindUserRegionTable(Oid schema)
+{
+	if (!callbacks_registered)
+	{
+		CacheRegisterSyscacheCallback(RELOID, ForgetUserRegionTable, (Datum) 0);
+		CacheRegisterSyscacheCallback(AUTHOID, ForgetUserRegionTable, (Datum) 0);
+		callbacks_registered = true;
+	}
+	if (user_region.valid && user_region.schema == schema)
+		return;
+	user_region.table = get_relname_relid("user_region", schema);
+	user_region.index = get_relname_relid("user_region_pkey", schema);
+	if (!OidIsValid(user_region.table) || !OidIsValid(user_region.index))
+		elog(ERROR, "escalation.user_region or its primary key is missing");
+	user_region.region = get_attnum(user_region.table, "region");
+	if (user_region.region == InvalidAttrNumber)
+		elog(ERROR, "escalation.user_region has no column \"region\"");
+	user_region.schema = schema;
+	user_region.role = InvalidOid;
+	user_region.valid = true;
+}
+
+/*
+ * The region escalation.user_region of schema maps role to, read with the
+ * query's snapshot (so a mapping entered earlier in the transaction counts);
+ * false when the role is not mapped.
+ */
+static bool
+MappedRegion(Oid role, Oid schema, int32 *region)
+{
+	Relation	rel;
+	SysScanDesc scan;
+	ScanKeyData key;
+	HeapTuple	tuple;
+	bool		found = false;
+
+	FindUserRegionTable(schema);
+	if (user_region.role != role)
+	{
+		char	   *name = GetUserNameFromId(role, true);
+
+		if (name == NULL)
+			return false;		/* dropped while the session acts as it */
+		namestrcpy(&user_region.role_name, name);
+		user_region.role = role;
+	}
+	rel = table_open(user_region.table, AccessShareLock);
+	ScanKeyInit(&key, 1, BTEqualStrategyNumber, F_NAMEEQ, NameGetDatum(&user_region.role_name));
+	scan = systable_beginscan(rel, user_region.index, true,
+							  ActiveSnapshotSet() ? GetActiveSnapshot() : GetTransactionSnapshot(),
+							  1, &key);
+	tuple = systable_getnext(scan);
+	if (HeapTupleIsValid(tuple))
+	{
+		bool		isnull;
+		Datum		value = heap_getattr(tuple, user_region.region, RelationGetDescr(rel), &isnull);
+
+		if (!isnull)
+		{
+			*region = DatumGetRegion(value);
+			found = true;
+		}
+	}
+	systable_endscan(scan);
+	table_close(rel, AccessShareLock);
+	return found;
+}
+
+PG_FUNCTION_INFO_V1(caller_sees_region);
+/*
+ * caller_sees_region(region, writing): superusers and escalation_admin see
+ * everything, escalation_analyst reads everything, escalation_user reads and
+ * writes within its mapped region; anyone else nothing. A NULL region is seen
+ * only by those who see everything; a NULL writing counts as writing.
+ */
+Datum
+caller_sees_region(PG_FUNCTION_ARGS)
+{
+	Oid			role = ActingRole();
+	bool		writing = PG_ARGISNULL(1) || PG_GETARG_BOOL(1);
+	int32		mapped;
+
+	if (superuser_arg(role) || HasGroup(role, "escalation_admin"))
+		PG_RETURN_BOOL(true);
+	if (!writing && HasGroup(role, "escalation_analyst"))
+		PG_RETURN_BOOL(true);
+	if (PG_ARGISNULL(0) || !HasGroup(role, "escalation_user"))
+		PG_RETURN_BOOL(false);
+	if (!MappedRegion(role, get_func_namespace(fcinfo->flinfo->fn_oid), &mapped))
+		PG_RETURN_BOOL(false);
+	PG_RETURN_BOOL(RegionKeyContains(mapped, PG_GETARG_REGION(0)));
+}
