@@ -65,6 +65,10 @@ CREATE UNIQUE INDEX warning_resolved_seq_idx ON escalation.warning (resolved_seq
 CREATE UNIQUE INDEX warning_ack_seq_idx ON escalation.warning (ack_seq) WHERE ack_seq IS NOT NULL;
 CREATE INDEX warning_region_idx ON escalation.warning (region);
 CREATE INDEX warning_active_idx ON escalation.warning (screen_region, district) WHERE resolved_at IS NULL;
+-- What was raised in a period (BI, the screens' history) and what fell due in
+-- one (the scorecard).
+CREATE INDEX warning_raised_at_idx ON escalation.warning (raised_at);
+CREATE INDEX warning_due_at_idx ON escalation.warning (due_at);
 
 COMMENT ON TABLE escalation.warning IS
 	'Warnings (预警): one row per stage raised for an item, kept for ever with its resolution and acknowledgement for assessment (§21, §23). Raised by escalation.run().';
