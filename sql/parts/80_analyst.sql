@@ -1125,7 +1125,13 @@ END;
 COMMENT ON FUNCTION escalation.comment_parts(text) IS
 	'Splits a comment written "English text. 中文" into its English and its Chinese part, and gives the first Chinese term in parentheses. 注释中英文拆分';
 
-CREATE VIEW escalation.data_dictionary AS
+-- The rows of the data dictionary. Its search_path is pinned so that type names
+-- read the same whatever the caller's (escalation's types qualified).
+CREATE FUNCTION escalation.data_dictionary_rows()
+RETURNS TABLE (object_type text, object_name text, column_name name, "position" integer, data_type text,
+			   comment_en text, comment_zh text, comment text, readable boolean)
+LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp
+BEGIN ATOMIC
 	WITH member AS (
 		SELECT d.classid, d.objid
 		FROM pg_catalog.pg_depend d
@@ -1172,14 +1178,16 @@ CREATE VIEW escalation.data_dictionary AS
 		JOIN pg_catalog.pg_type t ON t.oid = m.objid AND m.classid = 'pg_catalog.pg_type'::pg_catalog.regclass
 		JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace
 	)
-	-- Catalog names carry the "C" collation: the text columns get the default one.
-	SELECT e.object_type COLLATE "default" AS object_type, e.object_name COLLATE "default" AS object_name,
-		e.column_name, e.position, e.data_type COLLATE "default" AS data_type,
-		p.english COLLATE "default" AS comment_en,
-		coalesce(p.chinese, e.value_labels, p.term) COLLATE "default" AS comment_zh,
-		e.comment COLLATE "default" AS comment, e.readable
+	SELECT e.object_type, e.object_name, e.column_name, e.position, e.data_type, p.english,
+		coalesce(p.chinese, e.value_labels, p.term), e.comment, e.readable
 	FROM entry e
 	CROSS JOIN LATERAL escalation.comment_parts(e.comment) p;
+END;
+COMMENT ON FUNCTION escalation.data_dictionary_rows() IS
+	'The rows of escalation.data_dictionary. 数据字典内容';
+
+CREATE VIEW escalation.data_dictionary AS
+	SELECT * FROM escalation.data_dictionary_rows();
 COMMENT ON VIEW escalation.data_dictionary IS
 	'The data dictionary of the extension: every table, view, column, function and type with its type and its comment, split into English and Chinese, and whether the caller may read (or call) it. 数据字典';
 COMMENT ON COLUMN escalation.data_dictionary.object_type IS 'table, view, column, function, enum, type, domain or composite type. 对象类别';
@@ -1205,7 +1213,8 @@ REVOKE ALL ON FUNCTION
 	escalation.hazard_source_label(escalation.hazard_source), escalation.hazard_category_label(escalation.hazard_category),
 	escalation.hazard_step_label(escalation.hazard_step), escalation.recheck_result_label(escalation.recheck_result),
 	escalation.dp_control_level_label(escalation.dp_control_level),
-	escalation.dp_check_result_label(escalation.dp_check_result), escalation.comment_parts(text)
+	escalation.dp_check_result_label(escalation.dp_check_result), escalation.comment_parts(text),
+	escalation.data_dictionary_rows()
 FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION
 	escalation.level_label(escalation.level), escalation.social_function_label(escalation.social_function),
@@ -1218,5 +1227,5 @@ GRANT EXECUTE ON FUNCTION
 	escalation.dp_control_level_label(escalation.dp_control_level),
 	escalation.dp_check_result_label(escalation.dp_check_result), escalation.comment_parts(text)
 TO escalation_admin, escalation_user, escalation_analyst, escalation_screen;
-GRANT SELECT ON escalation.enum_label, escalation.data_dictionary
-TO escalation_admin, escalation_user, escalation_analyst, escalation_screen;
+GRANT EXECUTE ON FUNCTION escalation.data_dictionary_rows() TO escalation_admin, escalation_user, escalation_analyst;
+GRANT SELECT ON escalation.enum_label, escalation.data_dictionary TO escalation_admin, escalation_user, escalation_analyst;
