@@ -1946,3 +1946,86 @@ CREATE OR REPLACE VIEW escalation.district_scorecard_monthly WITH (security_invo
 	SELECT m.month, s.*
 	FROM escalation.scorecard_months() m
 	CROSS JOIN LATERAL escalation.scorecard(m.from_day, m.to_day, false) s;
+
+------------------------------------------------------------------------------
+-- restoring() is inlined where triggers ask it for every row
+------------------------------------------------------------------------------
+
+CREATE OR REPLACE FUNCTION escalation.restoring() RETURNS boolean
+LANGUAGE sql STABLE PARALLEL SAFE
+RETURN pg_catalog.current_setting('row_security') = 'off';
+
+------------------------------------------------------------------------------
+-- A restore calls no trigger function per row to fill regions or to check
+-- dual prevention runs
+------------------------------------------------------------------------------
+
+-- Register a table whose rows follow their unit's region.
+CREATE OR REPLACE FUNCTION escalation.follow_unit_region(tbl regclass, fill boolean DEFAULT true) RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, escalation, pg_temp AS
+$$
+BEGIN
+	IF fill THEN
+		-- A restore brings the regions with the rows: no call per row then.
+		EXECUTE format('CREATE TRIGGER %I BEFORE INSERT OR UPDATE OF unit_id, region ON %s '
+					   'FOR EACH ROW WHEN (NOT escalation.restoring()) EXECUTE FUNCTION escalation.set_region_from_unit()',
+					   (SELECT relname FROM pg_class WHERE oid = tbl) || '_region_from_unit', tbl);
+	END IF;
+	INSERT INTO escalation.unit_region_follower (tbl) VALUES (tbl) ON CONFLICT DO NOTHING;
+END
+$$;
+
+CREATE OR REPLACE FUNCTION escalation.follow_department_region(tbl regclass, via name DEFAULT 'department_id') RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, escalation, pg_temp AS
+$$
+BEGIN
+	-- A restore brings the regions with the rows: no call per row then.
+	EXECUTE format('CREATE TRIGGER %I BEFORE INSERT OR UPDATE OF %I, region ON %s '
+				   'FOR EACH ROW WHEN (NOT escalation.restoring()) '
+				   'EXECUTE FUNCTION escalation.set_region_from_department(%L)',
+				   (SELECT relname FROM pg_catalog.pg_class WHERE oid = tbl) || '_region_from_department', via, tbl, via);
+	INSERT INTO escalation.department_region_follower (tbl, via) VALUES (tbl, via)
+	ON CONFLICT ON CONSTRAINT department_region_follower_pkey DO UPDATE SET via = EXCLUDED.via;
+END
+$$;
+
+-- The extension's own tables get their region triggers again, with the WHEN
+-- clause (a city's own tables keep theirs).
+DO $upgrade$
+DECLARE
+	t record;
+BEGIN
+	FOR t IN
+		SELECT f.tbl, c.relname, tg.tgname
+		FROM escalation.unit_region_follower f
+		JOIN pg_catalog.pg_class c ON c.oid = f.tbl
+		JOIN pg_catalog.pg_trigger tg ON tg.tgrelid = f.tbl AND tg.tgname = c.relname || '_region_from_unit'
+		WHERE EXISTS (SELECT 1 FROM pg_catalog.pg_depend d WHERE d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass
+					  AND d.objid = f.tbl AND d.deptype = 'e')
+		ORDER BY f.tbl::oid
+	LOOP
+		EXECUTE format('DROP TRIGGER %I ON %s', t.tgname, t.tbl);
+		EXECUTE format('CREATE TRIGGER %I BEFORE INSERT OR UPDATE OF unit_id, region ON %s '
+					   'FOR EACH ROW WHEN (NOT escalation.restoring()) EXECUTE FUNCTION escalation.set_region_from_unit()',
+					   t.tgname, t.tbl);
+	END LOOP;
+	FOR t IN
+		SELECT f.tbl, f.via, c.relname || '_region_from_department' AS tgname
+		FROM escalation.department_region_follower f
+		JOIN pg_catalog.pg_class c ON c.oid = f.tbl
+		WHERE EXISTS (SELECT 1 FROM pg_catalog.pg_depend d WHERE d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass
+					  AND d.objid = f.tbl AND d.deptype = 'e')
+		ORDER BY f.tbl::oid
+	LOOP
+		EXECUTE format('DROP TRIGGER %I ON %s', t.tgname, t.tbl);
+		EXECUTE format('CREATE TRIGGER %I BEFORE INSERT OR UPDATE OF %I, region ON %s '
+					   'FOR EACH ROW WHEN (NOT escalation.restoring()) '
+					   'EXECUTE FUNCTION escalation.set_region_from_department(%L)',
+					   t.tgname, t.via, t.tbl, t.via);
+	END LOOP;
+END
+$upgrade$;
+
+DROP TRIGGER dp_run_check ON escalation.dp_run;
+CREATE TRIGGER dp_run_check BEFORE INSERT OR UPDATE ON escalation.dp_run
+	FOR EACH ROW WHEN (NOT escalation.restoring()) EXECUTE FUNCTION escalation.dp_run_check();

@@ -226,8 +226,9 @@ LANGUAGE plpgsql SET search_path = pg_catalog, escalation, pg_temp AS
 $$
 BEGIN
 	IF fill THEN
+		-- A restore brings the regions with the rows: no call per row then.
 		EXECUTE format('CREATE TRIGGER %I BEFORE INSERT OR UPDATE OF unit_id, region ON %s '
-					   'FOR EACH ROW EXECUTE FUNCTION escalation_internal.set_region_from_unit()',
+					   'FOR EACH ROW WHEN (NOT escalation.restoring()) EXECUTE FUNCTION escalation_internal.set_region_from_unit()',
 					   (SELECT relname FROM pg_class WHERE oid = tbl) || '_region_from_unit', tbl);
 	END IF;
 	INSERT INTO escalation.unit_region_follower (tbl) VALUES (tbl) ON CONFLICT DO NOTHING;

@@ -153,8 +153,10 @@ CREATE FUNCTION escalation.follow_department_region(tbl regclass, via name DEFAU
 LANGUAGE plpgsql SET search_path = pg_catalog, escalation, pg_temp AS
 $$
 BEGIN
+	-- A restore brings the regions with the rows: no call per row then.
 	EXECUTE format('CREATE TRIGGER %I BEFORE INSERT OR UPDATE OF %I, region ON %s '
-				   'FOR EACH ROW EXECUTE FUNCTION escalation_internal.set_region_from_department(%L)',
+				   'FOR EACH ROW WHEN (NOT escalation.restoring()) '
+				   'EXECUTE FUNCTION escalation_internal.set_region_from_department(%L)',
 				   (SELECT relname FROM pg_catalog.pg_class WHERE oid = tbl) || '_region_from_department', via, tbl, via);
 	INSERT INTO escalation.department_region_follower (tbl, via) VALUES (tbl, via)
 	ON CONFLICT ON CONSTRAINT department_region_follower_pkey DO UPDATE SET via = EXCLUDED.via;
