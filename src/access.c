@@ -42,22 +42,26 @@ ActingRole(void)
 	return OidIsValid(role) ? role : GetSessionUserId();
 }
 
-/* Is role a member (with the privileges) of the group role named group. */
+/* Is role a member (with the privileges) of group (InvalidOid: no such role). */
 static bool
-HasGroup(Oid role, const char *group)
+HasGroup(Oid role, Oid group)
 {
-	Oid			group_oid = get_role_oid(group, true);
-
-	return OidIsValid(group_oid) && has_privs_of_role(role, group_oid);
+	return OidIsValid(group) && has_privs_of_role(role, group);
 }
 
 /*
- * Where escalation.user_region is, for the schema of the calling function;
- * kept until pg_class or pg_authid changes (any DDL, any role change), so a
- * call costs no catalog lookups.
+ * The platform's group roles, the schema of the calling function and where
+ * escalation.user_region is in it; kept until pg_class, pg_proc or pg_authid
+ * change (any DDL, any role change), so a call costs no catalog lookups.
  */
 typedef struct UserRegionTable
 {
+	bool		groups_valid;
+	Oid			admin;			/* escalation_admin, escalation_analyst, */
+	Oid			analyst;		/* escalation_user (InvalidOid if missing) */
+	Oid			user;
+	Oid			function;		/* the calling function and its schema */
+	Oid			function_schema;
 	bool		valid;
 	Oid			schema;
 	Oid			table;
@@ -74,20 +78,55 @@ static bool callbacks_registered = false;
 static void
 ForgetUserRegionTable(Datum arg, int cacheid, uint32 hashvalue)
 {
+	user_region.groups_valid = false;
+	user_region.function = InvalidOid;
 	user_region.valid = false;
 	user_region.role = InvalidOid;
+}
+
+/* Register the invalidation callbacks, once per backend. */
+static void
+RegisterCallbacks(void)
+{
+	if (callbacks_registered)
+		return;
+	CacheRegisterSyscacheCallback(RELOID, ForgetUserRegionTable, (Datum) 0);
+	CacheRegisterSyscacheCallback(PROCOID, ForgetUserRegionTable, (Datum) 0);
+	CacheRegisterSyscacheCallback(AUTHOID, ForgetUserRegionTable, (Datum) 0);
+	callbacks_registered = true;
+}
+
+/* Look the group roles up, once. */
+static void
+FindGroups(void)
+{
+	RegisterCallbacks();
+	if (user_region.groups_valid)
+		return;
+	user_region.admin = get_role_oid("escalation_admin", true);
+	user_region.analyst = get_role_oid("escalation_analyst", true);
+	user_region.user = get_role_oid("escalation_user", true);
+	user_region.groups_valid = true;
+}
+
+/* The schema of function fn, looked up once. */
+static Oid
+FunctionSchema(Oid fn)
+{
+	RegisterCallbacks();
+	if (user_region.function != fn)
+	{
+		user_region.function_schema = get_func_namespace(fn);
+		user_region.function = fn;
+	}
+	return user_region.function_schema;
 }
 
 /* Fill the cache for the user_region table of schema, once. */
 static void
 FindUserRegionTable(Oid schema)
 {
-	if (!callbacks_registered)
-	{
-		CacheRegisterSyscacheCallback(RELOID, ForgetUserRegionTable, (Datum) 0);
-		CacheRegisterSyscacheCallback(AUTHOID, ForgetUserRegionTable, (Datum) 0);
-		callbacks_registered = true;
-	}
+	RegisterCallbacks();
 	if (user_region.valid && user_region.schema == schema)
 		return;
 	user_region.table = get_relname_relid("user_region", schema);
@@ -162,13 +201,14 @@ caller_sees_region(PG_FUNCTION_ARGS)
 	bool		writing = PG_ARGISNULL(1) || PG_GETARG_BOOL(1);
 	int32		mapped;
 
-	if (superuser_arg(role) || HasGroup(role, "escalation_admin"))
+	FindGroups();
+	if (superuser_arg(role) || HasGroup(role, user_region.admin))
 		PG_RETURN_BOOL(true);
-	if (!writing && HasGroup(role, "escalation_analyst"))
+	if (!writing && HasGroup(role, user_region.analyst))
 		PG_RETURN_BOOL(true);
-	if (PG_ARGISNULL(0) || !HasGroup(role, "escalation_user"))
+	if (PG_ARGISNULL(0) || !HasGroup(role, user_region.user))
 		PG_RETURN_BOOL(false);
-	if (!MappedRegion(role, get_func_namespace(fcinfo->flinfo->fn_oid), &mapped))
+	if (!MappedRegion(role, FunctionSchema(fcinfo->flinfo->fn_oid), &mapped))
 		PG_RETURN_BOOL(false);
 	PG_RETURN_BOOL(RegionKeyContains(mapped, PG_GETARG_REGION(0)));
 }
