@@ -539,7 +539,7 @@ GRANT EXECUTE ON FUNCTION escalation.stage_due_at(timestamptz, interval),
 ------------------------------------------------------------------------------
 
 CREATE OR REPLACE FUNCTION escalation.caller_sees_region(region escalation.region, writing boolean DEFAULT false) RETURNS boolean
-AS 'MODULE_PATHNAME', 'caller_sees_region'
+AS 'MODULE_PATHNAME', 'escalation_caller_sees_region'
 LANGUAGE C STABLE PARALLEL RESTRICTED;
 
 ------------------------------------------------------------------------------
@@ -563,7 +563,7 @@ SELECT pg_catalog.pg_extension_config_dump('escalation.department_region_followe
 -- updates a job of the same name and user without changing its database, so
 -- the jobs are named after this database: 'escalation-run' there may be
 -- another database's job already.
-CREATE FUNCTION escalation.cron_hint(cron_database text) RETURNS text
+CREATE FUNCTION escalation_internal.cron_hint(cron_database text) RETURNS text
 LANGUAGE sql STABLE PARALLEL SAFE
 RETURN format('In database "%s" run: SELECT cron.schedule_in_database(%L, ''* * * * *'', ''SELECT escalation.run()'', %L); '
 			  'and, so that pg_cron''s run history of this database does not grow for ever: '
@@ -573,11 +573,11 @@ RETURN format('In database "%s" run: SELECT cron.schedule_in_database(%L, ''* * 
 			  format('DELETE FROM cron.job_run_details WHERE jobid IN (SELECT jobid FROM cron.job WHERE database = %L '
 					 'AND jobname LIKE ''escalation-%%'') AND coalesce(end_time, start_time) < now() - interval ''7 days''',
 					 pg_catalog.current_database()));
-COMMENT ON FUNCTION escalation.cron_hint(text) IS
+COMMENT ON FUNCTION escalation_internal.cron_hint(text) IS
 	'The statements to run in pg_cron''s database (cron_database) to schedule this database''s engine and the purge of its run history, with job names of this database. 跨库定时任务提示';
 
 -- Fail clearly unless pg_cron is installed in this database.
-CREATE OR REPLACE FUNCTION escalation.require_cron() RETURNS void
+CREATE OR REPLACE FUNCTION escalation_internal.require_cron() RETURNS void
 LANGUAGE plpgsql SET search_path = pg_catalog, escalation, pg_temp AS
 $$
 DECLARE
@@ -592,11 +592,11 @@ BEGIN
 				  HINT = CASE
 					WHEN cron_database IS NULL OR cron_database = current_database() THEN
 						format('Set shared_preload_libraries = ''pg_cron'' and cron.database_name = ''%s'', restart, and CREATE EXTENSION pg_cron; or call escalation.run() every minute from another scheduler.', current_database())
-					ELSE escalation.cron_hint(cron_database) END;
+					ELSE escalation_internal.cron_hint(cron_database) END;
 	END IF;
 END
 $$;
-COMMENT ON FUNCTION escalation.require_cron() IS
+COMMENT ON FUNCTION escalation_internal.require_cron() IS
 	'Raises a clear error, with what to do, unless pg_cron is installed in this database. 检查定时任务扩展';
 
 -- Delete pg_cron's run history of this database's escalation jobs.
@@ -610,7 +610,7 @@ DECLARE
 								   interval '7 days');
 	purged bigint;
 BEGIN
-	PERFORM escalation.require_cron();
+	PERFORM escalation_internal.require_cron();
 	IF retention <= interval '0' THEN
 		RETURN 0;
 	END IF;
@@ -637,7 +637,7 @@ BEGIN
 			USING ERRCODE = 'invalid_parameter_value',
 				  HINT = 'Give a cron schedule, e.g. ''* * * * *'' for every minute.';
 	END IF;
-	PERFORM escalation.require_cron();
+	PERFORM escalation_internal.require_cron();
 	-- pg_cron would update such a job and leave it running in its database.
 	SELECT j.database INTO other FROM cron.job j
 	WHERE j.jobname IN ('escalation-run', 'escalation-purge-history') AND j.username = current_user
@@ -663,7 +663,7 @@ $$
 DECLARE
 	found_run boolean;
 BEGIN
-	PERFORM escalation.require_cron();
+	PERFORM escalation_internal.require_cron();
 	found_run := EXISTS (SELECT 1 FROM cron.job j WHERE j.jobname = 'escalation-run' AND j.username = current_user
 						 AND j.database = current_database());
 	IF found_run THEN
@@ -679,7 +679,7 @@ $$;
 COMMENT ON FUNCTION escalation.unschedule() IS
 	'Removes the pg_cron jobs "escalation-run" and "escalation-purge-history"; returns false if there was no escalation-run. 取消定时预警';
 
-REVOKE ALL ON FUNCTION escalation.cron_hint(text), escalation.purge_job_history(interval) FROM PUBLIC;
+REVOKE ALL ON FUNCTION escalation_internal.cron_hint(text), escalation.purge_job_history(interval) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION escalation.purge_job_history(interval) TO escalation_admin;
 
 -- A database whose engine pg_cron already runs gets the purge job now (cron.job
@@ -1968,7 +1968,7 @@ BEGIN
 	IF fill THEN
 		-- A restore brings the regions with the rows: no call per row then.
 		EXECUTE format('CREATE TRIGGER %I BEFORE INSERT OR UPDATE OF unit_id, region ON %s '
-					   'FOR EACH ROW WHEN (NOT escalation.restoring()) EXECUTE FUNCTION escalation.set_region_from_unit()',
+					   'FOR EACH ROW WHEN (NOT escalation.restoring()) EXECUTE FUNCTION escalation_internal.set_region_from_unit()',
 					   (SELECT relname FROM pg_class WHERE oid = tbl) || '_region_from_unit', tbl);
 	END IF;
 	INSERT INTO escalation.unit_region_follower (tbl) VALUES (tbl) ON CONFLICT DO NOTHING;
@@ -1982,7 +1982,7 @@ BEGIN
 	-- A restore brings the regions with the rows: no call per row then.
 	EXECUTE format('CREATE TRIGGER %I BEFORE INSERT OR UPDATE OF %I, region ON %s '
 				   'FOR EACH ROW WHEN (NOT escalation.restoring()) '
-				   'EXECUTE FUNCTION escalation.set_region_from_department(%L)',
+				   'EXECUTE FUNCTION escalation_internal.set_region_from_department(%L)',
 				   (SELECT relname FROM pg_catalog.pg_class WHERE oid = tbl) || '_region_from_department', via, tbl, via);
 	INSERT INTO escalation.department_region_follower (tbl, via) VALUES (tbl, via)
 	ON CONFLICT ON CONSTRAINT department_region_follower_pkey DO UPDATE SET via = EXCLUDED.via;
@@ -2006,7 +2006,7 @@ BEGIN
 	LOOP
 		EXECUTE format('DROP TRIGGER %I ON %s', t.tgname, t.tbl);
 		EXECUTE format('CREATE TRIGGER %I BEFORE INSERT OR UPDATE OF unit_id, region ON %s '
-					   'FOR EACH ROW WHEN (NOT escalation.restoring()) EXECUTE FUNCTION escalation.set_region_from_unit()',
+					   'FOR EACH ROW WHEN (NOT escalation.restoring()) EXECUTE FUNCTION escalation_internal.set_region_from_unit()',
 					   t.tgname, t.tbl);
 	END LOOP;
 	FOR t IN
@@ -2020,7 +2020,7 @@ BEGIN
 		EXECUTE format('DROP TRIGGER %I ON %s', t.tgname, t.tbl);
 		EXECUTE format('CREATE TRIGGER %I BEFORE INSERT OR UPDATE OF %I, region ON %s '
 					   'FOR EACH ROW WHEN (NOT escalation.restoring()) '
-					   'EXECUTE FUNCTION escalation.set_region_from_department(%L)',
+					   'EXECUTE FUNCTION escalation_internal.set_region_from_department(%L)',
 					   t.tgname, t.via, t.tbl, t.via);
 	END LOOP;
 END
@@ -2028,4 +2028,4 @@ $upgrade$;
 
 DROP TRIGGER dp_run_check ON escalation.dp_run;
 CREATE TRIGGER dp_run_check BEFORE INSERT OR UPDATE ON escalation.dp_run
-	FOR EACH ROW WHEN (NOT escalation.restoring()) EXECUTE FUNCTION escalation.dp_run_check();
+	FOR EACH ROW WHEN (NOT escalation.restoring()) EXECUTE FUNCTION escalation_internal.dp_run_check();

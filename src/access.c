@@ -187,15 +187,15 @@ MappedRegion(Oid role, Oid schema, int32 *region)
 	return found;
 }
 
-PG_FUNCTION_INFO_V1(caller_sees_region);
+PG_FUNCTION_INFO_V1(escalation_caller_sees_region);
 /*
- * caller_sees_region(region, writing): superusers and escalation_admin see
+ * escalation.caller_sees_region(region, writing): superusers and escalation_admin see
  * everything, escalation_analyst reads everything, escalation_user reads and
  * writes within its mapped region; anyone else nothing. A NULL region is seen
  * only by those who see everything; a NULL writing counts as writing.
  */
 Datum
-caller_sees_region(PG_FUNCTION_ARGS)
+escalation_caller_sees_region(PG_FUNCTION_ARGS)
 {
 	Oid			role = ActingRole();
 	bool		writing = PG_ARGISNULL(1) || PG_GETARG_BOOL(1);

@@ -119,7 +119,7 @@ COMMENT ON FUNCTION escalation.enable_region_security(regclass) IS
 -- reach across districts on purpose. Triggers call it for every row they check,
 -- so it is C (src/access.c): a SQL function here cost 40-90 µs a call.
 CREATE FUNCTION escalation.caller_sees_region(region escalation.region, writing boolean DEFAULT false) RETURNS boolean
-AS 'MODULE_PATHNAME', 'caller_sees_region'
+AS 'MODULE_PATHNAME', 'escalation_caller_sees_region'
 LANGUAGE C STABLE PARALLEL RESTRICTED;
 COMMENT ON FUNCTION escalation.caller_sees_region(escalation.region, boolean) IS
 	'True when row-level security lets the calling role read rows of the region (writing: change them): superusers and escalation_admin everywhere, escalation_analyst reading everywhere, escalation_user within its mapped region. 当前用户是否可访问该区划';
