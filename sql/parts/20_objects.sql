@@ -191,6 +191,11 @@ CREATE TABLE escalation.unit_region_follower (
 COMMENT ON TABLE escalation.unit_region_follower IS
 	'Tables whose rows carry a copy of their unit''s region; changing a unit''s region updates them. 随单位区划同步的表';
 COMMENT ON COLUMN escalation.unit_region_follower.tbl IS 'The table (has unit_id and region columns). 表';
+-- The extension's own registrations come back with CREATE EXTENSION; a city's
+-- own tables (registered by follow_unit_region) are configuration that pg_dump must keep.
+SELECT pg_catalog.pg_extension_config_dump('escalation.unit_region_follower',
+	'WHERE NOT EXISTS (SELECT FROM pg_catalog.pg_depend d WHERE d.classid = ''pg_catalog.pg_class''::pg_catalog.regclass '
+	'AND d.objid = tbl::pg_catalog.oid AND d.deptype = ''e'')');
 
 -- Trigger: fill region from the row's unit.
 CREATE FUNCTION escalation_internal.set_region_from_unit() RETURNS trigger
@@ -221,8 +226,9 @@ LANGUAGE plpgsql SET search_path = pg_catalog, escalation, pg_temp AS
 $$
 BEGIN
 	IF fill THEN
+		-- A restore brings the regions with the rows: no call per row then.
 		EXECUTE format('CREATE TRIGGER %I BEFORE INSERT OR UPDATE OF unit_id, region ON %s '
-					   'FOR EACH ROW EXECUTE FUNCTION escalation_internal.set_region_from_unit()',
+					   'FOR EACH ROW WHEN (NOT escalation.restoring()) EXECUTE FUNCTION escalation_internal.set_region_from_unit()',
 					   (SELECT relname FROM pg_class WHERE oid = tbl) || '_region_from_unit', tbl);
 	END IF;
 	INSERT INTO escalation.unit_region_follower (tbl) VALUES (tbl) ON CONFLICT DO NOTHING;

@@ -118,6 +118,11 @@ COMMENT ON TABLE escalation.department_region_follower IS
 	'Tables whose rows carry a copy of their department''s region; changing a department''s region updates them. 随部门区划同步的表';
 COMMENT ON COLUMN escalation.department_region_follower.tbl IS 'The table (has a region column). 表';
 COMMENT ON COLUMN escalation.department_region_follower.via IS 'Its column naming the department. 部门字段';
+-- The extension's own registrations come back with CREATE EXTENSION; a city's
+-- own tables (registered by follow_department_region) are configuration that pg_dump must keep.
+SELECT pg_catalog.pg_extension_config_dump('escalation.department_region_follower',
+	'WHERE NOT EXISTS (SELECT FROM pg_catalog.pg_depend d WHERE d.classid = ''pg_catalog.pg_class''::pg_catalog.regclass '
+	'AND d.objid = tbl::pg_catalog.oid AND d.deptype = ''e'')');
 
 -- Trigger: fill region from the department named by column TG_ARGV[0].
 CREATE FUNCTION escalation_internal.set_region_from_department() RETURNS trigger
@@ -148,8 +153,10 @@ CREATE FUNCTION escalation.follow_department_region(tbl regclass, via name DEFAU
 LANGUAGE plpgsql SET search_path = pg_catalog, escalation, pg_temp AS
 $$
 BEGIN
+	-- A restore brings the regions with the rows: no call per row then.
 	EXECUTE format('CREATE TRIGGER %I BEFORE INSERT OR UPDATE OF %I, region ON %s '
-				   'FOR EACH ROW EXECUTE FUNCTION escalation_internal.set_region_from_department(%L)',
+				   'FOR EACH ROW WHEN (NOT escalation.restoring()) '
+				   'EXECUTE FUNCTION escalation_internal.set_region_from_department(%L)',
 				   (SELECT relname FROM pg_catalog.pg_class WHERE oid = tbl) || '_region_from_department', via, tbl, via);
 	INSERT INTO escalation.department_region_follower (tbl, via) VALUES (tbl, via)
 	ON CONFLICT ON CONSTRAINT department_region_follower_pkey DO UPDATE SET via = EXCLUDED.via;

@@ -65,6 +65,10 @@ CREATE UNIQUE INDEX warning_resolved_seq_idx ON escalation.warning (resolved_seq
 CREATE UNIQUE INDEX warning_ack_seq_idx ON escalation.warning (ack_seq) WHERE ack_seq IS NOT NULL;
 CREATE INDEX warning_region_idx ON escalation.warning (region);
 CREATE INDEX warning_active_idx ON escalation.warning (screen_region, district) WHERE resolved_at IS NULL;
+-- What was raised in a period (BI, the screens' history) and what fell due in
+-- one (the scorecard).
+CREATE INDEX warning_raised_at_idx ON escalation.warning (raised_at);
+CREATE INDEX warning_due_at_idx ON escalation.warning (due_at);
 
 COMMENT ON TABLE escalation.warning IS
 	'Warnings (预警): one row per stage raised for an item, kept for ever with its resolution and acknowledgement for assessment (§21, §23). Raised by escalation.run().';
@@ -197,6 +201,23 @@ COMMENT ON FUNCTION escalation.acknowledge(bigint, text) IS
 -- Scheduling with pg_cron (定时运行)
 ------------------------------------------------------------------------------
 
+-- What to run in the cron database to schedule the engine of this one. pg_cron
+-- updates a job of the same name and user without changing its database, so
+-- the jobs are named after this database: 'escalation-run' there may be
+-- another database's job already.
+CREATE FUNCTION escalation_internal.cron_hint(cron_database text) RETURNS text
+LANGUAGE sql STABLE PARALLEL SAFE
+RETURN format('In database "%s" run: SELECT cron.schedule_in_database(%L, ''* * * * *'', ''SELECT escalation.run()'', %L); '
+			  'and, so that pg_cron''s run history of this database does not grow for ever: '
+			  'SELECT cron.schedule(%L, ''17 3 * * *'', %L);',
+			  cron_database, 'escalation-run-' || pg_catalog.current_database(), pg_catalog.current_database(),
+			  'escalation-purge-history-' || pg_catalog.current_database(),
+			  format('DELETE FROM cron.job_run_details WHERE jobid IN (SELECT jobid FROM cron.job WHERE database = %L '
+					 'AND jobname LIKE ''escalation-%%'') AND coalesce(end_time, start_time) < now() - interval ''7 days''',
+					 pg_catalog.current_database()));
+COMMENT ON FUNCTION escalation_internal.cron_hint(text) IS
+	'The statements to run in pg_cron''s database (cron_database) to schedule this database''s engine and the purge of its run history, with job names of this database. 跨库定时任务提示';
+
 -- Fail clearly unless pg_cron is installed in this database.
 CREATE FUNCTION escalation_internal.require_cron() RETURNS void
 LANGUAGE plpgsql SET search_path = pg_catalog, escalation, pg_temp AS
@@ -213,18 +234,45 @@ BEGIN
 				  HINT = CASE
 					WHEN cron_database IS NULL OR cron_database = current_database() THEN
 						format('Set shared_preload_libraries = ''pg_cron'' and cron.database_name = ''%s'', restart, and CREATE EXTENSION pg_cron; or call escalation.run() every minute from another scheduler.', current_database())
-					ELSE format('In database "%s" run: SELECT cron.schedule_in_database(''escalation-run'', ''* * * * *'', ''SELECT escalation.run()'', ''%s'');', cron_database, current_database()) END;
+					ELSE escalation_internal.cron_hint(cron_database) END;
 	END IF;
 END
 $$;
 COMMENT ON FUNCTION escalation_internal.require_cron() IS
 	'Raises a clear error, with what to do, unless pg_cron is installed in this database. 检查定时任务扩展';
 
+-- Delete pg_cron's run history of this database's escalation jobs.
+CREATE FUNCTION escalation.purge_job_history(keep interval DEFAULT NULL) RETURNS bigint
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, escalation, pg_temp AS
+$$
+DECLARE
+	-- The setting reads as '7d' once the module is loaded and as written before
+	-- (a pg_cron session may not have loaded it yet); both read as an interval.
+	retention interval := coalesce(keep, nullif(current_setting('escalation.run_log_retention', true), '')::interval,
+								   interval '7 days');
+	purged bigint;
+BEGIN
+	PERFORM escalation_internal.require_cron();
+	IF retention <= interval '0' THEN
+		RETURN 0;
+	END IF;
+	DELETE FROM cron.job_run_details d
+	USING cron.job j
+	WHERE j.jobid = d.jobid AND j.database = current_database() AND j.jobname LIKE 'escalation-%'
+		AND coalesce(d.end_time, d.start_time) < statement_timestamp() - retention;
+	GET DIAGNOSTICS purged = ROW_COUNT;
+	RETURN purged;
+END
+$$;
+COMMENT ON FUNCTION escalation.purge_job_history(interval) IS
+	'Deletes the rows of cron.job_run_details of this database''s jobs named escalation-* that ended longer ago than keep (default: escalation.run_log_retention, 7 days; 0 keeps them); returns how many. The job "escalation-purge-history" calls it daily. 清理定时任务运行记录';
+
 CREATE FUNCTION escalation.schedule(schedule text DEFAULT '* * * * *') RETURNS bigint
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, escalation, pg_temp AS
 $$
 DECLARE
 	job bigint;
+	other text;
 BEGIN
 	IF schedule IS NULL OR btrim(schedule) = '' THEN
 		RAISE EXCEPTION 'schedule must not be empty'
@@ -232,27 +280,46 @@ BEGIN
 				  HINT = 'Give a cron schedule, e.g. ''* * * * *'' for every minute.';
 	END IF;
 	PERFORM escalation_internal.require_cron();
+	-- pg_cron would update such a job and leave it running in its database.
+	SELECT j.database INTO other FROM cron.job j
+	WHERE j.jobname IN ('escalation-run', 'escalation-purge-history') AND j.username = current_user
+		AND j.database <> current_database()
+	LIMIT 1;
+	IF FOUND THEN
+		RAISE EXCEPTION 'a pg_cron job named escalation-run or escalation-purge-history already runs in database "%"', other
+			USING ERRCODE = 'duplicate_object',
+				  DETAIL = 'pg_cron would change that job''s schedule and leave it in its database; this database would not be scheduled.',
+				  HINT = format('Rename it to escalation-run-%s (UPDATE cron.job SET jobname = ... WHERE jobname = ''escalation-run'' AND database = %L), then call escalation.schedule() again.', other, other);
+	END IF;
 	SELECT cron.schedule('escalation-run', schedule, 'SELECT escalation.run()') INTO job;
+	PERFORM cron.schedule('escalation-purge-history', '17 3 * * *', 'SELECT escalation.purge_job_history()');
 	RETURN job;
 END
 $$;
 COMMENT ON FUNCTION escalation.schedule(text) IS
-	'Creates or updates the pg_cron job "escalation-run" that calls escalation.run() on the given cron schedule (default every minute); returns the job id. 设置定时预警';
+	'Creates or updates the pg_cron job "escalation-run" that calls escalation.run() on the given cron schedule (default every minute), and the daily job "escalation-purge-history" that keeps pg_cron''s run history of them short (escalation.purge_job_history); returns the id of escalation-run. 设置定时预警';
 
 CREATE FUNCTION escalation.unschedule() RETURNS boolean
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, escalation, pg_temp AS
 $$
+DECLARE
+	found_run boolean;
 BEGIN
 	PERFORM escalation_internal.require_cron();
-	IF NOT EXISTS (SELECT 1 FROM cron.job j WHERE j.jobname = 'escalation-run' AND j.username = current_user) THEN
-		RETURN false;
+	found_run := EXISTS (SELECT 1 FROM cron.job j WHERE j.jobname = 'escalation-run' AND j.username = current_user
+						 AND j.database = current_database());
+	IF found_run THEN
+		PERFORM cron.unschedule('escalation-run');
 	END IF;
-	PERFORM cron.unschedule('escalation-run');
-	RETURN true;
+	IF EXISTS (SELECT 1 FROM cron.job j WHERE j.jobname = 'escalation-purge-history' AND j.username = current_user
+			   AND j.database = current_database()) THEN
+		PERFORM cron.unschedule('escalation-purge-history');
+	END IF;
+	RETURN found_run;
 END
 $$;
 COMMENT ON FUNCTION escalation.unschedule() IS
-	'Removes the pg_cron job "escalation-run"; returns false if there was none. 取消定时预警';
+	'Removes the pg_cron jobs "escalation-run" and "escalation-purge-history"; returns false if there was no escalation-run. 取消定时预警';
 
 ------------------------------------------------------------------------------
 -- Row-level security and privileges
@@ -269,8 +336,9 @@ REVOKE ALL ON FUNCTION
 	escalation_internal.warning_lock_events(), escalation_internal.warning_fill_defaults(),
 	escalation.run(timestamptz), escalation.lock_event_stream(),
 	escalation.acknowledge(bigint, text), escalation_internal.require_cron(), escalation.schedule(text),
-	escalation.unschedule()
+	escalation.unschedule(), escalation_internal.cron_hint(text), escalation.purge_job_history(interval)
 FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION escalation.run(timestamptz), escalation.schedule(text), escalation.unschedule()
+GRANT EXECUTE ON FUNCTION escalation.run(timestamptz), escalation.schedule(text), escalation.unschedule(),
+	escalation.purge_job_history(interval)
 TO escalation_admin;
 GRANT EXECUTE ON FUNCTION escalation.acknowledge(bigint, text) TO escalation_admin, escalation_user;

@@ -9,8 +9,11 @@
 # cron.database_name, so a restore into a database of another name leaves the
 # pg_cron entries out with a restore list (pg_restore -l / -L): shown to fail
 # without it and to work with it, the extension's data intact and schedule()
-# saying clearly where pg_cron is. Runs on two private clusters, removed at
-# the end.
+# saying clearly where pg_cron is. A city's own tables, set up as the README
+# shows (follow_unit_region / follow_department_region and
+# enable_region_security), keep their registrations: after the restore they
+# still follow a unit's and a department's move, and keep their policies.
+# Runs on two private clusters, removed at the end.
 set -euo pipefail
 exec python3 - "$@" <<'PY'
 import datetime, os, re, subprocess, sys
@@ -23,6 +26,57 @@ COPY = "escalation_copy"          # a database of another name on the same serve
 ITEMS = 2000
 DATASET_SQL = os.path.join(TOP, "test", "scripts", "lib", "dataset.sql")
 LATER = "'%s'::timestamptz + interval '21 days'" % BACKLOG_T0
+
+# A city's own tables whose rows belong to a unit and to a department, set up
+# the way the README tells a city to.
+CITY_TABLES_SQL = """
+CREATE TABLE public.city_site_check (
+    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    unit_id bigint NOT NULL REFERENCES escalation.unit (id),
+    note text,
+    region escalation.region NOT NULL);
+CREATE INDEX city_site_check_region_idx ON public.city_site_check (region);
+SELECT escalation.follow_unit_region('public.city_site_check');
+SELECT escalation.enable_region_security('public.city_site_check');
+INSERT INTO public.city_site_check (unit_id, note) SELECT id, '燃气管道巡查' FROM escalation.unit ORDER BY id LIMIT 20;
+CREATE TABLE public.city_roster (
+    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    department_id bigint NOT NULL REFERENCES escalation.department (id),
+    on_duty date NOT NULL,
+    region escalation.region NOT NULL);
+CREATE INDEX city_roster_region_idx ON public.city_roster (region);
+SELECT escalation.follow_department_region('public.city_roster');
+SELECT escalation.enable_region_security('public.city_roster');
+INSERT INTO public.city_roster (department_id, on_duty) SELECT id, date '2026-01-10' FROM escalation.department;
+"""
+
+
+def registrations(c, db):
+    """The city's own tables registered to follow a unit's or a department's region, and their policies."""
+    return c.value("SELECT concat_ws(' ', (SELECT string_agg('public.' || c.relname, ',' ORDER BY c.relname) "
+                   "FROM escalation.unit_region_follower f JOIN pg_class c ON c.oid = f.tbl "
+                   "WHERE c.relnamespace = 'public'::regnamespace), "
+                   "(SELECT string_agg('public.' || c.relname || ':' || f.via, ',' ORDER BY c.relname) "
+                   "FROM escalation.department_region_follower f JOIN pg_class c ON c.oid = f.tbl "
+                   "WHERE c.relnamespace = 'public'::regnamespace), "
+                   "(SELECT string_agg(tablename || '.' || policyname, ',' ORDER BY tablename, policyname) "
+                   "FROM pg_policies WHERE schemaname = 'public'))", db)
+
+
+def city_tables_follow(c, db, where):
+    """Move a unit and a department; the city's own rows move with them."""
+    unit, street = c.value("SELECT unit_id || ' ' || CASE WHEN region::text = '370104001' THEN '370105001' "
+                           "ELSE '370104001' END FROM public.city_site_check ORDER BY id LIMIT 1", db).split()
+    c.psql("UPDATE escalation.unit SET region = '%s' WHERE id = %s" % (street, unit), db)
+    moved = c.value("SELECT string_agg(DISTINCT region::text, ',') FROM public.city_site_check "
+                    "WHERE unit_id = %s" % unit, db)
+    ok(moved == street, "%s: a city's own table (follow_unit_region) follows a unit's move to %s" % (where, street),
+       moved)
+    c.psql("UPDATE escalation.department SET region = '370112' WHERE id = 2", db)
+    moved = c.value("SELECT string_agg(DISTINCT region::text, ',') FROM public.city_roster WHERE department_id = 2",
+                    db)
+    ok(moved == "370112", "%s: a city's own table (follow_department_region) follows a department's move" % where,
+       moved)
 
 
 def tables(c, db):
@@ -113,6 +167,7 @@ def main():
                         "-f", DATASET_SQL], capture_output=True, text=True, env=a.env())
     if r.returncode != 0:
         raise RuntimeError("loading the dataset failed:\n" + r.stderr)
+    a.psql(CITY_TABLES_SQL, DB)
     # A daily schedule twelve hours away: it cannot fire while the test runs.
     hour = (datetime.datetime.now(datetime.timezone.utc).hour + 12) % 24
     a.psql("SELECT escalation.schedule('17 %d * * *')" % hour, DB)
@@ -149,8 +204,13 @@ def main():
        % (len(everything), len(original) - len(everything)), "\n".join(diff))
     ok(cron_jobs(b, DB) == original_cron and "escalation.run()" in original_cron,
        "the pg_cron job that runs the engine is back", cron_jobs(b, DB))
+    city = registrations(a, DB)
+    ok(registrations(b, DB) == city and "public.city_site_check" in city and "public.city_roster:department_id" in city
+       and "city_site_check.region_user" in city,
+       "a city's own tables keep their registrations and policies (%s)" % city, registrations(b, DB))
     reference = after_the_same_work(a, DB)
     works_the_same(reference, after_the_same_work(b, DB), "new server")
+    city_tables_follow(b, DB, "new server")
 
     # The same server, a database of another name: pg_cron cannot be created there.
     a.psql("CREATE DATABASE %s" % COPY)
@@ -180,6 +240,8 @@ def main():
        and "cron.schedule_in_database" in r.stderr,
        "schedule() there says pg_cron is elsewhere and how to schedule from there", r.stderr)
     works_the_same(reference, after_the_same_work(a, COPY), "another database")
+    ok(registrations(a, COPY) == city, "another database: a city's own tables keep their registrations",
+       registrations(a, COPY))
 
 
 run_tests(main)
