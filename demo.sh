@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # ./demo.sh — bring up the escalation demo: a throwaway cluster in .demo/ of this
 # checkout with pg_cron preloaded, the extension with Jinan data, the pg_cron job,
-# an activity generator, escalation-worker and the live screens.
+# an activity generator, escalation-worker and the live screens; BI tools reach
+# it on 127.0.0.1 (TCP, with a password) as demo_bi, an analyst (docs/BI.md).
 #
 #   ./demo.sh          start (or show, when already running); safe to run twice
 #   ./demo.sh stop     stop the worker and the cluster (data is kept in .demo/)
@@ -24,6 +25,7 @@ demo_dir() {
 dir=$(demo_dir)
 worker_pidfile=$dir/worker.pid
 http_port_file=$dir/http_port
+bi_password_file=$dir/bi_password
 
 worker_running() { [ -f "$worker_pidfile" ] && kill -0 "$(cat "$worker_pidfile")" 2>/dev/null; }
 cluster_running() { [ -f "$dir/data/postmaster.pid" ] && as_owner "$PG_BINDIR/pg_ctl" -D "$dir/data" status >/dev/null 2>&1; }
@@ -45,6 +47,15 @@ show() {
 escalation demo is running.
   database:   psql -h $dir/sock -p $port -U postgres escalation
 EOT
+	if [ -s "$bi_password_file" ]; then
+		local pw; pw=$(cat "$bi_password_file")
+		cat <<EOT
+  BI (TCP):   127.0.0.1:$port, database escalation, login demo_bi, password $pw
+              psql "host=127.0.0.1 port=$port dbname=escalation user=demo_bi"
+              ODBC: Driver={PostgreSQL Unicode};Servername=127.0.0.1;Port=$port;Database=escalation;Uid=demo_bi;Pwd=$pw
+              JDBC: jdbc:postgresql://127.0.0.1:$port/escalation?user=demo_bi&password=$pw
+EOT
+	fi
 	if worker_running; then
 		local hp; hp=$(cat "$http_port_file")
 		cat <<EOT
@@ -76,6 +87,30 @@ start_worker() {
 	die "worker did not come up on port $hp"
 }
 
+# BI tools connect over TCP on 127.0.0.1 with a password; the socket keeps
+# trusting local users. Succeeds when the configuration had to change.
+bi_listen() {
+	local conf=$dir/data/postgresql.conf hba=$dir/data/pg_hba.conf
+	as_owner grep -q "^listen_addresses = '127.0.0.1'$" "$conf" && return 1
+	printf "listen_addresses = '127.0.0.1'\n" | as_owner tee -a "$conf" >/dev/null
+	as_owner sed -i '1i host all all 127.0.0.1/32 scram-sha-256' "$hba"
+}
+
+# The BI setup of docs/BI.md: the database's search_path finds the operators
+# of escalation's types, and demo_bi is an analyst login with a password
+# (generated on first start, kept in the demo folder).
+bi_setup() {
+	if [ ! -s "$bi_password_file" ]; then
+		(umask 077; head -c 12 /dev/urandom | base64 | tr -d '/+=' >"$bi_password_file")
+	fi
+	psql -qX -v ON_ERROR_STOP=1 -v pw="$(cat "$bi_password_file")" >/dev/null <<'SQL'
+ALTER DATABASE escalation SET search_path = "$user", public, escalation;
+SELECT 'CREATE ROLE demo_bi LOGIN IN ROLE escalation_analyst'
+WHERE NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'demo_bi') \gexec
+ALTER ROLE demo_bi PASSWORD :'pw';
+SQL
+}
+
 load_data() {
 	local f
 	psql -qX -d postgres -v ON_ERROR_STOP=1 -c 'CREATE DATABASE escalation' >/dev/null
@@ -96,6 +131,9 @@ case ${1:-start} in
 			cluster_init "$dir" "${DEMO_PORT:-$(free_port)}"
 			[ "$dir" = "$top/.demo" ] || ln -sfn "$dir" "$top/.demo"
 		fi
+		if bi_listen && cluster_running; then
+			as_owner "$PG_BINDIR/pg_ctl" -D "$dir/data" -l "$dir/postgres.log" -w -t 60 restart >/dev/null
+		fi
 		cluster_running || cluster_start "$dir"
 		export PGHOST=$dir/sock PGPORT=$(cluster_port "$dir") PGUSER=postgres PGDATABASE=escalation
 		if [ ! -f "$dir/loaded" ]; then
@@ -103,6 +141,7 @@ case ${1:-start} in
 			psql -qX -d postgres -c 'DROP DATABASE IF EXISTS escalation WITH (FORCE)' >/dev/null
 			load_data
 		fi
+		bi_setup
 		worker_running || start_worker
 		show
 		;;

@@ -266,6 +266,28 @@ region_cmp(PG_FUNCTION_ARGS)
 	PG_RETURN_INT32(a < b ? -1 : (a > b ? 1 : 0));
 }
 
+PG_FUNCTION_INFO_V1(region_smaller);
+/* The lesser of two regions in key order: the step of min(region). */
+Datum
+region_smaller(PG_FUNCTION_ARGS)
+{
+	int32		a = PG_GETARG_REGION(0);
+	int32		b = PG_GETARG_REGION(1);
+
+	PG_RETURN_REGION(a <= b ? a : b);
+}
+
+PG_FUNCTION_INFO_V1(region_larger);
+/* The greater of two regions in key order: the step of max(region). */
+Datum
+region_larger(PG_FUNCTION_ARGS)
+{
+	int32		a = PG_GETARG_REGION(0);
+	int32		b = PG_GETARG_REGION(1);
+
+	PG_RETURN_REGION(a >= b ? a : b);
+}
+
 PG_FUNCTION_INFO_V1(region_sortsupport);
 /* btree sort support: keys compare as plain int4 datums. */
 Datum

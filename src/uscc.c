@@ -209,6 +209,22 @@ uscc_cmp(PG_FUNCTION_ARGS)
 	PG_RETURN_INT32(c < 0 ? -1 : (c > 0 ? 1 : 0));
 }
 
+PG_FUNCTION_INFO_V1(uscc_smaller);
+/* The lesser of two codes: the step of min(uscc). */
+Datum
+uscc_smaller(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_DATUM(UsccCompare(fcinfo) <= 0 ? PG_GETARG_DATUM(0) : PG_GETARG_DATUM(1));
+}
+
+PG_FUNCTION_INFO_V1(uscc_larger);
+/* The greater of two codes: the step of max(uscc). */
+Datum
+uscc_larger(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_DATUM(UsccCompare(fcinfo) >= 0 ? PG_GETARG_DATUM(0) : PG_GETARG_DATUM(1));
+}
+
 PG_FUNCTION_INFO_V1(uscc_hash);
 /* hash opclass: 32-bit hash of the 18 characters */
 Datum
