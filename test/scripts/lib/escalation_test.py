@@ -301,10 +301,9 @@ BACKLOG_AS_OF = "%s 08:00:00+08" % (_t0 + datetime.timedelta(days=30)).isoformat
 
 # What identifies a warning and what a run decided about it, without its id
 # and raised_at (which differ between two databases running the same job).
-WARNING_SIGNATURE = """
-    SELECT concat_ws('|', kind, subject_id, started_at, stage, origin, screen, screen_region, action, due_at,
-                     resolved_at, resolved_reason, region, district, unit_id, department_id) AS line
-    FROM escalation.warning"""
+WARNING_COLUMNS = ("kind, subject_id, started_at, stage, origin, screen, screen_region, action, due_at, "
+                   "resolved_at, resolved_reason, region, district, unit_id, department_id")
+WARNING_SIGNATURE = "SELECT concat_ws('|', %s) AS line FROM escalation.warning" % WARNING_COLUMNS
 
 
 def load_backlog(cluster, db, items):
