@@ -17,8 +17,9 @@ ok() {
 	fi
 }
 
-# diag: standard input as diagnostic lines.
-diag() { sed 's/^/#   /'; }
+# diag: standard input as diagnostic lines, on standard error, where prove
+# shows them without -v (as the Python tests' failures).
+diag() { sed 's/^/#   /' >&2; }
 
 # bail REASON: stop the whole test run.
 bail() { echo "Bail out! $*"; exit 1; }
