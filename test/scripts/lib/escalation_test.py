@@ -430,15 +430,17 @@ class Worker:
         os.makedirs(OUT, exist_ok=True)
         self.log_path = os.path.join(OUT, log_name)
         self.log = open(self.log_path, "w")
+        # ESCALATION_WORKER_WRAPPER runs the worker under a checker (82_worker_valgrind.sh),
+        # which makes it start much slower.
+        wrapper = shlex.split(os.environ.get("ESCALATION_WORKER_WRAPPER", ""))
         self.proc = subprocess.Popen(
-            # ESCALATION_WORKER_WRAPPER runs the worker under a checker (82_worker_valgrind.sh).
-            shlex.split(os.environ.get("ESCALATION_WORKER_WRAPPER", ""))
+            wrapper
             + [WORKER, "--port", "0", "--www", WWW, "--log-level", "debug"] + list(options)
             + ["dbname=%s user=%s %s" % (db, role, conninfo)],
             stdout=self.log, stderr=subprocess.STDOUT, env=cluster.env())
         at_exit(self.stop)
         self.port = None
-        deadline = time.monotonic() + 10
+        deadline = time.monotonic() + (60 if wrapper else 10)
         while self.port is None and time.monotonic() < deadline:
             m = re.search(r"serving screens on http://127\.0\.0\.1:(\d+)/", self.log_text())
             if m:
