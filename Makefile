@@ -1,4 +1,4 @@
-# escalation: PGXS build of the extension, the worker, and the test entry points.
+# escalation: PGXS build of the extension; the worker has targets of its own.
 
 EXTENSION   = escalation
 EXTVERSION  = 0.2.0
@@ -13,11 +13,12 @@ SQL_PARTS   = $(sort $(wildcard sql/parts/*.sql))
 DATA_built  = sql/$(EXTENSION)--$(EXTVERSION).sql
 DATA        = $(filter-out $(DATA_built),$(wildcard sql/$(EXTENSION)--*.sql))
 
-REGRESS      = $(sort $(patsubst test/sql/%.sql,%,$(wildcard test/sql/*.sql)))
-REGRESS_OPTS = --inputdir=test --outputdir=test --load-extension=$(EXTENSION)
+# pg_regress reads sql/<test>.sql (the files of sql/ that are not the
+# extension's scripts) and compares with expected/<test>.out.
+REGRESS      = $(sort $(patsubst sql/%.sql,%,$(filter-out sql/$(EXTENSION)--%,$(wildcard sql/*.sql))))
+REGRESS_OPTS = --load-extension=$(EXTENSION)
 
 PG_CFLAGS   = -Wall -Wextra -Werror -Wno-unused-parameter -Wno-missing-field-initializers
-EXTRA_CLEAN = test/results test/regression.diffs test/regression.out
 
 PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)
@@ -26,9 +27,8 @@ include $(PGXS)
 sql/$(EXTENSION)--$(EXTVERSION).sql: $(SQL_PARTS)
 	cat $^ > $@
 
-# The worker is a program of its own (libpq + libmicrohttpd), built beside the extension.
-all: worker
-install: install-worker
+# The worker is a program of its own (libpq + libmicrohttpd): `make worker`,
+# `make install-worker`. The extension's build does not need libmicrohttpd.
 clean: clean-worker
 
 worker:

@@ -41,23 +41,34 @@ ensure_packages() {
 # Build and install the extension and the worker from the checkout.
 build_and_install() {
 	local top=$1
-	make -C "$top" -s >/dev/null || die "build failed"
-	as_root make -C "$top" -s install >/dev/null || die "install failed"
+	make -C "$top" -s all worker >/dev/null || die "build failed"
+	as_root make -C "$top" -s install install-worker >/dev/null || die "install failed"
 }
 
-# private_install TOP ROOT: build the checkout and install it into ROOT, a
-# private relocated PostgreSQL 15 (PostgreSQL finds its modules and share files
-# relative to its executables): copies of the server's programs, links to the
-# system's modules and share files, and this checkout's extension and worker.
-# The system installation is left alone, so checkouts side by side can each
-# run their tests. Puts ROOT's programs first on PATH and sets PG_BINDIR.
+# private_install TOP ROOT [--module FILE] [--scripts DIR]: build the checkout
+# and install it into ROOT, a private relocated PostgreSQL 15 (PostgreSQL finds
+# its modules and share files relative to its executables): copies of the
+# server's programs, links to the system's modules and share files, and this
+# checkout's extension and worker. --module installs FILE as escalation.so
+# instead of the build's (a sanitized build); --scripts takes the extension's
+# control file and scripts from DIR instead (a rehearsed release). The system
+# installation is left alone, so checkouts side by side can each run their
+# tests. Puts ROOT's programs first on PATH and sets PG_BINDIR.
 private_install() {
-	local top=$1 root=$2 sys_bin sys_lib sys_share bin lib share f
+	local top=$1 root=$2 module="" scripts="" sys_bin sys_lib sys_share bin lib share f
+	shift 2
+	while [ $# -gt 0 ]; do
+		case $1 in
+			--module) module=$2; shift 2 ;;
+			--scripts) scripts=$2; shift 2 ;;
+			*) die "private_install: unknown option $1" ;;
+		esac
+	done
 	sys_bin=/usr/lib/postgresql/15/bin
 	sys_lib=$("$sys_bin/pg_config" --pkglibdir)
 	sys_share=$("$sys_bin/pg_config" --sharedir)
 	bin=$root$sys_bin lib=$root$sys_lib share=$root$sys_share
-	make -C "$top" -s PG_CONFIG="$sys_bin/pg_config" >/dev/null || die "build failed"
+	make -C "$top" -s PG_CONFIG="$sys_bin/pg_config" all worker >/dev/null || die "build failed"
 	rm -rf "$root"
 	mkdir -p "$bin" "$lib" "$share/extension"
 	for f in "$sys_bin"/*; do case ${f##*/} in escalation*) ;; *) cp -p "$f" "$bin/" ;; esac; done
@@ -72,7 +83,13 @@ private_install() {
 	ln -s /usr/include/postgresql "$root/usr/include/postgresql"
 	ln -s "$("$sys_bin/pg_config" --libdir)" "$root$("$sys_bin/pg_config" --libdir)"
 	ln -s /usr/share/locale "$root/usr/share/locale"
-	make -C "$top" -s PG_CONFIG="$sys_bin/pg_config" DESTDIR="$root" install >/dev/null || die "install failed"
+	make -C "$top" -s PG_CONFIG="$sys_bin/pg_config" DESTDIR="$root" install install-worker >/dev/null \
+		|| die "install failed"
+	[ -z "$module" ] || cp "$module" "$lib/escalation.so"
+	if [ -n "$scripts" ]; then
+		rm -f "$share/extension/escalation.control" "$share/extension"/escalation--*
+		cp "$scripts/escalation.control" "$scripts"/escalation--*.sql "$share/extension/"
+	fi
 	chmod -R a+rX "$root"
 	export PG_BINDIR=$bin PATH=$bin:$PATH
 }
@@ -86,48 +103,91 @@ free_port() {
 	die "no free port found"
 }
 
+# cluster_conf DIR LINE...: append lines to a cluster's postgresql.conf.
+cluster_conf() {
+	local dir=$1; shift
+	[ $# -eq 0 ] || printf '%s\n' "$@" | as_owner tee -a "$dir/data/postgresql.conf" >/dev/null
+}
+
+# cluster_folder DIR: a folder for a cluster, owned by the cluster's owner,
+# with a socket directory. The folder is private to the owner until the
+# cluster is made; then (cluster_open) root connects anyway, a sudo user is the
+# owner.
+cluster_folder() {
+	local dir=$1
+	mkdir -p "$dir"
+	chown "$(cluster_owner)" "$dir" 2>/dev/null || true
+	chmod 700 "$dir"
+	as_owner mkdir -p "$dir/sock"
+}
+cluster_open() { chmod 755 "$1"; }
+
 # cluster_init DIR PORT [extra postgresql.conf lines...]: initdb a cluster in DIR
 # with its socket in DIR/sock, pg_cron preloaded for database "escalation".
 cluster_init() {
 	local dir=$1 port=$2; shift 2
-	mkdir -p "$dir"
-	chown "$(cluster_owner)" "$dir" 2>/dev/null || true
-	chmod 700 "$dir"
+	cluster_folder "$dir"
 	as_owner "$PG_BINDIR/initdb" -D "$dir/data" -U postgres --auth=trust \
 		--encoding=UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 \
 		|| { cat "$dir/initdb.log" >&2; die "initdb failed in $dir"; }
-	as_owner mkdir -p "$dir/sock"
-	as_owner tee -a "$dir/data/postgresql.conf" >/dev/null <<CONF
-port = $port
-listen_addresses = ''
-unix_socket_directories = '$dir/sock'
-shared_preload_libraries = 'pg_cron'
-cron.database_name = 'escalation'
-cron.use_background_workers = on
-max_worker_processes = 16
-timezone = 'Asia/Shanghai'
-log_line_prefix = '%m [%p] %q%u@%d '
-CONF
-	local line
-	for line in "$@"; do printf '%s\n' "$line" | as_owner tee -a "$dir/data/postgresql.conf" >/dev/null; done
-	# The socket directory is private to the owner; root connects anyway, a
-	# sudo user is the owner.
-	chmod 755 "$dir"
+	cluster_conf "$dir" "port = $port" "listen_addresses = ''" "unix_socket_directories = '$dir/sock'" \
+		"shared_preload_libraries = 'pg_cron'" "cron.database_name = 'escalation'" \
+		"cron.use_background_workers = on" "max_worker_processes = 16" "timezone = 'Asia/Shanghai'" \
+		"log_line_prefix = '%m [%p] %q%u@%d '" "$@"
+	cluster_open "$dir"
 }
 
-# cluster_start DIR: start the cluster and wait until it accepts connections.
+# cluster_standby DIR PORT PRIMARY_DIR NAME [extra postgresql.conf lines...]: a
+# streaming standby of the (running) cluster in PRIMARY_DIR, by pg_basebackup
+# -R; its cluster_name is NAME, the walreceiver's application_name that
+# synchronous_standby_names refers to.
+cluster_standby() {
+	local dir=$1 port=$2 primary=$3 name=$4; shift 4
+	cluster_folder "$dir"
+	as_owner "$PG_BINDIR/pg_basebackup" -D "$dir/data" -R -X stream -c fast \
+		-h "$primary/sock" -p "$(cluster_port "$primary")" -U postgres >"$dir/basebackup.log" 2>&1 \
+		|| { cat "$dir/basebackup.log" >&2; die "pg_basebackup of $primary failed"; }
+	cluster_conf "$dir" "port = $port" "unix_socket_directories = '$dir/sock'" "cluster_name = '$name'" "$@"
+	cluster_open "$dir"
+}
+
+# cluster_ctl DIR ARGS...: pg_ctl ARGS on the cluster in DIR, as its owner,
+# waiting (up to 120 s) for the change.
+cluster_ctl() {
+	local dir=$1; shift
+	as_owner "$PG_BINDIR/pg_ctl" -D "$dir/data" -l "$dir/postgres.log" -w -t 120 "$@"
+}
+
+# cluster_start DIR [NAME=VALUE...]: start the cluster (with those variables in
+# the server's environment) and wait until it accepts connections.
 cluster_start() {
-	local dir=$1
-	as_owner "$PG_BINDIR/pg_ctl" -D "$dir/data" -l "$dir/postgres.log" -w -t 60 start >/dev/null \
+	local dir=$1; shift
+	as_owner env "$@" "$PG_BINDIR/pg_ctl" -D "$dir/data" -l "$dir/postgres.log" -w -t 120 start >/dev/null \
 		|| { tail -20 "$dir/postgres.log" >&2; die "postgres did not start in $dir"; }
 }
 
-# cluster_stop DIR: fast shutdown, if running.
+# cluster_stop DIR [MODE]: shut down (fast, unless MODE says otherwise), if running.
 cluster_stop() {
-	local dir=$1
+	local dir=$1 mode=${2:-fast}
 	[ -f "$dir/data/postmaster.pid" ] || return 0
-	as_owner "$PG_BINDIR/pg_ctl" -D "$dir/data" -m fast -w -t 60 stop >/dev/null 2>&1 || true
+	cluster_ctl "$dir" -m "$mode" stop >/dev/null 2>&1 || true
 }
 
 # cluster_port DIR: the port a cluster was created with.
 cluster_port() { sed -n "s/^port = \([0-9]*\)$/\1/p" "$1/data/postgresql.conf" | tail -1; }
+
+# The suites that run against a cluster reached by PGHOST and PGPORT: ./check
+# runs them on its cluster, 81_sanitizers.sh on a sanitized one.
+
+# regress_suite TOP OUTDIR: pg_regress (sql/*.sql but the extension's scripts,
+# against expected/*.out); the differences on standard error if it fails.
+regress_suite() {
+	local top=$1 out=$2
+	mkdir -p "$out"
+	make -C "$top" -s installcheck REGRESS_OPTS="--outputdir=$out --load-extension=escalation" && return 0
+	cat "$out/regression.diffs" >&2 2>/dev/null || true
+	return 1
+}
+
+# pgtap_suite FILE...: pgTAP test files through pg_prove, in database escalation.
+pgtap_suite() { PGDATABASE=escalation pg_prove --ext .sql -f "$@"; }

@@ -6,12 +6,9 @@
 # due warnings are raised. The job and the extension are removed at the end.
 set -uo pipefail
 
+. "${ESCALATION_TOP:?run me through ./check}/test/scripts/lib/tap.sh"
+
 db=${PGDATABASE:-escalation}
-n=0 failed=0
-ok() { # ok CONDITION-EXIT-STATUS NAME [DIAG]
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; failed=$((failed + 1)); [ -n "${3:-}" ] && echo "$3" | sed 's/^/#   /'; fi
-}
 q() { psql -qXAt -v ON_ERROR_STOP=1 -d "$db" -c "$1"; }
 
 cleanup() {
@@ -20,7 +17,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-echo "1..7"
 [ "$(q "SELECT current_setting('cron.database_name')")" = "$db" ]
 ok $? "pg_cron runs its jobs in database $db"
 
@@ -66,4 +62,4 @@ ok $? "pg_cron records the job's run as succeeded" "status: $status"
 [ "$(q "SELECT escalation.unschedule()")" = t ] && [ "$(q "SELECT count(*) FROM cron.job WHERE jobname = 'escalation-run'")" = 0 ]
 ok $? "escalation.unschedule() removes the job"
 
-[ "$failed" -eq 0 ]
+tap_done

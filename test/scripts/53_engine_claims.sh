@@ -8,12 +8,9 @@
 # own, dropped at the end.
 set -uo pipefail
 
+. "${ESCALATION_TOP:?run me through ./check}/test/scripts/lib/tap.sh"
+
 db=t53_claims
-n=0 failed=0
-ok() { # ok CONDITION-EXIT-STATUS NAME [DIAG]
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; failed=$((failed + 1)); [ -n "${3:-}" ] && echo "$3" | sed 's/^/#   /'; fi
-}
 q() { psql -qXAt -v ON_ERROR_STOP=1 -d "$db" -c "$1"; }
 cleanup() {
 	[ -n "${HOLDER_PID:-}" ] && kill "$HOLDER_PID" 2>/dev/null
@@ -21,7 +18,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-echo "1..5"
 cleanup
 psql -qX -v ON_ERROR_STOP=1 -d postgres -c "CREATE DATABASE $db" >/dev/null
 q "CREATE EXTENSION escalation" >/dev/null
@@ -60,4 +56,4 @@ state=$(q "SELECT string_agg(stage || ':' || coalesce(resolved_reason::text, 'ac
 [ "$out" = 0 ] && [ "$state" = "1:rescheduled" ]
 ok $? "the next run resolves the old deadline's warning as rescheduled and raises nothing of it ($state)"
 
-[ "$failed" -eq 0 ]
+tap_done

@@ -6,6 +6,7 @@
 # test/out/. Uses a database and a login role of its own, dropped at the end.
 set -euo pipefail
 top=${ESCALATION_TOP:?run me through ./check}
+. "$top/test/scripts/lib/tap.sh"
 db=escalation_browser_test
 role=escalation_browser_test
 out=$top/test/out
@@ -22,7 +23,7 @@ q -d "$db" -c "CREATE EXTENSION escalation" -c "CREATE ROLE $role LOGIN IN ROLE 
 
 # playwright-core only (no browser download): it drives /usr/bin/chromium.
 (cd "$top/test/browser" && npm ci --no-audit --no-fund --loglevel=error >"$out/65_browser.npm.log" 2>&1) \
-	|| { echo "not ok 1 - npm ci of test/browser"; sed 's/^/# /' "$out/65_browser.npm.log"; echo "1..1"; exit 1; }
+	|| { ok 1 "npm ci of test/browser" "$(cat "$out/65_browser.npm.log")"; tap_done; exit 1; }
 
 TEST_DB=$db SCREEN_ROLE=$role WORKER=$top/worker/escalation-worker WWW=$top/worker/www OUT=$out \
 	node "$top/test/browser/screen.test.js"

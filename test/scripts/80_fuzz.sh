@@ -15,13 +15,7 @@ seconds=${ESCALATION_FUZZ_SECONDS:-25}
 targets=(uscc region worker)
 work=$(mktemp -d /tmp/escalation-fuzz.XXXXXX)
 trap 'rm -rf "$work"' EXIT
-
-n=0 failed=0
-ok() { # ok COND-EXIT-STATUS NAME
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; failed=$((failed + 1)); fi
-}
-diag() { sed 's/^/#   /'; }
+. "$top/test/scripts/lib/tap.sh"
 
 # Keep a failing input where the developer finds it, and print it for CI logs.
 keep_artifacts() {
@@ -34,8 +28,6 @@ keep_artifacts() {
 		od -An -c "$f" | head -20
 	done
 }
-
-echo "1..$((1 + 2 * ${#targets[@]}))"
 
 make -s -C "$fuzz" OUT="$work" all >"$work/build.log" 2>&1
 status=$?
@@ -78,4 +70,4 @@ for t in "${targets[@]}"; do
 	fi
 done
 
-[ $failed -eq 0 ]
+tap_done

@@ -3,57 +3,39 @@
 # UndefinedBehaviorSanitizer passes the pg_regress and pgTAP suites, with no
 # sanitizer report from any backend and no backend crash.
 #
-# The system-wide install (shared with every other test) is left untouched:
-# the sanitized escalation.so runs in a private, relocated installation under
-# a temporary directory. PostgreSQL finds its library and share directories
-# relative to the postgres executable, so a copy of postgres in
-# <tmp>/usr/lib/postgresql/15/bin resolves '$libdir/escalation' to
-# <tmp>/usr/lib/postgresql/15/lib, where the sanitized build sits among
-# links to the system's other modules; the extension's control and SQL files
-# come from the same build. The postmaster (not instrumented) gets the
-# sanitizer runtime by LD_PRELOAD, so every backend it forks runs the
-# instrumented module; leak detection is off (a backend frees its memory
-# contexts wholesale at exit, by design). PostgreSQL's own allocator carves
-# small palloc chunks out of larger malloc blocks, so an overrun inside such a
-# block is not seen; overruns of stack and global arrays, of malloc'd memory
-# and large chunks, and undefined behaviour are.
+# The system-wide install and ./check's (shared with every other test) are
+# left untouched: the sanitized escalation.so runs in a private, relocated
+# installation of its own under a temporary directory, made by
+# tools/cluster.sh's private_install (a copy of the server's programs, links to
+# the system's modules, this checkout's extension) with the sanitized module in
+# place of the build's. PostgreSQL finds its library and share directories
+# relative to the postgres executable, so '$libdir/escalation' resolves to
+# that module. The postmaster (not instrumented) gets the sanitizer runtime by
+# LD_PRELOAD, so every backend it forks runs the instrumented module; leak
+# detection is off (a backend frees its memory contexts wholesale at exit, by
+# design). PostgreSQL's own allocator carves small palloc chunks out of larger
+# malloc blocks, so an overrun inside such a block is not seen; overruns of
+# stack and global arrays, of malloc'd memory and large chunks, and undefined
+# behaviour are.
 #
 # ESCALATION_TOP selects the source tree to build (default: this checkout).
 set -uo pipefail
 top=${ESCALATION_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
 . "$top/tools/cluster.sh"
+. "$top/test/scripts/lib/tap.sh"
 
-pgver=15
-sys_bin=/usr/lib/postgresql/$pgver/bin
-sys_lib=$(pg_config --pkglibdir)
-sys_share=$(pg_config --sharedir)
 work=$(mktemp -d /tmp/escalation-sanitize.XXXXXX)
-prefix=$work/usr
-priv_bin=$prefix/lib/postgresql/$pgver/bin
-priv_lib=$prefix/lib/postgresql/$pgver/lib
-priv_share=$prefix/share/postgresql/$pgver
+chmod 755 "$work"  # the cluster's owner runs the installation's programs
 reports=$work/reports
 cleanup() { cluster_stop "$work/cluster"; rm -rf "$work"; }
 trap cleanup EXIT
 
-n=0 failed=0
-ok() { # ok STATUS NAME
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; failed=$((failed + 1)); fi
-}
-diag() { sed 's/^/#   /'; }
-bail() { echo "Bail out! $*"; exit 1; }
-
-echo "1..6"
-
 # 1. Build a copy of the sources (never the shared tree's objects) with the sanitizers.
 mkdir -p "$work/build"
 (cd "$top" && cp -r Makefile escalation.control src sql "$work/build/")
-version=$(sed -n 's/^EXTVERSION *= *//p' "$work/build/Makefile")
 find "$work/build" \( -name '*.o' -o -name '*.bc' -o -name '*.so' \) -delete
-rm -f "$work/build/sql/escalation--$version.sql"
 sanitize="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer -g"
-make -C "$work/build" -s COPT="$sanitize" escalation.so "sql/escalation--$version.sql" >"$work/build.log" 2>&1
+make -C "$work/build" -s COPT="$sanitize" escalation.so >"$work/build.log" 2>&1
 status=$?
 if [ $status -eq 0 ] && ! grep -q __asan_report_load <(nm -D "$work/build/escalation.so"); then
 	echo "escalation.so carries no AddressSanitizer checks" >>"$work/build.log"
@@ -62,19 +44,11 @@ fi
 ok $status "escalation.so builds with -fsanitize=address,undefined and carries the sanitizer checks"
 [ $status -eq 0 ] || { diag <"$work/build.log"; bail "no sanitized build"; }
 
-#    The private installation: a copy of postgres, links to the system's modules
-#    and share files, the sanitized module and this build's extension files.
-mkdir -p "$priv_bin" "$priv_lib" "$priv_share/extension" "$reports"
-cp "$sys_bin/postgres" "$priv_bin/"
-for f in "$sys_lib"/*; do ln -s "$f" "$priv_lib/"; done
-for f in "$sys_share"/*; do [ "$(basename "$f")" = extension ] || ln -s "$f" "$priv_share/"; done
-for f in "$sys_share"/extension/*; do
-	case $(basename "$f") in escalation.control|escalation--*) ;; *) ln -s "$f" "$priv_share/extension/" ;; esac
-done
-rm -f "$priv_lib/escalation.so"
-cp "$work/build/escalation.so" "$priv_lib/"
-cp "$work/build/escalation.control" "$work/build/sql/escalation--"*.sql "$priv_share/extension/"
-chmod -R a+rX "$work"
+#    The private installation, with the sanitized module.
+other_lib=$(pg_config --pkglibdir)
+private_install "$top" "$work/root" --module "$work/build/escalation.so"
+priv_lib=$(pg_config --pkglibdir)
+mkdir -p "$reports"
 chown "$(cluster_owner)" "$reports"
 
 # The sanitizer runtime must initialise before any other library's constructor
@@ -84,17 +58,15 @@ chown "$(cluster_owner)" "$reports"
 # first in LD_PRELOAD and the runtime last; the C runtime itself is left out,
 # so that malloc and friends still resolve to the sanitizer's.
 asan_rt=$(readlink -f "$(gcc -print-file-name=libasan.so)")
-preload="$(ldd "$priv_bin/postgres" | awk '/=> \//{print $3}' |
+preload="$(ldd "$PG_BINDIR/postgres" | awk '/=> \//{print $3}' |
 	grep -vE '/(libc|libm|libgcc_s|libstdc\+\+|libpthread|libdl|librt|ld-linux[^/]*)\.so' | tr '\n' ' ')$asan_rt"
 port=$(free_port)
 cluster_init "$work/cluster" "$port" >/dev/null
-as_owner env LD_PRELOAD="$preload" \
+(cluster_start "$work/cluster" LD_PRELOAD="$preload" \
 	ASAN_OPTIONS="detect_leaks=0:verify_asan_link_order=0:exitcode=86:log_path=$reports/asan" \
-	UBSAN_OPTIONS="print_stacktrace=1:exitcode=86:log_path=$reports/ubsan" \
-	"$sys_bin/pg_ctl" -D "$work/cluster/data" -l "$work/cluster/postgres.log" \
-	-p "$priv_bin/postgres" -w -t 120 start >/dev/null 2>&1
+	UBSAN_OPTIONS="print_stacktrace=1:exitcode=86:log_path=$reports/ubsan") 2>"$work/start.log"
 status=$?
-[ $status -eq 0 ] || tail -20 "$work/cluster/postgres.log" | diag
+[ $status -eq 0 ] || diag <"$work/start.log"
 
 export PGHOST=$work/cluster/sock PGPORT=$port PGUSER=postgres
 q() { psql -qXAt -v ON_ERROR_STOP=1 "$@"; }
@@ -106,7 +78,7 @@ if [ $status -eq 0 ]; then
 		-c "SELECT pg_read_file('/proc/' || pg_backend_pid() || '/maps')" 2>&1)
 	q -d postgres -c "DROP EXTENSION escalation CASCADE" >/dev/null 2>&1
 	if [ "$libdir" != "$priv_lib" ] || ! grep -q "$priv_lib/escalation.so" <<<"$maps" \
-		|| ! grep -q "$asan_rt" <<<"$maps" || grep -q " $sys_lib/escalation.so\$" <<<"$maps"; then
+		|| ! grep -q "$asan_rt" <<<"$maps" || grep -q " $other_lib/escalation.so\$" <<<"$maps"; then
 		status=1
 		{ echo "libdir: $libdir"; grep -E 'escalation|asan' <<<"$maps"; } | diag
 	fi
@@ -117,24 +89,21 @@ ok $status "a private cluster's backends load the sanitized escalation.so from $
 q -d postgres -c "CREATE DATABASE escalation" && q -d escalation -c "CREATE EXTENSION pgtap" -c "CREATE EXTENSION pg_cron"
 
 # 3. pg_regress: the type and error tests.
-mapfile -t regress < <(ls "$top"/test/sql/*.sql | xargs -n1 basename | sed 's/\.sql$//' | sort)
-mkdir -p "$work/regress"
 started=$SECONDS
-"$(dirname "$(pg_config --pgxs)")/../test/regress/pg_regress" --inputdir="$top/test" \
-	--outputdir="$work/regress" --bindir="$sys_bin" --load-extension=escalation \
-	--host="$PGHOST" --port="$PGPORT" --dbname=contrib_regression "${regress[@]}" >"$work/regress.log" 2>&1
+regress_suite "$top" "$work/regress" >"$work/regress.log" 2>&1
 status=$?
-ok $status "pg_regress (${#regress[@]} tests) passes with the sanitized module"
+ok $status "pg_regress ($(grep -cE '^test .* \.\.\. ' "$work/regress.log") tests) passes with the sanitized module"
 echo "# pg_regress under the sanitizers: $((SECONDS - started)) s"
-[ $status -eq 0 ] || { grep -E '^(not )?ok|FAILED|failed' "$work/regress.log"; head -30 "$work/regress/regression.diffs" 2>/dev/null; } | diag
+[ $status -eq 0 ] || { grep -E '^test |FAILED|failed' "$work/regress.log"; head -30 "$work/regress/regression.diffs" 2>/dev/null; } | diag
 
 # 4. pgTAP: behaviour, privileges, row-level security, the engine.
 started=$SECONDS
-(cd "$top" && PGDATABASE=escalation pg_prove --ext .sql -f test/pgtap/*.sql) >"$work/pgtap.log" 2>&1
+pgtap=("$top"/test/pgtap/*.sql)
+pgtap_suite "${pgtap[@]}" >"$work/pgtap.log" 2>&1
 status=$?
-ok $status "pgTAP ($(ls "$top"/test/pgtap/*.sql | wc -l) files) passes with the sanitized module"
+ok $status "pgTAP (${#pgtap[@]} files) passes with the sanitized module"
 echo "# pgTAP under the sanitizers: $((SECONDS - started)) s"
-[ $status -eq 0 ] || grep -vE '^test/pgtap/.* ok$' "$work/pgtap.log" | tail -40 | diag
+[ $status -eq 0 ] || grep -vE '/test/pgtap/.* ok$' "$work/pgtap.log" | tail -40 | diag
 
 # 5. No report: a sanitizer writes one file per reporting process.
 cluster_stop "$work/cluster"
@@ -157,4 +126,4 @@ else
 fi
 ok $status "no backend crashed or was stopped by a sanitizer"
 
-[ $failed -eq 0 ]
+tap_done

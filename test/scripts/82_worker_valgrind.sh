@@ -1,35 +1,28 @@
 #!/usr/bin/env bash
-# 82_worker_valgrind.sh — the worker's program-level test (60_worker.sh) with
+# 82_worker_valgrind.sh — the worker's program-level test (60_worker.py) with
 # every escalation-worker it starts running under valgrind's memcheck: the
 # test still passes, and each worker process ends with no memory error and
 # no definitely or indirectly lost block.
 #
-# The test starts its workers through test/scripts/worker_tap.py, which puts
-# ESCALATION_WORKER_WRAPPER in front of the worker's command line.
+# The test starts its workers through test/scripts/lib/escalation_test.py,
+# which puts ESCALATION_WORKER_WRAPPER in front of the worker's command line.
 set -uo pipefail
 top=${ESCALATION_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
 work=$(mktemp -d /tmp/escalation-valgrind.XXXXXX)
 trap 'rm -rf "$work"' EXIT
+. "$top/test/scripts/lib/tap.sh"
 
-n=0 failed=0
-ok() { # ok STATUS NAME
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; failed=$((failed + 1)); fi
-}
-diag() { sed 's/^/#   /'; }
-
-echo "1..3"
 export ESCALATION_WORKER_WRAPPER="valgrind --tool=memcheck --error-exitcode=99 --leak-check=full
 	--show-leak-kinds=definite,indirect --errors-for-leak-kinds=definite,indirect
 	--track-origins=yes --fair-sched=yes --num-callers=30 --log-file=$work/memcheck.%p.log"
 
 started=$SECONDS
-"$top/test/scripts/60_worker.sh" >"$work/60_worker.tap" 2>&1
+"$top/test/scripts/60_worker.py" >"$work/60_worker.tap" 2>&1
 status=$?
 planned=$(sed -n 's/^1\.\.\([0-9]*\)$/\1/p' "$work/60_worker.tap")
 passed=$(grep -c '^ok ' "$work/60_worker.tap")
 [ -n "$planned" ] && [ "$passed" = "$planned" ] || status=1
-ok $status "60_worker.sh passes with its workers under valgrind (${passed}/${planned:-?} in $((SECONDS - started)) s)"
+ok $status "60_worker.py passes with its workers under valgrind (${passed}/${planned:-?} in $((SECONDS - started)) s)"
 [ $status -eq 0 ] || grep -vE '^ok ' "$work/60_worker.tap" | tail -40 | diag
 
 logs=("$work"/memcheck.*.log)
@@ -64,4 +57,4 @@ for f in "${logs[@]}"; do
 done
 [ $bad -eq 0 ] || for f in "${logs[@]}"; do grep -A6 'LEAK SUMMARY' "$f"; done | diag
 
-[ $failed -eq 0 ]
+tap_done

@@ -1,4 +1,4 @@
--- A catch-up backlog for the reliability tests (test/scripts/7x_*.sh): the data
+-- A catch-up backlog for the reliability tests (test/scripts/7x_*.py): the data
 -- of a city whose warning engine has not run for a month. Every kind of item
 -- climbs its ladder; some are handled before a stage falls due, some after
 -- (their warnings are raised and resolved in the same run), some never.

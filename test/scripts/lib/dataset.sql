@@ -1,4 +1,4 @@
--- The rest of a city for the dump and restore test (test/scripts/73_*.sh), on
+-- The rest of a city for the dump and restore test (test/scripts/73_*.py), on
 -- top of a small backlog (test/scripts/lib/backlog.sql): rows in every table
 -- of the extension, written the way the platform's users write them (its
 -- functions where it has them), so that a dump has something to lose in each:

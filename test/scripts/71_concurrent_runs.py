@@ -1,17 +1,12 @@
-#!/usr/bin/env bash
-# 71_concurrent_runs.sh — eight sessions call escalation.run() at once on a
-# month's backlog: every run succeeds, no stage is raised twice, the warnings
-# are exactly those of a single run on an identical copy of the data, and the
-# eight together take no longer than 1.5 times the single run. Prints both
-# times. Runs in databases of its own (a template and two copies), dropped at
-# the end.
-set -euo pipefail
-exec python3 - "$@" <<'PY'
-import os, sys
-
-sys.path.insert(0, os.path.join(os.environ["ESCALATION_TOP"], "test", "scripts", "lib"))
-from reliability import (BACKLOG_AS_OF, Cluster, duplicate_stages, figure, load_backlog, ok, run_tests,
-                         table_digest, timed, warning_digest)
+#!/usr/bin/env python3
+"""71_concurrent_runs.py — eight sessions call escalation.run() at once on a
+month's backlog: every run succeeds, no stage is raised twice, the warnings
+are exactly those of a single run on an identical copy of the data, and the
+eight together take no longer than 1.5 times the single run. Prints both
+times. Runs in databases of its own (a template and two copies), dropped at
+the end."""
+from escalation_test import (BACKLOG_AS_OF, Cluster, duplicate_stages, figure, load_backlog, ok, run_tests,
+                             timed, tracking_digest, warning_digest)
 
 ITEMS = 40000          # items in the backlog: a run of a few seconds
 SESSIONS = 8
@@ -27,8 +22,7 @@ def runs_at_once(cluster, db, n):
 
 def main():
     c = Cluster.of_check()
-    c.new_database(TEMPLATE)
-    c.psql("CREATE EXTENSION escalation", TEMPLATE)
+    c.new_database(TEMPLATE, extension=True)
     figure("backlog load (%d items)" % ITEMS, "%.1f" % load_backlog(c, TEMPLATE, ITEMS), "s")
     c.new_database(SINGLE, template=TEMPLATE)
     c.new_database(CONCURRENT, template=TEMPLATE)
@@ -52,8 +46,7 @@ def main():
     ok(duplicate_stages(c, CONCURRENT) == 0, "no stage of any item is raised twice")
     ok(warning_digest(c, CONCURRENT) == warning_digest(c, SINGLE),
        "the warnings (item, stage, screen, action, due, resolution) are exactly the single run's")
-    ok(all(table_digest(c, CONCURRENT, t) == table_digest(c, SINGLE, t)
-           for t in ("escalation.tracked_item", "escalation.stage_due")),
+    ok(tracking_digest(c, CONCURRENT) == tracking_digest(c, SINGLE),
        "the tracking state (items and waiting stages) after them is exactly the single run's")
     logged = c.value("SELECT count(*) || ' ' || sum(raised) FROM escalation.run_log WHERE status = 'succeeded'",
                      CONCURRENT)
@@ -68,4 +61,3 @@ def main():
 
 
 run_tests(main)
-PY

@@ -1,26 +1,25 @@
-#!/usr/bin/env bash
-# 62_worker_slow_client.sh — one stalled browser never delays the others: a
-# client that stops reading while a burst of large events goes out is cut off
-# (it fell more than --client-queue events behind, and its connection timed
-# out), a reading client gets the whole burst meanwhile, and the stalled one
-# resumes by Last-Event-ID with exactly the events it missed. Runs in a
-# database and with a login role of its own, dropped at the end.
-set -euo pipefail
-exec python3 - "$@" <<'PY'
-import os, socket, sys, time
+#!/usr/bin/env python3
+"""62_worker_slow_client.py — one stalled browser never delays the others: a
+client that stops reading while a burst of large events goes out is cut off
+(it fell more than --client-queue events behind, and its connection timed
+out), a reading client gets the whole burst meanwhile, and the stalled one
+resumes by Last-Event-ID with exactly the events it missed. Runs in a
+database and with a login role of its own, dropped at the end."""
+import socket
+import time
 
-sys.path.insert(0, os.path.join(os.environ["ESCALATION_TOP"], "test", "scripts"))
-sys.dont_write_bytecode = True
-from worker_tap import Worker, drop_database, finish, fresh_database, ok
-import worker_tap
+from escalation_test import Cluster, Worker, ok, run_tests, screen_events
 
 DB = ROLE = "escalation_worker_slow_test"
 BURST = 3000                      # warnings in one run()
 NAME = "济南" + "超长名称有限公司" * 300   # ~7 KB per event: the burst is ~20 MB, more than any socket buffers
 
 
+CHECK = Cluster.of_check()
+
+
 def psql(sql):
-    return worker_tap.psql(sql, DB)
+    return CHECK.value(sql, DB)
 
 
 def parse_events(raw):
@@ -64,12 +63,13 @@ def read_all(sock, until=None, timeout=30):
 
 
 def main():
-    fresh_database(DB, ROLE)
+    CHECK.new_database(DB, extension=True)
+    CHECK.new_screen_role(ROLE)
     psql("""INSERT INTO escalation.division (code, name) VALUES ('370100', '济南市'), ('370102', '历下区')
             ON CONFLICT (code) DO NOTHING;
             INSERT INTO escalation.department (name, level, region) VALUES ('历下区应急管理局', 'district', '370102');
             INSERT INTO escalation.unit (name, region, supervision_level) VALUES ('%s', '370102001', 'district')""" % NAME)
-    w = Worker("62_worker_slow_client.log", DB, ROLE, "--client-queue", "20", "--client-lag", "3", "--heartbeat", "1")
+    w = Worker("62_worker_slow_client.log", CHECK, DB, ROLE, "--client-queue", "20", "--client-lag", "3", "--heartbeat", "1")
     try:
         port = w.port
         deadline = time.monotonic() + 10
@@ -90,9 +90,7 @@ def main():
                 SELECT u.id, d.id, '2026-03-02 09:00+08', 'suspected_major', true
                   FROM escalation.unit u, escalation.department d, generate_series(1, %d)""" % BURST)
         raised = int(psql("SELECT escalation.run('2026-03-02 10:00+08')"))
-        want = [(int(r.split("|")[0]), r.split("|")[1]) for r in psql(
-            "SELECT event_id, event FROM escalation.warning_events(0, 100000) WHERE district::text = '370102'"
-            " ORDER BY event_id").splitlines()]
+        want = screen_events(CHECK, DB, "370102")
         ok(raised == BURST and len(want) == BURST, "one run() raises a burst of %d large events (~%d MB)"
            % (BURST, BURST * len(NAME.encode()) // 1000000))
         body = read_all(reader, BURST, timeout=60)
@@ -107,9 +105,7 @@ def main():
                 SELECT u.id, d.id, '2026-03-02 09:30+08', 'suspected_major', true
                   FROM escalation.unit u, escalation.department d""")
         ok(int(psql("SELECT escalation.run('2026-03-02 10:00+08')")) == 1, "a later run() raises one more")
-        want = [(int(r.split("|")[0]), r.split("|")[1]) for r in psql(
-            "SELECT event_id, event FROM escalation.warning_events(0, 100000) WHERE district::text = '370102'"
-            " ORDER BY event_id").splitlines()]
+        want = screen_events(CHECK, DB, "370102")
         more = parse_events(body + read_all(reader, 1, timeout=5))
         ok(more == want, "the reading client gets it too")
 
@@ -131,12 +127,6 @@ def main():
         ok(w.database_state() == "listening", "the worker is still up and listening")
     finally:
         w.stop()
-        drop_database(DB, ROLE)
 
 
-try:
-    main()
-except Exception as e:
-    ok(False, "the test ran to the end", repr(e))
-sys.exit(finish())
-PY
+run_tests(main)

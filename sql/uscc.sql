@@ -2,7 +2,7 @@
 -- check character against an independent computation, uscc_complete,
 -- uscc_region, ordering, btree/hash support and the binary format.
 SET search_path = public, escalation;
--- Binary files are written to and read from test/results (\copy cannot take
+-- Binary files are written to and read from the output folder's results/ (\copy cannot take
 -- a variable, so move there).
 \getenv abs_builddir PG_ABS_BUILDDIR
 \cd :abs_builddir/results

@@ -1,51 +1,53 @@
-#!/usr/bin/env bash
-# 74_upgrade.sh — the released versions and ALTER EXTENSION escalation UPDATE.
-#
-# The tree: escalation.control's default_version is the Makefile's EXTVERSION;
-# the built install script is current (the parts in name order); every script
-# in sql/ and the control file are installed unchanged.
-#
-# The installed versions: pg_available_extension_versions lists exactly the
-# versions the scripts provide; every released version has an update path to
-# the default version; for each path, an install of the old version updated
-# with ALTER EXTENSION escalation UPDATE is the same extension as a fresh
-# install of the default version: the same member objects with the same
-# definitions, comments, owners and privileges (pg_dump --binary-upgrade
-# writes every member; object ids and the random \restrict key are taken out,
-# one block per object, sorted), the same configuration tables with the same
-# dump conditions, the same shipped rows.
-#
-# The released scripts are frozen: sql/escalation--0.1.0.sql is what the
-# parts of the 0.1.0 release commit assemble to (read from git history).
-#
-# A city's upgrade: a database made with 0.1.0 and filled as a city fills it
-# (the backlog, every table's rows, the engine run and a warning
-# acknowledged) updates to the default version; every row of every 0.1.0
-# table is still there with its 0.1.0 columns unchanged, the schema is the
-# same as a fresh install's, and the engine runs and warnings are handled
-# there afterwards.
-#
-# A rehearsal of the next release, in a private relocated installation (a
-# copy of postgres whose share directory holds this test's scripts; the system
-# install is left alone): the current install script frozen as the released
-# version, a next version that adds a column, a function and a comment, and
-# the upgrade script between them. The same checks walk that path and find it
-# equal to a fresh install of the next version; an upgrade script that
-# forgets one statement is caught. So the checks prove something the day a
-# second version exists. Runs in databases and a cluster of its own, removed
-# at the end.
-set -euo pipefail
-exec python3 - "$@" <<'PY'
-import difflib, filecmp, glob, os, re, shutil, subprocess, sys, tempfile
+#!/usr/bin/env python3
+"""74_upgrade.py — the released versions and ALTER EXTENSION escalation UPDATE.
 
-sys.path.insert(0, os.path.join(os.environ["ESCALATION_TOP"], "test", "scripts", "lib"))
-from reliability import (BACKLOG_T0, PG_BINDIR, TOP, Cluster, at_exit, figure, load_backlog, ok, run_tests, shell,
-                         table_digests)
+The tree: escalation.control's default_version is the Makefile's EXTVERSION;
+the built install script is current (the parts in name order); every script
+in sql/ and the control file are installed unchanged.
 
-PG_VERSION = "15"
+The installed versions: pg_available_extension_versions lists exactly the
+versions the scripts provide; every released version has an update path to
+the default version; for each path, an install of the old version updated
+with ALTER EXTENSION escalation UPDATE is the same extension as a fresh
+install of the default version: the same member objects with the same
+definitions, comments, owners and privileges (pg_dump --binary-upgrade
+writes every member; object ids and the random \restrict key are taken out,
+one block per object, sorted), the same configuration tables with the same
+dump conditions, the same shipped rows.
+
+The released scripts are frozen: sql/escalation--0.1.0.sql is what the
+parts of the 0.1.0 release commit assemble to (read from git history).
+
+A city's upgrade: a database made with 0.1.0 and filled as a city fills it
+(the backlog, every table's rows, the engine run and a warning
+acknowledged) updates to the default version; every row of every 0.1.0
+table is still there with its 0.1.0 columns unchanged, the schema is the
+same as a fresh install's, and the engine runs and warnings are handled
+there afterwards.
+
+A rehearsal of the next release, in a private relocated installation (a
+copy of postgres whose share directory holds this test's scripts; the system
+install is left alone): the current install script frozen as the released
+version, a next version that adds a column, a function and a comment, and
+the upgrade script between them. The same checks walk that path and find it
+equal to a fresh install of the next version; an upgrade script that
+forgets one statement is caught. So the checks prove something the day a
+second version exists. Runs in databases and a cluster of its own, removed
+at the end."""
+import difflib
+import filecmp
+import glob
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+
+from escalation_test import (BACKLOG_T0, TOP, Cluster, at_exit, figure, load_backlog, load_dataset, ok, run_tests,
+                             shell, table_digests)
+
 # The commit that released 0.1.0, and the version a city runs today.
 RELEASES = {"0.1.0": "77e23db"}
-DATASET_SQL = os.path.join(TOP, "test", "scripts", "lib", "dataset.sql")
 LATER = "'%s'::timestamptz + interval '21 days'" % BACKLOG_T0
 NEXT_SUFFIX = "-rehearsal"
 
@@ -174,10 +176,7 @@ def upgrade_with_data(c, fresh, default, released):
     c.new_database(db)
     c.psql("CREATE EXTENSION escalation VERSION '%s'" % released, db)
     load_backlog(c, db, 1000)
-    r = subprocess.run(["psql", "-qX", "-v", "ON_ERROR_STOP=1", "-v", "t0='%s'" % BACKLOG_T0, "-d", db,
-                        "-f", DATASET_SQL], capture_output=True, text=True, env=c.env())
-    if r.returncode != 0:
-        raise RuntimeError("loading the dataset failed:\n" + r.stderr)
+    load_dataset(c, db)
     c.psql("SELECT escalation.run(%s)" % LATER, db)
     cols = columns_of(c, db)
     before = rows_of(c, db, cols)
@@ -267,57 +266,41 @@ def check_tree():
     return extdir
 
 
-def rehearsal_installation(work):
-    """A private installation whose extension folder holds a rehearsed next
-    release; the path of its postgres executable and of that folder."""
-    prefix = os.path.join(work, "usr")
-    priv_bin = os.path.join(prefix, "lib", "postgresql", PG_VERSION, "bin")
-    priv_lib = os.path.join(prefix, "lib", "postgresql", PG_VERSION, "lib")
-    priv_share = os.path.join(prefix, "share", "postgresql", PG_VERSION)
-    extdir = os.path.join(priv_share, "extension")
-    for d in (priv_bin, priv_lib, extdir):
-        os.makedirs(d)
-    shutil.copy2(os.path.join(PG_BINDIR, "postgres"), priv_bin)
-    sys_lib, sys_share = pg_config("pkglibdir"), pg_config("sharedir")
-    for name in os.listdir(sys_lib):
-        os.symlink(os.path.join(sys_lib, name), os.path.join(priv_lib, name))
-    for name in os.listdir(sys_share):
-        if name != "extension":
-            os.symlink(os.path.join(sys_share, name), os.path.join(priv_share, name))
-    for name in os.listdir(os.path.join(sys_share, "extension")):
-        if not name.startswith("escalation.control") and not name.startswith("escalation--"):
-            os.symlink(os.path.join(sys_share, "extension", name), os.path.join(extdir, name))
-
-    # The release: the current script frozen, the next version, the upgrade between them.
+def rehearsal_scripts(folder):
+    """The rehearsed release in folder: the current install script frozen as the
+    released version, the next version, the upgrade between them, and a control
+    file whose default is the next version; (released, next)."""
     released = makefile_version()
     nxt = released + NEXT_SUFFIX
     current = open(os.path.join(TOP, "sql", "escalation--%s.sql" % released), encoding="utf-8").read()
-    with open(os.path.join(extdir, "escalation--%s.sql" % released), "w", encoding="utf-8") as f:
+    os.makedirs(folder)
+    with open(os.path.join(folder, "escalation--%s.sql" % released), "w", encoding="utf-8") as f:
         f.write(current)
-    with open(os.path.join(extdir, "escalation--%s.sql" % nxt), "w", encoding="utf-8") as f:
+    with open(os.path.join(folder, "escalation--%s.sql" % nxt), "w", encoding="utf-8") as f:
         f.write(current + CHANGE)
-    with open(os.path.join(extdir, "escalation--%s--%s.sql" % (released, nxt)), "w", encoding="utf-8") as f:
+    with open(os.path.join(folder, "escalation--%s--%s.sql" % (released, nxt)), "w", encoding="utf-8") as f:
         f.write("\\echo Use \"ALTER EXTENSION escalation UPDATE\" to load this file. \\quit\n" + CHANGE)
     control = open(os.path.join(TOP, "escalation.control"), encoding="utf-8").read()
-    with open(os.path.join(extdir, "escalation.control"), "w", encoding="utf-8") as f:
+    with open(os.path.join(folder, "escalation.control"), "w", encoding="utf-8") as f:
         f.write(re.sub(r"^default_version\s*=.*$", "default_version = '%s'" % nxt, control, flags=re.M))
-    subprocess.run(["chmod", "-R", "a+rX", work], check=True)
-    return os.path.join(priv_bin, "postgres"), extdir, released, nxt
+    return released, nxt
 
 
 def rehearse():
     work = tempfile.mkdtemp(prefix="escalation-release.")
     at_exit(shutil.rmtree, work, True)
-    postgres, extdir, released, nxt = rehearsal_installation(work)
-    directory = os.path.join(work, "cluster")
-    port = shell("free_port")
-    shell('cluster_init "$1" "$2"', directory, port)
-    c = Cluster(directory, port, private=True)
-    at_exit(c.stop, "immediate")
-    c.pg_ctl("-p", postgres, "start")
+    os.chmod(work, 0o755)   # the cluster's owner runs the installation's programs
+    released, nxt = rehearsal_scripts(os.path.join(work, "scripts"))
+    # A private installation (tools/cluster.sh) of this checkout whose
+    # extension folder holds the rehearsed release.
+    root = os.path.join(work, "root")
+    bindir = shell('private_install "$1" "$2" --scripts "$3" && echo "$PG_BINDIR"', TOP, root,
+                   os.path.join(work, "scripts")).splitlines()[-1]
+    c = Cluster.create("rehearsal", bindir=bindir)
     sharedir = c.value("SELECT setting FROM pg_config WHERE name = 'SHAREDIR'")
-    ok(sharedir == os.path.dirname(extdir), "rehearsal: the private installation's share folder is in use (%s)"
-       % sharedir)
+    extdir = os.path.join(sharedir, "extension")
+    ok(sharedir.startswith(root + "/") and os.path.exists(os.path.join(extdir, "escalation--%s.sql" % nxt)),
+       "rehearsal: the private installation's share folder is in use (%s)" % sharedir)
 
     default, paths = check_versions(c, extdir, "rehearsal")
     ok(default == nxt and paths == {released: "%s--%s" % (released, nxt)},
@@ -365,4 +348,3 @@ def main():
 
 
 run_tests(main)
-PY

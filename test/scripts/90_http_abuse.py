@@ -1,27 +1,27 @@
-#!/usr/bin/env bash
-# 90_http_abuse.sh — escalation-worker under hostile HTTP clients on 127.0.0.1,
-# against the ./check cluster: 2,000 idle TCP connections, 100 slowloris clients
-# (a header byte per second), oversized headers, request lines and query strings,
-# request bodies, bad methods and traversal paths. Meanwhile an honest client
-# asks /healthz and /api/warnings ten times a second and follows a district
-# screen's SSE stream while warnings are raised every two seconds: every answer
-# and every event must come within 1 s. The worker runs with its default
-# limits (4,096 connections, 10 s to send a complete request): idle and
-# slowloris connections must be cut by the request deadline. Then an idle flood
-# beyond a worker started with --max-clients 128, to measure what it refuses
-# and that it recovers by itself; and the worker must still be up, healthy, and
-# stop cleanly. Bounded: about 100 s.
-# Runs in a database and with a login role of its own, dropped at the end.
-set -euo pipefail
-# 2,000 idle sockets on this side and as many on the worker's (it inherits this).
-ulimit -n 8192
-exec python3 - "$@" <<'PY'
-import http.client, json, os, re, socket, subprocess, sys, threading, time
+#!/usr/bin/env python3
+"""90_http_abuse.py — escalation-worker under hostile HTTP clients on 127.0.0.1,
+against the ./check cluster: 2,000 idle TCP connections, 100 slowloris clients
+(a header byte per second), oversized headers, request lines and query strings,
+request bodies, bad methods and traversal paths. Meanwhile an honest client
+asks /healthz and /api/warnings ten times a second and follows a district
+screen's SSE stream while warnings are raised every two seconds: every answer
+and every event must come within 1 s. The worker runs with its default
+limits (4,096 connections, 10 s to send a complete request): idle and
+slowloris connections must be cut by the request deadline. Then an idle flood
+beyond a worker started with --max-clients 128, to measure what it refuses
+and that it recovers by itself; and the worker must still be up, healthy, and
+stop cleanly. Bounded: about 100 s.
+Runs in a database and with a login role of its own, dropped at the end."""
+import http.client
+import resource
+import socket
+import threading
+import time
 
-sys.path.insert(0, os.path.join(os.environ["ESCALATION_TOP"], "test", "scripts"))
-sys.dont_write_bytecode = True
-from worker_tap import Worker, drop_database, finish, fresh_database, ok
-import worker_tap
+from escalation_test import Cluster, EventStream, Worker, ok, raw_request, run_tests
+
+# 2,000 idle sockets on this side and as many on the worker's (it inherits this).
+resource.setrlimit(resource.RLIMIT_NOFILE, (8192, 8192))
 
 DB = "escalation_http_abuse"
 ROLE = "escalation_http_abuse"
@@ -33,8 +33,11 @@ DEADLINE = 10        # the worker's default --request-timeout
 BOUND = 1.0          # seconds an honest answer or event may take
 
 
+CHECK = Cluster.of_check()
+
+
 def psql(sql):
-    return worker_tap.psql(sql, DB)
+    return CHECK.value(sql, DB)
 
 
 def pct(values, p):
@@ -58,30 +61,6 @@ def proc_status(pid):
             if k in ("VmRSS", "VmHWM", "Threads"):
                 out[k] = int(v.split()[0])
     return out
-
-
-def raw(port, data, timeout=10):
-    """Send raw bytes on a fresh connection; (status code or 0, the answer read)."""
-    buf = b""
-    with socket.create_connection(("127.0.0.1", port), timeout=timeout) as s:
-        try:
-            s.sendall(data)
-        except OSError:
-            pass
-        try:
-            while True:
-                chunk = s.recv(65536)
-                if not chunk:
-                    break
-                buf += chunk
-                head, sep, body = buf.partition(b"\r\n\r\n")
-                m = re.search(rb"(?i)\r\ncontent-length: *(\d+)", head)
-                if sep and m and len(body) >= int(m.group(1)):
-                    break
-        except OSError:
-            pass
-    m = re.match(rb"HTTP/1\.[01] (\d{3})", buf)
-    return (int(m.group(1)) if m else 0), buf
 
 
 class Honest(threading.Thread):
@@ -113,41 +92,6 @@ class Honest(threading.Thread):
 
     def of(self, phase):
         return [x for x in self.log if x[0] == phase]
-
-
-class Sse(threading.Thread):
-    """A screen's SSE stream; the arrival time of every event id."""
-
-    def __init__(self, port):
-        super().__init__(daemon=True)
-        self.port, self.arrived, self.status, self.sock = port, {}, None, None
-        self.start()
-
-    def run(self):
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
-        try:
-            conn.request("GET", "/events?screen=" + SCREEN, headers={"Accept": "text/event-stream"})
-            self.sock = conn.sock
-            self.sock.settimeout(None)
-            resp = conn.getresponse()
-            self.status = resp.status
-            while True:
-                line = resp.readline()
-                if not line:
-                    break
-                if line.startswith(b"id: "):
-                    self.arrived[int(line[4:].strip())] = time.monotonic()
-        except (OSError, ValueError, http.client.HTTPException):
-            pass
-        finally:
-            conn.close()
-
-    def stop(self):
-        if self.sock is not None:
-            try:
-                self.sock.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
 
 
 class Raiser(threading.Thread):
@@ -255,8 +199,9 @@ def report_phase(honest, raiser, sse, phase, what):
        "%s: all %d honest /healthz and /api/warnings answers were 200 within %.0f s (p50 %s, p99 %s, max %s)"
        % (what, len(rows), BOUND, ms(pct(lat, 50)), ms(pct(lat, 99)), ms(worst)),
        "failed: %s" % bad[:10])
-    waits = [sse.arrived[w] - t for w, (p, t) in raiser.returned.items() if p == phase and w in sse.arrived]
-    missing = [w for w, (p, t) in raiser.returned.items() if p == phase and w not in sse.arrived]
+    arrived = {e.id: e.at for e in sse.events()}
+    waits = [arrived[w] - t for w, (p, t) in raiser.returned.items() if p == phase and w in arrived]
+    missing = [w for w, (p, t) in raiser.returned.items() if p == phase and w not in arrived]
     ok(waits and not missing and max(waits) < BOUND,
        "%s: every warning raised (%d) reached the screen's stream within %.0f s of calling run() (max %s)"
        % (what, len(waits) + len(missing), BOUND, ms(max(waits, default=None))),
@@ -264,7 +209,8 @@ def report_phase(honest, raiser, sse, phase, what):
 
 
 def setup():
-    fresh_database(DB, ROLE)
+    CHECK.new_database(DB, extension=True)
+    CHECK.new_screen_role(ROLE)
     psql("""
         INSERT INTO escalation.division (code, name) VALUES
             ('370100', '济南市'), ('370102', '历下区'), ('370102001', '解放路街道')
@@ -276,11 +222,11 @@ def setup():
 
 def main():
     setup()
-    w = Worker("90_http_abuse.log", DB, ROLE, "--poll-interval", "2", "--log-level", "info")
+    w = Worker("90_http_abuse.log", CHECK, DB, ROLE, "--poll-interval", "2", "--log-level", "info")
     honest = sse = raiser = None
     try:
         ok(w.healthy_within(10), "the worker starts with its default limits and reports healthy")
-        sse = Sse(w.port)
+        sse = EventStream(w.port, SCREEN)
         honest = Honest(w.port)
         raiser = Raiser()
         time.sleep(3)
@@ -318,29 +264,29 @@ def main():
         honest.phase = raiser.phase = "malformed"
         big = []
         for _ in range(20):
-            big.append(raw(w.port, b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 40000 + b"\r\n\r\n")[0])
-            big.append(raw(w.port, b"GET /" + b"a" * 100000 + b" HTTP/1.1\r\nHost: x\r\n\r\n")[0])
-            big.append(raw(w.port, b"GET /api/warnings?screen=370102&" + b"k=v&" * 20000 + b" HTTP/1.1\r\nHost: x\r\n\r\n")[0])
-            big.append(raw(w.port, b"GET /healthz HTTP/1.1\r\nHost: x\r\n" + b"X-H: v\r\n" * 5000 + b"\r\n")[0])
+            big.append(raw_request(w.port, b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 40000 + b"\r\n\r\n")[0])
+            big.append(raw_request(w.port, b"GET /" + b"a" * 100000 + b" HTTP/1.1\r\nHost: x\r\n\r\n")[0])
+            big.append(raw_request(w.port, b"GET /api/warnings?screen=370102&" + b"k=v&" * 20000 + b" HTTP/1.1\r\nHost: x\r\n\r\n")[0])
+            big.append(raw_request(w.port, b"GET /healthz HTTP/1.1\r\nHost: x\r\n" + b"X-H: v\r\n" * 5000 + b"\r\n")[0])
         ok(all(s in (413, 414, 431) for s in big),
            "80 oversized requests (40 kB header, 100 kB request line, 80 kB query string, 5,000 headers) get 413/414/431",
            big)
-        many = raw(w.port, b"GET /api/warnings?screen=370102&" + b"&".join(b"k%d=v" % i for i in range(2000))
+        many = raw_request(w.port, b"GET /api/warnings?screen=370102&" + b"&".join(b"k%d=v" % i for i in range(2000))
                    + b" HTTP/1.1\r\nHost: x\r\n\r\n")[0]
-        few = raw(w.port, b"GET /api/warnings?screen=370102&" + b"&".join(b"k%d=v" % i for i in range(100))
+        few = raw_request(w.port, b"GET /api/warnings?screen=370102&" + b"&".join(b"k%d=v" % i for i in range(100))
                   + b" HTTP/1.1\r\nHost: x\r\n\r\n")[0]
         ok(few == 200 and many in (0, 431),
            "a query string of 100 parameters is answered (%d); one of 2,000 (15 kB) overflows the 32 kB request "
            "memory and the connection is closed (%s)" % (few, "closed unanswered" if many == 0 else many))
-        body = raw(w.port, b"GET /healthz HTTP/1.1\r\nHost: x\r\nContent-Length: 1048576\r\n\r\n" + b"b" * 1048576)[0]
-        chunked = raw(w.port, b"GET /healthz HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+        body = raw_request(w.port, b"GET /healthz HTTP/1.1\r\nHost: x\r\nContent-Length: 1048576\r\n\r\n" + b"b" * 1048576)[0]
+        chunked = raw_request(w.port, b"GET /healthz HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
                       + b"100000\r\n" + b"c" * 0x100000 + b"\r\n0\r\n\r\n")[0]
         ok(body in (200, 400, 413) and chunked in (200, 400, 413),
            "a GET with a 1 MB body and one with a chunked 1 MB body are answered, not hung on (%d, %d)" % (body, chunked))
         methods = {}
         for m in (b"POST", b"PUT", b"DELETE", b"PATCH", b"OPTIONS", b"TRACE", b"CONNECT", b"PROPFIND", b"get",
                   b"M" * 200):
-            methods[m[:12].decode()] = raw(w.port, m + b" /healthz HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n")[0]
+            methods[m[:12].decode()] = raw_request(w.port, m + b" /healthz HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n")[0]
         ok(all(s in (400, 405, 501) for s in methods.values()),
            "methods other than GET and HEAD get 400/405/501", methods)
         paths = [b"/../../etc/passwd", b"/static/../../../etc/passwd", b"/static/%2e%2e/%2e%2e/etc/passwd",
@@ -351,7 +297,7 @@ def main():
                  b"/static/screen.js/..", b"/static/../http.c", b"/static/%2fetc%2fpasswd"]
         leaks, statuses = [], {}
         for p in paths:
-            status, answer = raw(w.port, b"GET " + p + b" HTTP/1.1\r\nHost: x\r\n\r\n")
+            status, answer = raw_request(w.port, b"GET " + p + b" HTTP/1.1\r\nHost: x\r\n\r\n")
             statuses[p.decode("latin-1")] = status
             if b"root:x:0:0" in answer or b"ESCALATION_WORKER_H" in answer or b"#include" in answer:
                 leaks.append(p)
@@ -363,7 +309,7 @@ def main():
 
         # 4. Beyond the limit: a second worker that serves at most 128 connections.
         honest.phase = raiser.phase = "done"
-        small = Worker("90_http_abuse.small.log", DB, ROLE, "--max-clients", "128", "--log-level", "info")
+        small = Worker("90_http_abuse.small.log", CHECK, DB, ROLE, "--max-clients", "128", "--log-level", "info")
         try:
             ok(small.healthy_within(10), "a worker with --max-clients 128 starts")
             flooded = time.monotonic()
@@ -409,15 +355,6 @@ def main():
             raiser.join(10)
         code = w.stop()
         ok(code == 0 and "stopped" in w.log_text(), "SIGTERM stops the worker cleanly (exit 0)")
-        try:
-            drop_database(DB, ROLE)
-        except RuntimeError as e:
-            print("# cleanup: %s" % e)
 
 
-try:
-    main()
-except Exception as e:
-    ok(False, "the test ran to the end", repr(e))
-sys.exit(finish())
-PY
+run_tests(main)

@@ -1,30 +1,30 @@
-#!/usr/bin/env bash
-# 73_dump_restore.sh — pg_dump (custom format) and pg_restore of a database
-# with data in every table of the extension, and pg_cron scheduling the
-# engine: restored on a new server, every table of the extension has every
-# row (count and md5 of the ordered rows), every sequence its position, the
-# pg_cron job is back, and the extension works there as in the original (the
-# same run raises the same warnings with the same ids, the screens' view is the
-# same, an acknowledgement gets the same event id). pg_cron lives only in
-# cron.database_name, so a restore into a database of another name leaves the
-# pg_cron entries out with a restore list (pg_restore -l / -L): shown to fail
-# without it and to work with it, the extension's data intact and schedule()
-# saying clearly where pg_cron is. A city's own tables, set up as the README
-# shows (follow_unit_region / follow_department_region and
-# enable_region_security), keep their registrations: after the restore they
-# still follow a unit's and a department's move, and keep their policies.
-# Runs on two private clusters, removed at the end.
-set -euo pipefail
-exec python3 - "$@" <<'PY'
-import datetime, os, re, subprocess, sys
+#!/usr/bin/env python3
+"""73_dump_restore.py — pg_dump (custom format) and pg_restore of a database
+with data in every table of the extension, and pg_cron scheduling the
+engine: restored on a new server, every table of the extension has every
+row (count and md5 of the ordered rows), every sequence its position, the
+pg_cron job is back, and the extension works there as in the original (the
+same run raises the same warnings with the same ids, the screens' view is the
+same, an acknowledgement gets the same event id). pg_cron lives only in
+cron.database_name, so a restore into a database of another name leaves the
+pg_cron entries out with a restore list (pg_restore -l / -L): shown to fail
+without it and to work with it, the extension's data intact and schedule()
+saying clearly where pg_cron is. A city's own tables, set up as the README
+shows (follow_unit_region / follow_department_region and
+enable_region_security), keep their registrations: after the restore they
+still follow a unit's and a department's move, and keep their policies.
+Runs on two private clusters, removed at the end."""
+import datetime
+import os
+import re
+import subprocess
 
-sys.path.insert(0, os.path.join(os.environ["ESCALATION_TOP"], "test", "scripts", "lib"))
-from reliability import BACKLOG_T0, TOP, Cluster, diag, figure, load_backlog, ok, run_tests, table_digests, timed
+from escalation_test import (BACKLOG_T0, Cluster, diag, figure, load_backlog, load_dataset, ok, run_tests,
+                             table_digests, timed)
 
 DB = "escalation"                 # cron.database_name of the clusters
 COPY = "escalation_copy"          # a database of another name on the same server
 ITEMS = 2000
-DATASET_SQL = os.path.join(TOP, "test", "scripts", "lib", "dataset.sql")
 LATER = "'%s'::timestamptz + interval '21 days'" % BACKLOG_T0
 
 # A city's own tables whose rows belong to a unit and to a department, set up
@@ -163,10 +163,7 @@ def main():
     a.psql("CREATE EXTENSION pg_cron", DB)
     a.psql("CREATE EXTENSION escalation", DB)
     load_backlog(a, DB, ITEMS)
-    r = subprocess.run(["psql", "-qX", "-v", "ON_ERROR_STOP=1", "-v", "t0='%s'" % BACKLOG_T0, "-d", DB,
-                        "-f", DATASET_SQL], capture_output=True, text=True, env=a.env())
-    if r.returncode != 0:
-        raise RuntimeError("loading the dataset failed:\n" + r.stderr)
+    load_dataset(a, DB)
     a.psql(CITY_TABLES_SQL, DB)
     # A daily schedule twelve hours away: it cannot fire while the test runs.
     hour = (datetime.datetime.now(datetime.timezone.utc).hour + 12) % 24
@@ -245,4 +242,3 @@ def main():
 
 
 run_tests(main)
-PY

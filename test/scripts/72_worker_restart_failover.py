@@ -1,22 +1,19 @@
-#!/usr/bin/env bash
-# 72_worker_restart_failover.sh — escalation-worker on a multi-host conninfo
-# ("host=primary,standby ... target_session_attrs=read-write") across a
-# PostgreSQL restart and across a failover to a streaming standby
-# (pg_basebackup -R, synchronous replication, the primary killed with
-# SIGKILL, pg_ctl promote): two connected screens receive every warning event
-# of their screen exactly once, in id order — raised before the restart, while
-# the worker was disconnected, just before the primary died, and on the
-# promoted standby — and their streams are never cut. The standby is named in
-# synchronous_standby_names, so a run() that returned on the primary is on the
-# standby when the primary dies; without synchronous replication those last
-# warnings could be lost at failover. Runs on two private clusters, removed at
-# the end.
-set -euo pipefail
-exec python3 - "$@" <<'PY'
-import os, sys, time
+#!/usr/bin/env python3
+"""72_worker_restart_failover.py — escalation-worker on a multi-host conninfo
+("host=primary,standby ... target_session_attrs=read-write") across a
+PostgreSQL restart and across a failover to a streaming standby
+(pg_basebackup -R, synchronous replication, the primary killed with
+SIGKILL, pg_ctl promote): two connected screens receive every warning event
+of their screen exactly once, in id order — raised before the restart, while
+the worker was disconnected, just before the primary died, and on the
+promoted standby — and their streams are never cut. The standby is named in
+synchronous_standby_names, so a run() that returned on the primary is on the
+standby when the primary dies; without synchronous replication those last
+warnings could be lost at failover. Runs on two private clusters, removed at
+the end."""
+import time
 
-sys.path.insert(0, os.path.join(os.environ["ESCALATION_TOP"], "test", "scripts", "lib"))
-from reliability import Cluster, EventStream, figure, ok, run_tests, screen_events, start_worker
+from escalation_test import Cluster, EventStream, Worker, figure, ok, run_tests, screen_events
 
 DB = "escalation"
 ROLE = "rel72_screen"
@@ -58,7 +55,7 @@ def delivered(streams, c, phase, timeout):
     start = time.monotonic()
     for s in streams:
         mine = {e for e, _ in screen_events(c, DB, SCREENS[s.screen]) if e in want}
-        if not s.wait_until(lambda got: mine <= {e for e, _ in got}, timeout):
+        if s.wait_for(lambda got: mine <= {e.id for e in got}, timeout) is None:
             return None
     return time.monotonic() - start
 
@@ -81,7 +78,7 @@ def main():
                 % (primary.sock, standby.sock, primary.port, standby.port))
     # A reconnect waits at least 4.8 s (6 s less jitter): runs right after the
     # restart and right after the promotion commit while the worker is away.
-    w = start_worker("72_worker_restart_failover.worker.log", primary, DB, ROLE, "--poll-interval", "1",
+    w = Worker("72_worker_restart_failover.worker.log", primary, DB, ROLE, "--poll-interval", "1",
                      "--backoff-min", "6", "--backoff-max", "8", "--connect-timeout", "3", conninfo=conninfo)
     ok(w.healthy_within(15), "the worker connects through the multi-host conninfo to the writable primary")
     streams = [EventStream(w.port, screen) for screen in sorted(SCREENS)]
@@ -93,10 +90,7 @@ def main():
 
     # A restart of the primary: the worker is away while a run commits.
     primary.stop("fast")
-    deadline = time.monotonic() + 15
-    while w.database_state() == "listening" and time.monotonic() < deadline:
-        time.sleep(0.05)
-    ok(w.database_state() != "listening" and w.get("/healthz")[0] == 503,
+    ok(w.wait_away(15) and w.get("/healthz")[0] == 503,
        "with the primary down the worker stays up, reports 503, and does not settle for the read-only standby")
     primary.start()
     raised = raise_warnings(primary, "restart")
@@ -113,9 +107,9 @@ def main():
     dying = time.monotonic()
     ok(raised == 2 * HAZARDS, "a run returns on the primary (%d warnings), then the primary is killed (pid %d)"
        % (raised, killed))
-    r = standby.pg_ctl("promote")
+    standby.ctl("promote")
     promoted = standby.value("SELECT pg_is_in_recovery()", DB)
-    ok(r.returncode == 0 and promoted == "f", "pg_ctl promote makes the standby the writable primary")
+    ok(promoted == "f", "pg_ctl promote makes the standby the writable primary")
     figure("failover: promote took", "%.1f" % (time.monotonic() - dying), "s")
     ok(len(phase_ids(standby, "failover")) == 2 * HAZARDS,
        "the %d warnings of the last run on the old primary are on the promoted standby "
@@ -145,4 +139,3 @@ def main():
 
 
 run_tests(main)
-PY

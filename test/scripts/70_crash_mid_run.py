@@ -1,18 +1,17 @@
-#!/usr/bin/env bash
-# 70_crash_mid_run.sh — kill -9 of the backend in the middle of a long
-# catch-up run: after crash recovery nothing of the killed run is visible (no
-# warning, no run-log row, the tracking state as before), the worker
-# reconnects and its screens saw no event of the killed run; the next run
-# completes the job with exactly the warnings of the same run on an untouched
-# copy of the data, no stage twice, and the screen gets exactly the committed
-# events, once, in order. Runs on a private cluster, removed at the end.
-set -euo pipefail
-exec python3 - "$@" <<'PY'
-import os, signal, sys, time
+#!/usr/bin/env python3
+"""70_crash_mid_run.py — kill -9 of the backend in the middle of a long
+catch-up run: after crash recovery nothing of the killed run is visible (no
+warning, no run-log row, the tracking state as before), the worker
+reconnects and its screens saw no event of the killed run; the next run
+completes the job with exactly the warnings of the same run on an untouched
+copy of the data, no stage twice, and the screen gets exactly the committed
+events, once, in order. Runs on a private cluster, removed at the end."""
+import os
+import signal
+import time
 
-sys.path.insert(0, os.path.join(os.environ["ESCALATION_TOP"], "test", "scripts", "lib"))
-from reliability import (BACKLOG_AS_OF, Cluster, EventStream, duplicate_stages, figure, load_backlog, ok,
-                         run_tests, screen_events, start_worker, table_digest, timed, warning_digest)
+from escalation_test import (BACKLOG_AS_OF, Cluster, EventStream, Worker, duplicate_stages, figure, load_backlog, ok,
+                             run_tests, screen_events, timed, tracking_digest, warning_digest)
 
 ITEMS = 40000              # a run of a few seconds
 DB, REFERENCE = "escalation_crash", "escalation_reference"
@@ -30,8 +29,7 @@ def state(c):
     return {"warnings": int(c.value("SELECT count(*) FROM escalation.warning", DB)),
             "run_log": c.value("SELECT count(*) || ' rows, ' || count(*) FILTER (WHERE status = 'succeeded') "
                                "|| ' succeeded' FROM escalation.run_log", DB),
-            "tracked_item": table_digest(c, DB, "escalation.tracked_item"),
-            "stage_due": table_digest(c, DB, "escalation.stage_due")}
+            "tracking": tracking_digest(c, DB)}
 
 
 def run_backend(c):
@@ -43,11 +41,10 @@ def run_backend(c):
 
 def main():
     c = Cluster.create("crash")
-    c.psql("CREATE DATABASE %s" % DB)
-    c.psql("CREATE EXTENSION escalation", DB)
-    c.psql("CREATE ROLE %s LOGIN IN ROLE escalation_screen" % ROLE)
+    c.new_database(DB, extension=True)
+    c.new_screen_role(ROLE)
     figure("backlog load (%d items)" % ITEMS, "%.1f" % load_backlog(c, DB, ITEMS), "s")
-    c.psql("CREATE DATABASE %s TEMPLATE %s" % (REFERENCE, DB))
+    c.new_database(REFERENCE, template=DB)
 
     # The reference: the same run on an untouched copy.
     r, reference_s = timed(c.psql, RUN, REFERENCE)
@@ -55,7 +52,7 @@ def main():
     figure("reference run", "%.2f" % reference_s, "s")
     figure("warnings of the job", expected)
 
-    w = start_worker("70_crash_mid_run.worker.log", c, DB, ROLE, "--poll-interval", "1", "--backoff-max", "2")
+    w = Worker("70_crash_mid_run.worker.log", c, DB, ROLE, "--poll-interval", "1", "--backoff-max", "2")
     ok(w.healthy_within(10), "the worker is connected to the backlog's database")
     stream = EventStream(w.port, SCREEN)
     ok(stream.wait_open(), "a screen (%s) is streaming events" % SCREEN)
@@ -102,9 +99,9 @@ def main():
     after = state(c)
     ok(after["warnings"] == 0, "no warning of the killed run is visible", after)
     ok(after["run_log"] == "0 rows, 0 succeeded", "the run log has no row for it, so no success", after)
-    ok(after["tracked_item"] == before["tracked_item"] and after["stage_due"] == before["stage_due"],
+    ok(after["tracking"] == before["tracking"],
        "the tracking state (%d items, %d waiting stages) is exactly as before the run"
-       % (before["tracked_item"][0], before["stage_due"][0]))
+       % (before["tracking"]["escalation.tracked_item"][0], before["tracking"]["escalation.stage_due"][0]))
 
     ok(w.healthy_within(20), "the worker reconnected on its own")
     time.sleep(1.5)
@@ -118,14 +115,13 @@ def main():
     ok(duplicate_stages(c, DB) == 0, "no stage of any item is raised twice")
     ok(warning_digest(c, DB) == warning_digest(c, REFERENCE),
        "the warnings are exactly those of the same run on an untouched copy")
-    ok(all(table_digest(c, DB, t) == table_digest(c, REFERENCE, t)
-           for t in ("escalation.tracked_item", "escalation.stage_due")),
+    ok(tracking_digest(c, DB) == tracking_digest(c, REFERENCE),
        "and so is the tracking state (items and waiting stages) after it")
     ok(c.value("SELECT count(*) || ' ' || string_agg(status, ',') FROM escalation.run_log", DB) == "1 succeeded",
        "the run log has one row: the run that succeeded")
 
     want = screen_events(c, DB, SCREEN)
-    stream.wait_until(lambda got: len(got) >= len(want), 60)
+    stream.wait_for(lambda got: len(got) >= len(want), 60)
     time.sleep(1)
     got = stream.received()
     figure("events on screen %s" % SCREEN, len(want))
@@ -138,4 +134,3 @@ def main():
 
 
 run_tests(main)
-PY

@@ -1,125 +1,24 @@
-#!/usr/bin/env bash
-# 60_worker.sh — escalation-worker against a real cluster: warnings raised by
-# run() arrive as SSE events with the right ids on the right screens, exactly
-# once across a PostgreSQL restart; Last-Event-ID resume (from the ring and
-# from the database) returns exactly the missed events; resolutions are events;
-# bad HTTP requests get 4xx and the worker stays up; SIGTERM stops it cleanly.
-# Runs in a database and with a login role of its own, dropped at the end.
-set -euo pipefail
-exec python3 - "$@" <<'PY'
-import http.client, json, os, re, socket, subprocess, sys, threading, time
+#!/usr/bin/env python3
+"""60_worker.py — escalation-worker against a real cluster: warnings raised by
+run() arrive as SSE events with the right ids on the right screens, exactly
+once across a PostgreSQL restart; Last-Event-ID resume (from the ring and
+from the database) returns exactly the missed events; resolutions are events;
+bad HTTP requests get 4xx and the worker stays up; SIGTERM stops it cleanly.
+Runs in a database and with a login role of its own, dropped at the end."""
+import json
+import re
+import time
 
-sys.path.insert(0, os.path.join(os.environ["ESCALATION_TOP"], "test", "scripts"))
-sys.dont_write_bytecode = True
-from worker_tap import Worker, drop_database, finish, fresh_database, ok, request
-import worker_tap
+from escalation_test import Cluster, EventStream, Worker, ok, pairs, raw_request, request, run_tests, screen_events
 
-CLUSTER = os.environ["ESCALATION_CLUSTER"]
-PG_CTL = os.path.join(os.environ.get("PG_BINDIR", "/usr/lib/postgresql/15/bin"), "pg_ctl")
 DB = "escalation_worker_test"
 ROLE = "escalation_worker_test"
 T0 = "2026-03-02 09:00:00+08"           # when the test hazards are found
+CHECK = Cluster.of_check()
 
 
 def psql(sql):
-    return worker_tap.psql(sql, DB)
-
-
-def pg_ctl(*args):
-    subprocess.run(["runuser", "-u", "postgres", "--", PG_CTL, "-D", os.path.join(CLUSTER, "data"),
-                    "-l", os.path.join(CLUSTER, "postgres.log"), "-w", "-t", "60"] + list(args),
-                   check=True, stdout=subprocess.DEVNULL)
-
-
-class Stream(threading.Thread):
-    """An SSE client on its own thread: keeps every event it receives."""
-
-    def __init__(self, port, query, last_event_id=None):
-        super().__init__(daemon=True)
-        self.port, self.query, self.last_event_id = port, query, last_event_id
-        self.events, self.heartbeats, self.status = [], 0, None
-        self.closed = threading.Event()
-        self.stopping = False
-        self.sock = None
-        self.lock = threading.Lock()
-        self.start()
-
-    def run(self):
-        headers = {"Accept": "text/event-stream"}
-        if self.last_event_id is not None:
-            headers["Last-Event-ID"] = str(self.last_event_id)
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
-        try:
-            conn.request("GET", "/events?" + self.query, headers=headers)
-            # Blocking reads from here on; stop() shuts the socket down to end them.
-            self.sock = conn.sock
-            self.sock.settimeout(None)
-            resp = conn.getresponse()
-            self.status = resp.status
-            ev = {}
-            while not self.stopping:
-                line = resp.readline()
-                if not line:
-                    break
-                line = line.decode("utf-8").rstrip("\n")
-                if line == "":
-                    if "data" in ev:
-                        with self.lock:
-                            self.events.append({"id": int(ev["id"]), "event": ev.get("event"),
-                                                "data": json.loads(ev["data"])})
-                    ev = {}
-                elif line.startswith(":"):
-                    self.heartbeats += 1
-                else:
-                    field, _, value = line.partition(":")
-                    ev[field] = value[1:] if value.startswith(" ") else value
-        except OSError:
-            pass
-        finally:
-            conn.close()
-            self.closed.set()
-
-    def snapshot(self):
-        with self.lock:
-            return list(self.events)
-
-    def wait_for(self, pred, timeout):
-        """Wait until pred(events) holds; the elapsed seconds, or None on timeout."""
-        start = time.monotonic()
-        while time.monotonic() - start < timeout:
-            if pred(self.snapshot()):
-                return time.monotonic() - start
-            time.sleep(0.002)
-        return None
-
-    def stop(self):
-        self.stopping = True
-        if self.sock is not None:
-            try:
-                self.sock.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
-        self.closed.wait(3)
-
-
-def raw_request(port, data):
-    """Send raw bytes; the status code of the answer (0 if the connection just closed)."""
-    with socket.create_connection(("127.0.0.1", port), timeout=10) as s:
-        try:
-            s.sendall(data)
-        except OSError:
-            pass
-        buf = b""
-        try:
-            while b"\r\n" not in buf:
-                chunk = s.recv(4096)
-                if not chunk:
-                    break
-                buf += chunk
-        except OSError:
-            pass
-    m = re.match(rb"HTTP/1\.[01] (\d{3})", buf)
-    return int(m.group(1)) if m else 0
+    return CHECK.value(sql, DB)
 
 
 def warning_id(kind, subject, stage):
@@ -127,19 +26,9 @@ def warning_id(kind, subject, stage):
                     % (kind, subject, stage)))
 
 
-def db_events(screen):
-    """Every event of a screen, as the database has them: [(id, event)]."""
-    rows = psql("SELECT event_id, event FROM escalation.warning_events(0, 100000)"
-                " WHERE screen_region::text = '%s' OR district::text = '%s' ORDER BY event_id" % (screen, screen))
-    return [(int(r.split("|")[0]), r.split("|")[1]) for r in rows.splitlines() if r]
-
-
-def pairs(events):
-    return [(e["id"], e["event"]) for e in events]
-
-
 def setup():
-    fresh_database(DB, ROLE)
+    CHECK.new_database(DB, extension=True)
+    CHECK.new_screen_role(ROLE)
     psql("""
         INSERT INTO escalation.division (code, name) VALUES
             ('370100', '济南市'), ('370102', '历下区'), ('370103', '市中区'), ('370102001', '解放路街道')
@@ -167,7 +56,7 @@ def run(offset):
 
 def main():
     setup()
-    w = Worker("60_worker.main.log", DB, ROLE, "--poll-interval", "2", "--heartbeat", "1", "--backoff-min", "6", "--backoff-max", "8")
+    w = Worker("60_worker.main.log", CHECK, DB, ROLE, "--poll-interval", "2", "--heartbeat", "1", "--backoff-min", "6", "--backoff-max", "8")
     streams = []
     try:
         ok(w.healthy_within(10), "the worker connects as a member of escalation_screen and reports healthy")
@@ -179,9 +68,9 @@ def main():
            "/screen/city serves the screen page")
         ok(w.get("/screen/370102")[0] == 200, "/screen/<district code> serves the screen page")
 
-        city = Stream(w.port, "screen=city")
-        lixia = Stream(w.port, "screen=370102")
-        shizhong = Stream(w.port, "screen=370103")
+        city = EventStream(w.port, "city")
+        lixia = EventStream(w.port, "370102")
+        shizhong = EventStream(w.port, "370103")
         streams += [city, lixia, shizhong]
         time.sleep(0.5)
         ok(city.status == lixia.status == shizhong.status == 200, "three screens stream events")
@@ -189,18 +78,18 @@ def main():
         # Stage 1 of a suspected major hazard found by a district department: the district screen.
         hazard_a = add_hazard("济南泉城化工有限公司", T0)
         ok(run("1 hour") == 1, "run(found + 1 h) raises the district stage of a suspected major hazard")
-        took = lixia.wait_for(lambda ev: any(e["data"]["subject_id"] == hazard_a for e in ev), 2)
+        took = lixia.wait_for(lambda ev: any(e.data["subject_id"] == hazard_a for e in ev), 2)
         ok(took is not None, "the district screen gets the warning within 2 s of the run (%s ms after run() returned)"
            % (None if took is None else round(took * 1000)))
         w1 = warning_id("major_hazard", hazard_a, 1)
-        ev = [e for e in lixia.snapshot() if e["id"] == w1]
-        ok(ev and ev[0]["data"]["warning_id"] == w1 and ev[0]["data"]["screen_region"] == "370102"
-           and ev[0]["data"]["action"] == "confirm" and ev[0]["data"]["unit_name"] == "济南泉城化工有限公司",
+        ev = [e for e in lixia.events() if e.id == w1]
+        ok(ev and ev[0].data["warning_id"] == w1 and ev[0].data["screen_region"] == "370102"
+           and ev[0].data["action"] == "confirm" and ev[0].data["unit_name"] == "济南泉城化工有限公司",
            "its SSE id is the warning id and its data names screen 370102, the unit and the action", ev)
         time.sleep(0.3)
-        ok(not city.snapshot() and not shizhong.snapshot(),
+        ok(not city.events() and not shizhong.events(),
            "the city screen and another district's screen do not get a district-stage warning",
-           (city.snapshot(), shizhong.snapshot()))
+           (city.events(), shizhong.events()))
 
         # Stage 2 goes to the city; the district screen keeps it, marked as escalated.
         ok(run("3 days 1 hour") == 1, "run(found + 3 d + 1 h) raises the city stage")
@@ -208,7 +97,7 @@ def main():
         ok(city.wait_for(lambda ev: (w2, "raised") in pairs(ev), 2) is not None,
            "the city screen gets the city stage with its warning id")
         ok(lixia.wait_for(lambda ev: (w2, "raised") in pairs(ev), 2) is not None
-           and [e for e in lixia.snapshot() if e["id"] == w2][0]["data"]["screen"] == "city",
+           and [e for e in lixia.events() if e.id == w2][0].data["screen"] == "city",
            "the district screen gets the escalated stage too, marked screen = city")
 
         # Acknowledging is an event too, with its own id from the event sequence.
@@ -216,8 +105,8 @@ def main():
         ok(ack > w2 and city.wait_for(lambda ev: (ack, "acknowledged") in pairs(ev), 2) is not None
            and lixia.wait_for(lambda ev: (ack, "acknowledged") in pairs(ev), 2) is not None,
            "acknowledge() sends an acknowledged event (id %d) to the city and the district screens" % ack)
-        ev = [e for e in city.snapshot() if e["id"] == ack]
-        ok(ev and ev[0]["data"]["warning_id"] == w2 and ev[0]["data"]["acknowledged_at"] is not None,
+        ev = [e for e in city.events() if e.id == ack]
+        ok(ev and ev[0].data["warning_id"] == w2 and ev[0].data["acknowledged_at"] is not None,
            "the acknowledged event names its warning and when", ev)
 
         status, _, body = w.get("/api/warnings?screen=city")
@@ -229,13 +118,10 @@ def main():
         # PostgreSQL goes away; what commits before the worker is back must still arrive, once.
         # The worker waits at least 4.8 s (backoff 6 s less jitter) before it reconnects,
         # so the run() below commits while it is away and its NOTIFY is lost.
-        pg_ctl("stop", "-m", "fast")
-        deadline = time.monotonic() + 10
-        while w.database_state() == "listening" and time.monotonic() < deadline:
-            time.sleep(0.05)
-        ok(w.database_state() != "listening" and w.get("/healthz")[0] == 503,
+        CHECK.stop("fast")
+        ok(w.wait_away(10) and w.get("/healthz")[0] == 503,
            "with PostgreSQL down the worker stays up and /healthz says 503")
-        pg_ctl("start")
+        CHECK.start()
         hazard_b = add_hazard('历下"明湖"<仓储>有限公司', "2026-03-08 09:00:00+08")
         raised = run("6 days 1 hour")
         state_when_committed = w.database_state()
@@ -248,7 +134,7 @@ def main():
            "after reconnecting, the worker delivers the events it missed")
         ok(w.healthy_within(10), "the worker is healthy again after the restart")
         ok((w.metric("escalation_worker_reconnects_total") or 0) >= 1, "/metrics counts the reconnect")
-        ok(city.status == 200 and not city.closed.is_set(), "the screens' streams stayed open across the restart")
+        ok(city.status == 200 and not city.ended.is_set(), "the screens' streams stayed open across the restart")
 
         # Handling resolves every stage; resolutions are events with their own ids.
         psql("SELECT (escalation.hazard_confirm(h.id, true, h.found_by, '确认为重大事故隐患',"
@@ -267,48 +153,48 @@ def main():
 
         time.sleep(0.5)
         for s, code in ((city, "370100"), (lixia, "370102"), (shizhong, "370103")):
-            got, want = pairs(s.snapshot()), db_events(code)
+            got, want = s.received(), screen_events(CHECK, DB, code)
             ok(got == want, "screen %s got every event of its screen exactly once, in order (%d events)"
                % (code, len(want)), "got  %s\nwant %s" % (got, want))
 
         # Resume from the ring: exactly the events after Last-Event-ID.
-        all_lixia = pairs(lixia.snapshot())
-        resume = Stream(w.port, "screen=370102", last_event_id=all_lixia[0][0])
+        all_lixia = lixia.received()
+        resume = EventStream(w.port, "370102", last_event_id=all_lixia[0][0])
         streams.append(resume)
         resume.wait_for(lambda ev: len(ev) >= len(all_lixia) - 1, 3)
         time.sleep(0.5)
-        ok(pairs(resume.snapshot()) == all_lixia[1:], "Last-Event-ID resume returns exactly the missed events",
-           "got  %s\nwant %s" % (pairs(resume.snapshot()), all_lixia[1:]))
-        after = Stream(w.port, "screen=370102&after=%d" % all_lixia[2][0])
+        ok(resume.received() == all_lixia[1:], "Last-Event-ID resume returns exactly the missed events",
+           "got  %s\nwant %s" % (resume.received(), all_lixia[1:]))
+        after = EventStream(w.port, "370102", after=all_lixia[2][0])
         streams.append(after)
         after.wait_for(lambda ev: len(ev) >= len(all_lixia) - 3, 3)
         time.sleep(0.3)
-        ok(pairs(after.snapshot()) == all_lixia[3:], "?after= (the page's snapshot id) resumes the same way")
+        ok(after.received() == all_lixia[3:], "?after= (the page's snapshot id) resumes the same way")
         ok(lixia.heartbeats > 0, "idle streams get heartbeat comments")
 
         # Resume older than the ring: a second worker keeps only 2 events and reads the rest from the database.
-        small = Worker("60_worker.ring.log", DB, ROLE, "--ring-size", "2", "--page-size", "2")
+        small = Worker("60_worker.ring.log", CHECK, DB, ROLE, "--ring-size", "2", "--page-size", "2")
         try:
             ok(small.healthy_within(10), "a worker with a 2-event ring starts")
             ok(re.search(r"info: starting after event \d+: the last 2 events are kept", small.log_text()),
                "it starts at the last 2 events instead of reading all of history", small.log_text())
-            old = Stream(small.port, "screen=370102", last_event_id=0)
+            old = EventStream(small.port, "370102", last_event_id=0)
             streams.append(old)
             old.wait_for(lambda ev: len(ev) >= len(all_lixia), 5)
             time.sleep(0.3)
-            ok(pairs(old.snapshot()) == all_lixia,
+            ok(old.received() == all_lixia,
                "Last-Event-ID older than the ring: the missed events come from the database, exactly",
-               "got  %s\nwant %s" % (pairs(old.snapshot()), all_lixia))
+               "got  %s\nwant %s" % (old.received(), all_lixia))
             old.stop()
         finally:
             ok(small.stop() == 0, "the second worker exits 0 on SIGTERM")
 
         # Several hosts: libpq walks past one that is down to the writable one.
-        multi = Worker("60_worker.multihost.log", DB, ROLE, conninfo="host=/nonexistent/escalation,%s port=%s,%s"
-                       " target_session_attrs=read-write" % (os.environ["PGHOST"], os.environ["PGPORT"], os.environ["PGPORT"]))
+        multi = Worker("60_worker.multihost.log", CHECK, DB, ROLE, conninfo="host=/nonexistent/escalation,%s port=%d,%d"
+                       " target_session_attrs=read-write" % (CHECK.sock, CHECK.port, CHECK.port))
         try:
-            ok(multi.healthy_within(10) and re.search(r"info: connected to .* on %s port %s$" % (
-                re.escape(os.environ["PGHOST"]), os.environ["PGPORT"]), multi.log_text(), re.M),
+            ok(multi.healthy_within(10) and re.search(r"info: connected to .* on %s port %d$" % (
+                re.escape(CHECK.sock), CHECK.port), multi.log_text(), re.M),
                "a multi-host conninfo with target_session_attrs=read-write skips a dead host", multi.log_text())
         finally:
             multi.stop()
@@ -340,13 +226,13 @@ def main():
         status, _, body = request(w.port, "GET", "/screen/%3Cscript%3Ealert(1)%3C%2Fscript%3E")
         ok(status == 404 and "<script>" not in body and "&lt;script&gt;" in body,
            "the code is escaped on that page", body)
-        got = raw_request(w.port, b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 40000 + b"\r\n\r\n")
+        got = raw_request(w.port, b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 40000 + b"\r\n\r\n")[0]
         ok(got in (413, 431), "an oversized header gets 413/431", "got %d" % got)
-        got = raw_request(w.port, b"GET /" + b"a" * 40000 + b" HTTP/1.1\r\nHost: x\r\n\r\n")
+        got = raw_request(w.port, b"GET /" + b"a" * 40000 + b" HTTP/1.1\r\nHost: x\r\n\r\n")[0]
         ok(got in (414, 413, 431), "an oversized request line gets 414", "got %d" % got)
-        got = raw_request(w.port, b"GET /\r\n\r\n")
+        got = raw_request(w.port, b"GET /\r\n\r\n")[0]
         ok(got == 400, "a request line without an HTTP version gets 400", "got %d" % got)
-        got = raw_request(w.port, b"GET / HTTP/1.1\r\nHost: x\r\nNo colon here\r\n\r\n")
+        got = raw_request(w.port, b"GET / HTTP/1.1\r\nHost: x\r\nNo colon here\r\n\r\n")[0]
         ok(got == 400, "a malformed header line gets 400", "got %d" % got)
         status, _, body = w.get("/metrics")
         ok(status == 200 and re.search(r"^escalation_worker_http_client_errors_total [1-9]", body, re.M)
@@ -359,15 +245,6 @@ def main():
             s.stop()
         code = w.stop()
         ok(code == 0 and "stopped" in w.log_text(), "SIGTERM stops the worker cleanly (exit 0)")
-        try:
-            drop_database(DB, ROLE)
-        except RuntimeError as e:
-            print("# cleanup: %s" % e)
 
 
-try:
-    main()
-except Exception as e:
-    ok(False, "the test ran to the end", repr(e))
-sys.exit(finish())
-PY
+run_tests(main)
