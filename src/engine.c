@@ -39,6 +39,7 @@
 #include "utils/memutils.h"
 #include "utils/timestamp.h"
 
+#include "escalation.h"
 #include "engine.h"
 #include "engine_items.h"
 #include "engine_sql.h"
@@ -49,9 +50,6 @@
  * until it ends, so one query over all of them would grow with the backlog.
  */
 #define EVENT_CHUNK			8000
-
-/* How far after the server clock as_of may lie (one day, in microseconds). */
-#define MAX_FUTURE			USECS_PER_DAY
 
 /*
  * The work of one run, inside its own subtransaction. With probe, stages
@@ -99,17 +97,18 @@ CheckAsOf(FunctionCallInfo fcinfo, TimestampTz *as_of)
 				 errmsg("as_of must be a finite time: \"%s\"", timestamptz_to_str(*as_of))));
 
 	/*
-	 * Raising a stage early cannot be undone, so a run far ahead of the clock
-	 * (a typo, a wrong zone) is refused; a day leaves room for clock skew
-	 * between the scheduler's host and the server.
+	 * A stage raised early cannot be withdrawn: it would stay on the screens
+	 * if its item were handled before it really fell due. So as_of may lie
+	 * after the server clock only by the skew allowed between the
+	 * scheduler's host and the server (escalation.run_clock_skew).
 	 */
-	limit = GetCurrentTimestamp() + MAX_FUTURE;
+	limit = GetCurrentTimestamp() + (TimestampTz) escalation_run_clock_skew * USECS_PER_SEC;
 	if (*as_of > limit)
 		ereport(ERROR,
 				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
 				 errmsg("as_of is too far in the future: \"%s\"", timestamptz_to_str(*as_of)),
-				 errdetail("escalation.run() accepts times up to one day after the server clock, now %s.",
-						   timestamptz_to_str(GetCurrentTimestamp())),
+				 errdetail("escalation.run() accepts times up to %d seconds after the server clock, now %s.",
+						   escalation_run_clock_skew, timestamptz_to_str(GetCurrentTimestamp())),
 				 errhint("Warnings raised early cannot be withdrawn; run with the current time.")));
 	if (IsolationUsesXactSnapshot())
 		ereport(ERROR,
@@ -175,6 +174,15 @@ escalation_run(PG_FUNCTION_ARGS)
 			CurrentResourceOwner = caller_owner;
 		}
 		PG_END_TRY();
+
+		/*
+		 * A cancel, a statement or lock timeout's cancel, a shutdown: the
+		 * caller (pg_cron, psql) asked the run to stop, so it stops as a
+		 * failure the caller sees, not as a logged failure it would take for
+		 * success.
+		 */
+		if (error != NULL && ERRCODE_TO_CATEGORY(error->sqlerrcode) == ERRCODE_OPERATOR_INTERVENTION)
+			ReThrowError(error);
 
 		/* A stage that was already raised: run again, looking before inserting. */
 		if (error != NULL && !probe && error->sqlerrcode == ERRCODE_UNIQUE_VIOLATION)

@@ -21,6 +21,10 @@
 /* Name of the extension's schema. */
 #define ENGINE_SCHEMA			"escalation"
 
+/* The extension's internal schema, and the table whose lock orders events. */
+#define ENGINE_INTERNAL_SCHEMA	"escalation_internal"
+#define ENGINE_EVENT_LOCK		"event_stream"
+
 /* engine.c: escalation.run(as_of). */
 extern PGDLLEXPORT Datum escalation_run(PG_FUNCTION_ARGS);
 

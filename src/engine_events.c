@@ -20,6 +20,7 @@
 #include "executor/spi.h"
 #include "fmgr.h"
 #include "miscadmin.h"
+#include "storage/lmgr.h"
 #include "utils/builtins.h"
 #include "utils/fmgrprotos.h"
 #include "utils/lsyscache.h"
@@ -43,15 +44,24 @@ EngineRelation(const char *name)
 }
 
 /*
- * Take the event stream's advisory lock. Its key is the OID of the event
- * sequence: unique in the database and the same for every session.
+ * Take the event stream's lock: an EXCLUSIVE lock, until the transaction ends,
+ * on the table escalation_internal.event_stream. Only this code and the
+ * table's owner can take a conflicting lock on it (users have no privilege
+ * on the table nor on its schema), so no session of a user can hold the
+ * lock and stall the engine. A database still on 0.1.0's schema, which has
+ * no such table, uses 0.1.0's advisory lock until it is updated.
  */
 void
 EngineLockEventStream(void)
 {
-	Oid			seq = EngineRelation(ENGINE_EVENT_SEQUENCE);
+	Oid			nsp = get_namespace_oid(ENGINE_INTERNAL_SCHEMA, true);
+	Oid			relid = OidIsValid(nsp) ? get_relname_relid(ENGINE_EVENT_LOCK, nsp) : InvalidOid;
 
-	DirectFunctionCall1(pg_advisory_xact_lock_int8, Int64GetDatum((int64) seq));
+	if (OidIsValid(relid))
+		LockRelationOid(relid, ExclusiveLock);
+	else
+		DirectFunctionCall1(pg_advisory_xact_lock_int8,
+							Int64GetDatum((int64) EngineRelation(ENGINE_EVENT_SEQUENCE)));
 }
 
 /* Send one NOTIFY on the event channel naming the event range first..last. */

@@ -1,6 +1,7 @@
 /*
  * escalation.c
- *	  Module entry point: settings (GUCs) of the escalation extension.
+ *	  Module entry point: settings (GUCs) of the escalation extension, and the
+ *	  lock guard (lock_guard.c).
  */
 #include "postgres.h"
 
@@ -16,6 +17,7 @@ PG_MODULE_MAGIC;
 
 char	   *escalation_timezone = NULL;
 int			escalation_run_log_retention = 7 * 24 * 3600;
+int			escalation_run_clock_skew = 60;
 
 void		_PG_init(void);
 
@@ -65,5 +67,19 @@ _PG_init(void)
 							NULL,
 							NULL);
 
+	DefineCustomIntVariable("escalation.run_clock_skew",
+							"How far after the server clock escalation.run(as_of) may be asked to run.",
+							"A stage raised early cannot be withdrawn, so as_of may lie after the clock by this much only (the scheduler's host and the server may disagree a little).",
+							&escalation_run_clock_skew,
+							60,
+							0,
+							3600,
+							PGC_SUSET,
+							GUC_UNIT_S,
+							NULL,
+							NULL,
+							NULL);
+
 	MarkGUCPrefixReserved("escalation");
+	EscalationInstallLockGuard();
 }

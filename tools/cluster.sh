@@ -131,7 +131,7 @@ cluster_init() {
 		--encoding=UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 \
 		|| { cat "$dir/initdb.log" >&2; die "initdb failed in $dir"; }
 	cluster_conf "$dir" "port = $port" "listen_addresses = ''" "unix_socket_directories = '$dir/sock'" \
-		"shared_preload_libraries = 'pg_cron'" "cron.database_name = 'escalation'" \
+		"shared_preload_libraries = 'pg_cron,escalation'" "cron.database_name = 'escalation'" \
 		"cron.use_background_workers = on" "max_worker_processes = 16" "timezone = 'Asia/Shanghai'" \
 		"log_line_prefix = '%m [%p] %q%u@%d '" "$@"
 	cluster_open "$dir"

@@ -96,6 +96,16 @@ COMMENT ON COLUMN escalation.warning.unit_id IS 'The unit concerned, if any. 生
 COMMENT ON COLUMN escalation.warning.department_id IS 'The department that found or transferred the item, if any (for the scorecard). 发现/移交部门';
 SELECT pg_catalog.pg_extension_config_dump('escalation.warning', '');
 
+-- The event stream's lock (事件锁): every writer of events takes an EXCLUSIVE
+-- lock on this empty table until it commits, so event ids become visible in
+-- order. No role of the platform has a privilege on it or on its schema, so
+-- no user's session can take a conflicting lock and stall the engine; the
+-- engine's C code takes it without a privilege check (src/engine_events.c).
+CREATE TABLE escalation_internal.event_stream ();
+COMMENT ON TABLE escalation_internal.event_stream IS
+	'Empty: the lock on it orders the event stream''s writers; nobody but the engine can take it. 预警事件锁';
+REVOKE ALL ON escalation_internal.event_stream FROM PUBLIC;
+
 -- Trigger (per statement): writers of warnings take the event stream's lock
 -- before any id is drawn, so ids become visible in order.
 CREATE FUNCTION escalation_internal.warning_lock_events() RETURNS trigger
@@ -181,15 +191,15 @@ SELECT pg_catalog.pg_extension_config_dump('escalation.run_log_run_id_seq', '');
 CREATE FUNCTION escalation.run(as_of timestamptz DEFAULT now()) RETURNS bigint
 AS 'MODULE_PATHNAME', 'escalation_run'
 LANGUAGE C VOLATILE SECURITY DEFINER SET search_path = pg_catalog, escalation, pg_temp
-SET enable_hashjoin = off SET enable_mergejoin = off SET jit = off;
+SET enable_hashjoin = off SET enable_mergejoin = off SET jit = off SET lock_timeout = '5min';
 COMMENT ON FUNCTION escalation.run(timestamptz) IS
-	'Raises every ladder stage due at or before as_of whose item was not handled by its due time, resolves the warnings of handled items, sends one NOTIFY escalation_warning, logs the run; returns the number of warnings raised (NULL if the run failed: see escalation.run_log). as_of may be at most one day after the server clock. 执行预警升级';
+	'Raises every ladder stage due at or before as_of whose item was not handled by its due time, resolves the warnings of handled items, sends one NOTIFY escalation_warning, logs the run; returns the number of warnings raised (NULL if the run failed: see escalation.run_log; a cancel or timeout is an error). as_of may lie after the server clock by escalation.run_clock_skew at most. A lock awaited for 5 minutes fails the run. 执行预警升级';
 
 CREATE FUNCTION escalation.lock_event_stream() RETURNS void
 AS 'MODULE_PATHNAME', 'escalation_lock_event_stream'
 LANGUAGE C VOLATILE;
 COMMENT ON FUNCTION escalation.lock_event_stream() IS
-	'Takes the transaction-level advisory lock that every writer of warning events holds, so event ids commit in order. 预警事件锁';
+	'Takes the lock that every writer of warning events holds until it commits (on escalation_internal.event_stream), so event ids commit in order. 预警事件锁';
 
 CREATE FUNCTION escalation.acknowledge(warning_id bigint, note text DEFAULT NULL) RETURNS bigint
 AS 'MODULE_PATHNAME', 'escalation_acknowledge'

@@ -7,7 +7,7 @@
 -- scheduling is idempotent and explains itself when pg_cron is missing.
 BEGIN;
 CREATE EXTENSION IF NOT EXISTS escalation;
-SELECT plan(48);
+SELECT plan(49);
 \ir fixtures/50_engine.sql
 
 INSERT INTO escalation.hazard (id, unit_id, found_by, found_at, grade, needs_recheck, rectify_deadline)
@@ -16,8 +16,10 @@ VALUES (801, 10, 2, '2024-02-20 09:00+08', 'general', true, '2024-03-01 09:00+08
 -- run(): bad as_of.
 SELECT throws_ok($$SELECT escalation.run(NULL)$$, '22004', 'as_of must not be null', 'run(NULL) is refused');
 SELECT throws_ok($$SELECT escalation.run('infinity')$$, '22008', 'as_of must be a finite time: "infinity"', 'run(infinity) is refused');
-SELECT throws_like($$SELECT escalation.run(now() + interval '2 days')$$, 'as_of is too far in the future: %',
-	'run() more than a day after the clock is refused');
+SELECT throws_like($$SELECT escalation.run(now() + interval '2 minutes')$$, 'as_of is too far in the future: %',
+	'run() two minutes after the clock is refused (escalation.run_clock_skew is one minute)');
+SELECT throws_like($$SELECT escalation.run(now() + interval '23 hours')$$, 'as_of is too far in the future: %',
+	'run() a day ahead of the clock, which 0.1.0 accepted, is refused');
 SELECT is((SELECT count(*) FROM escalation.warning) + (SELECT count(*) FROM escalation.run_log), 0::bigint,
 	'refused runs raise nothing and are not logged');
 
@@ -103,7 +105,8 @@ SELECT lives_ok($$SELECT escalation.run(now())$$, 'a run with a retention of one
 SELECT is((SELECT count(*) FROM escalation.run_log WHERE started_at < now() - interval '1 hour'), 0::bigint,
 	'rows older than the retention are pruned by the run');
 SELECT cmp_ok((SELECT count(*) FROM escalation.run_log), '>', 0::bigint, 'recent rows are kept');
-SELECT lives_ok($$SELECT escalation.run(now() + interval '23 hours')$$, 'a run up to a day ahead of the clock is accepted');
+SELECT lives_ok($$SELECT escalation.run(now() + interval '50 seconds')$$,
+	'a run within escalation.run_clock_skew of the clock is accepted');
 
 -- The platform time zone.
 SELECT throws_ok($$SET escalation.timezone = 'Mars/Olympus_Mons'$$, '22023',
