@@ -9,12 +9,7 @@ set -uo pipefail
 
 top=${ESCALATION_TOP:?}
 db=t52_set_based
-n=0 failed=0
-ok() { # ok CONDITION-EXIT-STATUS NAME [DIAG]
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; failed=$((failed + 1)); [ -n "${3:-}" ] && echo "$3" | sed 's/^/#   /'; fi
-}
-q() { psql -qXAt -v ON_ERROR_STOP=1 -d "$db" -c "$1"; }
+. "${ESCALATION_TOP:?}/test/scripts/lib/tap.sh"
 cleanup() { psql -qX -d postgres -c "DROP DATABASE IF EXISTS $db" >/dev/null 2>&1 || true; }
 trap cleanup EXIT
 
