@@ -11,7 +11,7 @@
 BEGIN;
 CREATE EXTENSION IF NOT EXISTS escalation;
 \ir fixtures/90_escape.sql
-SELECT plan(58);
+SELECT plan(62);
 SELECT pg_temp.t90_grant_tap();
 SELECT pg_temp.t90_base();
 SELECT pg_temp.t90_foreign();
@@ -30,15 +30,19 @@ SET LOCAL ROLE t90_lixia;
 SELECT lives_ok($$SELECT escalation.hazard_recheck(9263, 9210, true, '复查合格', rechecked_at => now() - interval '1 hour')$$,
 	'the own department re-inspects hazard 9263 (closed below)');
 RESET ROLE;
--- What the calling role is answered: "accepted", or "<SQLSTATE>: <message>".
+-- What the calling role is answered: "accepted", or "<SQLSTATE>: <message>"
+-- (with " | <detail>" when there is one).
 CREATE FUNCTION pg_temp.t94_error(statement text) RETURNS text
 LANGUAGE plpgsql AS
 $$
+DECLARE
+	detail text;
 BEGIN
 	EXECUTE statement;
 	RETURN 'accepted';
 EXCEPTION WHEN OTHERS THEN
-	RETURN SQLSTATE || ': ' || SQLERRM;
+	GET STACKED DIAGNOSTICS detail = PG_EXCEPTION_DETAIL;
+	RETURN SQLSTATE || ': ' || SQLERRM || coalesce(nullif(' | ' || detail, ' | '), '');
 END
 $$;
 CREATE TEMP TABLE t94_before AS SELECT pg_temp.t94_counts() AS counts;
@@ -166,6 +170,8 @@ SELECT throws_ok($$SELECT escalation.hazard_extend(9261, 'infinity', '无限延�
 RESET ROLE;
 SELECT throws_ok($$INSERT INTO escalation.time_window (name, value) VALUES ('clock_skew', '-1 minute')$$,
 	'23514', NULL, 'a window setting is a positive interval');
+SELECT throws_ok($$INSERT INTO escalation.time_window (name, value) VALUES ('deadline_horizon', '6 months')$$,
+	'23514', NULL, 'the horizon and the history window are never narrower than a year (what is accepted without reading the settings)');
 
 ------------------------------------------------------------------------------
 -- 3. Ids: chosen by the database only; sequences out of users' reach
@@ -291,6 +297,43 @@ SELECT results_eq($$
 	$$VALUES (true, true)$$,
 	'the database stamps who entered a row and when');
 RESET ROLE;
+
+------------------------------------------------------------------------------
+-- 5. The unique code of a unit answers one bit, and nothing about where
+------------------------------------------------------------------------------
+
+-- A valid code for 370102's unit 9201: the same stem with the check character
+-- the type accepts.
+DO $$
+DECLARE
+	c text;
+BEGIN
+	FOREACH c IN ARRAY regexp_split_to_array('0123456789ABCDEFGHJKLMNPQRTUWXY', '') LOOP
+		BEGIN
+			UPDATE escalation.unit SET uscc = ('91370102MA000010' || c || 'X')::escalation.uscc WHERE id = 9201;
+			EXIT;
+		EXCEPTION WHEN OTHERS THEN
+			NULL;
+		END;
+	END LOOP;
+END
+$$;
+CREATE TEMP TABLE t94_uscc AS
+	SELECT (SELECT uscc::text FROM escalation.unit WHERE id = 9201) AS own, (SELECT uscc::text FROM escalation.unit WHERE id = 9601) AS theirs;
+GRANT SELECT ON t94_uscc TO t90_lixia;
+SET LOCAL ROLE t90_lixia;
+CREATE TEMP TABLE t94_uscc_answer AS SELECT
+	pg_temp.t94_error(format($s$INSERT INTO escalation.unit (name, uscc, region, supervision_level) VALUES ('重复登记', %L, '370102001', 'district')$s$, u.own)) AS own,
+	pg_temp.t94_error(format($s$INSERT INTO escalation.unit (name, uscc, region, supervision_level) VALUES ('重复登记', %L, '370102001', 'district')$s$, u.theirs)) AS theirs
+FROM t94_uscc u;
+RESET ROLE;
+SELECT ok((SELECT u.own IS NOT NULL AND a.theirs LIKE '23505: %' FROM t94_uscc u, t94_uscc_answer a),
+	'registering a code that 370103 registered is refused (a legal entity is registered once in the city)');
+SELECT is((SELECT replace(a.theirs, u.theirs, '<code>') FROM t94_uscc u, t94_uscc_answer a),
+		  (SELECT replace(a.own, u.own, '<code>') FROM t94_uscc u, t94_uscc_answer a),
+	'the answer is the same as for a code registered in the own district: it does not say where');
+SELECT doesnt_match((SELECT theirs FROM t94_uscc_answer), '9601|市中|370103',
+	'the answer names neither the unit, its id nor its region');
 
 SELECT * FROM finish();
 ROLLBACK;
