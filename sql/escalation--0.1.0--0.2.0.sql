@@ -3030,3 +3030,20 @@ FROM unnest(ARRAY['escalation.unit', 'escalation.licence', 'escalation.safety_ru
 				  'escalation.campaign', 'escalation.inspection', 'escalation.hazard', 'escalation.clue',
 				  'escalation.dual_prevention', 'escalation.dp_risk_point', 'escalation.dp_check_task',
 				  'escalation.dp_run', 'escalation.dp_assessment']::regclass[]) AS t;
+
+-- Trigger: a licence is superseded at a plausible time.
+CREATE FUNCTION escalation_internal.licence_check() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, escalation, pg_temp AS
+$$
+BEGIN
+	IF NOT escalation.restoring() THEN
+		PERFORM escalation_internal.check_times(ARRAY[NEW.superseded_at], ARRAY[OLD.superseded_at], '{superseded_at}', false);
+	END IF;
+	RETURN NEW;
+END
+$$;
+COMMENT ON FUNCTION escalation_internal.licence_check() IS
+	'Trigger: a licence is superseded (renewed, which handles its expiry) at a plausible time. 证件换发时间校验';
+CREATE TRIGGER licence_check BEFORE INSERT OR UPDATE OF superseded_at ON escalation.licence
+	FOR EACH ROW EXECUTE FUNCTION escalation_internal.licence_check();
+REVOKE ALL ON FUNCTION escalation_internal.licence_check() FROM PUBLIC;

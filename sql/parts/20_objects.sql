@@ -322,6 +322,22 @@ SELECT pg_catalog.pg_extension_config_dump('escalation.licence', '');
 SELECT pg_catalog.pg_extension_config_dump('escalation.licence_id_seq', '');
 SELECT escalation.follow_unit_region('escalation.licence');
 
+-- Trigger: a licence is superseded at a plausible time.
+CREATE FUNCTION escalation_internal.licence_check() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, escalation, pg_temp AS
+$$
+BEGIN
+	IF NOT escalation.restoring() THEN
+		PERFORM escalation_internal.check_times(ARRAY[NEW.superseded_at], ARRAY[OLD.superseded_at], '{superseded_at}', false);
+	END IF;
+	RETURN NEW;
+END
+$$;
+COMMENT ON FUNCTION escalation_internal.licence_check() IS
+	'Trigger: a licence is superseded (renewed, which handles its expiry) at a plausible time. 证件换发时间校验';
+CREATE TRIGGER licence_check BEFORE INSERT OR UPDATE OF superseded_at ON escalation.licence
+	FOR EACH ROW EXECUTE FUNCTION escalation_internal.licence_check();
+
 -- Renew a licence: enter the new one and mark the old one superseded by it.
 CREATE FUNCTION escalation.licence_renew(
 	licence_id bigint,
@@ -524,6 +540,7 @@ REVOKE ALL ON FUNCTION escalation.licence_renew(bigint, text, date, date, timest
 REVOKE ALL ON FUNCTION
 	escalation_internal.industry_protect_builtin(), escalation_internal.set_region_from_unit(),
 	escalation.follow_unit_region(regclass, boolean), escalation_internal.touch_updated_at(),
-	escalation_internal.record_unit_history(), escalation_internal.unit_history_guard()
+	escalation_internal.record_unit_history(), escalation_internal.unit_history_guard(),
+	escalation_internal.licence_check()
 FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION escalation.follow_unit_region(regclass, boolean) TO escalation_admin;

@@ -11,7 +11,7 @@
 BEGIN;
 CREATE EXTENSION IF NOT EXISTS escalation;
 \ir fixtures/90_escape.sql
-SELECT plan(62);
+SELECT plan(63);
 SELECT pg_temp.t90_grant_tap();
 SELECT pg_temp.t90_base();
 SELECT pg_temp.t90_foreign();
@@ -136,6 +136,8 @@ SELECT throws_ok($$SELECT escalation.hazard_rectify(9261, '整改人', rectified
 	'22008', NULL, 'a rectification tomorrow is refused');
 SELECT throws_ok($$SELECT escalation.dp_record_run(9202, ran_at => now() + interval '3 days')$$,
 	'22008', NULL, 'a dual-prevention run in three days (keeping the idle ladder quiet) is refused');
+SELECT throws_ok($$SELECT escalation.licence_renew(9221, '(鲁)LX-新', '2026-01-01', '2028-12-31', '4000-01-01 00:00+08 BC')$$,
+	'22008', NULL, 'renewing an expired licence in 4000 BC (its expiry handled before it happened) is refused');
 SELECT throws_ok($$SELECT escalation.dp_enrol(9201, 9210, '1900-01-01 00:00+08')$$,
 	'22008', NULL, 'an enrolment in 1900 is refused');
 SELECT throws_ok($$UPDATE escalation.hazard SET rectify_deadline = 'infinity', deadline_reason = '直接改' WHERE id = 9261$$,
