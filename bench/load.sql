@@ -26,7 +26,7 @@ SELECT (d.code::text || lpad(s::text, 3, '0'))::escalation.region AS code, d.cod
 FROM district d CROSS JOIN generate_series(1, 20) s;
 INSERT INTO escalation.division (code, name) SELECT code, '街道' || code FROM street ON CONFLICT DO NOTHING;
 
-INSERT INTO escalation.department (id, name, level, region)
+INSERT INTO escalation.department (id, name, level, region) OVERRIDING SYSTEM VALUE
 SELECT 1, '济南市应急管理局', 'city'::escalation.level, '370100'::escalation.region
 UNION ALL SELECT 100 + row_number() OVER (), '区应急管理局' || code, 'district', code FROM district
 UNION ALL SELECT 1000 + row_number() OVER (), '街道办事处' || code, 'street', code FROM street;
@@ -35,7 +35,7 @@ CREATE TEMP TABLE dept AS SELECT array_agg(id ORDER BY id) AS ids, array_agg(reg
 CREATE TEMP TABLE streets AS SELECT array_agg(code ORDER BY code) AS codes FROM street;
 
 -- Units: at least one per dual-prevention item, a fifth of the items in all.
-INSERT INTO escalation.unit (id, name, region, supervision_level)
+INSERT INTO escalation.unit (id, name, region, supervision_level) OVERRIDING SYSTEM VALUE
 SELECT i, '单位' || i, s.codes[1 + (i % cardinality(s.codes))],
 	CASE WHEN i % 10 = 0 THEN 'city' WHEN i % 10 < 5 THEN 'district' ELSE 'street' END::escalation.level
 FROM generate_series(1, greatest(:items / 5, 1)) i, streets s;
@@ -52,12 +52,12 @@ CREATE FUNCTION pg_temp.handled(due timestamptz) RETURNS timestamptz LANGUAGE sq
 RETURN CASE WHEN random() < 0.1 THEN date_trunc('second', due - interval '2 days' + random() * interval '12 days') END;
 
 -- 40 % general hazards needing re-inspection; stage 1 at the deadline.
-INSERT INTO escalation.hazard (id, unit_id, found_by, found_at, grade, needs_recheck, rectify_deadline, closed_at, region)
+INSERT INTO escalation.hazard (id, unit_id, found_by, found_at, grade, needs_recheck, rectify_deadline, closed_at, region) OVERRIDING SYSTEM VALUE
 SELECT i, u, d.ids[1 + (i % cardinality(d.ids))], t - interval '5 days', 'general', true, t, pg_temp.handled(t), r.region
 FROM (SELECT i, 1 + (i % (SELECT units FROM n)) AS u, pg_temp.due() AS t FROM generate_series(1, :items * 4 / 10) i) x
 JOIN unit_region r ON r.id = x.u, dept d;
 -- 10 % suspected major hazards; stage 1 when found; some confirmed major.
-INSERT INTO escalation.hazard (id, unit_id, found_by, found_at, grade, needs_recheck, confirmed_at, region)
+INSERT INTO escalation.hazard (id, unit_id, found_by, found_at, grade, needs_recheck, confirmed_at, region) OVERRIDING SYSTEM VALUE
 SELECT :items + i, u, d.ids[1 + (i % cardinality(d.ids))], t,
 	CASE WHEN c IS NULL THEN 'suspected_major' ELSE 'major' END::escalation.hazard_grade, c IS NOT NULL, c, r.region
 FROM (SELECT i, u, t, CASE WHEN h < t THEN t + (t - h) ELSE h END AS c
@@ -65,14 +65,14 @@ FROM (SELECT i, u, t, CASE WHEN h < t THEN t + (t - h) ELSE h END AS c
 			FROM (SELECT i, pg_temp.due() AS t FROM generate_series(1, :items / 10) i) y) z) x
 JOIN unit_region r ON r.id = x.u, dept d;
 -- 20 % transferred clues; stage 1 three days after the transfer.
-INSERT INTO escalation.clue (id, unit_id, from_department, to_department, transferred_at, handled_at, region)
+INSERT INTO escalation.clue (id, unit_id, from_department, to_department, transferred_at, handled_at, region) OVERRIDING SYSTEM VALUE
 SELECT i, u, d.ids[1 + (i % cardinality(d.ids))], CASE WHEN i % cardinality(d.ids) = 0 THEN 2 ELSE 1 END,
 	t - interval '3 days', CASE WHEN h IS NOT NULL THEN greatest(h, t - interval '3 days') END, r.region
 FROM (SELECT i, u, t, pg_temp.handled(t) AS h
 	  FROM (SELECT i, 1 + (i % (SELECT units FROM n)) AS u, pg_temp.due() AS t FROM generate_series(1, :items * 2 / 10) i) y) x
 JOIN unit_region r ON r.id = x.u, dept d;
 -- 20 % safety licences; stage 1 at the start of the day after valid_until.
-INSERT INTO escalation.licence (id, unit_id, kind, valid_until, safety_licence, superseded_at, region)
+INSERT INTO escalation.licence (id, unit_id, kind, valid_until, safety_licence, superseded_at, region) OVERRIDING SYSTEM VALUE
 SELECT i, u, '安全生产许可证', v, true, pg_temp.handled(escalation.licence_expires_at(v)), r.region
 FROM (SELECT i, 1 + (i % (SELECT units FROM n)) AS u, (pg_temp.due() - interval '1 day')::date AS v
 	  FROM generate_series(1, :items * 2 / 10) i) x

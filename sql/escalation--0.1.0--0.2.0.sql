@@ -2293,3 +2293,773 @@ COMMENT ON FUNCTION escalation.run(timestamptz) IS
 	'Raises every ladder stage due at or before as_of whose item was not handled by its due time, resolves the warnings of handled items, sends one NOTIFY escalation_warning, logs the run; returns the number of warnings raised (NULL if the run failed: see escalation.run_log; a cancel or timeout is an error). as_of may lie after the server clock by escalation.run_clock_skew at most. A lock awaited for 5 minutes fails the run. 执行预警升级';
 COMMENT ON FUNCTION escalation.lock_event_stream() IS
 	'Takes the lock that every writer of warning events holds until it commits (on escalation_internal.event_stream), so event ids commit in order. 预警事件锁';
+
+------------------------------------------------------------------------------
+-- Record integrity (记录可信): departments that act lie within the caller's
+-- region, times are finite and plausible (escalation.time_window), identity
+-- columns are GENERATED ALWAYS and written by nobody, sequences and audit
+-- columns are out of users' reach, unit_history is written only by its trigger
+------------------------------------------------------------------------------
+
+-- The window of plausible times (时间合理范围) for what users enter.
+CREATE TABLE escalation.time_window (
+	name text NOT NULL,
+	value interval NOT NULL,
+	note text,
+	CONSTRAINT time_window_pkey PRIMARY KEY (name),
+	CONSTRAINT time_window_name_known CHECK (name IN ('clock_skew', 'deadline_horizon', 'history')),
+	-- Never narrower than the window check_times() accepts without reading
+	-- this table.
+	CONSTRAINT time_window_value_at_least_floor CHECK (value > interval '0'
+		AND (name = 'clock_skew' OR value >= interval '1 year'))
+);
+COMMENT ON TABLE escalation.time_window IS
+	'Settings of the window of plausible times for what users enter (times of events, deadlines); a setting not listed takes its default: clock_skew 5 minutes, deadline_horizon 3 years, history 30 years. Only the city office changes them. 时间合理范围设置';
+COMMENT ON COLUMN escalation.time_window.name IS 'clock_skew: how far ahead of the server clock an event (found, transferred, rectified, closed, run, ...) may be; deadline_horizon: how far ahead a deadline may be; history: how far back any time may be. 设置项';
+COMMENT ON COLUMN escalation.time_window.value IS 'The interval: positive, and at least 1 year for deadline_horizon and history (times within a year of now are accepted without reading this table). 时长';
+COMMENT ON COLUMN escalation.time_window.note IS 'Why the city set it so. 备注';
+SELECT pg_catalog.pg_extension_config_dump('escalation.time_window', '');
+
+-- Raise an error unless every department that acts lies within the caller's region.
+CREATE FUNCTION escalation_internal.check_departments(ids bigint[], was bigint[], names text[]) RETURNS void
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, escalation, pg_temp AS
+$$
+DECLARE
+	dept_region escalation.region;
+	caller_region escalation.region;
+	inside boolean;
+BEGIN
+	FOR i IN 1 .. coalesce(array_length(ids, 1), 0) LOOP
+		CONTINUE WHEN ids[i] IS NULL OR ids[i] IS NOT DISTINCT FROM was[i] OR ids[i] = ANY (ids[1:i - 1]);
+		-- One lookup answers the usual case: a department of the caller's region.
+		SELECT d.region, ur.region, coalesce(d.region OPERATOR(escalation.<@) ur.region, false)
+		INTO dept_region, caller_region, inside
+		FROM escalation.department d
+		LEFT JOIN escalation.user_region ur ON ur.role_name = escalation.acting_role()
+		WHERE d.id = ids[i];
+		-- A department that does not exist is the foreign key's to report.
+		CONTINUE WHEN NOT FOUND OR inside;
+		IF NOT escalation.caller_sees_region(dept_region, true) THEN
+			RAISE EXCEPTION 'department % is outside your region %', ids[i], coalesce(caller_region::text, '(none)')
+				USING ERRCODE = 'insufficient_privilege',
+					  DETAIL = format('%s names the department that acts; a role acts in the name of departments of its own region only.', names[i]),
+					  HINT = 'Each region records the work of its own departments; the city office records work of any department.';
+		END IF;
+	END LOOP;
+END
+$$;
+COMMENT ON FUNCTION escalation_internal.check_departments(bigint[], bigint[], text[]) IS
+	'Raises insufficient_privilege (42501) naming the first department in ids (whose value differs from was: a new or changed value) that lies outside the calling role''s region; superusers and the city office act for any department. 经办部门辖区校验';
+
+-- Raise an error unless every time lies within the window of plausible times.
+CREATE FUNCTION escalation_internal.check_times(ats timestamptz[], was timestamptz[], names text[], deadline boolean)
+RETURNS void
+LANGUAGE plpgsql STABLE SET search_path = pg_catalog, escalation, pg_temp AS
+$$
+DECLARE
+	clock timestamptz := pg_catalog.statement_timestamp();
+	skew interval;
+	horizon interval;
+	history interval;
+	at timestamptz;
+BEGIN
+	FOR i IN 1 .. coalesce(array_length(ats, 1), 0) LOOP
+		at := ats[i];
+		CONTINUE WHEN at IS NULL OR at IS NOT DISTINCT FROM was[i];
+		IF NOT isfinite(at) THEN
+			RAISE EXCEPTION '% must be a finite time: "%"', names[i], at USING ERRCODE = 'datetime_field_overflow';
+		END IF;
+		-- Within a year back and (deadlines) a year ahead or (events) not ahead,
+		-- every setting the table may hold accepts it.
+		CONTINUE WHEN at >= clock - interval '1 year'
+			AND at <= clock + CASE WHEN deadline THEN interval '1 year' ELSE interval '0' END;
+		IF history IS NULL THEN
+			SELECT coalesce(max(w.value) FILTER (WHERE w.name = 'clock_skew'), interval '5 minutes'),
+				coalesce(max(w.value) FILTER (WHERE w.name = 'deadline_horizon'), interval '3 years'),
+				coalesce(max(w.value) FILTER (WHERE w.name = 'history'), interval '30 years')
+			INTO skew, horizon, history
+			FROM escalation.time_window w;
+		END IF;
+		IF at < clock - history THEN
+			RAISE EXCEPTION '% % is before the platform''s history window', names[i], at
+				USING ERRCODE = 'datetime_field_overflow',
+					  DETAIL = format('Times lie at most %s before now (escalation.time_window: history).', history);
+		ELSIF deadline AND at > clock + horizon THEN
+			RAISE EXCEPTION '% % is beyond the deadline horizon', names[i], at
+				USING ERRCODE = 'datetime_field_overflow',
+					  DETAIL = format('Deadlines lie at most %s after now (escalation.time_window: deadline_horizon).', horizon);
+		ELSIF NOT deadline AND at > clock + skew THEN
+			RAISE EXCEPTION '% % is in the future', names[i], at
+				USING ERRCODE = 'datetime_field_overflow',
+					  DETAIL = format('The server clock reads %s; an event may be at most %s ahead of it (escalation.time_window: clock_skew).',
+									  clock, skew);
+		END IF;
+	END LOOP;
+END
+$$;
+COMMENT ON FUNCTION escalation_internal.check_times(timestamptz[], timestamptz[], text[], boolean) IS
+	'Raises datetime_field_overflow (22008) naming the first time in ats (whose value differs from was: a new or changed value) that is infinite, earlier than the history window, or later than now plus the clock skew (events) or the deadline horizon (deadline = true); the window is escalation.time_window, read only for a time more than a year back or ahead, or an event ahead of the clock. 时间合理性校验';
+
+-- Grant INSERT and UPDATE of every column of a table but its identity, generated
+-- and audit columns, which the database writes.
+CREATE FUNCTION escalation_internal.grant_column_writes(tbl regclass, roles name[]) RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, escalation, pg_temp AS
+$$
+DECLARE
+	cols text;
+	r name;
+BEGIN
+	SELECT string_agg(quote_ident(a.attname), ', ' ORDER BY a.attnum) INTO cols
+	FROM pg_catalog.pg_attribute a
+	WHERE a.attrelid = tbl AND a.attnum > 0 AND NOT a.attisdropped AND a.attidentity = '' AND a.attgenerated = ''
+		AND a.attname NOT IN ('created_at', 'created_by', 'updated_at', 'recorded_at', 'recorded_by');
+	FOREACH r IN ARRAY roles LOOP
+		EXECUTE format('REVOKE INSERT, UPDATE ON %s FROM %I', tbl, r);
+		EXECUTE format('GRANT INSERT (%s), UPDATE (%s) ON %s TO %I', cols, cols, tbl, r);
+	END LOOP;
+END
+$$;
+COMMENT ON FUNCTION escalation_internal.grant_column_writes(regclass, name[]) IS
+	'Grants roles INSERT and UPDATE of every column of a table except identity, generated and audit columns (created_at/by, updated_at, recorded_at/by), which only the database writes; run again after a release adds columns. 按列授予写权限';
+
+SELECT escalation_internal.grant_column_writes('escalation.user_region', '{escalation_admin}');
+
+GRANT SELECT ON escalation.time_window TO escalation_admin, escalation_user;
+GRANT INSERT, UPDATE, DELETE ON escalation.time_window TO escalation_admin;
+REVOKE ALL ON FUNCTION
+	escalation_internal.check_departments(bigint[], bigint[], text[]),
+	escalation_internal.check_times(timestamptz[], timestamptz[], text[], boolean),
+	escalation_internal.grant_column_writes(regclass, name[])
+FROM PUBLIC;
+
+-- Trigger: record a change of a unit, licence or safety rule.
+CREATE OR REPLACE FUNCTION escalation_internal.record_unit_history() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, escalation, pg_temp AS
+$$
+DECLARE
+	old_row jsonb := CASE WHEN TG_OP <> 'INSERT' THEN to_jsonb(OLD) END;
+	new_row jsonb := CASE WHEN TG_OP <> 'DELETE' THEN to_jsonb(NEW) END;
+	changed text[];
+	row_unit bigint;
+	row_region escalation.region;
+BEGIN
+	IF escalation.restoring() THEN
+		RETURN NULL;
+	END IF;
+	IF TG_OP = 'UPDATE' THEN
+		SELECT array_agg(n.key ORDER BY n.key) INTO changed
+		FROM jsonb_each(new_row) n
+		WHERE n.key <> 'updated_at' AND n.value IS DISTINCT FROM old_row -> n.key;
+		IF changed IS NULL THEN
+			RETURN NULL;
+		END IF;
+	END IF;
+	row_unit := (coalesce(new_row, old_row) ->> CASE TG_TABLE_NAME WHEN 'unit' THEN 'id' ELSE 'unit_id' END)::bigint;
+	row_region := (coalesce(new_row, old_row) ->> 'region')::escalation.region;
+	INSERT INTO escalation.unit_history
+		(unit_id, region, table_name, row_id, operation, changed_by, changed_at, changed_columns, old_row, new_row)
+	VALUES
+		(row_unit, row_region, TG_TABLE_NAME, (coalesce(new_row, old_row) ->> 'id')::bigint, TG_OP,
+		 escalation.acting_role(), statement_timestamp(), changed, old_row, new_row);
+	RETURN NULL;
+END
+$$;
+
+-- Trigger: history is written only by the history trigger, never by hand.
+CREATE OR REPLACE FUNCTION escalation_internal.unit_history_guard() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, escalation, pg_temp AS
+$$
+BEGIN
+	-- Only the change trigger (it runs as the table's owner) and a superuser
+	-- restoring a dump write history, whatever the trigger depth: a user's own
+	-- temporary trigger is one level deeper too.
+	IF NOT (SELECT r.rolsuper OR (TG_OP = 'INSERT' AND r.oid = c.relowner)
+			FROM pg_catalog.pg_roles r, pg_catalog.pg_class c
+			WHERE r.rolname = current_user AND c.oid = TG_RELID) THEN
+		RAISE EXCEPTION 'escalation.unit_history is written only by the platform''s change triggers'
+			USING ERRCODE = 'insufficient_privilege';
+	END IF;
+	RETURN CASE TG_OP WHEN 'DELETE' THEN OLD ELSE NEW END;
+END
+$$;
+
+-- Trigger: an inspection under a campaign falls within the campaign.
+CREATE OR REPLACE FUNCTION escalation_internal.inspection_check() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, escalation, pg_temp AS
+$$
+BEGIN
+	IF NEW.campaign_id IS NOT NULL THEN
+		PERFORM escalation_internal.campaign_admits(NEW.campaign_id, NEW.unit_id, NEW.inspected_at, 'inspection');
+	END IF;
+	IF NOT escalation.restoring() THEN
+		PERFORM escalation_internal.check_departments(ARRAY[NEW.department_id], ARRAY[OLD.department_id], '{department_id}');
+		PERFORM escalation_internal.check_times(ARRAY[NEW.inspected_at], ARRAY[OLD.inspected_at], '{inspected_at}', false);
+	END IF;
+	RETURN NEW;
+END
+$$;
+
+-- Trigger: validate a new hazard; tie it to its inspection and campaign.
+CREATE OR REPLACE FUNCTION escalation_internal.hazard_check_insert() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, escalation, pg_temp AS
+$$
+DECLARE
+	insp escalation.inspection;
+BEGIN
+	IF NEW.inspection_id IS NOT NULL THEN
+		SELECT * INTO insp FROM escalation.inspection WHERE id = NEW.inspection_id AND escalation.caller_sees_region(region);
+		IF NOT FOUND THEN
+			RAISE EXCEPTION 'inspection % does not exist', NEW.inspection_id
+				USING ERRCODE = 'foreign_key_violation', DETAIL = 'hazard.inspection_id must name an inspection you can see.';
+		ELSE
+			IF insp.unit_id <> NEW.unit_id OR insp.department_id <> NEW.found_by THEN
+				RAISE EXCEPTION 'hazard of unit % found by department % cannot belong to inspection % of unit % by department %',
+						NEW.unit_id, NEW.found_by, insp.id, insp.unit_id, insp.department_id
+					USING ERRCODE = 'check_violation',
+						  DETAIL = 'A hazard found in an inspection is at the inspected unit and found by the inspecting department.';
+			END IF;
+			IF NEW.found_at < insp.inspected_at THEN
+				RAISE EXCEPTION 'hazard found_at % is before its inspection % at %', NEW.found_at, insp.id, insp.inspected_at
+					USING ERRCODE = 'check_violation';
+			END IF;
+			IF NEW.campaign_id IS NULL THEN
+				NEW.campaign_id := insp.campaign_id;
+			ELSIF NEW.campaign_id IS DISTINCT FROM insp.campaign_id THEN
+				RAISE EXCEPTION 'hazard campaign % differs from campaign % of its inspection %',
+						NEW.campaign_id, coalesce(insp.campaign_id::text, 'NULL'), insp.id
+					USING ERRCODE = 'check_violation';
+			END IF;
+		END IF;
+	END IF;
+	IF NEW.campaign_id IS NOT NULL THEN
+		PERFORM escalation_internal.campaign_admits(NEW.campaign_id, NEW.unit_id, NEW.found_at, 'hazard');
+	END IF;
+	IF NEW.grade = 'major' THEN
+		NEW.needs_recheck := true;
+	END IF;
+	IF NEW.rectify_deadline IS NOT NULL THEN
+		NEW.deadline_set_at := coalesce(NEW.deadline_set_at, NEW.confirmed_at, NEW.found_at);
+		NEW.deadline_set_by := coalesce(NEW.deadline_set_by, NEW.confirmed_by, NEW.found_by);
+	END IF;
+	-- Who entered it and how far it has come are the platform's to say, except
+	-- when a dump brings them back.
+	IF NOT escalation.restoring() THEN
+		NEW.step_no := 0;
+		NEW.last_step := NULL;
+		NEW.created_by := escalation.acting_role();
+	END IF;
+	PERFORM escalation_internal.hazard_check_row(NEW, true);
+	IF NOT escalation.restoring() THEN
+		PERFORM escalation_internal.check_departments(
+			ARRAY[NEW.found_by, NEW.deadline_set_by, NEW.confirmed_by, NEW.rechecked_by, NEW.closed_by], NULL,
+			'{found_by,deadline_set_by,confirmed_by,rechecked_by,closed_by}');
+		PERFORM escalation_internal.check_times(
+			ARRAY[NEW.found_at, NEW.deadline_set_at, NEW.confirmed_at, NEW.rectified_at, NEW.rechecked_at, NEW.closed_at], NULL,
+			'{found_at,deadline_set_at,confirmed_at,rectified_at,rechecked_at,closed_at}', false);
+		PERFORM escalation_internal.check_times(ARRAY[NEW.rectify_deadline], NULL, '{rectify_deadline}', true);
+	END IF;
+	RETURN NEW;
+END
+$$;
+
+-- Trigger: allow an UPDATE only as one legal lifecycle step (or an edit of the
+-- description), and number the step for the history.
+CREATE OR REPLACE FUNCTION escalation_internal.hazard_check_step() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, escalation, pg_temp AS
+$$
+DECLARE
+	step escalation.hazard_step;
+	closing boolean := (NEW.closed_at, NEW.closed_by, NEW.close_note) IS DISTINCT FROM (OLD.closed_at, OLD.closed_by, OLD.close_note);
+	rechecking boolean := (NEW.rechecked_at, NEW.rechecked_by, NEW.recheck_inspector, NEW.recheck_result, NEW.recheck_note)
+		IS DISTINCT FROM (OLD.rechecked_at, OLD.rechecked_by, OLD.recheck_inspector, OLD.recheck_result, OLD.recheck_note);
+	rectifying boolean := (NEW.rectified_at, NEW.rectified_by, NEW.rectification_note)
+		IS DISTINCT FROM (OLD.rectified_at, OLD.rectified_by, OLD.rectification_note);
+	confirming boolean := (NEW.grade, NEW.confirmed_at, NEW.confirmed_by, NEW.confirm_note)
+		IS DISTINCT FROM (OLD.grade, OLD.confirmed_at, OLD.confirmed_by, OLD.confirm_note);
+	deadline_moves boolean := NEW.rectify_deadline IS DISTINCT FROM OLD.rectify_deadline;
+	deadline_info boolean := (NEW.deadline_set_at, NEW.deadline_set_by, NEW.deadline_reason)
+		IS DISTINCT FROM (OLD.deadline_set_at, OLD.deadline_set_by, OLD.deadline_reason);
+	recheck_moves boolean := NEW.needs_recheck IS DISTINCT FROM OLD.needs_recheck;
+	editing boolean := (NEW.description, NEW.category, NEW.location, NEW.measures)
+		IS DISTINCT FROM (OLD.description, OLD.category, OLD.location, OLD.measures);
+	fixed text;
+	others text[] := '{}';
+BEGIN
+	-- Maintained columns are the trigger's, whatever the statement says.
+	NEW.step_no := OLD.step_no;
+	NEW.last_step := OLD.last_step;
+	NEW.created_at := OLD.created_at;
+	NEW.created_by := OLD.created_by;
+
+	fixed := CASE
+		WHEN NEW.unit_id <> OLD.unit_id THEN 'unit_id'
+		WHEN NEW.found_by <> OLD.found_by THEN 'found_by'
+		WHEN NEW.found_at <> OLD.found_at THEN 'found_at'
+		WHEN NEW.source <> OLD.source THEN 'source'
+		WHEN NEW.inspection_id IS DISTINCT FROM OLD.inspection_id THEN 'inspection_id'
+		WHEN NEW.campaign_id IS DISTINCT FROM OLD.campaign_id THEN 'campaign_id'
+	END;
+	IF fixed IS NOT NULL THEN
+		RAISE EXCEPTION 'column % of hazard % cannot be changed', fixed, OLD.id
+			USING ERRCODE = 'object_not_in_prerequisite_state',
+				  DETAIL = 'Where, by whom and when a hazard was found is fixed when it is entered.',
+				  HINT = 'Enter a new hazard and close or delete the wrong one.';
+	END IF;
+
+	IF OLD.closed_at IS NOT NULL THEN
+		IF closing OR rechecking OR rectifying OR confirming OR deadline_moves OR deadline_info OR recheck_moves OR editing THEN
+			PERFORM escalation_internal.hazard_refuse(OLD.id, 'change', OLD.status, OLD.grade,
+				format('Hazard %s was closed (销号) at %s; a closed hazard is final.', OLD.id, OLD.closed_at),
+				'Enter a new hazard if the problem has come back.');
+		END IF;
+		RETURN NEW;
+	END IF;
+
+	IF closing THEN
+		step := 'close';
+		others := array_remove(ARRAY[CASE WHEN rechecking THEN 're-inspection' END, CASE WHEN rectifying THEN 'rectification' END,
+			CASE WHEN confirming THEN 'confirmation' END, CASE WHEN deadline_moves OR deadline_info THEN 'deadline' END,
+			CASE WHEN recheck_moves THEN 'needs_recheck' END], NULL);
+	ELSIF rechecking THEN
+		step := CASE WHEN NEW.recheck_result = 'fail' THEN 'recheck_fail' ELSE 'recheck_pass' END::escalation.hazard_step;
+		others := array_remove(ARRAY[CASE WHEN rectifying THEN 'rectification' END, CASE WHEN confirming THEN 'confirmation' END,
+			CASE WHEN recheck_moves THEN 'needs_recheck' END,
+			CASE WHEN (deadline_moves OR deadline_info) AND NEW.recheck_result IS DISTINCT FROM 'fail' THEN 'deadline' END], NULL);
+	ELSIF rectifying THEN
+		step := 'rectify';
+		others := array_remove(ARRAY[CASE WHEN confirming THEN 'confirmation' END,
+			CASE WHEN deadline_moves OR deadline_info THEN 'deadline' END, CASE WHEN recheck_moves THEN 'needs_recheck' END], NULL);
+	ELSIF confirming THEN
+		step := CASE WHEN NEW.grade = 'major' THEN 'confirm_major' ELSE 'rule_out' END::escalation.hazard_step;
+	ELSIF deadline_moves OR deadline_info THEN
+		step := CASE WHEN OLD.rectify_deadline IS NULL THEN 'set_deadline' ELSE 'extend' END::escalation.hazard_step;
+		IF recheck_moves THEN
+			others := ARRAY['needs_recheck'];
+		END IF;
+	ELSIF recheck_moves THEN
+		RAISE EXCEPTION 'needs_recheck of hazard % cannot be changed on its own', OLD.id
+			USING ERRCODE = 'object_not_in_prerequisite_state',
+				  DETAIL = 'Whether a hazard needs re-inspection is decided when it is entered, or when a suspected major hazard is ruled out.';
+	ELSIF editing THEN
+		step := 'edit';
+	ELSE
+		RETURN NEW;
+	END IF;
+
+	IF editing AND step <> 'edit' THEN
+		others := others || 'description'::text;
+	END IF;
+	IF cardinality(others) > 0 THEN
+		PERFORM escalation_internal.hazard_refuse(OLD.id, replace(step::text, '_', ' '), OLD.status, OLD.grade,
+			format('One statement takes one lifecycle step; this one also changes: %s.', array_to_string(others, ', ')),
+			'Make each step with its own statement, e.g. escalation.hazard_rectify() and then escalation.hazard_close().');
+	END IF;
+
+	CASE step
+	WHEN 'close' THEN
+		IF NEW.closed_at IS NULL THEN
+			RAISE EXCEPTION 'closing hazard % needs closed_at', OLD.id USING ERRCODE = 'not_null_violation';
+		ELSIF OLD.grade = 'suspected_major' THEN
+			PERFORM escalation_internal.hazard_refuse(OLD.id, 'close', OLD.status, OLD.grade,
+				'A suspected major hazard must be confirmed or ruled out before it is closed.',
+				'Call escalation.hazard_confirm() first.');
+		ELSIF OLD.status = 'rectifying' THEN
+			PERFORM escalation_internal.hazard_refuse(OLD.id, 'close', OLD.status, OLD.grade,
+				CASE WHEN OLD.recheck_result = 'fail'
+					 THEN format('Its re-inspection at %s failed and it has not been rectified again.', OLD.rechecked_at)
+					 ELSE 'It has not been rectified.' END,
+				'Record the rectification with escalation.hazard_rectify() first.');
+		ELSIF OLD.needs_recheck AND OLD.status <> 'verified' THEN
+			PERFORM escalation_internal.hazard_refuse(OLD.id, 'close', OLD.status, OLD.grade,
+				'It needs a passed re-inspection (复查合格) before it is closed.',
+				'Record the re-inspection with escalation.hazard_recheck() first.');
+		END IF;
+	WHEN 'recheck_pass', 'recheck_fail' THEN
+		IF OLD.status <> 'rectified' THEN
+			PERFORM escalation_internal.hazard_refuse(OLD.id, 're-inspect', OLD.status, OLD.grade,
+				CASE OLD.status WHEN 'verified' THEN 'It has already passed re-inspection.'
+								ELSE 'Only a rectified hazard is re-inspected.' END);
+		END IF;
+		IF NEW.rechecked_at IS NULL OR NEW.recheck_result IS NULL OR NEW.rechecked_by IS NULL THEN
+			RAISE EXCEPTION 're-inspecting hazard % needs rechecked_at, recheck_result and rechecked_by', OLD.id
+				USING ERRCODE = 'not_null_violation';
+		END IF;
+		IF NEW.rechecked_at < OLD.rectified_at THEN
+			RAISE EXCEPTION 'rechecked_at % of hazard % is before its rectification at %', NEW.rechecked_at, OLD.id, OLD.rectified_at
+				USING ERRCODE = 'check_violation';
+		END IF;
+		IF NOT escalation.supervises(NEW.rechecked_by, OLD.unit_id, escalation.local_day(NEW.rechecked_at)) THEN
+			RAISE EXCEPTION 'department % does not supervise unit % and cannot re-inspect hazard %',
+					NEW.rechecked_by, OLD.unit_id, OLD.id
+				USING ERRCODE = 'insufficient_privilege',
+					  DETAIL = format('On %s department %s holds no supervision assignment for unit %s and is not above a department that does.',
+									  escalation.local_day(NEW.rechecked_at), NEW.rechecked_by, OLD.unit_id),
+					  HINT = 'The re-inspection is made by a supervising department (escalation.supervision_assignment).';
+		END IF;
+		IF step = 'recheck_fail' THEN
+			IF NOT deadline_moves OR NEW.rectify_deadline <= NEW.rechecked_at THEN
+				RAISE EXCEPTION 'a failed re-inspection of hazard % needs a new rectify_deadline after %', OLD.id, NEW.rechecked_at
+					USING ERRCODE = 'check_violation',
+						  DETAIL = format('rectify_deadline is %s.', coalesce(NEW.rectify_deadline::text, 'NULL')),
+						  HINT = 'Pass new_deadline to escalation.hazard_recheck().';
+			END IF;
+			NEW.deadline_set_at := NEW.rechecked_at;
+			NEW.deadline_set_by := NEW.rechecked_by;
+			IF NEW.deadline_reason IS NOT DISTINCT FROM OLD.deadline_reason THEN
+				NEW.deadline_reason := '复查不合格，重新限期整改';
+			END IF;
+		END IF;
+	WHEN 'rectify' THEN
+		IF OLD.status <> 'rectifying' THEN
+			PERFORM escalation_internal.hazard_refuse(OLD.id, 'rectify', OLD.status, OLD.grade,
+				'It has already been rectified; a rectification is undone only by a failed re-inspection.');
+		END IF;
+		IF NEW.rectified_at IS NULL OR NEW.rectified_by IS NULL THEN
+			RAISE EXCEPTION 'rectifying hazard % needs rectified_at and rectified_by', OLD.id
+				USING ERRCODE = 'not_null_violation';
+		END IF;
+		IF OLD.recheck_result = 'fail' AND NEW.rectified_at <= OLD.rechecked_at THEN
+			RAISE EXCEPTION 'rectified_at % of hazard % is not after its failed re-inspection at %',
+					NEW.rectified_at, OLD.id, OLD.rechecked_at
+				USING ERRCODE = 'check_violation';
+		END IF;
+	WHEN 'confirm_major', 'rule_out' THEN
+		IF OLD.grade <> 'suspected_major' THEN
+			PERFORM escalation_internal.hazard_refuse(OLD.id, 'confirm', OLD.status, OLD.grade,
+				'Only a suspected major hazard (疑似重大事故隐患) is confirmed or ruled out, once.');
+		END IF;
+		IF NEW.grade NOT IN ('major', 'not_major') THEN
+			PERFORM escalation_internal.hazard_refuse(OLD.id, 'confirm', OLD.status, OLD.grade,
+				format('Confirming sets grade major (confirmed) or not_major (ruled out), not %s.', NEW.grade));
+		END IF;
+		IF NEW.confirmed_at IS NULL THEN
+			RAISE EXCEPTION 'confirming hazard % needs confirmed_at', OLD.id USING ERRCODE = 'not_null_violation';
+		END IF;
+		IF NEW.grade = 'major' THEN
+			NEW.needs_recheck := true;
+		END IF;
+		IF deadline_moves THEN
+			IF NEW.rectify_deadline < NEW.confirmed_at THEN
+				RAISE EXCEPTION 'rectify_deadline % set at confirmation of hazard % is before confirmed_at %',
+						NEW.rectify_deadline, OLD.id, NEW.confirmed_at
+					USING ERRCODE = 'check_violation';
+			END IF;
+			NEW.deadline_set_at := NEW.confirmed_at;
+			NEW.deadline_set_by := NEW.confirmed_by;
+		END IF;
+	WHEN 'set_deadline', 'extend' THEN
+		IF OLD.status <> 'rectifying' THEN
+			PERFORM escalation_internal.hazard_refuse(OLD.id, replace(step::text, '_', ' '), OLD.status, OLD.grade,
+				'The rectification deadline is set or extended only while the hazard is being rectified.');
+		END IF;
+		IF NEW.rectify_deadline IS NULL THEN
+			PERFORM escalation_internal.hazard_refuse(OLD.id, 'remove the deadline of', OLD.status, OLD.grade,
+				'A rectification deadline, once set, is only extended.');
+		END IF;
+		IF step = 'extend' THEN
+			IF NEW.rectify_deadline <= OLD.rectify_deadline THEN
+				RAISE EXCEPTION 'new rectify_deadline % of hazard % is not after its current deadline %',
+						NEW.rectify_deadline, OLD.id, OLD.rectify_deadline
+					USING ERRCODE = 'check_violation',
+						  DETAIL = 'An extension (延期) moves the deadline later.';
+			END IF;
+			IF nullif(btrim(NEW.deadline_reason), '') IS NULL OR NOT deadline_info THEN
+				RAISE EXCEPTION 'extending the deadline of hazard % needs a new deadline_reason', OLD.id
+					USING ERRCODE = 'not_null_violation',
+						  DETAIL = 'Every extension (延期) records why it was granted.',
+						  HINT = 'Use escalation.hazard_extend(hazard_id, new_deadline, reason, department_id).';
+			END IF;
+		ELSIF NEW.rectify_deadline < OLD.found_at THEN
+			PERFORM escalation_internal.hazard_check_row(NEW);
+		END IF;
+		IF NEW.deadline_set_at IS NOT DISTINCT FROM OLD.deadline_set_at THEN
+			NEW.deadline_set_at := statement_timestamp();
+		END IF;
+		IF NEW.deadline_set_at < OLD.found_at THEN
+			RAISE EXCEPTION 'deadline_set_at % of hazard % is before its found_at %', NEW.deadline_set_at, OLD.id, OLD.found_at
+				USING ERRCODE = 'check_violation';
+		END IF;
+	ELSE
+		NULL;
+	END CASE;
+
+	PERFORM escalation_internal.hazard_check_row(NEW);
+	PERFORM escalation_internal.check_departments(
+		ARRAY[NEW.deadline_set_by, NEW.confirmed_by, NEW.rechecked_by, NEW.closed_by],
+		ARRAY[OLD.deadline_set_by, OLD.confirmed_by, OLD.rechecked_by, OLD.closed_by],
+		'{deadline_set_by,confirmed_by,rechecked_by,closed_by}');
+	PERFORM escalation_internal.check_times(
+		ARRAY[NEW.deadline_set_at, NEW.confirmed_at, NEW.rectified_at, NEW.rechecked_at, NEW.closed_at],
+		ARRAY[OLD.deadline_set_at, OLD.confirmed_at, OLD.rectified_at, OLD.rechecked_at, OLD.closed_at],
+		'{deadline_set_at,confirmed_at,rectified_at,rechecked_at,closed_at}', false);
+	PERFORM escalation_internal.check_times(ARRAY[NEW.rectify_deadline], ARRAY[OLD.rectify_deadline], '{rectify_deadline}', true);
+	NEW.step_no := OLD.step_no + 1;
+	NEW.last_step := step;
+	RETURN NEW;
+END
+$$;
+
+-- Trigger: validate a clue and its handling; handling is final.
+CREATE OR REPLACE FUNCTION escalation_internal.clue_check() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, escalation, pg_temp AS
+$$
+DECLARE
+	fixed text;
+	unseen record;
+BEGIN
+	IF TG_OP = 'UPDATE' THEN
+		fixed := CASE
+			WHEN NEW.unit_id IS DISTINCT FROM OLD.unit_id THEN 'unit_id'
+			WHEN NEW.from_department <> OLD.from_department THEN 'from_department'
+			WHEN NEW.to_department <> OLD.to_department THEN 'to_department'
+			WHEN NEW.transferred_at <> OLD.transferred_at THEN 'transferred_at'
+			WHEN NEW.forwarded_from IS DISTINCT FROM OLD.forwarded_from THEN 'forwarded_from'
+		END;
+		IF fixed IS NOT NULL THEN
+			RAISE EXCEPTION 'column % of clue % cannot be changed', fixed, OLD.id
+				USING ERRCODE = 'object_not_in_prerequisite_state',
+					  DETAIL = 'Who transferred a clue to whom, and when, is fixed when it is transferred.';
+		END IF;
+		IF OLD.handled_at IS NOT NULL
+		   AND (NEW.handling, NEW.handled_at, NEW.handled_by, NEW.case_number, NEW.handling_note, NEW.forwarded_to)
+			   IS DISTINCT FROM (OLD.handling, OLD.handled_at, OLD.handled_by, OLD.case_number, OLD.handling_note, OLD.forwarded_to) THEN
+			RAISE EXCEPTION 'cannot handle clue %: it was already handled (%) at %', OLD.id,
+					coalesce(escalation.clue_handling_label(OLD.handling), '已处理'), OLD.handled_at
+				USING ERRCODE = 'object_not_in_prerequisite_state',
+					  DETAIL = 'A clue is handled once; its handling is final.';
+		END IF;
+		NEW.created_at := OLD.created_at;
+		NEW.created_by := OLD.created_by;
+	ELSIF NOT escalation.restoring() THEN
+		NEW.created_by := escalation.acting_role();
+	END IF;
+	-- A clue names hazards, inspections and clues its author may see; the clue
+	-- a forward creates (one trigger deeper) continues one the receiver may not.
+	IF pg_trigger_depth() = 1 THEN
+		SELECT r.what, r.id INTO unseen
+		FROM (VALUES
+			('hazard', NEW.hazard_id, CASE WHEN TG_OP = 'UPDATE' THEN OLD.hazard_id END,
+			 (SELECT h.region FROM escalation.hazard h WHERE h.id = NEW.hazard_id)),
+			('inspection', NEW.inspection_id, CASE WHEN TG_OP = 'UPDATE' THEN OLD.inspection_id END,
+			 (SELECT i.region FROM escalation.inspection i WHERE i.id = NEW.inspection_id)),
+			('clue', NEW.forwarded_from, CASE WHEN TG_OP = 'UPDATE' THEN OLD.forwarded_from END,
+			 (SELECT c.region FROM escalation.clue c WHERE c.id = NEW.forwarded_from))) AS r (what, id, was, region)
+		WHERE r.id IS NOT NULL AND r.id IS DISTINCT FROM r.was AND NOT escalation.caller_sees_region(r.region)
+		LIMIT 1;
+		IF FOUND THEN
+			RAISE EXCEPTION '% % does not exist', unseen.what, unseen.id
+				USING ERRCODE = 'foreign_key_violation', DETAIL = format('A clue names a %s you may see.', unseen.what);
+		END IF;
+	END IF;
+	IF NEW.to_department = NEW.from_department THEN
+		RAISE EXCEPTION 'clue cannot be transferred from department % to itself', NEW.from_department
+			USING ERRCODE = 'check_violation', CONSTRAINT = 'clue_not_to_itself',
+				  DETAIL = 'A clue goes to another, competent department.';
+	END IF;
+	IF NEW.handled_at < NEW.transferred_at THEN
+		RAISE EXCEPTION 'clue handled_at % is before its transferred_at %', NEW.handled_at, NEW.transferred_at
+			USING ERRCODE = 'check_violation', CONSTRAINT = 'clue_handled_after_transfer';
+	END IF;
+	IF NEW.handling IS NOT NULL AND NEW.handled_at IS NULL THEN
+		RAISE EXCEPTION 'clue handling % needs handled_at', NEW.handling
+			USING ERRCODE = 'not_null_violation', CONSTRAINT = 'clue_handling_has_time';
+	END IF;
+	IF NEW.handling = 'rejected' AND nullif(btrim(NEW.handling_note), '') IS NULL THEN
+		RAISE EXCEPTION 'rejecting a clue needs the reason in handling_note'
+			USING ERRCODE = 'not_null_violation', CONSTRAINT = 'clue_rejection_has_reason',
+				  DETAIL = 'A clue that is not accepted (不予受理) records why.';
+	END IF;
+	IF (NEW.handling IS NOT DISTINCT FROM 'forwarded') <> (NEW.forwarded_to IS NOT NULL) THEN
+		RAISE EXCEPTION 'a forwarded clue names forwarded_to, and only a forwarded clue does'
+			USING ERRCODE = 'check_violation', CONSTRAINT = 'clue_forward_has_target';
+	END IF;
+	IF NEW.forwarded_to = NEW.to_department THEN
+		RAISE EXCEPTION 'clue cannot be forwarded to department %, which received it', NEW.forwarded_to
+			USING ERRCODE = 'check_violation', CONSTRAINT = 'clue_forward_elsewhere';
+	END IF;
+	IF NEW.unit_id IS NULL THEN
+		SELECT d.region INTO NEW.region FROM escalation.department d WHERE d.id = NEW.from_department;
+	END IF;
+	IF NOT escalation.restoring() THEN
+		PERFORM escalation_internal.check_departments(ARRAY[NEW.from_department], ARRAY[OLD.from_department], '{from_department}');
+		PERFORM escalation_internal.check_times(ARRAY[NEW.transferred_at, NEW.handled_at], ARRAY[OLD.transferred_at, OLD.handled_at],
+			'{transferred_at,handled_at}', false);
+	END IF;
+	RETURN NEW;
+END
+$$;
+
+-- Trigger: the enrolment clock moves only by a re-enrolment after a withdrawal.
+CREATE OR REPLACE FUNCTION escalation_internal.dual_prevention_check() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, escalation, pg_temp AS
+$$
+BEGIN
+	IF TG_OP = 'INSERT' THEN
+		IF NOT escalation.restoring() THEN
+			NEW.created_by := escalation.acting_role();
+		END IF;
+	ELSE
+		NEW.created_at := OLD.created_at;
+		NEW.created_by := OLD.created_by;
+		IF NEW.unit_id <> OLD.unit_id THEN
+			RAISE EXCEPTION 'unit_id of a dual prevention enrolment cannot be changed'
+				USING ERRCODE = 'object_not_in_prerequisite_state';
+		END IF;
+		IF NEW.since <> OLD.since AND (OLD.withdrawn_at IS NULL OR NEW.withdrawn_at IS NOT NULL OR NEW.since < OLD.withdrawn_at) THEN
+			RAISE EXCEPTION 'since of the dual prevention enrolment of unit % cannot move from % to %', OLD.unit_id, OLD.since, NEW.since
+				USING ERRCODE = 'object_not_in_prerequisite_state',
+					  DETAIL = 'The enrolment time changes only when a withdrawn unit is enrolled again, at or after its withdrawal.',
+					  HINT = 'Use escalation.dp_enrol() to enrol a withdrawn unit again.';
+		END IF;
+		IF OLD.withdrawn_at IS NOT NULL AND NEW.withdrawn_at IS NOT NULL AND NEW.withdrawn_at <> OLD.withdrawn_at THEN
+			RAISE EXCEPTION 'unit % was already withdrawn from dual prevention management at %', OLD.unit_id, OLD.withdrawn_at
+				USING ERRCODE = 'object_not_in_prerequisite_state';
+		END IF;
+		IF OLD.withdrawn_at IS NULL AND NEW.withdrawn_at < greatest(OLD.since,
+				(SELECT max(r.ran_at) FROM escalation.dp_run r WHERE r.unit_id = OLD.unit_id)) THEN
+			RAISE EXCEPTION 'withdrawn_at % of unit % is before its enrolment or its last recorded run', NEW.withdrawn_at, OLD.unit_id
+				USING ERRCODE = 'check_violation';
+		END IF;
+	END IF;
+	IF NEW.withdrawn_at < NEW.since THEN
+		RAISE EXCEPTION 'withdrawn_at % of unit % is before its enrolment since %', NEW.withdrawn_at, NEW.unit_id, NEW.since
+			USING ERRCODE = 'check_violation', CONSTRAINT = 'dual_prevention_withdrawn_after_since';
+	END IF;
+	IF NEW.withdrawn_at IS NOT NULL AND nullif(btrim(NEW.withdraw_reason), '') IS NULL THEN
+		RAISE EXCEPTION 'withdrawing unit % from dual prevention management needs withdraw_reason', NEW.unit_id
+			USING ERRCODE = 'not_null_violation', CONSTRAINT = 'dual_prevention_withdrawal_has_reason';
+	END IF;
+	IF NOT escalation.restoring() THEN
+		PERFORM escalation_internal.check_departments(ARRAY[NEW.enrolled_by], ARRAY[OLD.enrolled_by], '{enrolled_by}');
+		PERFORM escalation_internal.check_times(ARRAY[NEW.since, NEW.withdrawn_at], ARRAY[OLD.since, OLD.withdrawn_at],
+			'{since,withdrawn_at}', false);
+	END IF;
+	RETURN NEW;
+END
+$$;
+
+-- Trigger: a run belongs to an enrolled unit within its enrolment, and its time
+-- and unit are fixed once recorded.
+CREATE OR REPLACE FUNCTION escalation_internal.dp_run_check() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, escalation, pg_temp AS
+$$
+DECLARE
+	d escalation.dual_prevention;
+	hazard_unit bigint;
+BEGIN
+	IF TG_OP = 'UPDATE' THEN
+		IF NEW.unit_id <> OLD.unit_id OR NEW.ran_at <> OLD.ran_at OR NEW.task_id IS DISTINCT FROM OLD.task_id THEN
+			RAISE EXCEPTION 'unit, time and task of dual prevention run % cannot be changed', OLD.id
+				USING ERRCODE = 'object_not_in_prerequisite_state',
+					  DETAIL = 'A run is a record of a completed check; the warning ladder depends on its time.';
+		END IF;
+		NEW.recorded_at := OLD.recorded_at;
+		NEW.recorded_by := OLD.recorded_by;
+	ELSE
+		-- An enrolment or hazard the caller may not see is one that is not there.
+		SELECT * INTO d FROM escalation.dual_prevention x
+		WHERE x.unit_id = NEW.unit_id AND escalation.caller_sees_region(x.region);
+		IF NOT FOUND THEN
+			RAISE EXCEPTION 'unit % is not enrolled in dual prevention management', NEW.unit_id
+				USING ERRCODE = 'foreign_key_violation', CONSTRAINT = 'dp_run_enrolled',
+					  DETAIL = 'A run of the mechanism is recorded only for a unit under platform management (escalation.dual_prevention).',
+					  HINT = 'Enrol the unit first with escalation.dp_enrol().';
+		END IF;
+		IF NEW.ran_at < d.since THEN
+			RAISE EXCEPTION 'dual prevention run of unit % at % is before its enrolment at %', NEW.unit_id, NEW.ran_at, d.since
+				USING ERRCODE = 'check_violation';
+		END IF;
+		IF NEW.ran_at >= d.withdrawn_at THEN
+			RAISE EXCEPTION 'dual prevention run of unit % at % is after its withdrawal at %', NEW.unit_id, NEW.ran_at, d.withdrawn_at
+				USING ERRCODE = 'object_not_in_prerequisite_state',
+					  DETAIL = format('The unit left platform management: %s.', d.withdraw_reason);
+		END IF;
+		IF NOT escalation.restoring() THEN
+			NEW.recorded_by := escalation.acting_role();
+			PERFORM escalation_internal.check_times(ARRAY[NEW.ran_at], NULL, '{ran_at}', false);
+		END IF;
+	END IF;
+	IF NEW.hazard_id IS NOT NULL THEN
+		SELECT h.unit_id INTO hazard_unit FROM escalation.hazard h
+		WHERE h.id = NEW.hazard_id AND escalation.caller_sees_region(h.region);
+		IF NOT FOUND THEN
+			RAISE EXCEPTION 'hazard % does not exist', NEW.hazard_id
+				USING ERRCODE = 'foreign_key_violation', DETAIL = 'dp_run.hazard_id must name a hazard you can see.';
+		ELSIF hazard_unit <> NEW.unit_id THEN
+			RAISE EXCEPTION 'hazard % belongs to unit %, not to unit % of the run', NEW.hazard_id, hazard_unit, NEW.unit_id
+				USING ERRCODE = 'foreign_key_violation';
+		END IF;
+	END IF;
+	RETURN NEW;
+END
+$$;
+
+-- Trigger: an assessment is made by a department of the caller's region, at a plausible time.
+CREATE FUNCTION escalation_internal.dp_assessment_check() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, escalation, pg_temp AS
+$$
+BEGIN
+	IF NOT escalation.restoring() THEN
+		PERFORM escalation_internal.check_departments(ARRAY[NEW.department_id], ARRAY[OLD.department_id], '{department_id}');
+		PERFORM escalation_internal.check_times(ARRAY[NEW.assessed_at], ARRAY[OLD.assessed_at], '{assessed_at}', false);
+	END IF;
+	RETURN NEW;
+END
+$$;
+COMMENT ON FUNCTION escalation_internal.dp_assessment_check() IS
+	'Trigger: an assessment is made by a department within the caller''s region, at a plausible time. 评估记录校验';
+CREATE TRIGGER dp_assessment_check BEFORE INSERT OR UPDATE ON escalation.dp_assessment
+	FOR EACH ROW EXECUTE FUNCTION escalation_internal.dp_assessment_check();
+REVOKE ALL ON FUNCTION escalation_internal.dp_assessment_check() FROM PUBLIC;
+
+DROP TRIGGER inspection_check ON escalation.inspection;
+CREATE TRIGGER inspection_check BEFORE INSERT OR UPDATE OF campaign_id, unit_id, inspected_at, department_id ON escalation.inspection
+	FOR EACH ROW EXECUTE FUNCTION escalation_internal.inspection_check();
+
+ALTER TABLE escalation.unit ALTER COLUMN id SET GENERATED ALWAYS;
+ALTER TABLE escalation.licence ALTER COLUMN id SET GENERATED ALWAYS;
+ALTER TABLE escalation.safety_rule ALTER COLUMN id SET GENERATED ALWAYS;
+ALTER TABLE escalation.department ALTER COLUMN id SET GENERATED ALWAYS;
+ALTER TABLE escalation.office ALTER COLUMN id SET GENERATED ALWAYS;
+ALTER TABLE escalation.person ALTER COLUMN id SET GENERATED ALWAYS;
+ALTER TABLE escalation.duty ALTER COLUMN id SET GENERATED ALWAYS;
+ALTER TABLE escalation.supervision_assignment ALTER COLUMN id SET GENERATED ALWAYS;
+ALTER TABLE escalation.campaign ALTER COLUMN id SET GENERATED ALWAYS;
+ALTER TABLE escalation.inspection ALTER COLUMN id SET GENERATED ALWAYS;
+ALTER TABLE escalation.hazard ALTER COLUMN id SET GENERATED ALWAYS;
+ALTER TABLE escalation.hazard_history ALTER COLUMN id SET GENERATED ALWAYS;
+ALTER TABLE escalation.clue ALTER COLUMN id SET GENERATED ALWAYS;
+ALTER TABLE escalation.dp_risk_point ALTER COLUMN id SET GENERATED ALWAYS;
+ALTER TABLE escalation.dp_check_task ALTER COLUMN id SET GENERATED ALWAYS;
+ALTER TABLE escalation.dp_run ALTER COLUMN id SET GENERATED ALWAYS;
+ALTER TABLE escalation.dp_assessment ALTER COLUMN id SET GENERATED ALWAYS;
+
+REVOKE USAGE ON SEQUENCE escalation.unit_id_seq, escalation.licence_id_seq, escalation.safety_rule_id_seq,
+	escalation.campaign_id_seq, escalation.inspection_id_seq, escalation.hazard_id_seq, escalation.clue_id_seq,
+	escalation.dp_risk_point_id_seq, escalation.dp_check_task_id_seq, escalation.dp_run_id_seq,
+	escalation.dp_assessment_id_seq
+FROM escalation_admin, escalation_user;
+REVOKE INSERT ON escalation.unit_history FROM escalation_admin, escalation_user;
+SELECT escalation_internal.grant_column_writes(t, '{escalation_admin,escalation_user}')
+FROM unnest(ARRAY['escalation.unit', 'escalation.licence', 'escalation.safety_rule', 'escalation.department',
+				  'escalation.office', 'escalation.person', 'escalation.duty', 'escalation.supervision_assignment',
+				  'escalation.campaign', 'escalation.inspection', 'escalation.hazard', 'escalation.clue',
+				  'escalation.dual_prevention', 'escalation.dp_risk_point', 'escalation.dp_check_task',
+				  'escalation.dp_run', 'escalation.dp_assessment']::regclass[]) AS t;
+
+-- Trigger: a licence is superseded at a plausible time.
+CREATE FUNCTION escalation_internal.licence_check() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, escalation, pg_temp AS
+$$
+BEGIN
+	IF NOT escalation.restoring() THEN
+		PERFORM escalation_internal.check_times(ARRAY[NEW.superseded_at], ARRAY[OLD.superseded_at], '{superseded_at}', false);
+	END IF;
+	RETURN NEW;
+END
+$$;
+COMMENT ON FUNCTION escalation_internal.licence_check() IS
+	'Trigger: a licence is superseded (renewed, which handles its expiry) at a plausible time. 证件换发时间校验';
+CREATE TRIGGER licence_check BEFORE INSERT OR UPDATE OF superseded_at ON escalation.licence
+	FOR EACH ROW EXECUTE FUNCTION escalation_internal.licence_check();
+REVOKE ALL ON FUNCTION escalation_internal.licence_check() FROM PUBLIC;

@@ -164,7 +164,7 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE RETURN 101 + 20 * district_n + slot;
 CREATE FUNCTION city_gen.street_office(street_n int) RETURNS bigint
 LANGUAGE sql IMMUTABLE PARALLEL SAFE RETURN 1000 + street_n;
 
-INSERT INTO escalation.department (id, name, region, parent_id, kind)
+INSERT INTO escalation.department (id, name, region, parent_id, kind) OVERRIDING SYSTEM VALUE
 SELECT * FROM (
 	SELECT 1::bigint, '济南市人民政府', '370100'::escalation.region, NULL::bigint, 'government'::escalation.department_kind
 	UNION ALL
@@ -258,7 +258,7 @@ LANGUAGE sql
 BEGIN ATOMIC
 	INSERT INTO escalation.unit (id, name, uscc, region, supervision_level, social_function, industry_code,
 		supervision_types, address, legal_representative, contact_name, contact_phone, employees, dust_workers,
-		ammonia_refrigeration, business_status)
+		ammonia_refrigeration, business_status) OVERRIDING SYSTEM VALUE
 	SELECT x.g,
 		CASE WHEN x.small
 			 THEN city_gen.word(x.g, 10) || city_gen.one_of(ARRAY['小吃店','便利店','理发店','小旅馆','网吧','五金店',
@@ -316,7 +316,7 @@ CREATE PROCEDURE city_gen.load_licences(lo bigint, hi bigint, predecessors boole
 LANGUAGE sql
 BEGIN ATOMIC
 	INSERT INTO escalation.licence (id, unit_id, kind, number, issuer, valid_from, valid_until, safety_licence,
-		superseded_at, superseded_by)
+		superseded_at, superseded_by) OVERRIDING SYSTEM VALUE
 	SELECT v.id, v.unit_id, v.kind, 'JN' || to_char(v.valid_until - 1095, 'YYYY') || '-' || lpad(v.id::text, 7, '0'),
 		v.issuer, v.valid_until - 1095, v.valid_until, true,
 		CASE WHEN predecessors THEN
@@ -384,7 +384,7 @@ END;
 CREATE PROCEDURE city_gen.load_dp_runs(lo bigint, hi bigint)
 LANGUAGE sql
 BEGIN ATOMIC
-	INSERT INTO escalation.dp_run (id, unit_id, ran_at, result, checked_by)
+	INSERT INTO escalation.dp_run (id, unit_id, ran_at, result, checked_by) OVERRIDING SYSTEM VALUE
 	SELECT r.id, r.unit_id, r.ran_at,
 		   CASE WHEN city_gen.u(r.id, 78) < 0.1 THEN 'hazards_found' ELSE 'normal' END::escalation.dp_check_result,
 		   city_gen.person(r.id, 79)
@@ -524,7 +524,7 @@ CREATE PROCEDURE city_gen.load_clues(lo bigint, hi bigint)
 LANGUAGE sql
 BEGIN ATOMIC
 	INSERT INTO escalation.clue (id, unit_id, from_department, to_department, transferred_at, facts, legal_basis,
-		handling, handled_at, case_number, handling_note)
+		handling, handled_at, case_number, handling_note) OVERRIDING SYSTEM VALUE
 	SELECT c.g, c.unit_id, c.from_id, city_gen.receiver(c.from_id, c.g, 206), c.transferred_at,
 		city_gen.one_of(ARRAY['未取得安全生产许可证擅自生产','违规储存危险化学品','特种设备作业人员无证上岗',
 			'消防设施未保持完好有效','未按规定开展安全生产教育培训','违法分包建设工程','燃气经营不规范'], c.g, 209),

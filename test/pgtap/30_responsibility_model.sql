@@ -32,7 +32,7 @@ SELECT is((SELECT count(*) FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_cla
 	'every column of the responsibility database has a comment');
 
 -- The department tree
-INSERT INTO department (id, name, region, parent_id) VALUES (900, '千佛山街道办事处', '370102002', 300);
+INSERT INTO department (id, name, region, parent_id) OVERRIDING SYSTEM VALUE VALUES (900, '千佛山街道办事处', '370102002', 300);
 SELECT is((SELECT level FROM department WHERE id = 900), 'street'::level,
 	'a department''s level is filled from its region when omitted');
 SELECT throws_ok($$INSERT INTO escalation.department (name, level, region) VALUES ('错层部门', 'district', '370102001')$$,
@@ -61,8 +61,8 @@ SELECT throws_ok($$INSERT INTO escalation.department (name, region) VALUES ('历
 	'two departments of one region cannot share a name');
 
 -- Restoring a dump writes rows in storage order: a child may come before its parent
-SELECT lives_ok($$INSERT INTO escalation.department (id, name, region, parent_id) VALUES (921, '先行子部门', '370102', 920);
-				  INSERT INTO escalation.department (id, name, region, parent_id) VALUES (920, '后到父部门', '370102', 300);
+SELECT lives_ok($$INSERT INTO escalation.department (id, name, region, parent_id) OVERRIDING SYSTEM VALUE VALUES (921, '先行子部门', '370102', 920);
+				  INSERT INTO escalation.department (id, name, region, parent_id) OVERRIDING SYSTEM VALUE VALUES (920, '后到父部门', '370102', 300);
 				  SET CONSTRAINTS escalation.department_parent_fkey IMMEDIATE$$,
 	'a department may be entered before its parent within one transaction');
 SET CONSTRAINTS escalation.department_parent_fkey DEFERRED;
@@ -73,9 +73,9 @@ SELECT throws_ok($$INSERT INTO escalation.department (name, region, parent_id) V
 SET CONSTRAINTS escalation.department_parent_fkey DEFERRED;
 
 -- Rows of a department follow the department's region
-INSERT INTO department (id, name, region, parent_id) VALUES (910, '历下区城市管理局', '370102', 100);
-INSERT INTO office (id, department_id, name, is_lead) VALUES (911, 910, '安全科', true);
-INSERT INTO person (id, department_id, name) VALUES (912, 910, '周明');
+INSERT INTO department (id, name, region, parent_id) OVERRIDING SYSTEM VALUE VALUES (910, '历下区城市管理局', '370102', 100);
+INSERT INTO office (id, department_id, name, is_lead) OVERRIDING SYSTEM VALUE VALUES (911, 910, '安全科', true);
+INSERT INTO person (id, department_id, name) OVERRIDING SYSTEM VALUE VALUES (912, 910, '周明');
 INSERT INTO duty (department_id, person_id, role) VALUES (910, 912, 'first_responsible');
 SELECT is((SELECT array_agg(DISTINCT r::text) FROM (
 			SELECT region FROM office WHERE department_id = 910 UNION ALL
@@ -149,7 +149,7 @@ SELECT throws_ok($$INSERT INTO escalation.duty (department_id, person_id, role, 
 				   VALUES (500, 522, 'liaison', 510, daterange('2024-05-01', NULL))$$,
 	'23P01', 'person 522 already holds this 联络员 duty in department 500 (duty 532, [2024-01-01,)) overlapping [2024-05-01,)',
 	'the same person cannot hold the same duty twice at a time');
-INSERT INTO duty (id, department_id, person_id, role, period) VALUES (540, 500, 523, 'liaison', daterange('2024-02-01', '2025-01-01'));
+INSERT INTO duty (id, department_id, person_id, role, period) OVERRIDING SYSTEM VALUE VALUES (540, 500, 523, 'liaison', daterange('2024-02-01', '2025-01-01'));
 SELECT throws_ok($$INSERT INTO escalation.duty (department_id, person_id, role, period)
 				   VALUES (500, 521, 'liaison', daterange('2024-12-01', NULL))$$,
 	'23514', 'department 500 would have three liaisons: "解放路街道办事处 联络员" (duty 532) and "解放路街道办事处 监管员" (duty 540) already serve during [2024-12-01,)',

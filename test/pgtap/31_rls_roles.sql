@@ -8,7 +8,7 @@ CREATE EXTENSION IF NOT EXISTS escalation;
 SELECT plan(78);
 \ir fixtures/30_responsibility.sql
 
-INSERT INTO escalation.licence (id, unit_id, kind, valid_until) VALUES
+INSERT INTO escalation.licence (id, unit_id, kind, valid_until) OVERRIDING SYSTEM VALUE VALUES
 	(1101, 1001, '安全生产许可证', '2026-12-31'),
 	(1102, 1002, '安全生产许可证', '2026-12-31');
 
@@ -107,12 +107,13 @@ SELECT throws_ok($$INSERT INTO escalation.person (department_id, name) VALUES (7
 SELECT throws_ok($$DELETE FROM escalation.supervision_assignment WHERE unit_id = 1001$$,
 	'42501', 'permission denied for table supervision_assignment',
 	'a district user ends supervisions but cannot delete them');
-SELECT lives_ok($$INSERT INTO escalation.unit (id, name, region, supervision_level) VALUES (1004, '历下新公司', '370102003', 'street')$$,
+SELECT lives_ok($$INSERT INTO escalation.unit (name, region, supervision_level) VALUES ('历下新公司', '370102003', 'street')$$,
 	'a district user inserts a unit in a street of its district');
-SELECT lives_ok($$INSERT INTO escalation.department (id, name, region, parent_id, kind) VALUES (950, '趵突泉街道办事处', '370102003', 300, 'street_office')$$,
+SELECT lives_ok($$INSERT INTO escalation.department (name, region, parent_id, kind) VALUES ('趵突泉街道办事处', '370102003', 300, 'street_office')$$,
 	'a district user inserts a street office of its district');
 SELECT lives_ok($$INSERT INTO escalation.supervision_assignment (unit_id, department_id, supervision_type)
-				  VALUES (1004, 950, 'territorial')$$,
+				  SELECT u.id, d.id, 'territorial' FROM escalation.unit u, escalation.department d
+				  WHERE u.name = '历下新公司' AND d.name = '趵突泉街道办事处'$$,
 	'a district user assigns territorial supervision of its unit to its street office');
 SELECT lives_ok($$UPDATE escalation.person SET phone = '13900001111' WHERE id = 320$$,
 	'a district user updates the phone of a person of its district');
@@ -198,7 +199,8 @@ RESET ROLE;
 SET ROLE t30_admin;
 SELECT is((SELECT count(*) FROM escalation.person WHERE phone IS NOT NULL), 32::bigint,
 	'the city office reads everyone''s phone');
-SELECT lives_ok($$DELETE FROM escalation.supervision_assignment WHERE unit_id = 1004$$,
+SELECT lives_ok($$DELETE FROM escalation.supervision_assignment
+				  WHERE unit_id = (SELECT u.id FROM escalation.unit u WHERE u.name = '历下新公司')$$,
 	'the city office deletes a supervision entered by mistake');
 SELECT lives_ok($$INSERT INTO escalation.user_region (role_name, region) VALUES ('t30_unmapped', '370103')$$,
 	'the city office maps a login role to a district');

@@ -18,7 +18,7 @@ SELECT results_eq($$SELECT region::text, level, units, departments, gaps FROM es
 	'the summary lists the city and both districts with their units, departments and no gap');
 
 -- Crafted defects, one of each kind
-INSERT INTO unit (id, name, region, supervision_level, business_status) VALUES
+INSERT INTO unit (id, name, region, supervision_level, business_status) OVERRIDING SYSTEM VALUE VALUES
 	(1005, '无属地单位', '370103002', 'street', 'operating'),
 	(1006, '已关闭单位', '370103002', 'street', 'closed'),
 	(1007, '无行业监管单位', '370102001', 'street', 'suspended');
@@ -27,12 +27,12 @@ INSERT INTO supervision_assignment (unit_id, department_id, supervisor_id, super
 	(1007, 500, 523, 'territorial'),
 	(1007, 300, 323, 'special_supervision');
 -- a supervision without a named supervisor
-INSERT INTO supervision_assignment (id, unit_id, department_id, supervision_type) VALUES (2001, 1002, 600, 'other');
+INSERT INTO supervision_assignment (id, unit_id, department_id, supervision_type) OVERRIDING SYSTEM VALUE VALUES (2001, 1002, 600, 'other');
 -- a 历下 unit supervised by a 市中 department
-INSERT INTO supervision_assignment (id, unit_id, department_id, supervisor_id, supervision_type)
+INSERT INTO supervision_assignment (id, unit_id, department_id, supervisor_id, supervision_type) OVERRIDING SYSTEM VALUE
 VALUES (2002, 1001, 700, 723, 'special_supervision');
 -- a department with nothing: no first responsible, in-charge, lead office or liaison
-INSERT INTO department (id, name, region, parent_id) VALUES (960, '市中区城市管理局', '370103', 600);
+INSERT INTO department (id, name, region, parent_id) OVERRIDING SYSTEM VALUE VALUES (960, '市中区城市管理局', '370103', 600);
 -- the city emergency bureau's first responsible left yesterday; a successor starts tomorrow
 UPDATE duty SET period = daterange(lower(period), current_date) WHERE id = 230;
 INSERT INTO duty (department_id, person_id, role, period) VALUES (200, 221, 'first_responsible', daterange(current_date + 1, NULL));
@@ -130,7 +130,7 @@ DELETE FROM duty WHERE department_id = 200 AND person_id = 221 AND role = 'first
 UPDATE duty SET period = daterange(lower(period), NULL) WHERE id = 230;
 DELETE FROM duty WHERE department_id = 700 AND role = 'liaison' AND person_id IN (720, 721);
 INSERT INTO office (department_id, name, is_lead) VALUES (960, '安全生产科', true);
-INSERT INTO person (id, department_id, name) VALUES (961, 960, '刘洋'), (962, 960, '陈静'), (963, 960, '赵磊');
+INSERT INTO person (id, department_id, name) OVERRIDING SYSTEM VALUE VALUES (961, 960, '刘洋'), (962, 960, '陈静'), (963, 960, '赵磊');
 INSERT INTO duty (department_id, person_id, role) VALUES
 	(960, 961, 'first_responsible'), (960, 962, 'responsible_in_charge'), (960, 963, 'liaison');
 SELECT is_empty('SELECT * FROM escalation.responsibility_gap', 'once every defect is repaired the gap report is empty again');

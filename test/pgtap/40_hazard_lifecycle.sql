@@ -7,7 +7,7 @@ SELECT plan(74);
 \ir fixtures/40_work.sql
 
 -- An inspection of unit 4001 by 历下区应急管理局 with its two inspectors.
-INSERT INTO escalation.inspection (id, department_id, unit_id, inspected_at, checked, findings)
+INSERT INTO escalation.inspection (id, department_id, unit_id, inspected_at, checked, findings) OVERRIDING SYSTEM VALUE
 VALUES (40100, 4210, 4001, '2025-03-01 09:00+08', '粉尘防爆专项检查', '除尘系统存在隐患');
 INSERT INTO escalation.inspection_inspector (inspection_id, person_id) VALUES (40100, 4211), (40100, 4212);
 
@@ -60,14 +60,14 @@ SELECT throws_ok($$INSERT INTO escalation.hazard (unit_id, found_by, found_at, g
 	VALUES (4001, 4210, '2025-03-01+08', 'general', '2025-03-09+08', '2025-03-02+08')$$,
 	'23514', NULL, 'confirmed_at on a general hazard is rejected');
 SELECT lives_ok($$INSERT INTO escalation.hazard (id, unit_id, found_by, found_at, grade, needs_recheck, rectify_deadline,
-	confirmed_at, closed_at) VALUES (40999, 4001, 4210, '2025-01-01+08', 'general', true, '2025-01-10+08', NULL, '2025-01-09+08')$$,
+	confirmed_at, closed_at) OVERRIDING SYSTEM VALUE VALUES (40999, 4001, 4210, '2025-01-01+08', 'general', true, '2025-01-10+08', NULL, '2025-01-09+08')$$,
 	'an INSERT with only the core columns, already closed (an import), is accepted');
 SELECT is((SELECT status FROM escalation.hazard WHERE id = 40999), 'closed'::escalation.hazard_status,
 	'its status follows from its timestamps');
 
 -- A general hazard through every step -----------------------------------------
 
-INSERT INTO escalation.hazard (id, unit_id, found_by, found_at, inspection_id, description, rectify_deadline)
+INSERT INTO escalation.hazard (id, unit_id, found_by, found_at, inspection_id, description, rectify_deadline) OVERRIDING SYSTEM VALUE
 VALUES (40001, 4001, 4210, '2025-03-01 10:00+08', 40100, '除尘管道积尘', '2025-03-08 18:00+08');
 
 SELECT throws_ok($$SELECT escalation.hazard_close(40001, 4210, closed_at => '2025-03-02+08')$$,
@@ -197,7 +197,7 @@ SELECT results_eq($$SELECT status::text, rectify_deadline FROM escalation.hazard
 
 -- Without re-inspection ----------------------------------------------------------
 
-INSERT INTO escalation.hazard (id, unit_id, found_by, found_at, description, needs_recheck, rectify_deadline)
+INSERT INTO escalation.hazard (id, unit_id, found_by, found_at, description, needs_recheck, rectify_deadline) OVERRIDING SYSTEM VALUE
 VALUES (40002, 4001, 4210, '2025-03-01+08', '灭火器过期', false, '2025-03-03+08');
 SELECT lives_ok($$SELECT escalation.hazard_rectify(40002, '王强', '更换灭火器', '2025-03-02+08')$$,
 	'a hazard without re-inspection is rectified');
@@ -206,7 +206,7 @@ SELECT lives_ok($$SELECT escalation.hazard_close(40002, 4210, closed_at => '2025
 
 -- Edits ---------------------------------------------------------------------------
 
-INSERT INTO escalation.hazard (id, unit_id, found_by, found_at, description, rectify_deadline)
+INSERT INTO escalation.hazard (id, unit_id, found_by, found_at, description, rectify_deadline) OVERRIDING SYSTEM VALUE
 VALUES (40003, 4001, 4210, '2025-03-01+08', '配电箱', '2025-03-30+08');
 SELECT lives_ok($$UPDATE escalation.hazard SET description = '配电箱未接地', location = '二号车间' WHERE id = 40003$$,
 	'the description of an open hazard can be corrected');
@@ -215,7 +215,7 @@ SELECT is((SELECT note FROM escalation.hazard_history WHERE hazard_id = 40003 AN
 
 -- Suspected major hazards ------------------------------------------------------------
 
-INSERT INTO escalation.hazard (id, unit_id, found_by, found_at, description, grade)
+INSERT INTO escalation.hazard (id, unit_id, found_by, found_at, description, grade) OVERRIDING SYSTEM VALUE
 VALUES (40010, 4002, 4300, '2025-03-01+08', '液氨管道腐蚀', 'suspected_major'),
 	   (40011, 4002, 4300, '2025-03-01+08', '冷库门无应急开启装置', 'suspected_major'),
 	   (40012, 4002, 4300, '2025-03-01+08', '氨压缩机房通风不足', 'suspected_major'),

@@ -6,7 +6,7 @@ CREATE EXTENSION IF NOT EXISTS escalation;
 SELECT plan(28);
 \ir fixtures/40_work.sql
 
-INSERT INTO escalation.unit (id, name, region, supervision_level, industry_code, business_status) VALUES
+INSERT INTO escalation.unit (id, name, region, supervision_level, industry_code, business_status) OVERRIDING SYSTEM VALUE VALUES
 	(4005, '济南已关停机械厂', '370102001', 'district', 'S12', 'closed'),
 	(4006, '济南泉城建筑工程有限公司', '370102001', 'district', 'S21', 'operating');
 
@@ -43,7 +43,7 @@ SELECT throws_ok($$INSERT INTO escalation.campaign (name, kind, organiser_id, sc
 	VALUES ('专项整治', 'special_rectification', 4110, '{S12,X99}', '2025-03-01', '2025-03-31')$$,
 	'23503', 'campaign scope industry "X99" does not exist', 'an unknown industry in the scope is rejected');
 
-INSERT INTO escalation.campaign (id, name, kind, organiser_id, scope_regions, scope_industries, starts_on, ends_on, targets, goal_coverage)
+INSERT INTO escalation.campaign (id, name, kind, organiser_id, scope_regions, scope_industries, starts_on, ends_on, targets, goal_coverage) OVERRIDING SYSTEM VALUE
 VALUES (41001, '2025年春季安全生产专项整治', 'special_rectification', 4110, '{370102,370103}', '{S12,S10,S05,S16}',
 		'2025-03-01', '2025-03-31', '重点行业企业全覆盖检查', 1.0);
 SELECT is((SELECT region::text FROM escalation.campaign WHERE id = 41001), '370100', 'a campaign carries its organiser''s region');
@@ -64,12 +64,12 @@ SELECT throws_ok($$SELECT escalation.inspect(4006, 4300, inspected_at => '2025-0
 	'an inspection of a unit outside the scope cannot be under it');
 
 -- Work under the campaign: four inspections, four hazards.
-INSERT INTO escalation.inspection (id, department_id, unit_id, mode, campaign_id, inspected_at) VALUES
+INSERT INTO escalation.inspection (id, department_id, unit_id, mode, campaign_id, inspected_at) OVERRIDING SYSTEM VALUE VALUES
 	(41101, 4210, 4001, 'on_site', 41001, '2025-03-03 09:00+08'),
 	(41102, 4300, 4001, 'online', 41001, '2025-03-05 09:00+08'),
 	(41103, 4410, 4003, 'on_site', 41001, '2025-03-10 09:00+08'),
 	(41104, 4210, 4002, 'online', 41001, '2025-03-20 09:00+08');
-INSERT INTO escalation.hazard (id, unit_id, found_by, found_at, inspection_id, description, grade, rectify_deadline) VALUES
+INSERT INTO escalation.hazard (id, unit_id, found_by, found_at, inspection_id, description, grade, rectify_deadline) OVERRIDING SYSTEM VALUE VALUES
 	(41201, 4001, 4210, '2025-03-03 10:00+08', 41101, '除尘器泄爆口朝向人员通道', 'general', '2025-03-10 18:00+08'),
 	(41202, 4001, 4210, '2025-03-03 10:00+08', 41101, '粉尘清扫记录缺失', 'general', '2025-03-06 18:00+08'),
 	(41203, 4003, 4410, '2025-03-10 10:00+08', 41103, '反应釜紧急切断装置失效', 'suspected_major', NULL),

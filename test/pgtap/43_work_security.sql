@@ -8,10 +8,10 @@ SELECT plan(32);
 \ir fixtures/40_work.sql
 SELECT pg_temp.t40_grant_tap();
 
-INSERT INTO escalation.campaign (id, name, kind, organiser_id, starts_on, ends_on)
+INSERT INTO escalation.campaign (id, name, kind, organiser_id, starts_on, ends_on) OVERRIDING SYSTEM VALUE
 VALUES (43001, '全市安全生产大检查', 'major_inspection', 4110, '2025-03-01', '2025-03-31'),
 	   (43002, '市中区专项督查', 'special_oversight', 4410, '2025-03-01', '2025-03-31');
-INSERT INTO escalation.hazard (id, unit_id, found_by, found_at, description, rectify_deadline) VALUES
+INSERT INTO escalation.hazard (id, unit_id, found_by, found_at, description, rectify_deadline) OVERRIDING SYSTEM VALUE VALUES
 	(43101, 4001, 4210, '2025-03-02+08', '历下隐患', '2025-03-09+08'),
 	(43102, 4003, 4410, '2025-03-02+08', '市中隐患', '2025-03-09+08');
 DO $enrol$

@@ -9,7 +9,7 @@ SELECT plan(53);
 -- §12, one rule at a time ----------------------------------------------------------
 
 INSERT INTO escalation.unit (id, name, region, supervision_level, industry_code, employees, dust_workers,
-							 ammonia_refrigeration, social_function, business_status) VALUES
+							 ammonia_refrigeration, social_function, business_status) OVERRIDING SYSTEM VALUE VALUES
 	(4501, '济南石料矿业有限公司', '370102001', 'district', 'S01', 50, 0, false, 'enterprise', 'operating'),
 	(4502, '济南钢城冶金有限公司', '370102001', 'district', 'S02', 300, 0, false, 'enterprise', 'operating'),
 	(4503, '济南特钢有限公司', '370102001', 'city', 'S03', 900, 0, false, 'enterprise', 'operating'),
@@ -97,11 +97,11 @@ SELECT throws_ok($$SELECT escalation.dp_record_run(4001, ran_at => now() - inter
 	'23514', NULL, 'a run before the enrolment is rejected');
 SELECT is((SELECT count(*) FROM escalation.dp_run), 0::bigint, 'the rejected runs left nothing behind');
 
-INSERT INTO escalation.dp_risk_point (id, unit_id, name, risk_grade, hazard_factors, control_measures, control_level)
+INSERT INTO escalation.dp_risk_point (id, unit_id, name, risk_grade, hazard_factors, control_measures, control_level) OVERRIDING SYSTEM VALUE
 VALUES (45001, 4001, '布袋除尘器', 'orange', '粉尘爆炸', '泄爆、隔爆、定期清灰', 'workshop'),
 	   (45002, 4001, '抛光工位', 'yellow', '粉尘积聚', '每班清扫', 'post'),
 	   (45003, 4003, '氯化反应釜', 'red', '中毒、爆炸', '自动化控制、紧急切断、双人操作', 'company');
-INSERT INTO escalation.dp_check_task (id, unit_id, risk_point_id, name, every, starts_at)
+INSERT INTO escalation.dp_check_task (id, unit_id, risk_point_id, name, every, starts_at) OVERRIDING SYSTEM VALUE
 VALUES (45101, 4001, 45001, '除尘器日巡检', '1 day', now() - interval '30 days'),
 	   (45102, 4003, 45003, '反应釜班检', '8 hours', now() - interval '20 days');
 SELECT throws_ok($$INSERT INTO escalation.dp_risk_point (unit_id, name, risk_grade, control_measures)
@@ -123,7 +123,7 @@ SELECT throws_ok($$SELECT escalation.dp_record_run(4003, 45101, ran_at => now())
 	'23503', NULL, 'a run completes a task of its own unit');
 SELECT lives_ok($$INSERT INTO escalation.dp_run (unit_id, ran_at) VALUES (4003, now() - interval '10 days')$$,
 	'an INSERT with only the core columns records a run');
-INSERT INTO escalation.hazard (id, unit_id, found_by, found_at, description, rectify_deadline, source)
+INSERT INTO escalation.hazard (id, unit_id, found_by, found_at, description, rectify_deadline, source) OVERRIDING SYSTEM VALUE
 VALUES (45201, 4001, 4210, now() - interval '1 day', '除尘器灰斗积灰', now() + interval '5 days', 'self_report');
 SELECT lives_ok($$SELECT escalation.dp_record_run(4001, 45101, checked_by => '张伟', ran_at => now() - interval '20 hours',
 	hazard_id => 45201)$$,

@@ -9,15 +9,15 @@ SELECT plan(47);
 \ir fixtures/50_engine.sql
 
 -- One item per ladder, starting 2024-03-01 09:00 (licences expire at 00:00).
-INSERT INTO escalation.hazard (id, unit_id, found_by, found_at, grade, needs_recheck, rectify_deadline) VALUES
+INSERT INTO escalation.hazard (id, unit_id, found_by, found_at, grade, needs_recheck, rectify_deadline) OVERRIDING SYSTEM VALUE VALUES
 	(101, 10, 2, '2024-02-20 09:00+08', 'general', true, '2024-03-01 09:00+08'),
 	(102, 10, 1, '2024-02-20 09:00+08', 'general', true, '2024-03-01 09:00+08'),
 	(103, 10, 3, '2024-03-01 09:00+08', 'suspected_major', false, NULL),
 	(104, 11, 1, '2024-03-01 09:00+08', 'suspected_major', false, NULL);
-INSERT INTO escalation.clue (id, unit_id, from_department, to_department, transferred_at) VALUES
+INSERT INTO escalation.clue (id, unit_id, from_department, to_department, transferred_at) OVERRIDING SYSTEM VALUE VALUES
 	(201, 12, 4, 2, '2024-03-01 09:00+08'),
 	(202, NULL, 1, 4, '2024-03-01 09:00+08');
-INSERT INTO escalation.licence (id, unit_id, kind, valid_until) VALUES
+INSERT INTO escalation.licence (id, unit_id, kind, valid_until) OVERRIDING SYSTEM VALUE VALUES
 	(301, 12, '安全生产许可证', '2024-02-29'),
 	(302, 11, '危险化学品经营许可证', '2024-02-29');
 INSERT INTO escalation.dual_prevention (unit_id, since) VALUES

@@ -11,7 +11,7 @@ SELECT plan(12);
 \ir fixtures/50_engine.sql
 
 -- Units for dual prevention, one per item (the unit is the item).
-INSERT INTO escalation.unit (id, name, region, supervision_level)
+INSERT INTO escalation.unit (id, name, region, supervision_level) OVERRIDING SYSTEM VALUE
 SELECT 20 + i, '测试双重预防单位' || i, '370102001', 'street' FROM generate_series(0, 8) i;
 
 -- The matrix: kind x stage k of the district ladder x handling offset from
@@ -37,15 +37,15 @@ DELETE FROM matrix WHERE kind = 'major_hazard' AND k = 1 AND off_no = 0;
 -- Dual prevention items are units 20..28.
 UPDATE matrix SET subject_id = 20 + (k - 1) * 3 + off_no WHERE kind = 'dual_prevention_idle';
 
-INSERT INTO escalation.hazard (id, unit_id, found_by, found_at, grade, needs_recheck, rectify_deadline, closed_at)
+INSERT INTO escalation.hazard (id, unit_id, found_by, found_at, grade, needs_recheck, rectify_deadline, closed_at) OVERRIDING SYSTEM VALUE
 SELECT subject_id, 10, 2, start_at - interval '10 days', 'general', true, start_at, handled_at
 FROM matrix WHERE kind = 'hazard_overdue';
-INSERT INTO escalation.hazard (id, unit_id, found_by, found_at, grade, needs_recheck, confirmed_at)
+INSERT INTO escalation.hazard (id, unit_id, found_by, found_at, grade, needs_recheck, confirmed_at) OVERRIDING SYSTEM VALUE
 SELECT subject_id, 10, 2, start_at, CASE WHEN k = 2 THEN 'not_major' ELSE 'major' END::escalation.hazard_grade, false, handled_at
 FROM matrix WHERE kind = 'major_hazard';
-INSERT INTO escalation.clue (id, unit_id, from_department, to_department, transferred_at, handled_at)
+INSERT INTO escalation.clue (id, unit_id, from_department, to_department, transferred_at, handled_at) OVERRIDING SYSTEM VALUE
 SELECT subject_id, 10, 2, 4, start_at, handled_at FROM matrix WHERE kind = 'clue';
-INSERT INTO escalation.licence (id, unit_id, kind, valid_until, superseded_at)
+INSERT INTO escalation.licence (id, unit_id, kind, valid_until, superseded_at) OVERRIDING SYSTEM VALUE
 SELECT subject_id, 10, '安全生产许可证', date '2024-02-29', handled_at FROM matrix WHERE kind = 'licence_expired';
 INSERT INTO escalation.dual_prevention (unit_id, since)
 SELECT subject_id, start_at FROM matrix WHERE kind = 'dual_prevention_idle';
@@ -99,7 +99,7 @@ SELECT is((SELECT count(*) FROM escalation.tracked_item WHERE kind <> 'dual_prev
 	'handled items whose warnings are resolved leave the work list');
 
 -- Resolution happens when the handling time is reached, not before.
-INSERT INTO escalation.hazard (id, unit_id, found_by, found_at, grade, needs_recheck, rectify_deadline, closed_at)
+INSERT INTO escalation.hazard (id, unit_id, found_by, found_at, grade, needs_recheck, rectify_deadline, closed_at) OVERRIDING SYSTEM VALUE
 VALUES (9001, 10, 2, '2024-05-01 09:00+08', 'general', true, '2024-05-10 09:00+08', '2024-05-14 12:00+08');
 SELECT is(escalation.run('2024-05-14 11:59:59+08'), 2::bigint, 'before its handling, the late hazard climbs two stages');
 SELECT is((SELECT count(*) FROM escalation.warning WHERE subject_id = 9001 AND kind = 'hazard_overdue' AND resolved_at IS NULL),

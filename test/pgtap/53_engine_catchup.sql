@@ -13,7 +13,7 @@ SELECT plan(11);
 SELECT setseed(0.5);
 
 -- More units: every level, both districts, streets and districts as regions.
-INSERT INTO escalation.unit (id, name, region, supervision_level)
+INSERT INTO escalation.unit (id, name, region, supervision_level) OVERRIDING SYSTEM VALUE
 SELECT 100 + i, '随机单位' || i,
 	(ARRAY['370102001', '370103002', '370102', '370103'])[1 + i % 4]::escalation.region,
 	(ARRAY['city', 'district', 'street'])[1 + (i / 4) % 3]::escalation.level
@@ -27,14 +27,14 @@ LANGUAGE sql VOLATILE
 RETURN (SELECT t0 FROM t0) + date_trunc('second', random() * n * interval '1 day');
 
 -- General hazards needing re-inspection: closed before, at, after the deadline, or never.
-INSERT INTO escalation.hazard (id, unit_id, found_by, found_at, grade, needs_recheck, rectify_deadline, closed_at)
+INSERT INTO escalation.hazard (id, unit_id, found_by, found_at, grade, needs_recheck, rectify_deadline, closed_at) OVERRIDING SYSTEM VALUE
 SELECT 1000 + i, 100 + (random() * 39)::int, 1 + (random() * 3)::int, d - interval '5 days',
 	'general', true, d,
 	CASE WHEN random() < 0.4 THEN NULL WHEN random() < 0.1 THEN d ELSE d + (random() * 12 - 2) * interval '1 day' END
 FROM (SELECT i, pg_temp.moment(12) AS d FROM generate_series(1, 80) i) x;
 
 -- Suspected major hazards: confirmed, ruled out (then a general hazard to re-inspect), or pending.
-INSERT INTO escalation.hazard (id, unit_id, found_by, found_at, grade, needs_recheck, rectify_deadline, confirmed_at)
+INSERT INTO escalation.hazard (id, unit_id, found_by, found_at, grade, needs_recheck, rectify_deadline, confirmed_at) OVERRIDING SYSTEM VALUE
 SELECT 2000 + i, 100 + (random() * 39)::int, 1 + (random() * 3)::int, f,
 	CASE WHEN c IS NULL THEN 'suspected_major' WHEN i % 2 = 0 THEN 'major' ELSE 'not_major' END::escalation.hazard_grade,
 	c IS NOT NULL AND i % 2 = 1, CASE WHEN c IS NOT NULL AND i % 2 = 1 THEN c + interval '4 days' END, c
@@ -42,13 +42,13 @@ FROM (SELECT i, f, CASE WHEN random() < 0.3 THEN NULL ELSE f + random() * 10 * i
 	  FROM (SELECT i, pg_temp.moment(12) AS f FROM generate_series(1, 40) i) y) x;
 
 -- Clues, some without a unit.
-INSERT INTO escalation.clue (id, unit_id, from_department, to_department, transferred_at, handled_at)
+INSERT INTO escalation.clue (id, unit_id, from_department, to_department, transferred_at, handled_at) OVERRIDING SYSTEM VALUE
 SELECT 3000 + i, CASE WHEN i % 5 = 0 THEN NULL ELSE 100 + (random() * 39)::int END, f, CASE WHEN f = 2 THEN 4 ELSE 2 END, t,
 	CASE WHEN random() < 0.4 THEN NULL ELSE t + random() * 14 * interval '1 day' END
 FROM (SELECT i, 1 + (random() * 3)::int AS f, pg_temp.moment(12) AS t FROM generate_series(1, 40) i) x;
 
 -- Safety licences expiring in the window, some renewed in time.
-INSERT INTO escalation.licence (id, unit_id, kind, valid_until, superseded_at)
+INSERT INTO escalation.licence (id, unit_id, kind, valid_until, superseded_at) OVERRIDING SYSTEM VALUE
 SELECT 4000 + i, 100 + (random() * 39)::int, '安全生产许可证', v,
 	CASE WHEN random() < 0.4 THEN NULL ELSE v::timestamptz + (random() * 11 - 1) * interval '1 day' END
 FROM (SELECT i, ((SELECT t0 FROM t0) + (random() * 12)::int * interval '1 day')::date AS v FROM generate_series(1, 40) i) x;

@@ -10,7 +10,7 @@ CREATE EXTENSION IF NOT EXISTS escalation;
 SELECT plan(14);
 \ir fixtures/50_engine.sql
 
-INSERT INTO escalation.unit (id, name, region, supervision_level)
+INSERT INTO escalation.unit (id, name, region, supervision_level) OVERRIDING SYSTEM VALUE
 SELECT 30 + i, '双重预防单位' || i, '370102001', 'street' FROM generate_series(0, 6) i;
 INSERT INTO escalation.dual_prevention (unit_id, since)
 SELECT 30 + i, '2024-03-01 09:00+08' FROM generate_series(0, 6) i;

@@ -23,12 +23,12 @@ $$
 	FROM escalation.warning w, s WHERE w.kind::text = k AND w.subject_id = item ORDER BY w.due_at, w.stage
 $$;
 
-INSERT INTO escalation.unit (id, name, region, supervision_level) VALUES
+INSERT INTO escalation.unit (id, name, region, supervision_level) OVERRIDING SYSTEM VALUE VALUES
 	(13, '济南搬迁机电有限公司', '370103002', 'district'),
 	(14, '济南升级化工有限公司', '370103002', 'district');
 
 -- Deadline extended after two stages were raised.
-INSERT INTO escalation.hazard (id, unit_id, found_by, found_at, grade, needs_recheck, rectify_deadline)
+INSERT INTO escalation.hazard (id, unit_id, found_by, found_at, grade, needs_recheck, rectify_deadline) OVERRIDING SYSTEM VALUE
 VALUES (501, 10, 2, pg_temp.at('-5 days'), 'general', true, pg_temp.at('0'));
 SELECT is(escalation.run(pg_temp.at('4 days')), 2::bigint, 'the hazard climbs two stages past its deadline');
 SELECT lives_ok($$SELECT escalation.hazard_extend(501, pg_temp.at('10 days'), '设备采购周期长', 2, pg_temp.at('4 days 1 hour'))$$,
@@ -44,7 +44,7 @@ SELECT results_eq($$SELECT * FROM pg_temp.ladder('hazard_overdue', 501)$$,
 	'an extension resolves the old deadline''s warnings as rescheduled at the extension; a new ladder climbs from the new deadline');
 
 -- Deadline extended before anything was raised.
-INSERT INTO escalation.hazard (id, unit_id, found_by, found_at, grade, needs_recheck, rectify_deadline)
+INSERT INTO escalation.hazard (id, unit_id, found_by, found_at, grade, needs_recheck, rectify_deadline) OVERRIDING SYSTEM VALUE
 VALUES (502, 10, 2, pg_temp.at('11 days'), 'general', true, pg_temp.at('12 days'));
 SELECT lives_ok($$SELECT escalation.hazard_extend(502, pg_temp.at('15 days'), '节假日', 2, pg_temp.at('11 days 1 hour'))$$,
 	'a second hazard''s deadline is extended from day 12 to day 15 before it falls due');
@@ -57,7 +57,7 @@ SELECT results_eq($$SELECT * FROM pg_temp.ladder('hazard_overdue', 502)$$,
 	'an extension in time leaves no trace of the old deadline on the screens');
 
 -- A renewal annulled: the item reopens.
-INSERT INTO escalation.licence (id, unit_id, kind, valid_until) VALUES (601, 12, '安全生产许可证', '2024-03-20');
+INSERT INTO escalation.licence (id, unit_id, kind, valid_until) OVERRIDING SYSTEM VALUE VALUES (601, 12, '安全生产许可证', '2024-03-20');
 SELECT lives_ok($$SELECT escalation.run(pg_temp.at('20 days'))$$, 'a run on March 21');
 SELECT results_eq($$SELECT stage, due FROM pg_temp.ladder('licence_expired', 601)$$, $$VALUES (1, interval '19 days 15 hours')$$,
 	'the licence valid until March 20 expired at the start of March 21');
@@ -73,7 +73,7 @@ SELECT results_eq($$SELECT stage, due, resolved, reason FROM pg_temp.ladder('lic
 
 -- A unit that moves to another district before its licence expires; a unit
 -- that becomes city-supervised.
-INSERT INTO escalation.licence (id, unit_id, kind, valid_until) VALUES
+INSERT INTO escalation.licence (id, unit_id, kind, valid_until) OVERRIDING SYSTEM VALUE VALUES
 	(602, 13, '安全生产许可证', '2024-03-30'), (603, 14, '安全生产许可证', '2024-03-30');
 UPDATE escalation.unit SET region = '370102001' WHERE id = 13;
 UPDATE escalation.unit SET supervision_level = 'city' WHERE id = 14;
@@ -86,7 +86,7 @@ SELECT results_eq($$SELECT w.screen::text, w.screen_region::text, w.origin::text
 	'the unit now supervised by the city climbs the city ladder');
 
 -- Rules changed while items climb.
-INSERT INTO escalation.hazard (id, unit_id, found_by, found_at, grade, needs_recheck, rectify_deadline)
+INSERT INTO escalation.hazard (id, unit_id, found_by, found_at, grade, needs_recheck, rectify_deadline) OVERRIDING SYSTEM VALUE
 VALUES (503, 10, 2, pg_temp.at('31 days'), 'general', true, pg_temp.at('32 days'));
 SELECT lives_ok($$SELECT escalation.run(pg_temp.at('32 days'))$$, 'a hazard reaches stage 1 on day 32');
 UPDATE escalation.rule SET delay = '1 day' WHERE kind = 'hazard_overdue' AND origin = 'district' AND stage = 2;
@@ -101,7 +101,7 @@ SELECT results_eq($$SELECT stage, due, screen_region FROM pg_temp.ladder('hazard
 SELECT is(escalation.run(pg_temp.at('38 days')), 0::bigint, 'running again at a time already run raises nothing');
 
 -- A deleted clue: its warning is withdrawn when the run sees the deletion.
-INSERT INTO escalation.clue (id, unit_id, from_department, to_department, transferred_at)
+INSERT INTO escalation.clue (id, unit_id, from_department, to_department, transferred_at) OVERRIDING SYSTEM VALUE
 VALUES (701, 12, 4, 2, pg_temp.at('40 days'));
 SELECT lives_ok($$SELECT escalation.run(pg_temp.at('43 days'))$$, 'the clue climbs stage 1');
 DELETE FROM escalation.clue WHERE id = 701;

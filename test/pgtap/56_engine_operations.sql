@@ -10,7 +10,7 @@ CREATE EXTENSION IF NOT EXISTS escalation;
 SELECT plan(49);
 \ir fixtures/50_engine.sql
 
-INSERT INTO escalation.hazard (id, unit_id, found_by, found_at, grade, needs_recheck, rectify_deadline)
+INSERT INTO escalation.hazard (id, unit_id, found_by, found_at, grade, needs_recheck, rectify_deadline) OVERRIDING SYSTEM VALUE
 VALUES (801, 10, 2, '2024-02-20 09:00+08', 'general', true, '2024-03-01 09:00+08');
 
 -- run(): bad as_of.
@@ -70,7 +70,7 @@ SELECT results_eq($$SELECT acknowledged_at, acknowledged_by::text, ack_note FROM
 	'the acknowledgement records when, who and the note');
 SELECT throws_like($$SELECT escalation.acknowledge((SELECT id FROM escalation.warning WHERE subject_id = 801 AND stage = 1), 'again')$$,
 	'warning % is already acknowledged', 'a warning is acknowledged once');
-INSERT INTO escalation.licence (id, unit_id, kind, valid_until, superseded_at) VALUES (802, 10, '安全生产许可证', '2024-03-01', '2024-03-03 10:00+08');
+INSERT INTO escalation.licence (id, unit_id, kind, valid_until, superseded_at) OVERRIDING SYSTEM VALUE VALUES (802, 10, '安全生产许可证', '2024-03-01', '2024-03-03 10:00+08');
 SELECT is(escalation.run('2024-03-05 00:00+08'), 1::bigint, 'a licence renewed late raises its stage 1');
 SELECT throws_like($$SELECT escalation.acknowledge((SELECT id FROM escalation.warning WHERE kind = 'licence_expired' AND subject_id = 802), NULL)$$,
 	'warning % is already resolved', 'a resolved warning cannot be acknowledged');
@@ -88,7 +88,7 @@ SELECT results_eq($$SELECT status, message, items, raised FROM escalation.run_lo
 	$$VALUES ('succeeded', NULL::text, 1::bigint, 1::bigint)$$, 'a successful run is logged with what it did');
 
 -- A stage inserted by hand before the engine raises it: the run still succeeds.
-INSERT INTO escalation.hazard (id, unit_id, found_by, found_at, grade, needs_recheck, rectify_deadline)
+INSERT INTO escalation.hazard (id, unit_id, found_by, found_at, grade, needs_recheck, rectify_deadline) OVERRIDING SYSTEM VALUE
 VALUES (803, 10, 2, '2024-03-01 09:00+08', 'general', true, '2024-03-11 09:00+08');
 INSERT INTO escalation.warning (kind, subject_id, started_at, stage, screen, screen_region, action, due_at, raised_at)
 VALUES ('hazard_overdue', 803, '2024-03-11 09:00+08', 1, 'district', '370102', 'supervise', '2024-03-11 09:00+08', now());

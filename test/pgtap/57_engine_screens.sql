@@ -27,9 +27,9 @@ $grant$;
 
 -- A hazard in 历下区 five and a half days past its deadline (two stages), a
 -- licence in 市中区 expired a day ago (one stage).
-INSERT INTO escalation.hazard (id, unit_id, found_by, found_at, grade, needs_recheck, rectify_deadline)
+INSERT INTO escalation.hazard (id, unit_id, found_by, found_at, grade, needs_recheck, rectify_deadline) OVERRIDING SYSTEM VALUE
 VALUES (901, 10, 2, now() - interval '10 days', 'general', true, now() - interval '5 days 12 hours');
-INSERT INTO escalation.licence (id, unit_id, kind, valid_until)
+INSERT INTO escalation.licence (id, unit_id, kind, valid_until) OVERRIDING SYSTEM VALUE
 VALUES (902, 12, '安全生产许可证', (now() - interval '2 days')::date);
 SELECT is(escalation.run(now()), 3::bigint, 'three stages are due');
 

@@ -46,20 +46,20 @@ SELECT results_eq($$SELECT escalation.item_event_due(k::escalation.warning_kind,
 -- The engine at the same boundaries: clues of the district ladder (due 3, 6, 9
 -- days after the transfer), handled exactly at a due time, one microsecond
 -- after it, or not at all.
-INSERT INTO escalation.clue (id, unit_id, from_department, to_department, transferred_at, handled_at)
+INSERT INTO escalation.clue (id, unit_id, from_department, to_department, transferred_at, handled_at) OVERRIDING SYSTEM VALUE
 SELECT 600 + n, 12, 4, 2, '2024-03-01 09:00+08', h
 FROM (VALUES (1, timestamptz '2024-03-04 09:00+08'), (2, '2024-03-04 09:00:00.000001+08'),
 			 (3, '2024-03-07 09:00+08'), (4, '2024-03-07 09:00:00.000001+08'), (5, NULL)) AS v(n, h);
 -- Units of dual prevention: one never runs, one runs on day 8 (a new idle
 -- episode the engine starts itself), one is withdrawn exactly at a due time.
-INSERT INTO escalation.unit (id, name, region, supervision_level)
+INSERT INTO escalation.unit (id, name, region, supervision_level) OVERRIDING SYSTEM VALUE
 SELECT 60 + i, '双重预防单位' || i, '370102001', 'street' FROM generate_series(0, 2) i;
 INSERT INTO escalation.dual_prevention (unit_id, since)
 SELECT 60 + i, '2024-03-01 09:00+08' FROM generate_series(0, 2) i;
 INSERT INTO escalation.dp_run (unit_id, ran_at) VALUES (61, '2024-03-09 09:00+08');
 UPDATE escalation.dual_prevention SET withdrawn_at = '2024-03-11 09:00+08', withdraw_reason = '企业关闭' WHERE unit_id = 62;
 -- An ordinary hazard and one whose deadline moves (its old episode is rescheduled).
-INSERT INTO escalation.hazard (id, unit_id, found_by, found_at, grade, needs_recheck, rectify_deadline) VALUES
+INSERT INTO escalation.hazard (id, unit_id, found_by, found_at, grade, needs_recheck, rectify_deadline) OVERRIDING SYSTEM VALUE VALUES
 	(610, 10, 2, '2024-02-20 09:00+08', 'general', true, '2024-03-01 09:00+08'),
 	(611, 10, 2, '2024-02-20 09:00+08', 'general', true, '2024-03-01 09:00+08');
 SELECT escalation.run('2024-03-02 09:00+08');

@@ -14,7 +14,7 @@ SELECT results_eq($$SELECT checked_at, last_run_at, last_run_status, last_succes
 	'before any run and with nothing tracked: no run, nothing due');
 
 -- A general hazard past its deadline: its three stages fall due on 2024-03-01, -04 and later.
-INSERT INTO escalation.hazard (id, unit_id, found_by, found_at, grade, needs_recheck, rectify_deadline)
+INSERT INTO escalation.hazard (id, unit_id, found_by, found_at, grade, needs_recheck, rectify_deadline) OVERRIDING SYSTEM VALUE
 VALUES (661, 10, 2, '2024-02-20 09:00+08', 'general', true, '2024-03-01 09:00+08');
 SELECT results_eq($$SELECT oldest_due_at, due_stages FROM escalation.engine_health()$$,
 	$$SELECT min(due_at), count(*) FROM escalation.stage_due WHERE subject_id = 661$$,

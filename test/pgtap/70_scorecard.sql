@@ -23,7 +23,7 @@ INSERT INTO escalation.inspection (department_id, unit_id, mode, inspected_at) V
 -- (8 days), not re-inspected in March; H3 never rectified; H4 suspected major, never
 -- confirmed; H5 due in April; H6 found in February. 4300 receives a self-report H7,
 -- rectified in 2 days without re-inspection.
-INSERT INTO escalation.hazard (id, unit_id, found_by, found_at, description, grade, needs_recheck, rectify_deadline, source) VALUES
+INSERT INTO escalation.hazard (id, unit_id, found_by, found_at, description, grade, needs_recheck, rectify_deadline, source) OVERRIDING SYSTEM VALUE VALUES
 	(70001, 4001, 4210, '2025-03-02 10:00+08', 'H1', 'general', true, '2025-03-09 10:00+08', 'inspection'),
 	(70002, 4001, 4210, '2025-03-02 10:00+08', 'H2', 'general', true, '2025-03-06 18:00+08', 'inspection'),
 	(70003, 4001, 4210, '2025-03-10 10:00+08', 'H3', 'general', true, '2025-03-20 18:00+08', 'inspection'),
@@ -47,7 +47,7 @@ $steps$;
 
 -- Clues from 4300 to 4210: C1 handled in 2 days, C2 after 10 days, C3 pending but
 -- transferred too late in March to be due.
-INSERT INTO escalation.clue (id, unit_id, from_department, to_department, transferred_at, handled_at) VALUES
+INSERT INTO escalation.clue (id, unit_id, from_department, to_department, transferred_at, handled_at) OVERRIDING SYSTEM VALUE VALUES
 	(70101, 4001, 4300, 4210, '2025-03-03 10:00+08', '2025-03-05 10:00+08'),
 	(70102, 4001, 4300, 4210, '2025-03-10 10:00+08', '2025-03-20 10:00+08'),
 	(70103, 4001, 4300, 4210, '2025-03-30 10:00+08', NULL);

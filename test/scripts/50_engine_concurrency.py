@@ -20,8 +20,8 @@ def setup(c):
     c.psql("""
         CREATE EXTENSION escalation;
         INSERT INTO escalation.division (code, name) VALUES ('370100', '济南市'), ('370102', '历下区'), ('370102001', '解放路街道');
-        INSERT INTO escalation.department (id, name, level, region) VALUES (2, '历下区应急管理局', 'district', '370102');
-        INSERT INTO escalation.unit (id, name, region, supervision_level) VALUES (10, '济南泉城机械有限公司', '370102001', 'street');
+        INSERT INTO escalation.department (id, name, level, region) OVERRIDING SYSTEM VALUE VALUES (2, '历下区应急管理局', 'district', '370102');
+        INSERT INTO escalation.unit (id, name, region, supervision_level) OVERRIDING SYSTEM VALUE VALUES (10, '济南泉城机械有限公司', '370102001', 'street');
         INSERT INTO escalation.hazard (unit_id, found_by, found_at, grade, needs_recheck, rectify_deadline)
         SELECT 10, 2, now() - interval '30 days', 'general', true, now() - i * interval '7 minutes'
         FROM generate_series(1, %d) i;

@@ -23,8 +23,8 @@ ok $? "pg_cron runs its jobs in database $db"
 q "CREATE EXTENSION IF NOT EXISTS escalation" >/dev/null
 q "INSERT INTO escalation.division (code, name) VALUES ('370100', '济南市'), ('370102', '历下区'), ('370102001', '解放路街道')
    ON CONFLICT DO NOTHING;
-   INSERT INTO escalation.department (id, name, level, region) VALUES (9102, '历下区应急管理局', 'district', '370102');
-   INSERT INTO escalation.unit (id, name, region, supervision_level) VALUES (9110, '济南泉城机械有限公司', '370102001', 'street');
+   INSERT INTO escalation.department (id, name, level, region) OVERRIDING SYSTEM VALUE VALUES (9102, '历下区应急管理局', 'district', '370102');
+   INSERT INTO escalation.unit (id, name, region, supervision_level) OVERRIDING SYSTEM VALUE VALUES (9110, '济南泉城机械有限公司', '370102001', 'street');
    INSERT INTO escalation.hazard (unit_id, found_by, found_at, grade, needs_recheck, rectify_deadline)
    SELECT 9110, 9102, now() - interval '10 days', 'general', true, now() - i * interval '1 day' FROM generate_series(1, 5) i;" >/dev/null
 

@@ -22,9 +22,9 @@ cleanup
 psql -qX -v ON_ERROR_STOP=1 -d postgres -c "CREATE DATABASE $db" >/dev/null
 q "CREATE EXTENSION escalation" >/dev/null
 q "INSERT INTO escalation.division (code, name) VALUES ('370100', '济南市'), ('370102', '历下区'), ('370102001', '解放路街道');
-   INSERT INTO escalation.department (id, name, level, region) VALUES (2, '历下区应急管理局', 'district', '370102');
-   INSERT INTO escalation.unit (id, name, region, supervision_level) VALUES (10, '济南泉城机械有限公司', '370102001', 'street');
-   INSERT INTO escalation.hazard (id, unit_id, found_by, found_at, grade, needs_recheck, rectify_deadline)
+   INSERT INTO escalation.department (id, name, level, region) OVERRIDING SYSTEM VALUE VALUES (2, '历下区应急管理局', 'district', '370102');
+   INSERT INTO escalation.unit (id, name, region, supervision_level) OVERRIDING SYSTEM VALUE VALUES (10, '济南泉城机械有限公司', '370102001', 'street');
+   INSERT INTO escalation.hazard (id, unit_id, found_by, found_at, grade, needs_recheck, rectify_deadline) OVERRIDING SYSTEM VALUE
    VALUES (5301, 10, 2, now() - interval '20 days', 'general', true, now() - interval '10 days')" >/dev/null
 raised=$(q "SELECT escalation.run(now() - interval '9 days')")
 [ "$raised" = 1 ]

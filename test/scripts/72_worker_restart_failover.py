@@ -28,9 +28,9 @@ def setup(c):
         CREATE ROLE %s LOGIN IN ROLE escalation_screen;
         INSERT INTO escalation.division (code, name) VALUES
             ('370100', '济南市'), ('370102', '历下区'), ('370102001', '解放路街道') ON CONFLICT (code) DO NOTHING;
-        INSERT INTO escalation.department (id, name, level, region) VALUES
+        INSERT INTO escalation.department (id, name, level, region) OVERRIDING SYSTEM VALUE VALUES
             (1, '济南市应急管理局', 'city', '370100'), (2, '历下区应急管理局', 'district', '370102');
-        INSERT INTO escalation.unit (id, name, region, supervision_level)
+        INSERT INTO escalation.unit (id, name, region, supervision_level) OVERRIDING SYSTEM VALUE
         SELECT i, format('济南历下%%s号化工有限公司', i), '370102001', 'district' FROM generate_series(1, 10) i;
     """ % ROLE, DB)
 

@@ -35,7 +35,7 @@ INSERT INTO escalation.division (code, name) VALUES
 	('370112', '历城区'), ('370112001', '山大路街道')
 ON CONFLICT (code) DO NOTHING;
 
-INSERT INTO escalation.department (id, name, level, region) VALUES
+INSERT INTO escalation.department (id, name, level, region) OVERRIDING SYSTEM VALUE VALUES
 	(1, '济南市应急管理局', 'city', '370100'),
 	(2, '历下区应急管理局', 'district', '370102'),
 	(3, '市中区应急管理局', 'district', '370103'),
@@ -51,7 +51,7 @@ SELECT u AS id,
 	CASE WHEN u % 50 = 0 THEN 5 ELSE u % 4 + 1 END AS district_no
 FROM generate_series(1, greatest(50, :items / 20)) u;
 
-INSERT INTO escalation.unit (id, name, region, supervision_level)
+INSERT INTO escalation.unit (id, name, region, supervision_level) OVERRIDING SYSTEM VALUE
 SELECT b.id, format('济南%s号测试企业有限公司', b.id),
 	(ARRAY['370102001', '370103002', '370104001', '370105001', '370112001'])[b.district_no]::escalation.region,
 	CASE WHEN b.id % 10 = 0 THEN 'city' WHEN b.id % 7 = 0 THEN 'street' ELSE 'district' END::escalation.level

@@ -5,8 +5,8 @@
 -- offices, people and duties; supervision; a city's own industry category;
 -- safety rules; campaigns with their targets; inspections with inspectors; the
 -- whole lifecycle of some hazards; dual prevention risk points, check tasks,
--- runs and assessments; a changed ladder; login roles mapped to regions; a run
--- of the engine and an acknowledged warning.
+-- runs and assessments; a changed ladder; login roles mapped to regions; a wider
+-- deadline horizon; a run of the engine and an acknowledged warning.
 --
 --   psql -v t0="'2026-01-05 08:00+08'" -f test/scripts/lib/dataset.sql
 
@@ -135,6 +135,16 @@ $roles$;
 INSERT INTO escalation.user_region (role_name, region, note) VALUES
 	('rel73_city', '370100', '市安委会办公室'),
 	('rel73_lixia', '370102', '历下区安委会办公室');
+
+-- The city widens the window of plausible deadlines for major hazards' governance
+-- plans (release 0.2.0 on: the upgrade test loads this city into 0.1.0 too).
+DO $window$
+BEGIN
+	IF to_regclass('escalation.time_window') IS NOT NULL THEN
+		INSERT INTO escalation.time_window (name, value, note) VALUES ('deadline_horizon', '5 years', '重大事故隐患治理方案');
+	END IF;
+END
+$window$;
 
 -- The engine catches up to two weeks after t0; the command centre acknowledges
 -- the first city-screen warning.

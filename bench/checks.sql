@@ -1,0 +1,140 @@
+-- What the record-integrity checks cost (记录可信校验的开销): microseconds per row
+-- of the department-region check (escalation_internal.check_departments) and of the time
+-- checks (escalation_internal.check_times), called alone by a district user, and as the
+-- triggers call them when a district user inserts inspections and hazards (the
+-- same INSERT timed with both helpers replaced by empty ones, rounds
+-- alternating). Run it as a
+-- superuser on a database with the extension; everything it makes is rolled back:
+--
+--   psql -X -f bench/checks.sql            (rows: -v n=100000, the default)
+--
+-- A helper's figure is the best of three rounds, an INSERT's the best of five.
+\set ON_ERROR_STOP 1
+\if :{?n}
+\else
+\set n 100000
+\endif
+BEGIN;
+SET LOCAL timezone = 'Asia/Shanghai';
+SET LOCAL client_min_messages = warning;
+INSERT INTO escalation.division (code, name) VALUES ('370100', '济南市'), ('370102', '历下区'), ('370102001', '解放路街道')
+ON CONFLICT (code) DO NOTHING;
+CREATE ROLE bench_checks_district IN ROLE escalation_user;
+INSERT INTO escalation.user_region (role_name, region, note) VALUES ('bench_checks_district', '370102', '基准测试');
+INSERT INTO escalation.department (name, region) VALUES ('基准历下区应急管理局', '370102') RETURNING id AS dept \gset
+INSERT INTO escalation.unit (name, region, supervision_level) VALUES ('基准机械有限公司', '370102001', 'district') RETURNING id AS unit \gset
+-- The helpers are the platform's own (no role may call them); the bench role may,
+-- until the rollback.
+GRANT USAGE ON SCHEMA escalation_internal TO bench_checks_district;
+GRANT EXECUTE ON FUNCTION escalation_internal.check_departments(bigint[], bigint[], text[]),
+	escalation_internal.check_times(timestamptz[], timestamptz[], text[], boolean) TO bench_checks_district;
+
+-- Microseconds per row of a statement over rows rows: the best of three rounds,
+-- each in a subtransaction that is rolled back.
+CREATE FUNCTION pg_temp.per_row(statement text, rows int) RETURNS numeric
+LANGUAGE plpgsql AS
+$$
+DECLARE
+	best numeric;
+	t0 timestamptz;
+	took numeric;
+BEGIN
+	FOR round IN 1 .. 3 LOOP
+		BEGIN
+			t0 := clock_timestamp();
+			EXECUTE statement;
+			took := extract(epoch FROM clock_timestamp() - t0) * 1e6 / rows;
+			RAISE EXCEPTION USING ERRCODE = 'T9999';
+		EXCEPTION WHEN SQLSTATE 'T9999' THEN
+			best := least(best, took);
+		END;
+	END LOOP;
+	RETURN round(best, 2);
+END
+$$;
+GRANT ALL ON ALL TABLES IN SCHEMA pg_temp TO bench_checks_district;
+
+CREATE TEMP TABLE bench_result (what text, us_per_row numeric, note text);
+GRANT ALL ON bench_result TO bench_checks_district;
+SET LOCAL ROLE bench_checks_district;
+INSERT INTO bench_result SELECT 'loop alone', pg_temp.per_row(format(
+	$s$SELECT count(f) FROM (SELECT g AS f FROM generate_series(1, %s) g) s$s$, :n), :n), 'subtracted below';
+INSERT INTO bench_result SELECT 'check_departments, 1 department of the caller''s region', pg_temp.per_row(format(
+	$s$SELECT count(f) FROM (SELECT escalation_internal.check_departments(ARRAY[%s::bigint], NULL, '{department_id}') AS f
+		FROM generate_series(1, %s)) s$s$, :dept, :n), :n), 'lookup of the department and of the caller''s region';
+INSERT INTO bench_result SELECT 'check_departments, 4 unchanged departments', pg_temp.per_row(format(
+	$s$SELECT count(f) FROM (SELECT escalation_internal.check_departments(ARRAY[%1$s, %1$s, %1$s, %1$s]::bigint[],
+		ARRAY[%1$s, %1$s, %1$s, %1$s]::bigint[], '{a,b,c,d}') AS f FROM generate_series(1, %2$s)) s$s$, :dept, :n), :n),
+	'an UPDATE that keeps them: no lookup';
+INSERT INTO bench_result SELECT 'check_times, 1 event', pg_temp.per_row(format(
+	$s$SELECT count(f) FROM (SELECT escalation_internal.check_times(ARRAY[statement_timestamp() - interval '1 hour'], NULL,
+		'{inspected_at}', false) AS f FROM generate_series(1, %s)) s$s$, :n), :n), 'within a year of now: no read of escalation.time_window';
+INSERT INTO bench_result SELECT 'check_times, 6 events', pg_temp.per_row(format(
+	$s$SELECT count(f) FROM (SELECT escalation_internal.check_times(ARRAY[statement_timestamp() - interval '6 hours',
+		statement_timestamp() - interval '5 hours', statement_timestamp() - interval '4 hours',
+		statement_timestamp() - interval '3 hours', statement_timestamp() - interval '2 hours',
+		statement_timestamp() - interval '1 hour'], NULL, '{a,b,c,d,e,f}', false) AS f FROM generate_series(1, %s)) s$s$, :n), :n),
+	'a hazard entered already closed';
+INSERT INTO bench_result SELECT 'check_times, 1 deadline', pg_temp.per_row(format(
+	$s$SELECT count(f) FROM (SELECT escalation_internal.check_times(ARRAY[statement_timestamp() + interval '7 days'], NULL,
+		'{rectify_deadline}', true) AS f FROM generate_series(1, %s)) s$s$, :n), :n), '';
+RESET ROLE;
+
+-- The same INSERT with the helpers as they are and with empty ones, rounds
+-- alternating, as the district user; the best of each.
+CREATE FUNCTION pg_temp.insert_cost(what text, statement text, rows int, rounds int) RETURNS void
+LANGUAGE plpgsql AS
+$$
+DECLARE
+	helpers regprocedure[] := ARRAY['escalation_internal.check_departments(bigint[], bigint[], text[])',
+									'escalation_internal.check_times(timestamptz[], timestamptz[], text[], boolean)'];
+	real_body text[] := ARRAY(SELECT pg_get_functiondef(h) FROM unnest(helpers) AS h);
+	empty_body text[] := ARRAY(SELECT regexp_replace(pg_get_functiondef(h), 'AS \$function\$.*\$function\$',
+													  'AS $function$ BEGIN END $function$')
+							   FROM unnest(helpers) AS h);
+	best numeric[] := ARRAY[NULL, NULL];
+	t0 timestamptz;
+BEGIN
+	FOR round IN 1 .. rounds LOOP
+		FOR mode IN 1 .. 2 LOOP
+			FOR k IN 1 .. 2 LOOP
+				EXECUTE CASE mode WHEN 1 THEN real_body[k] ELSE empty_body[k] END;
+			END LOOP;
+			BEGIN
+				PERFORM set_config('role', 'bench_checks_district', true);
+				t0 := clock_timestamp();
+				EXECUTE statement;
+				best[mode] := least(best[mode], extract(epoch FROM clock_timestamp() - t0) * 1e6 / rows);
+				RAISE EXCEPTION USING ERRCODE = 'T9999';
+			EXCEPTION WHEN SQLSTATE 'T9999' THEN
+				NULL;
+			END;
+		END LOOP;
+	END LOOP;
+	FOR k IN 1 .. 2 LOOP
+		EXECUTE real_body[k];
+	END LOOP;
+	INSERT INTO bench_result VALUES
+		(what || ', checks on', round(best[1], 2), format('best of %s rounds of %s rows', rounds, rows)),
+		(what || ', empty helpers', round(best[2], 2), 'the same rounds, alternating');
+END
+$$;
+\set inserts 5000
+SELECT pg_temp.insert_cost('INSERT inspection', format(
+	$s$INSERT INTO escalation.inspection (department_id, unit_id, inspected_at)
+	   SELECT %s, %s, statement_timestamp() - interval '1 hour' FROM generate_series(1, %s)$s$, :dept, :unit, :inserts), :inserts, 5);
+SELECT pg_temp.insert_cost('INSERT hazard', format(
+	$s$INSERT INTO escalation.hazard (unit_id, found_by, found_at, rectify_deadline)
+	   SELECT %s, %s, statement_timestamp() - interval '1 hour', statement_timestamp() + interval '7 days'
+	   FROM generate_series(1, %s)$s$, :unit, :dept, :inserts), :inserts, 5);
+
+\pset footer off
+SELECT r.what, r.us_per_row AS "µs per row",
+	CASE WHEN r.what LIKE 'check%' THEN r.us_per_row - l.us_per_row END AS "µs per row, loop subtracted", r.note
+FROM bench_result r, (SELECT us_per_row FROM bench_result WHERE what = 'loop alone') l
+UNION ALL
+SELECT 'INSERT ' || t || ': the checks', NULL, on_.us_per_row - off_.us_per_row, 'checks on minus empty helpers'
+FROM unnest(ARRAY['inspection', 'hazard']) AS t,
+	LATERAL (SELECT us_per_row FROM bench_result WHERE what = 'INSERT ' || t || ', checks on') on_,
+	LATERAL (SELECT us_per_row FROM bench_result WHERE what = 'INSERT ' || t || ', empty helpers') off_;
+ROLLBACK;
