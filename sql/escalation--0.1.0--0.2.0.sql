@@ -2279,8 +2279,8 @@ GRANT EXECUTE ON FUNCTION escalation.uscc_eq_text(escalation.uscc, text), escala
 	escalation.min(escalation.uscc), escalation.max(escalation.uscc)
 	TO escalation_admin, escalation_user, escalation_analyst, escalation_screen;
 -- Nobody stalls the engine (引擎防阻塞): the event stream's lock is a lock on
--- a table no user can lock, a run waits for a lock 5 minutes at most, and its
--- as_of may lie after the clock by escalation.run_clock_skew only.
+-- a table no user can lock, and a run's as_of may lie after the clock by
+-- escalation.run_clock_skew only.
 ------------------------------------------------------------------------------
 
 CREATE TABLE escalation_internal.event_stream ();
@@ -2288,9 +2288,8 @@ COMMENT ON TABLE escalation_internal.event_stream IS
 	'Empty: the lock on it orders the event stream''s writers; nobody but the engine can take it. 预警事件锁';
 REVOKE ALL ON escalation_internal.event_stream FROM PUBLIC;
 
-ALTER FUNCTION escalation.run(timestamptz) SET lock_timeout = '5min';
 COMMENT ON FUNCTION escalation.run(timestamptz) IS
-	'Raises every ladder stage due at or before as_of whose item was not handled by its due time, resolves the warnings of handled items, sends one NOTIFY escalation_warning, logs the run; returns the number of warnings raised (NULL if the run failed: see escalation.run_log; a cancel or timeout is an error). as_of may lie after the server clock by escalation.run_clock_skew at most. A lock awaited for 5 minutes fails the run. 执行预警升级';
+	'Raises every ladder stage due at or before as_of whose item was not handled by its due time, resolves the warnings of handled items, sends one NOTIFY escalation_warning, logs the run; returns the number of warnings raised (NULL if the run failed: see escalation.run_log; a cancel or timeout is an error). as_of may lie after the server clock by escalation.run_clock_skew at most. 执行预警升级';
 COMMENT ON FUNCTION escalation.lock_event_stream() IS
 	'Takes the lock that every writer of warning events holds until it commits (on escalation_internal.event_stream), so event ids commit in order. 预警事件锁';
 

@@ -191,9 +191,9 @@ SELECT pg_catalog.pg_extension_config_dump('escalation.run_log_run_id_seq', '');
 CREATE FUNCTION escalation.run(as_of timestamptz DEFAULT now()) RETURNS bigint
 AS 'MODULE_PATHNAME', 'escalation_run'
 LANGUAGE C VOLATILE SECURITY DEFINER SET search_path = pg_catalog, escalation, pg_temp
-SET enable_hashjoin = off SET enable_mergejoin = off SET jit = off SET lock_timeout = '5min';
+SET enable_hashjoin = off SET enable_mergejoin = off SET jit = off;
 COMMENT ON FUNCTION escalation.run(timestamptz) IS
-	'Raises every ladder stage due at or before as_of whose item was not handled by its due time, resolves the warnings of handled items, sends one NOTIFY escalation_warning, logs the run; returns the number of warnings raised (NULL if the run failed: see escalation.run_log; a cancel or timeout is an error). as_of may lie after the server clock by escalation.run_clock_skew at most. A lock awaited for 5 minutes fails the run. 执行预警升级';
+	'Raises every ladder stage due at or before as_of whose item was not handled by its due time, resolves the warnings of handled items, sends one NOTIFY escalation_warning, logs the run; returns the number of warnings raised (NULL if the run failed: see escalation.run_log; a cancel or timeout is an error). as_of may lie after the server clock by escalation.run_clock_skew at most. 执行预警升级';
 
 CREATE FUNCTION escalation.lock_event_stream() RETURNS void
 AS 'MODULE_PATHNAME', 'escalation_lock_event_stream'
