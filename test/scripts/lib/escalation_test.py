@@ -398,10 +398,12 @@ def request(port, method, path, headers=None, body=None):
         conn.close()
 
 
-def raw_request(port, data, timeout=10):
-    """Send raw bytes on a fresh connection; (status code, or 0 if none came, the answer read)."""
+def raw_request(port, data, timeout=10, source=None):
+    """Send raw bytes on a fresh connection (from the loopback address source,
+    if given); (status code, or 0 if none came, the answer read)."""
     buf = b""
-    with socket.create_connection(("127.0.0.1", port), timeout=timeout) as s:
+    with socket.create_connection(("127.0.0.1", port), timeout=timeout,
+                                  source_address=(source, 0) if source else None) as s:
         try:
             s.sendall(data)
         except OSError:
