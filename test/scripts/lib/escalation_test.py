@@ -283,11 +283,16 @@ class Cluster:
         if extension:
             self.psql("CREATE EXTENSION escalation", db)
 
-    def new_screen_role(self, role):
-        """A login role in escalation_screen, dropped when the script ends (after its databases)."""
+    def new_role(self, role, options=""):
+        """A login role (CREATE ROLE options, such as IN ROLE or PASSWORD),
+        dropped when the script ends (after its databases)."""
         self.psql("DROP ROLE IF EXISTS %s" % role)
         _cleanups.insert(0, (self.psql, ("DROP ROLE IF EXISTS %s" % role, "postgres", False)))
-        self.psql("CREATE ROLE %s LOGIN IN ROLE escalation_screen" % role)
+        self.psql("CREATE ROLE %s LOGIN %s" % (role, options))
+
+    def new_screen_role(self, role):
+        """A login role in escalation_screen, dropped when the script ends (after its databases)."""
+        self.new_role(role, "IN ROLE escalation_screen")
 
 
 # ---------------------------------------------------------------------------
