@@ -12,7 +12,7 @@ import socket
 import threading
 import time
 
-from escalation_test import Cluster, Worker, figure, ok, raw_request, run_tests
+from escalation_test import Cluster, Worker, figure, ok, parse_events, raw_request, read_events, run_tests
 
 DB = ROLE = "escalation_worker_hardening"
 EVENTS = 600                               # raised warnings, far more than the ring keeps
@@ -29,35 +29,6 @@ def get_from(port, source, path):
     status, answer = raw_request(port, ("GET %s HTTP/1.0\r\nHost: x\r\n\r\n" % path).encode(), timeout=20,
                                  source=source)
     return status, answer.partition(b"\r\n\r\n")[2].decode("utf-8", "replace")
-
-
-def parse_ids(raw):
-    out = []
-    for block in raw.decode("utf-8", "replace").split("\n\n")[:-1]:
-        for line in block.split("\n"):
-            if line.startswith("id: "):
-                out.append(int(line[4:]))
-    return out
-
-
-def read_stream(sock, want, timeout=60):
-    """Read an SSE stream until want ids have come; the ids."""
-    sock.settimeout(1)
-    buf = b""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            chunk = sock.recv(1 << 20)
-        except socket.timeout:
-            continue
-        except OSError:
-            break
-        if not chunk:
-            break
-        buf += chunk
-        if buf.count(b"\nid: ") + buf.startswith(b"id: ") >= want and len(parse_ids(buf.split(b"\r\n\r\n", 1)[-1])) >= want:
-            break
-    return parse_ids(buf.split(b"\r\n\r\n", 1)[-1])
 
 
 def main():
@@ -110,7 +81,7 @@ def main():
         for s in stalled:
             s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 20)
             start = time.monotonic()
-            got = read_stream(s, len(want))
+            got = [i for i, _ in parse_events(read_events(s, len(want), timeout=60))]
             if got:
                 break
         figure("resume of %d events (~4 MB, %d pages of 50, a connection each) once the stalled client reads"

@@ -508,6 +508,42 @@ class Worker:
         return self.proc.returncode
 
 
+def parse_events(raw):
+    """The complete SSE events in raw bytes: [(id, event name)]."""
+    out = []
+    for block in raw.decode("utf-8", "replace").split("\n\n")[:-1]:
+        fields = dict(l.split(": ", 1) for l in block.split("\n") if ": " in l and not l.startswith(":"))
+        if "id" in fields and "data" in fields:
+            out.append((int(fields["id"]), fields.get("event")))
+    return out
+
+
+def read_events(sock, until=None, mark=b"\nid: ", timeout=30):
+    """Read an SSE response from a raw socket until it ends, or until `until`
+    events (counted by the line start mark) have come whole; the body after
+    the headers, for parse_events."""
+    sock.settimeout(1)
+    chunks, seen, tail = [], 0, b""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            chunk = sock.recv(1 << 20)
+        except socket.timeout:
+            continue
+        except OSError:
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+        window = tail + chunk
+        seen += window.count(mark)
+        tail = window[-(len(mark) - 1):]
+        if until is not None and seen >= until and window.endswith(b"\n\n"):
+            break
+    buf = b"".join(chunks)
+    return buf.split(b"\r\n\r\n", 1)[1] if b"\r\n\r\n" in buf else buf
+
+
 # One event as a screen received it: its SSE id and event name, its data, and
 # when it arrived (time.monotonic()).
 Event = collections.namedtuple("Event", "id event data at")
