@@ -3,7 +3,7 @@
  * with escalation over JDBC, on the driver Debian packages: read the columns'
  * metadata, run a query whose filter values are bound with setString, read
  * the values with getString and getObject. Used by
- * test/scripts/67_bi_clients.sh; compiled there with javac, no build tool.
+ * test/scripts/67_bi_clients.py; compiled there with javac, no build tool.
  *
  *   java -cp /usr/share/java/postgresql.jar:DIR BiClient URL USER PASSWORD < commands
  *

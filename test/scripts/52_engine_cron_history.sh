@@ -8,12 +8,9 @@
 # removed at the end.
 set -uo pipefail
 
+. "${ESCALATION_TOP:?run me through ./check}/test/scripts/lib/tap.sh"
+
 db=${PGDATABASE:-escalation}
-n=0 failed=0
-ok() { # ok CONDITION-EXIT-STATUS NAME [DIAG]
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; failed=$((failed + 1)); [ -n "${3:-}" ] && echo "$3" | sed 's/^/#   /'; fi
-}
 q() { psql -qXAt -v ON_ERROR_STOP=1 -d "$db" -c "$1"; }
 
 cleanup() {
@@ -23,7 +20,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-echo "1..5"
 q "CREATE EXTENSION IF NOT EXISTS escalation" >/dev/null
 # Daily at a minute that is not now: only the purge job is made to fire.
 run_job=$(q "SELECT escalation.schedule('59 23 31 12 *')")
@@ -61,4 +57,4 @@ ok $? "it kept every row of a job that is not the engine's" "rows left: $left"
 	&& [ "$(q "SELECT count(*) FROM cron.job WHERE jobname IN ('escalation-run', 'escalation-purge-history')")" = 0 ]
 ok $? "escalation.unschedule() removes both jobs"
 
-[ "$failed" -eq 0 ]
+tap_done

@@ -8,11 +8,12 @@ database and with a login role of its own, dropped at the end."""
 import socket
 import time
 
-from escalation_test import Cluster, Worker, ok, run_tests, screen_events
+from escalation_test import Cluster, Worker, ok, parse_events, read_events, run_tests, screen_events
 
 DB = ROLE = "escalation_worker_slow_test"
 BURST = 3000                      # warnings in one run()
 NAME = "济南" + "超长名称有限公司" * 300   # ~7 KB per event: the burst is ~20 MB, more than any socket buffers
+RAISED = b"\nevent: raised"       # how a raised event's block starts a line
 
 
 CHECK = Cluster.of_check()
@@ -22,44 +23,9 @@ def psql(sql):
     return CHECK.value(sql, DB)
 
 
-def parse_events(raw):
-    """Complete SSE events in raw bytes: [(id, event)]."""
-    out = []
-    for block in raw.decode("utf-8", "replace").split("\n\n")[:-1]:
-        fields = dict(l.split(": ", 1) for l in block.split("\n") if ": " in l and not l.startswith(":"))
-        if "id" in fields and "data" in fields:
-            out.append((int(fields["id"]), fields.get("event")))
-    return out
-
-
 def stream_request(port, last_event_id=None):
     return ("GET /events?screen=370102 HTTP/1.0\r\nHost: 127.0.0.1\r\n"
             + ("Last-Event-ID: %d\r\n" % last_event_id if last_event_id is not None else "") + "\r\n").encode()
-
-
-def read_all(sock, until=None, timeout=30):
-    """Read until EOF, or until `until` raised events have come; the body after the headers."""
-    sock.settimeout(1)
-    chunks, raised, tail = [], 0, b""
-    mark = b"\nevent: raised"
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            chunk = sock.recv(1 << 20)
-        except socket.timeout:
-            continue
-        except ConnectionResetError:
-            break
-        if not chunk:
-            break
-        chunks.append(chunk)
-        window = tail + chunk
-        raised += window.count(mark)
-        tail = window[-(len(mark) - 1):]
-        if until is not None and raised >= until:
-            break
-    buf = b"".join(chunks)
-    return buf.split(b"\r\n\r\n", 1)[1] if b"\r\n\r\n" in buf else buf
 
 
 def main():
@@ -93,7 +59,7 @@ def main():
         want = screen_events(CHECK, DB, "370102")
         ok(raised == BURST and len(want) == BURST, "one run() raises a burst of %d large events (~%d MB)"
            % (BURST, BURST * len(NAME.encode()) // 1000000))
-        body = read_all(reader, BURST, timeout=60)
+        body = read_events(reader, BURST, timeout=60, mark=RAISED)
         took = time.monotonic() - start
         got = parse_events(body)
         ok(got == want, "a reading client gets the whole burst, in order, while another client is stalled (%.1f s)" % took,
@@ -106,12 +72,12 @@ def main():
                   FROM escalation.unit u, escalation.department d""")
         ok(int(psql("SELECT escalation.run('2026-03-02 10:00+08')")) == 1, "a later run() raises one more")
         want = screen_events(CHECK, DB, "370102")
-        more = parse_events(body + read_all(reader, 1, timeout=5))
+        more = parse_events(body + read_events(reader, 1, timeout=5, mark=RAISED))
         ok(more == want, "the reading client gets it too")
 
         # The stalled stream's connection times out (2 heartbeats + 10 s without progress).
         time.sleep(max(0, start + 15 - time.monotonic()))
-        partial = parse_events(read_all(stalled, timeout=30))
+        partial = parse_events(read_events(stalled, timeout=30, mark=RAISED))
         ok(0 < len(partial) < BURST and partial == want[:len(partial)],
            "the stalled client was cut off after %d of %d events, with no gap before" % (len(partial), BURST))
         ok((w.metric("escalation_worker_clients_dropped_total") or 0) >= 1, "/metrics counts the dropped client")
@@ -119,7 +85,7 @@ def main():
 
         resume = socket.create_connection(("127.0.0.1", port))
         resume.sendall(stream_request(port, partial[-1][0]))
-        rest = parse_events(read_all(resume, len(want) - len(partial), timeout=60))
+        rest = parse_events(read_events(resume, len(want) - len(partial), timeout=60, mark=RAISED))
         ok(rest == want[len(partial):], "it resumes by Last-Event-ID with exactly the %d events it missed"
            % (len(want) - len(partial)), "got %d" % len(rest))
         for s in (stalled, reader, resume):

@@ -283,11 +283,16 @@ class Cluster:
         if extension:
             self.psql("CREATE EXTENSION escalation", db)
 
-    def new_screen_role(self, role):
-        """A login role in escalation_screen, dropped when the script ends (after its databases)."""
+    def new_role(self, role, options=""):
+        """A login role (CREATE ROLE options, such as IN ROLE or PASSWORD),
+        dropped when the script ends (after its databases)."""
         self.psql("DROP ROLE IF EXISTS %s" % role)
         _cleanups.insert(0, (self.psql, ("DROP ROLE IF EXISTS %s" % role, "postgres", False)))
-        self.psql("CREATE ROLE %s LOGIN IN ROLE escalation_screen" % role)
+        self.psql("CREATE ROLE %s LOGIN %s" % (role, options))
+
+    def new_screen_role(self, role):
+        """A login role in escalation_screen, dropped when the script ends (after its databases)."""
+        self.new_role(role, "IN ROLE escalation_screen")
 
 
 # ---------------------------------------------------------------------------
@@ -398,10 +403,12 @@ def request(port, method, path, headers=None, body=None):
         conn.close()
 
 
-def raw_request(port, data, timeout=10):
-    """Send raw bytes on a fresh connection; (status code, or 0 if none came, the answer read)."""
+def raw_request(port, data, timeout=10, source=None):
+    """Send raw bytes on a fresh connection (from the loopback address source,
+    if given); (status code, or 0 if none came, the answer read)."""
     buf = b""
-    with socket.create_connection(("127.0.0.1", port), timeout=timeout) as s:
+    with socket.create_connection(("127.0.0.1", port), timeout=timeout,
+                                  source_address=(source, 0) if source else None) as s:
         try:
             s.sendall(data)
         except OSError:
@@ -499,6 +506,42 @@ class Worker:
         if not self.log.closed:
             self.log.close()
         return self.proc.returncode
+
+
+def parse_events(raw):
+    """The complete SSE events in raw bytes: [(id, event name)]."""
+    out = []
+    for block in raw.decode("utf-8", "replace").split("\n\n")[:-1]:
+        fields = dict(l.split(": ", 1) for l in block.split("\n") if ": " in l and not l.startswith(":"))
+        if "id" in fields and "data" in fields:
+            out.append((int(fields["id"]), fields.get("event")))
+    return out
+
+
+def read_events(sock, until=None, mark=b"\nid: ", timeout=30):
+    """Read an SSE response from a raw socket until it ends, or until `until`
+    events (counted by the line start mark) have come whole; the body after
+    the headers, for parse_events."""
+    sock.settimeout(1)
+    chunks, seen, tail = [], 0, b""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            chunk = sock.recv(1 << 20)
+        except socket.timeout:
+            continue
+        except OSError:
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+        window = tail + chunk
+        seen += window.count(mark)
+        tail = window[-(len(mark) - 1):]
+        if until is not None and seen >= until and window.endswith(b"\n\n"):
+            break
+    buf = b"".join(chunks)
+    return buf.split(b"\r\n\r\n", 1)[1] if b"\r\n\r\n" in buf else buf
 
 
 # One event as a screen received it: its SSE id and event name, its data, and

@@ -1,95 +1,39 @@
-#!/usr/bin/env bash
-# 63_worker_hardening.sh — escalation-worker's database connections are shared
-# fairly and its errors tell outsiders nothing internal: streams that resume
-# from an old event id and never read hold no snapshot slot, so every screen's
-# /api/warnings keeps answering 200; one client address cannot take more than
-# its share of the slots; a stalled resumer still gets exactly what it missed
-# once it reads; a 503 body says what failed without the database's text.
-# Before 0.2.0 a stalled resumer held its slot until the connection timeout.
-# Runs in a database and with a login role of its own, dropped at the end.
-set -euo pipefail
-exec python3 - "$@" <<'PY'
-import json, os, socket, subprocess, sys, threading, time
+#!/usr/bin/env python3
+"""63_worker_hardening.py — escalation-worker's database connections are shared
+fairly and its errors tell outsiders nothing internal: streams that resume
+from an old event id and never read hold no snapshot slot, so every screen's
+/api/warnings keeps answering 200; one client address cannot take more than
+its share of the slots; a stalled resumer still gets exactly what it missed
+once it reads; a 503 body says what failed without the database's text.
+Before 0.2.0 a stalled resumer held its slot until the connection timeout.
+Runs in a database and with a login role of its own, dropped at the end."""
+import json
+import socket
+import threading
+import time
 
-sys.path.insert(0, os.path.join(os.environ["ESCALATION_TOP"], "test", "scripts"))
-sys.dont_write_bytecode = True
-from worker_tap import Worker, drop_database, finish, fresh_database, ok
-import worker_tap
+from escalation_test import Cluster, Worker, figure, ok, parse_events, raw_request, read_events, run_tests
 
 DB = ROLE = "escalation_worker_hardening"
 EVENTS = 600                               # raised warnings, far more than the ring keeps
 NAME = "济南" + "超长名称有限公司" * 300     # ~7 KB per event: 4 MB of backlog, more than socket buffers hold
+CHECK = Cluster.of_check()
 
 
 def psql(sql):
-    return worker_tap.psql(sql, DB)
+    return CHECK.value(sql, DB)
 
 
-def figure(name, value, unit=""):
-    print("# figure: %s = %s%s" % (name, value, (" " + unit) if unit else ""), file=sys.stderr, flush=True)
-
-
-def connect_from(port, source):
-    """A TCP connection to the worker from a given loopback address."""
-    s = socket.socket()
-    s.bind((source, 0))
-    s.connect(("127.0.0.1", port))
-    return s
-
-
-def get_from(port, source, path, timeout=20):
+def get_from(port, source, path):
     """GET path from a loopback address; (status, body)."""
-    s = connect_from(port, source)
-    s.settimeout(timeout)
-    s.sendall(("GET %s HTTP/1.0\r\nHost: x\r\n\r\n" % path).encode())
-    buf = b""
-    try:
-        while True:
-            chunk = s.recv(65536)
-            if not chunk:
-                break
-            buf += chunk
-    except OSError:
-        pass
-    s.close()
-    head, _, body = buf.partition(b"\r\n\r\n")
-    try:
-        return int(head.split(b" ")[1]), body.decode("utf-8", "replace")
-    except (IndexError, ValueError):
-        return 0, ""
-
-
-def parse_ids(raw):
-    out = []
-    for block in raw.decode("utf-8", "replace").split("\n\n")[:-1]:
-        for line in block.split("\n"):
-            if line.startswith("id: "):
-                out.append(int(line[4:]))
-    return out
-
-
-def read_stream(sock, want, timeout=60):
-    """Read an SSE stream until want ids have come; the ids."""
-    sock.settimeout(1)
-    buf = b""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            chunk = sock.recv(1 << 20)
-        except socket.timeout:
-            continue
-        except OSError:
-            break
-        if not chunk:
-            break
-        buf += chunk
-        if buf.count(b"\nid: ") + buf.startswith(b"id: ") >= want and len(parse_ids(buf.split(b"\r\n\r\n", 1)[-1])) >= want:
-            break
-    return parse_ids(buf.split(b"\r\n\r\n", 1)[-1])
+    status, answer = raw_request(port, ("GET %s HTTP/1.0\r\nHost: x\r\n\r\n" % path).encode(), timeout=20,
+                                 source=source)
+    return status, answer.partition(b"\r\n\r\n")[2].decode("utf-8", "replace")
 
 
 def main():
-    fresh_database(DB, ROLE)
+    CHECK.new_database(DB, extension=True)
+    CHECK.new_screen_role(ROLE)
     psql("""INSERT INTO escalation.division (code, name) VALUES ('370100', '济南市'), ('370102', '历下区')
             ON CONFLICT (code) DO NOTHING;
             INSERT INTO escalation.department (name, level, region) VALUES ('历下区应急管理局', 'district', '370102');
@@ -101,7 +45,7 @@ def main():
     want = [int(x) for x in psql("SELECT event_id FROM escalation.warning_events(0, 100000) ORDER BY 1").split()]
 
     # Two database slots, a ring of 10 events: every resume from event 0 reads the database.
-    w = Worker("63_worker_hardening.log", DB, ROLE, "--db-connections", "4", "--ring-size", "10",
+    w = Worker("63_worker_hardening.log", CHECK, DB, ROLE, "--db-connections", "4", "--ring-size", "10",
                "--page-size", "50", "--query-timeout", "8")
     try:
         ok(w.healthy_within(10), "the worker starts")
@@ -137,7 +81,7 @@ def main():
         for s in stalled:
             s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 20)
             start = time.monotonic()
-            got = read_stream(s, len(want))
+            got = [i for i, _ in parse_events(read_events(s, len(want), timeout=60))]
             if got:
                 break
         figure("resume of %d events (~4 MB, %d pages of 50, a connection each) once the stalled client reads"
@@ -149,9 +93,8 @@ def main():
 
         # One address, many slow snapshots: a lock makes each snapshot wait; 127.0.0.2 may hold
         # only its share (half of 4 slots), the rest of its requests are turned away at once.
-        locker = subprocess.Popen(["psql", "-qXAt", "-d", DB, "-c",
-                                   "BEGIN; LOCK TABLE escalation.warning IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(4); COMMIT"],
-                                  stdout=subprocess.DEVNULL)
+        locker = CHECK.spawn("BEGIN; LOCK TABLE escalation.warning IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(4); COMMIT",
+                             DB)
         deadline = time.monotonic() + 5
         while time.monotonic() < deadline and psql(
                 "SELECT count(*) FROM pg_locks WHERE relation = 'escalation.warning'::regclass"
@@ -190,12 +133,6 @@ def main():
         ok(w.proc.poll() is None, "the worker is still up")
     finally:
         w.stop()
-        drop_database(DB, ROLE)
 
 
-try:
-    main()
-except Exception as e:
-    ok(False, "the test ran to the end", repr(e))
-sys.exit(finish())
-PY
+run_tests(main)

@@ -1,26 +1,26 @@
-#!/usr/bin/env bash
-# 67_bi_clients.sh — BI tools reach escalation over TCP with a password, on the
-# drivers Debian ships: ODBC (psqlODBC, driven by unixODBC's isql) and JDBC
-# (libpostgresql-jdbc-java, driven by test/bi/BiClient.java, compiled here with
-# javac). The setup of docs/BI.md is applied: the database's search_path
-# holds schema escalation, and a read-only analyst login has a password.
-#
-# Without that setup the region operators are not found (the reason for it).
-# With it, over ODBC: a literal region filter, a join of two region columns,
-# containment, min and max, and comparison with text and varchar, the codes
-# arriving as strings; a wrong password is refused. Over JDBC: the columns'
-# metadata (type name, Types.OTHER, the Chinese comment), a region and a
-# credit-code filter bound with setString (JDBC binds varchar; a credit code
-# in lower case), containment with a bound value in both positions, min and
-# max, getString giving the code and getObject a PGobject; a bound filter
-# still uses the region index; an invalid bound code is the type's error
-# naming it. Runs on a private cluster listening on 127.0.0.1, removed at the end.
-set -euo pipefail
-exec python3 - "$@" <<'PY'
-import os, subprocess, sys, tempfile
+#!/usr/bin/env python3
+"""67_bi_clients.py — BI tools reach escalation over TCP with a password, on the
+drivers Debian ships: ODBC (psqlODBC, driven by unixODBC's isql) and JDBC
+(libpostgresql-jdbc-java, driven by test/bi/BiClient.java, compiled here with
+javac). The setup of docs/BI.md is applied: the database's search_path
+holds schema escalation, and a read-only analyst login has a password.
 
-sys.path.insert(0, os.path.join(os.environ["ESCALATION_TOP"], "test", "scripts", "lib"))
-from reliability import TOP, Cluster, at_exit, diag, figure, ok, run_tests, timed
+Without that setup the region operators are not found (the reason for it).
+With it, over ODBC: a literal region filter, a join of two region columns,
+containment, min and max, and comparison with text and varchar, the codes
+arriving as strings; a wrong password is refused. Over JDBC: the columns'
+metadata (type name, Types.OTHER, the Chinese comment), a region and a
+credit-code filter bound with setString (JDBC binds varchar; a credit code
+in lower case), containment with a bound value in both positions, min and
+max, getString giving the code and getObject a PGobject; a bound filter
+still uses the region index; an invalid bound code is the type's error
+naming it. Runs on a private cluster listening on 127.0.0.1, removed at the end."""
+import os
+import shutil
+import subprocess
+import tempfile
+
+from escalation_test import TOP, Cluster, at_exit, figure, ok, run_tests, timed
 
 JDBC_JAR = "/usr/share/java/postgresql.jar"
 ODBC_DRIVER = "PostgreSQL Unicode"
@@ -86,19 +86,18 @@ def main():
     c.psql("SELECT pg_reload_conf()")
 
     for db in ("escalation", "escalation_plain"):
-        c.psql("CREATE DATABASE %s" % db)
-        c.psql("CREATE EXTENSION escalation", db)
+        c.new_database(db, extension=True)
         c.psql(DATA, db)
     with open(os.path.join(TOP, "docs", "BI.md")) as f:
         ok(SETUP in f.read(), "docs/BI.md gives the search_path setup this test applies")
     c.psql(SETUP, "escalation")
-    c.psql("CREATE ROLE %s LOGIN PASSWORD '%s' IN ROLE escalation_analyst" % (LOGIN, PASSWORD))
+    c.new_role(LOGIN, "PASSWORD '%s' IN ROLE escalation_analyst" % PASSWORD)
 
     def truth(sql):
         return c.value("SET search_path = public, escalation; " + sql, "escalation")
 
     work = tempfile.mkdtemp(prefix="escalation-bi.")
-    at_exit(subprocess.run, ["rm", "-rf", work])
+    at_exit(shutil.rmtree, work, True)
     odbcini = os.path.join(work, "odbc.ini")
     with open(odbcini, "w") as f:
         f.write("[escalation_bi]\nDriver = %s\nServername = 127.0.0.1\nPort = %d\nDatabase = escalation\n\n"
@@ -203,4 +202,3 @@ def main():
 
 
 run_tests(main)
-PY
