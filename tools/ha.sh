@@ -58,10 +58,11 @@ pgautofailover.node_considered_unhealthy_timeout = 3000
 pgautofailover.primary_demote_timeout = 5000"
 
 # autoctl DIR NODE ARGS...: pg_autoctl as the cluster owner, with the node's
-# configuration, state and runtime files under DIR/NODE.
+# configuration, state and runtime files under DIR/NODE. The caller's PG*
+# variables (./check sets them for its own cluster) would steer pg_autoctl.
 autoctl() {
 	local dir=$1 node=$2; shift 2
-	as_owner env XDG_CONFIG_HOME="$dir/$node/config" XDG_DATA_HOME="$dir/$node/share" \
+	as_owner env -u PGHOST -u PGPORT -u PGUSER -u PGDATABASE XDG_CONFIG_HOME="$dir/$node/config" XDG_DATA_HOME="$dir/$node/share" \
 		XDG_RUNTIME_DIR="$dir/$node/run" PG_CONFIG="$PG_BINDIR/pg_config" \
 		${AUTOCTL_PREFIX:-} pg_autoctl "$@"
 }
@@ -163,6 +164,11 @@ kill_node() {
 	echo "$pid"
 }
 
+running() { # running DIR NODE: NODE's postmaster is alive
+	local pidfile=$1/$2/data/postmaster.pid
+	[ -f "$pidfile" ] && kill -0 "$(head -1 "$pidfile")" 2>/dev/null
+}
+
 down() {
 	local dir=$1 node
 	[ -f "$dir/ports" ] || die "$dir is not a layout made by tools/ha.sh"
@@ -171,8 +177,8 @@ down() {
 	done
 	for node in node2 node1 monitor; do
 		local i=0
-		while [ -f "$dir/$node/data/postmaster.pid" ] && [ $i -lt 60 ]; do sleep 0.5; i=$((i + 1)); done
-		[ -f "$dir/$node/data/postmaster.pid" ] && as_owner "$PG_BINDIR/pg_ctl" -D "$dir/$node/data" -m immediate stop >/dev/null 2>&1 || true
+		while running "$dir" "$node" && [ $i -lt 60 ]; do sleep 0.5; i=$((i + 1)); done
+		running "$dir" "$node" && as_owner "$PG_BINDIR/pg_ctl" -D "$dir/$node/data" -m immediate stop >/dev/null 2>&1
 	done
 	rm -rf "$dir"
 }
