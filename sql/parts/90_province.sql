@@ -59,21 +59,23 @@ COMMENT ON COLUMN escalation.province_warning.province_key IS 'In the province: 
 SELECT escalation.enable_region_security('escalation.province_warning');
 GRANT SELECT ON escalation.province_warning TO escalation_admin, escalation_user, escalation_analyst;
 
-CREATE TABLE escalation.province_city (
-	city escalation.region NOT NULL,
-	name text NOT NULL,
-	subscription name NOT NULL,
-	added_at timestamptz NOT NULL DEFAULT now(),
-	CONSTRAINT province_city_pkey PRIMARY KEY (city),
-	CONSTRAINT province_city_is_a_city CHECK (escalation.region_level(city) = 'city')
-);
-COMMENT ON TABLE escalation.province_city IS
-	'In a province database, the cities it subscribes to (escalation.subscribe_city); empty in a city. 省级汇聚城市';
+-- The cities a province subscribes to: its subscriptions named
+-- escalation_city_<city code> (docs/PROVINCE.md), with the names it knows.
+CREATE VIEW escalation.province_city AS
+SELECT substr(s.subname, 17)::escalation.region AS city,
+	   coalesce(d.name, substr(s.subname, 17)) AS name,
+	   s.subname AS subscription,
+	   s.subenabled AS enabled
+FROM pg_catalog.pg_subscription s
+LEFT JOIN escalation.division d ON d.code::text = substr(s.subname, 17)
+WHERE s.subdbid = (SELECT b.oid FROM pg_catalog.pg_database b WHERE b.datname = pg_catalog.current_database())
+	AND s.subname ~ '^escalation_city_[0-9]{4}00$';
+COMMENT ON VIEW escalation.province_city IS
+	'In a province database, the cities it subscribes to: its subscriptions named escalation_city_<city code>; empty in a city. 省级汇聚城市';
 COMMENT ON COLUMN escalation.province_city.city IS 'The city code. 市';
-COMMENT ON COLUMN escalation.province_city.name IS 'Its name. 市名称';
+COMMENT ON COLUMN escalation.province_city.name IS 'Its name in escalation.division (the code if it has none). 市名称';
 COMMENT ON COLUMN escalation.province_city.subscription IS 'The subscription that brings its rows. 订阅名';
-COMMENT ON COLUMN escalation.province_city.added_at IS 'When it was subscribed. 接入时间';
-SELECT pg_catalog.pg_extension_config_dump('escalation.province_city', '');
+COMMENT ON COLUMN escalation.province_city.enabled IS 'Whether the subscription is enabled. 订阅启用';
 GRANT SELECT ON escalation.province_city TO escalation_admin, escalation_user, escalation_analyst;
 
 CREATE SEQUENCE escalation.province_event_seq;
@@ -101,7 +103,7 @@ GRANT SELECT ON escalation.province_event TO escalation_admin, escalation_analys
 ------------------------------------------------------------------------------
 
 -- A city's warning of the city screen, or a circular: copy it, with names.
-CREATE FUNCTION escalation.feed_province() RETURNS trigger
+CREATE FUNCTION escalation_internal.feed_province() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, escalation, pg_temp AS
 $$
 BEGIN
@@ -121,7 +123,7 @@ BEGIN
 	RETURN NEW;
 END
 $$;
-COMMENT ON FUNCTION escalation.feed_province() IS
+COMMENT ON FUNCTION escalation_internal.feed_province() IS
 	'Trigger of escalation.warning: copies a warning of the city screen, or a circular, into escalation.province_warning, and follows its resolution and acknowledgement. 城市上报预警';
 
 -- The engine writes warnings straight into the table, outside any query of
@@ -132,15 +134,15 @@ COMMENT ON FUNCTION escalation.feed_province() IS
 -- UPDATEs, followed AFTER them.
 CREATE TRIGGER warning_province_feed BEFORE INSERT ON escalation.warning FOR EACH ROW
 	WHEN (NEW.screen = 'city' OR NEW.action = 'circulate')
-	EXECUTE FUNCTION escalation.feed_province();
+	EXECUTE FUNCTION escalation_internal.feed_province();
 CREATE TRIGGER warning_province_follow AFTER UPDATE OF resolved_at, resolved_reason, acknowledged_at
 	ON escalation.warning FOR EACH ROW
 	WHEN (NEW.screen = 'city' OR NEW.action = 'circulate')
-	EXECUTE FUNCTION escalation.feed_province();
+	EXECUTE FUNCTION escalation_internal.feed_province();
 
--- Fill the city's province_warning with the warnings raised before, and
--- create the publication (the first half of publish_for_province).
-CREATE FUNCTION escalation.province_publication() RETURNS text
+-- Publish the city's province_warning, after filling it with the warnings
+-- raised before. The province's CREATE SUBSCRIPTION makes the slot.
+CREATE FUNCTION escalation.publish_for_province() RETURNS text
 LANGUAGE plpgsql SET search_path = pg_catalog, escalation, pg_temp AS
 $$
 DECLARE
@@ -161,7 +163,7 @@ BEGIN
 			USING ERRCODE = 'object_not_in_prerequisite_state',
 				  HINT = 'A province subscribes to one database per city.';
 	END IF;
-	-- Through the trigger, which copies what the engine's would have.
+	-- Through the trigger, which copies what it copies for the engine.
 	UPDATE escalation.warning w SET resolved_at = w.resolved_at
 	WHERE (w.screen = 'city' OR w.action = 'circulate')
 		AND NOT EXISTS (SELECT FROM escalation.province_warning p
@@ -175,72 +177,16 @@ BEGIN
 	RETURN 'escalation_province';
 END
 $$;
-COMMENT ON FUNCTION escalation.province_publication() IS
-	'In a city (wal_level = logical): fills escalation.province_warning with the warnings raised so far and creates the publication escalation_province; called by escalation.publish_for_province(). 向省级发布（发布）';
-
--- The replication slot the province's subscription uses (the second half).
-CREATE FUNCTION escalation.province_slot() RETURNS name
-LANGUAGE plpgsql SET search_path = pg_catalog, escalation, pg_temp AS
-$$
-BEGIN
-	IF NOT EXISTS (SELECT FROM pg_replication_slots WHERE slot_name = 'escalation_province') THEN
-		PERFORM pg_create_logical_replication_slot('escalation_province', 'pgoutput');
-	END IF;
-	RETURN 'escalation_province';
-END
-$$;
-COMMENT ON FUNCTION escalation.province_slot() IS
-	'In a city: creates the logical replication slot escalation_province, if missing, which keeps the published changes until the province takes them; called by escalation.publish_for_province(). 向省级发布（复制槽）';
-
--- Publish for the province: a procedure, because a logical replication slot
--- can only be made in a transaction that has written nothing. Everything in
--- its body is schema-qualified: a procedure that commits cannot pin search_path.
-CREATE PROCEDURE escalation.publish_for_province()
-LANGUAGE plpgsql AS
-$$
-BEGIN
-	PERFORM escalation.province_publication();
-	COMMIT;
-	PERFORM escalation.province_slot();
-END
-$$;
-COMMENT ON PROCEDURE escalation.publish_for_province() IS
-	'In a city (wal_level = logical), the one command that lets the province subscribe: CALL escalation.publish_for_province(). Fills escalation.province_warning with the warnings raised so far, creates the publication escalation_province and its replication slot. Idempotent; not inside a transaction block. 向省级发布';
+COMMENT ON FUNCTION escalation.publish_for_province() IS
+	'In a city (wal_level = logical), the one command that lets the province subscribe: fills escalation.province_warning with the warnings raised so far and creates the publication escalation_province. Idempotent. 向省级发布';
 
 ------------------------------------------------------------------------------
 -- In the province: subscriptions, read-only copies, the event stream (省级侧)
 ------------------------------------------------------------------------------
 
--- Subscribe to a city's publication (made by CALL escalation.publish_for_province() there).
-CREATE FUNCTION escalation.subscribe_city(city escalation.region, conninfo text, name text DEFAULT NULL)
-RETURNS name
-LANGUAGE plpgsql SET search_path = pg_catalog, escalation, pg_temp AS
-$$
-DECLARE
-	sub name := 'escalation_city_' || city::text;
-	city_name text;
-BEGIN
-	IF escalation.region_level(city) IS DISTINCT FROM 'city' THEN
-		RAISE EXCEPTION 'not a city code: "%"', city USING ERRCODE = 'invalid_parameter_value',
-			HINT = 'A city code has six digits ending in 00, e.g. 370100.';
-	END IF;
-	IF EXISTS (SELECT FROM escalation.warning) THEN
-		RAISE EXCEPTION 'database "%" has warnings of its own: a province database runs no engine', current_database()
-			USING ERRCODE = 'object_not_in_prerequisite_state';
-	END IF;
-	city_name := coalesce(name, (SELECT d.name FROM escalation.division d WHERE d.code = city), city::text);
-	INSERT INTO escalation.province_city (city, name, subscription) VALUES (city, city_name, sub);
-	EXECUTE format('CREATE SUBSCRIPTION %I CONNECTION %L PUBLICATION escalation_province '
-				   'WITH (create_slot = false, slot_name = %L, copy_data = true)', sub, conninfo, 'escalation_province');
-	RETURN sub;
-END
-$$;
-COMMENT ON FUNCTION escalation.subscribe_city(escalation.region, text, text) IS
-	'In the province database: subscribes to a city''s escalation_province publication over conninfo (a replication user of the city), so its reported warnings arrive in escalation.province_warning; registers the city in escalation.province_city. Run as a superuser. 接入城市';
-
 -- Local writes to the province's copy are refused; the subscription's apply
 -- worker runs with session_replication_role = replica, where this trigger is off.
-CREATE FUNCTION escalation.province_read_only() RETURNS trigger
+CREATE FUNCTION escalation_internal.province_read_only() RETURNS trigger
 LANGUAGE plpgsql SET search_path = pg_catalog, escalation, pg_temp AS
 $$
 BEGIN
@@ -252,15 +198,15 @@ BEGIN
 	RETURN CASE TG_OP WHEN 'DELETE' THEN OLD ELSE NEW END;
 END
 $$;
-COMMENT ON FUNCTION escalation.province_read_only() IS
+COMMENT ON FUNCTION escalation_internal.province_read_only() IS
 	'Trigger of escalation.province_warning: in a province database (one with subscribed cities), refuses every write but the subscriptions''. 省级只读';
 CREATE TRIGGER province_warning_read_only BEFORE INSERT OR UPDATE OR DELETE ON escalation.province_warning
-	FOR EACH ROW EXECUTE FUNCTION escalation.province_read_only();
+	FOR EACH ROW EXECUTE FUNCTION escalation_internal.province_read_only();
 CREATE TRIGGER province_warning_no_truncate BEFORE TRUNCATE ON escalation.province_warning
-	FOR EACH STATEMENT EXECUTE FUNCTION escalation.province_read_only();
+	FOR EACH STATEMENT EXECUTE FUNCTION escalation_internal.province_read_only();
 
 -- A row arriving from a city: number its events, in commit order.
-CREATE FUNCTION escalation.province_number_events() RETURNS trigger
+CREATE FUNCTION escalation_internal.province_number_events() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, escalation, pg_temp AS
 $$
 BEGIN
@@ -286,10 +232,10 @@ BEGIN
 	RETURN NEW;
 END
 $$;
-COMMENT ON FUNCTION escalation.province_number_events() IS
+COMMENT ON FUNCTION escalation_internal.province_number_events() IS
 	'Trigger of escalation.province_warning, enabled for replication only: numbers the province''s events (raised, resolved, acknowledged) as a city''s rows arrive, and gives each row its province_key. 省级事件编号';
 CREATE TRIGGER province_warning_events BEFORE INSERT OR UPDATE ON escalation.province_warning
-	FOR EACH ROW EXECUTE FUNCTION escalation.province_number_events();
+	FOR EACH ROW EXECUTE FUNCTION escalation_internal.province_number_events();
 ALTER TABLE escalation.province_warning ENABLE REPLICA TRIGGER province_warning_events;
 
 ------------------------------------------------------------------------------
@@ -388,10 +334,8 @@ COMMENT ON COLUMN escalation.province_city_count.last_raised_at IS 'When the las
 
 GRANT SELECT ON escalation.province_screen_warning, escalation.province_event_row, escalation.province_city_count
 	TO escalation_admin, escalation_analyst;
-REVOKE ALL ON PROCEDURE escalation.publish_for_province() FROM PUBLIC;
-REVOKE ALL ON FUNCTION escalation.feed_province(), escalation.province_publication(), escalation.province_slot(),
-	escalation.subscribe_city(escalation.region, text, text), escalation.province_read_only(),
-	escalation.province_number_events(), escalation.province_screens(), escalation.province_events(bigint, integer),
+REVOKE ALL ON FUNCTION escalation_internal.feed_province(), escalation.publish_for_province(),
+	escalation_internal.province_read_only(), escalation_internal.province_number_events(), escalation.province_screens(), escalation.province_events(bigint, integer),
 	escalation.province_events_tail(integer), escalation.province_screen_warnings(escalation.region)
 FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION escalation.province_screens(), escalation.province_events(bigint, integer),

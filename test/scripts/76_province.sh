@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # 76_province.sh — a province sees its cities by logical replication
 # (docs/PROVINCE.md): two city clusters (济南 370100, 青岛 370200) publish
-# their reported warnings with CALL escalation.publish_for_province(), a province
-# cluster subscribes to each with escalation.subscribe_city(); warnings raised
+# their reported warnings with escalation.publish_for_province(), a province
+# cluster subscribes to each with CREATE SUBSCRIPTION; warnings raised
 # before and after subscribing, resolved, and raised around a city's outage
 # (an immediate stop and a restart) all reach the province: its
 # province_warning equals the union of the cities' city-level warnings and
@@ -99,9 +99,7 @@ def main():
     # A warning raised before the city publishes reaches the province too.
     ok(raise_warnings(jinan, "early") == 2 * HAZARDS, "济南 raises warnings before it publishes")
     for c in cities:
-        c.psql("CALL escalation.publish_for_province()", DB)
-        ok(c.value("SELECT (SELECT count(*) FROM pg_publication WHERE pubname = 'escalation_province') || ' ' || "
-                   "(SELECT count(*) FROM pg_replication_slots WHERE slot_name = 'escalation_province')", DB) == "1 1",
+        ok(c.value("SELECT escalation.publish_for_province()", DB) == "escalation_province",
            "a city publishes with one command (cluster %d)" % c.port)
     ok(jinan.value("SELECT count(*) FROM escalation.province_warning", DB) == str(HAZARDS),
        "publishing fills the city's province_warning with its %d city-level warnings raised before" % HAZARDS)
@@ -114,9 +112,11 @@ def main():
             ON CONFLICT (code) DO NOTHING;
     """ % ROLE, DB)
     for code, c in (("370100", jinan), ("370200", qingdao)):
-        sub = province.value("SELECT escalation.subscribe_city('%s', 'host=%s port=%d dbname=%s user=postgres')"
-                             % (code, c.sock, c.port, DB), DB)
-        ok(sub == "escalation_city_%s" % code, "the province subscribes to %s with one command (%s)" % (code, sub))
+        province.psql("CREATE SUBSCRIPTION escalation_city_%s CONNECTION 'host=%s port=%d dbname=%s user=postgres' "
+                      "PUBLICATION escalation_province" % (code, c.sock, c.port, DB), DB)
+        sub = province.value("SELECT city || ' ' || name FROM escalation.province_city WHERE city = '%s'" % code, DB)
+        ok(sub == "%s %s" % (code, CITIES[code][0]),
+           "the province subscribes to %s with one command, and lists it as a city (%s)" % (code, sub))
     took = wait_match(province, cities)
     ok(took is not None, "the province receives the warnings raised before it subscribed (%.1f s)" % (took or -1))
 
