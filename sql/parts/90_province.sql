@@ -58,6 +58,10 @@ COMMENT ON COLUMN escalation.province_warning.acknowledged_at IS 'When the scree
 COMMENT ON COLUMN escalation.province_warning.province_key IS 'In the province: the event id of its arrival, unique across cities (not published; NULL in a city). 省级编号';
 SELECT escalation.enable_region_security('escalation.province_warning');
 GRANT SELECT ON escalation.province_warning TO escalation_admin, escalation_user, escalation_analyst;
+-- The feed writes as whoever writes the warning: run() and acknowledge() as the
+-- extension's owner, the city office as itself (it may insert warnings). In a
+-- province, the trigger below refuses every write but the subscriptions'.
+GRANT INSERT, UPDATE ON escalation.province_warning TO escalation_admin;
 
 -- The cities a province subscribes to: its subscriptions named
 -- escalation_city_<city code> (docs/PROVINCE.md), with the names it knows.
@@ -104,7 +108,7 @@ GRANT SELECT ON escalation.province_event TO escalation_admin, escalation_analys
 
 -- A city's warning of the city screen, or a circular: copy it, with names.
 CREATE FUNCTION escalation_internal.feed_province() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, escalation, pg_temp AS
+LANGUAGE plpgsql SET search_path = pg_catalog, escalation, pg_temp AS
 $$
 BEGIN
 	INSERT INTO escalation.province_warning AS p
@@ -207,7 +211,7 @@ CREATE TRIGGER province_warning_no_truncate BEFORE TRUNCATE ON escalation.provin
 
 -- A row arriving from a city: number its events, in commit order.
 CREATE FUNCTION escalation_internal.province_number_events() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, escalation, pg_temp AS
+LANGUAGE plpgsql SET search_path = pg_catalog, escalation, pg_temp AS
 $$
 BEGIN
 	-- Apply workers of several cities commit concurrently: one lock, held to
