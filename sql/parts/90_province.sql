@@ -100,7 +100,7 @@ COMMENT ON COLUMN escalation.province_event.event_id IS 'From province_event_seq
 COMMENT ON COLUMN escalation.province_event.city IS 'The city of the warning. 所属市';
 COMMENT ON COLUMN escalation.province_event.warning_id IS 'The warning''s id in its city. 市预警编号';
 COMMENT ON COLUMN escalation.province_event.event IS 'raised, resolved or acknowledged. 事件';
-GRANT SELECT ON escalation.province_event TO escalation_admin, escalation_analyst;
+GRANT SELECT ON escalation.province_event TO escalation_admin;
 
 ------------------------------------------------------------------------------
 -- In a city: keeping the published table (城市侧)
@@ -345,3 +345,56 @@ FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION escalation.province_screens(), escalation.province_events(bigint, integer),
 	escalation.province_events_tail(integer), escalation.province_screen_warnings(escalation.region)
 TO escalation_admin, escalation_analyst, escalation_screen;
+
+-- What an analyst reads of the province's copy (the pattern of 80_analyst.sql).
+CREATE VIEW escalation.province_warning_analyst WITH (security_invoker = true) AS
+	SELECT t.city::text AS city,
+		t.warning_id,
+		t.kind,
+		escalation.warning_kind_label(t.kind) AS kind_label,
+		t.subject_id,
+		t.started_at,
+		t.stage,
+		t.screen,
+		escalation.level_label(t.screen) AS screen_label,
+		t.action,
+		escalation.warning_action_label(t.action) AS action_label,
+		t.region::text AS region,
+		t.district::text AS district,
+		t.district_name,
+		t.unit_id,
+		t.unit_name,
+		t.due_at,
+		t.raised_at,
+		t.resolved_at,
+		t.resolved_reason,
+		escalation.warning_resolution_label(t.resolved_reason) AS resolved_reason_label,
+		t.acknowledged_at,
+		t.province_key
+	FROM escalation.province_warning t;
+COMMENT ON VIEW escalation.province_warning_analyst IS
+	'What an analyst may read of escalation.province_warning, for BI tools: region codes as text, enum columns with their Chinese labels. 省级汇聚预警（分析视图）';
+COMMENT ON COLUMN escalation.province_warning_analyst.city IS 'The city (xxxx00) the warning belongs to. 所属市';
+COMMENT ON COLUMN escalation.province_warning_analyst.warning_id IS 'The warning''s id in its city. 市预警编号';
+COMMENT ON COLUMN escalation.province_warning_analyst.kind IS 'Kind of warning. 预警类型';
+COMMENT ON COLUMN escalation.province_warning_analyst.kind_label IS 'kind in Chinese. 预警类型（中文）';
+COMMENT ON COLUMN escalation.province_warning_analyst.subject_id IS 'The item in its city. 预警事项';
+COMMENT ON COLUMN escalation.province_warning_analyst.started_at IS 'Start of the item''s episode. 起算时间';
+COMMENT ON COLUMN escalation.province_warning_analyst.stage IS 'Stage of the ladder. 预警级次';
+COMMENT ON COLUMN escalation.province_warning_analyst.screen IS 'Screen of the stage in its city. 预警大屏';
+COMMENT ON COLUMN escalation.province_warning_analyst.screen_label IS 'screen in Chinese. 预警大屏（中文）';
+COMMENT ON COLUMN escalation.province_warning_analyst.action IS 'Action of the screen''s office. 处置动作';
+COMMENT ON COLUMN escalation.province_warning_analyst.action_label IS 'action in Chinese. 处置动作（中文）';
+COMMENT ON COLUMN escalation.province_warning_analyst.region IS 'Region of the item, as text. 所属区划';
+COMMENT ON COLUMN escalation.province_warning_analyst.district IS 'District of the item, as text. 所属区县';
+COMMENT ON COLUMN escalation.province_warning_analyst.district_name IS 'Its name in the city. 区县名称';
+COMMENT ON COLUMN escalation.province_warning_analyst.unit_id IS 'The unit in its city. 单位';
+COMMENT ON COLUMN escalation.province_warning_analyst.unit_name IS 'Its name when the stage was raised. 单位名称';
+COMMENT ON COLUMN escalation.province_warning_analyst.due_at IS 'When the stage fell due. 应预警时间';
+COMMENT ON COLUMN escalation.province_warning_analyst.raised_at IS 'When the city raised it. 预警时间';
+COMMENT ON COLUMN escalation.province_warning_analyst.resolved_at IS 'When the item was handled; NULL while active. 解除时间';
+COMMENT ON COLUMN escalation.province_warning_analyst.resolved_reason IS 'Why it was resolved. 解除原因';
+COMMENT ON COLUMN escalation.province_warning_analyst.resolved_reason_label IS 'resolved_reason in Chinese. 解除原因（中文）';
+COMMENT ON COLUMN escalation.province_warning_analyst.acknowledged_at IS 'When the screen''s office acknowledged it. 确认时间';
+COMMENT ON COLUMN escalation.province_warning_analyst.province_key IS 'In the province: the event id of its arrival. 省级编号';
+GRANT SELECT ON escalation.province_warning_analyst TO escalation_admin, escalation_analyst;
