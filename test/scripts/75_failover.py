@@ -1,25 +1,26 @@
-#!/usr/bin/env bash
-# 75_failover.sh — automatic failover with pg_auto_failover (tools/ha.sh: a
-# monitor, a primary and a synchronous secondary on 127.0.0.1, pg_cron on both
-# nodes): the engine runs under pg_cron, escalation-worker follows the primary
-# through a multi-host conninfo with target_session_attrs=read-write, and a
-# screen client is connected. The primary's machine dies (kill -9 of its
-# pg_autoctl and PostgreSQL) in the middle of a catch-up run; the proofs:
-# the monitor promotes the secondary within the documented time
-# (docs/FAILOVER.md); the standby ran no job and refuses run() with a clear
-# message; pg_cron on the new primary catches up, and the warnings and the
-# tracking state equal those of the same runs without a failover (a reference
-# database on ./check's cluster); the screen got every event of its screen
-# exactly once, in id order, and its stream was never cut. The layout is
-# removed at the end.
-set -euo pipefail
-exec python3 - "$@" <<'PY'
-import os, subprocess, sys, tempfile, time
+#!/usr/bin/env python3
+"""75_failover.py — automatic failover with pg_auto_failover (tools/ha.sh: a
+monitor, a primary and a synchronous secondary on 127.0.0.1, pg_cron on both
+nodes): the engine runs under pg_cron, escalation-worker follows the primary
+through a multi-host conninfo with target_session_attrs=read-write, and a
+screen client is connected. The primary's machine dies (kill -9 of its
+pg_autoctl and PostgreSQL) in the middle of a catch-up run; the proofs:
+the monitor promotes the secondary within the documented time
+(docs/FAILOVER.md); the standby ran no job and refuses run() with a clear
+message; pg_cron on the new primary catches up, and the warnings and the
+tracking state equal those of the same runs without a failover (a reference
+database on ./check's cluster); the screen got every event of its screen
+exactly once, in id order, and its stream was never cut. The layout is
+removed at the end."""
+import os
+import shutil
+import subprocess
+import tempfile
+import time
 
-sys.path.insert(0, os.path.join(os.environ["ESCALATION_TOP"], "test", "scripts", "lib"))
-from reliability import (BACKLOG_AS_OF, BACKLOG_T0, TOP, Cluster, EventStream, at_exit, duplicate_stages, figure,
-                         load_backlog, ok, run_tests, screen_events, start_worker, table_digest, timed,
-                         warning_digest)
+from escalation_test import (BACKLOG_AS_OF, BACKLOG_T0, TOP, Cluster, EventStream, Worker, at_exit,
+                             duplicate_stages, figure, load_backlog, ok, run_tests, screen_events, table_digest,
+                             timed, warning_digest)
 
 ITEMS = 20000              # a catch-up run of a few seconds: long enough to die in
 DB, REFERENCE = "escalation", "escalation_failover_reference"
@@ -43,10 +44,15 @@ class Node(Cluster):
     pg_autoctl's, which carries PostgreSQL's (logging_collector is off)."""
 
     def __init__(self, layout, name):
-        super().__init__(os.path.join(layout, name), ha("port", layout, name), private=False)
+        # Not Cluster.__init__: pg_autoctl keeps the port out of postgresql.conf.
         self.name = name
+        self.dir = os.path.join(layout, name)
+        self.data = os.path.join(self.dir, "data")
         self.sock = "127.0.0.1"
-        self.log = os.path.join(layout, name, "autoctl.log")
+        self.log = os.path.join(self.dir, "autoctl.log")
+        self.private = False
+        self.bindir = os.environ.get("PG_BINDIR", "/usr/lib/postgresql/15/bin")
+        self.port = int(ha("port", layout, name))
 
     def writable(self):
         r = self.psql("SHOW transaction_read_only", DB, check=False)
@@ -73,6 +79,7 @@ def runs_on(c):
 def main():
     layout = os.path.join(tempfile.mkdtemp(prefix="escalation-ha."), "layout")
     os.chmod(os.path.dirname(layout), 0o755)
+    at_exit(shutil.rmtree, os.path.dirname(layout), True)
     at_exit(lambda: subprocess.run(["bash", HA_SH, "down", layout], capture_output=True))
     (_, up_s) = timed(ha, "up", layout, "--fast")
     node1, node2 = Node(layout, "node1"), Node(layout, "node2")
@@ -102,7 +109,7 @@ def main():
 
     conninfo = "host=127.0.0.1,127.0.0.1 port=%d,%d target_session_attrs=read-write connect_timeout=3" \
         % (node1.port, node2.port)
-    w = start_worker("75_failover.worker.log", node1, DB, ROLE, "--poll-interval", "1",
+    w = Worker("75_failover.worker.log", node1, DB, ROLE, "--poll-interval", "1",
                      "--backoff-min", "1", "--backoff-max", "2", "--connect-timeout", "3", conninfo=conninfo)
     ok(w.healthy_within(20), "the worker connects to the primary through the multi-host conninfo")
     stream = EventStream(w.port, SCREEN)
@@ -186,4 +193,3 @@ def main():
 
 
 run_tests(main)
-PY

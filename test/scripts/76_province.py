@@ -1,21 +1,19 @@
-#!/usr/bin/env bash
-# 76_province.sh — a province sees its cities by logical replication
-# (docs/PROVINCE.md): two city clusters (济南 370100, 青岛 370200) publish
-# their reported warnings with escalation.publish_for_province(), a province
-# cluster subscribes to each with CREATE SUBSCRIPTION; warnings raised
-# before and after subscribing, resolved, and raised around a city's outage
-# (an immediate stop and a restart) all reach the province: its
-# province_warning equals the union of the cities' city-level warnings and
-# circulars within seconds, escalation-worker --province serves /screen/370000
-# with every city-level warning of both cities, each event once, in order,
-# and per-city counts; the province's copy refuses every local write. Runs on
-# three private clusters, removed at the end.
-set -euo pipefail
-exec python3 - "$@" <<'PY'
-import json, os, sys, time
+#!/usr/bin/env python3
+"""76_province.py — a province sees its cities by logical replication
+(docs/PROVINCE.md): two city clusters (济南 370100, 青岛 370200) publish
+their reported warnings with escalation.publish_for_province(), a province
+cluster subscribes to each with CREATE SUBSCRIPTION; warnings raised
+before and after subscribing, resolved, and raised around a city's outage
+(an immediate stop and a restart) all reach the province: its
+province_warning equals the union of the cities' city-level warnings and
+circulars within seconds, escalation-worker --province serves /screen/370000
+with every city-level warning of both cities, each event once, in order,
+and per-city counts; the province's copy refuses every local write. Runs on
+three private clusters, removed at the end."""
+import json
+import time
 
-sys.path.insert(0, os.path.join(os.environ["ESCALATION_TOP"], "test", "scripts", "lib"))
-from reliability import Cluster, EventStream, digest, figure, ok, run_tests, start_worker
+from escalation_test import Cluster, EventStream, Worker, figure, ok, run_tests
 
 DB = "escalation"
 ROLE = "rel76_screen"
@@ -120,7 +118,7 @@ def main():
     took = wait_match(province, cities)
     ok(took is not None, "the province receives the warnings raised before it subscribed (%.1f s)" % (took or -1))
 
-    w = start_worker("76_province.worker.log", province, DB, ROLE, "--province", "--poll-interval", "1")
+    w = Worker("76_province.worker.log", province, DB, ROLE, "--province", "--poll-interval", "1")
     ok(w.healthy_within(15), "escalation-worker --province connects to the province database")
     status, _, body = w.get("/api/screens")
     screens = json.loads(body)["screens"] if status == 200 else []
@@ -230,4 +228,3 @@ def main():
 
 
 run_tests(main)
-PY
