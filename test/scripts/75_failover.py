@@ -19,7 +19,7 @@ import tempfile
 import time
 
 from escalation_test import (BACKLOG_AS_OF, BACKLOG_T0, TOP, Cluster, EventStream, Worker, at_exit,
-                             duplicate_stages, figure, load_backlog, ok, run_tests, screen_events, table_digest,
+                             duplicate_stages, figure, load_backlog, ok, pairs, run_tests, screen_events, table_digest,
                              timed, warning_digest)
 
 ITEMS = 20000              # a catch-up run of a few seconds: long enough to die in
@@ -118,7 +118,7 @@ def main():
     # Committed before the failover: a run ten days into the backlog.
     node1.psql("SELECT escalation.run(%s)" % MIDWAY, DB)
     before = screen_events(node1, DB, SCREEN)
-    ok(stream.wait_until(lambda got: got == before, 20) and len(before) > 0,
+    ok(stream.wait_for(lambda got: pairs(got) == before, 20) is not None and len(before) > 0,
        "the screen gets the %d events of a first run on the primary" % len(before))
 
     # The catch-up under pg_cron; the primary dies in the middle of it.
@@ -177,7 +177,7 @@ def main():
        "and so is the tracking state (items and waiting stages)")
 
     want = screen_events(node2, DB, SCREEN)
-    stream.wait_until(lambda got: len(got) >= len(want), 60)
+    stream.wait_for(lambda got: len(got) >= len(want), 60)
     figure("failover: from kill -9 to the last event on the screen", "%.1f" % (time.monotonic() - dying), "s")
     time.sleep(1)
     got = stream.received()

@@ -181,7 +181,7 @@ def main():
     all_events = [(int(e), ev) for e, ev in (r.split() for r in province.value(
         "SELECT event_id || ' ' || event FROM escalation.province_events(0, 100000)", DB).splitlines())]
     want_events = [(e, ev) for e, ev in all_events if e > opened_after]
-    stream.wait_until(lambda got: len(got) >= len(want_events), 20)
+    stream.wait_for(lambda got: len(got) >= len(want_events), 20)
     time.sleep(1)
     got = stream.received()
     ids = [e for e, _ in got]
