@@ -33,9 +33,11 @@
 #include "postgres.h"
 
 #include "access/xact.h"
+#include "access/xlog.h"
 #include "executor/spi.h"
 #include "fmgr.h"
 #include "utils/builtins.h"
+#include "utils/guc.h"
 #include "utils/memutils.h"
 #include "utils/timestamp.h"
 
@@ -77,6 +79,29 @@ RunEngine(EngineRun *run, bool probe)
 
 	if (run->raised + run->resolved > 0)
 		EngineNotifyEvents(run->first_event, run->last_event);
+}
+
+/*
+ * Refuse a run on a standby or in a read-only transaction before any work, so
+ * the caller (a pg_cron job after a failover, an operator) reads why, instead
+ * of a failed run whose run-log row cannot be written either.
+ */
+static void
+CheckWritable(void)
+{
+	if (RecoveryInProgress())
+		ereport(ERROR,
+				(errcode(ERRCODE_READ_ONLY_SQL_TRANSACTION),
+				 errmsg("escalation.run() cannot run on a standby server"),
+				 errdetail("The server is in recovery: warnings are raised on the primary and reach this server by replication."),
+				 errhint("Run it on the primary. After a failover, the first run on the new primary catches up every stage missed.")));
+	if (XactReadOnly)
+		ereport(ERROR,
+				(errcode(ERRCODE_READ_ONLY_SQL_TRANSACTION),
+				 errmsg("escalation.run() cannot run in a read-only transaction"),
+				 errdetail("default_transaction_read_only is \"%s\".",
+						   GetConfigOption("default_transaction_read_only", false, false)),
+				 errhint("A server being promoted stays read-only until the failover completes; the next run catches up.")));
 }
 
 /* Reject an as_of that the engine must not run at. */
@@ -139,6 +164,7 @@ escalation_run(PG_FUNCTION_ARGS)
 	ErrorData  *error = NULL;
 
 	CheckAsOf(fcinfo, &as_of);
+	CheckWritable();
 
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");

@@ -322,10 +322,7 @@ ServeWarnings(struct MHD_Connection *conn, const Screen *screen, const char *pee
 		LogMessage(LEVEL_WARNING, "snapshot of screen %s: %s", screen->code, err);
 		return RespondError(conn, MHD_HTTP_SERVICE_UNAVAILABLE, "the database cannot be reached; retry shortly");
 	}
-	res = DbQuery(db,
-				  "SELECT * FROM escalation.screen_warnings($1::escalation.region)"
-				  " ORDER BY raised_at DESC, warning_id DESC",
-				  1, params, config.query_timeout_s, err, sizeof(err));
+	res = DbQuery(db, Queries()->screen_warnings, 1, params, config.query_timeout_s, err, sizeof(err));
 	PQfinish(db);
 	DbReleaseSlot(peer);
 	if (res == NULL)
@@ -336,7 +333,7 @@ ServeWarnings(struct MHD_Connection *conn, const Screen *screen, const char *pee
 	BufInit(&json);
 	FormatTimestamp(NowSeconds(), stamp, sizeof(stamp));
 	BufPrintf(&json, "{\"screen\":{\"code\":\"%s\",\"level\":\"%s\",\"name\":",
-			  screen->code, screen->is_city ? "city" : "district");
+			  screen->code, ScreenLevel(screen));
 	BufAppendJsonString(&json, screen->name);
 	BufPrintf(&json, "},\"last_event_id\":%lld,\"generated_at\":\"%s\",\"warnings\":[",
 			  (long long) last_id, stamp);

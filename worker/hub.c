@@ -401,6 +401,13 @@ HubNoteReconnect(void)
 	pthread_mutex_unlock(&hub.lock);
 }
 
+/* The level of a screen, as the page and the list name it. */
+const char *
+ScreenLevel(const Screen *s)
+{
+	return s->is_province ? "province" : s->is_city ? "city" : "district";
+}
+
 /* Replace the list of screens (the city and its districts); the hub takes ownership. */
 void
 HubSetScreens(Screen *screens, int n)
@@ -537,14 +544,14 @@ HubListScreens(Buf *json, Buf *html)
 		if (json)
 		{
 			BufPrintf(json, "%s{\"code\":\"%s\",\"level\":\"%s\",\"path\":\"/screen/%s\",\"name\":",
-					  i ? "," : "", s->code, s->is_city ? "city" : "district", path);
+					  i ? "," : "", s->code, ScreenLevel(s), path);
 			BufAppendJsonString(json, s->name);
 			BufAppendStr(json, "}");
 		}
 		if (html)
 		{
 			BufPrintf(html, "<li class=\"%s\"><a href=\"/screen/%s\"><span class=\"code\">%s</span>",
-					  s->is_city ? "city" : "district", path, s->code);
+					  ScreenLevel(s), path, s->code);
 			BufAppendHtml(html, s->name);
 			BufAppendStr(html, "</a></li>\n");
 		}
@@ -822,7 +829,7 @@ ClientReadBacklog(Client *c, int64_t floor)
 	}
 	snprintf(after, sizeof(after), "%lld", (long long) cursor);
 	snprintf(limit, sizeof(limit), "%d", config.page_size);
-	res = DbQuery(c->backlog, "SELECT * FROM escalation.warning_events($1::bigint, $2::int)",
+	res = DbQuery(c->backlog, Queries()->events,
 				  2, params, config.query_timeout_s, err, sizeof(err));
 	if (res == NULL)
 	{

@@ -83,7 +83,7 @@ ListenerBackoff(Listener *l)
 	}
 }
 
-/* Read the city and district screens from escalation.division. */
+/* Read the screens: a city's and its districts', or a province's. */
 static void
 ListenerLoadScreens(Listener *l)
 {
@@ -92,12 +92,7 @@ ListenerLoadScreens(Listener *l)
 	Screen	   *screens;
 	int			n;
 
-	res = DbQuery(l->conn,
-				  "SELECT d.code::text AS code, d.name, escalation.region_level(d.code)::text AS level"
-				  " FROM escalation.division d"
-				  " WHERE escalation.region_level(d.code) IN ('city', 'district')"
-				  " ORDER BY escalation.region_level(d.code) <> 'city', d.code",
-				  0, NULL, config.query_timeout_s, err, sizeof(err));
+	res = DbQuery(l->conn, Queries()->screens, 0, NULL, config.query_timeout_s, err, sizeof(err));
 	if (res == NULL)
 	{
 		/* Events matter more than names: keep serving with the list we have. */
@@ -111,10 +106,11 @@ ListenerLoadScreens(Listener *l)
 		snprintf(screens[i].code, sizeof(screens[i].code), "%s", PQgetvalue(res, i, 0));
 		screens[i].name = CheckedStrdup(PQgetvalue(res, i, 1));
 		screens[i].is_city = strcmp(PQgetvalue(res, i, 2), "city") == 0;
+		screens[i].is_province = strcmp(PQgetvalue(res, i, 2), "province") == 0;
 	}
 	PQclear(res);
 	HubSetScreens(screens, n);
-	LogMessage(LEVEL_INFO, "%d screens (the city and its districts)", n);
+	LogMessage(LEVEL_INFO, config.province ? "%d screens (the province)" : "%d screens (the city and its districts)", n);
 }
 
 /*
@@ -351,7 +347,7 @@ ListenerCatchUp(Listener *l)
 		PGresult   *res;
 
 		snprintf(keep, sizeof(keep), "%d", config.ring_size);
-		res = DbQuery(l->conn, "SELECT escalation.warning_events_tail($1::int)",
+		res = DbQuery(l->conn, Queries()->events_tail,
 					  1, tail_params, config.query_timeout_s, err, sizeof(err));
 		if (res == NULL)
 		{
@@ -374,7 +370,7 @@ ListenerCatchUp(Listener *l)
 		int			n = 0;
 
 		snprintf(after, sizeof(after), "%lld", (long long) HubLastId());
-		res = DbQuery(l->conn, "SELECT * FROM escalation.warning_events($1::bigint, $2::int)",
+		res = DbQuery(l->conn, Queries()->events,
 					  2, params, config.query_timeout_s, err, sizeof(err));
 		if (res == NULL)
 		{

@@ -50,6 +50,31 @@ static const char *conninfo_source = "the PG* environment";
 
 /* The exit status WorkerFatal asked for; 0 for a plain stop. */
 static volatile sig_atomic_t fatal_exit_code;
+static const SourceQueries CityQueries = {
+	.screens = "SELECT d.code::text AS code, d.name, escalation.region_level(d.code)::text AS level"
+	" FROM escalation.division d"
+	" WHERE escalation.region_level(d.code) IN ('city', 'district')"
+	" ORDER BY escalation.region_level(d.code) <> 'city', d.code",
+	.events = "SELECT * FROM escalation.warning_events($1::bigint, $2::int)",
+	.events_tail = "SELECT escalation.warning_events_tail($1::int)",
+	.screen_warnings = "SELECT * FROM escalation.screen_warnings($1::escalation.region)"
+	" ORDER BY raised_at DESC, warning_id DESC",
+};
+
+static const SourceQueries ProvinceQueries = {
+	.screens = "SELECT code, name, level FROM escalation.province_screens()",
+	.events = "SELECT * FROM escalation.province_events($1::bigint, $2::int)",
+	.events_tail = "SELECT escalation.province_events_tail($1::int)",
+	.screen_warnings = "SELECT * FROM escalation.province_screen_warnings($1::escalation.region)"
+	" ORDER BY raised_at DESC, warning_id DESC",
+};
+
+/* The queries for the kind of database served (--province). */
+const SourceQueries *
+Queries(void)
+{
+	return config.province ? &ProvinceQueries : &CityQueries;
+}
 
 /* Print the usage text. */
 static void
@@ -120,6 +145,9 @@ Usage(FILE *out)
 			"                             It answers 503 too while the last run failed\n"
 			"      --ignore-engine        /healthz judges only the worker itself; the\n"
 			"                             engine's state is still shown and in /metrics\n"
+			"      --province             the database is a province's: serve its screen\n"
+			"                             (/screen/<province code>) from the cities'\n"
+			"                             warnings it subscribes to (docs/PROVINCE.md)\n"
 			"\n"
 			"Other:\n"
 			"      --log-level=LEVEL      debug, info, warning or error (default info); lines\n"
@@ -194,7 +222,8 @@ enum
 	OPT_CONNINFO_FILE,
 	OPT_ALLOW_PARTIAL_SCOPE,
 	OPT_ENGINE_STALE,
-	OPT_IGNORE_ENGINE
+	OPT_IGNORE_ENGINE,
+	OPT_PROVINCE
 };
 
 /*
@@ -284,6 +313,7 @@ ParseOptions(int argc, char **argv)
 		{"backoff-max", required_argument, NULL, OPT_BACKOFF_MAX},
 		{"db-connections", required_argument, NULL, OPT_DB_CONNECTIONS},
 		{"db-connections-per-client", required_argument, NULL, OPT_DB_CONNECTIONS_PER_CLIENT},
+		{"province", no_argument, NULL, OPT_PROVINCE},
 		{"log-level", required_argument, NULL, OPT_LOG_LEVEL},
 		{"conninfo-file", required_argument, NULL, OPT_CONNINFO_FILE},
 		{"allow-partial-scope", no_argument, NULL, OPT_ALLOW_PARTIAL_SCOPE},
@@ -326,6 +356,11 @@ ParseOptions(int argc, char **argv)
 				break;
 			case OPT_CLIENT_LAG:
 				config.client_lag_s = SecondsOption("client-lag", optarg, 0.1, 3600);
+				break;
+			case OPT_PROVINCE:
+				/* A province runs no engine: its health is the cities'. */
+				config.province = true;
+				config.ignore_engine = true;
 				break;
 			case OPT_PAGE_SIZE:
 				config.page_size = IntOption("page-size", optarg, 1, 100000);

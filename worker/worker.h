@@ -46,6 +46,7 @@ typedef struct WorkerConfig
 	double		engine_stale_s; /* a stage this overdue, and no success as long: unhealthy; 0 never */
 	bool		ignore_engine;	/* /healthz does not judge the engine */
 	bool		allow_partial_scope;	/* serve a role that sees less than the city */
+	bool		province;		/* serve a province database (docs/PROVINCE.md) */
 } WorkerConfig;
 
 extern WorkerConfig config;
@@ -53,6 +54,16 @@ extern WorkerConfig config;
 /* main.c: stop the worker from any thread, exiting with status code. */
 #define EXIT_CONFIG 78			/* sysexits' EX_CONFIG: restarting cannot help */
 extern void WorkerFatal(int code);
+/* The SQL the worker reads with: a city's functions, or a province's. */
+typedef struct SourceQueries
+{
+	const char *screens;		/* code, name, level */
+	const char *events;			/* $1 after, $2 max rows */
+	const char *events_tail;	/* $1 keep */
+	const char *screen_warnings;	/* $1 screen */
+} SourceQueries;
+
+extern const SourceQueries *Queries(void);
 
 /* log.c */
 typedef enum LogLevel
@@ -139,6 +150,7 @@ typedef struct Screen
 	char		code[REGION_TEXT_LEN];
 	char	   *name;
 	bool		is_city;
+	bool		is_province;
 } Screen;
 
 typedef enum DbState
@@ -202,6 +214,7 @@ extern const char *EngineVerdictName(EngineVerdict verdict);
 extern void HubSetScope(bool whole_city, const char *region);
 extern bool HubFindScreen(const char *code, Screen *out, bool *known);
 extern int	HubListScreens(Buf *json, Buf *html);
+extern const char *ScreenLevel(const Screen *s);
 extern void HubHealth(Buf *json, bool *healthy);
 extern void HubMetrics(Buf *text);
 extern void HubCountRequest(int status);

@@ -155,7 +155,8 @@
     }
     if (w.acknowledged_at) unit.append(el('span', 'tag tag-ack', '已签收'));
     li.append(unit);
-    li.append(el('span', 'c-street', w.street_name || '—'));
+    // A province screen names the city (and district) where a city screen names the street.
+    li.append(el('span', 'c-street', w.city_name ? w.city_name + (w.district_name ? ' · ' + w.district_name : '') : (w.street_name || '—')));
     li.append(el('span', 'c-kind', KIND_LABELS[w.kind] || w.kind_label || w.kind));
     li.append(el('span', 'c-stage', STAGE_LABELS[w.stage] || String(w.stage)));
     const act = el('span', 'c-action');
@@ -184,6 +185,24 @@
       row.querySelector('.stage-bar i').style.width = (100 * byStage[s] / max) + '%';
     }
     for (const a of Object.keys(byAction)) document.querySelector('[data-action="' + a + '"]').textContent = byAction[a];
+    if (screen && screen.level === 'province') renderCityCounts(list);
+  }
+
+  // A province screen: active warnings per city, most first.
+  function renderCityCounts(list) {
+    const byCity = new Map();
+    for (const w of list) {
+      const c = byCity.get(w.city) || { name: w.city_name || w.city, n: 0 };
+      c.n++;
+      byCity.set(w.city, c);
+    }
+    const rows = Array.from(byCity.entries()).sort((a, b) => b[1].n - a[1].n || a[0].localeCompare(b[0]));
+    $('city-counts').replaceChildren(...rows.map(([city, c]) => {
+      const li = el('li', 'city-count');
+      li.dataset.city = city;
+      li.append(el('span', 'city-name', c.name), el('b', 'city-value', String(c.n)));
+      return li;
+    }));
   }
 
   // Rows that fit the panel; the list turns pages when there are more.
@@ -284,10 +303,15 @@
     const isCity = screen.level === 'city';
     $('screen-name').textContent = screen.name;
     document.title = screen.name + ' 预警大屏 · 安全生产综合监管平台';
-    $('screen-scope').textContent = isCity
-      ? '全市预警 · 市级督办与通报 · 实时推送'
-      : '本区县预警 · 含已升级至市级事项 · 实时推送';
-    document.body.classList.toggle('level-city', isCity);
+    const isProvince = screen.level === 'province';
+    $('screen-scope').textContent = isProvince
+      ? '全省各市市级预警 · 各市统计 · 实时推送'
+      : isCity
+        ? '全市预警 · 市级督办与通报 · 实时推送'
+        : '本区县预警 · 含已升级至市级事项 · 实时推送';
+    document.body.classList.toggle('level-city', isCity || isProvince);
+    document.body.classList.toggle('level-province', isProvince);
+    $('city-panel').hidden = !isProvince;
   }
 
   async function start() {
