@@ -2477,206 +2477,6 @@ BEGIN
 			WHERE r.rolname = current_user AND c.oid = TG_RELID) THEN
 		RAISE EXCEPTION 'escalation.unit_history is written only by the platform''s change triggers'
 			USING ERRCODE = 'insufficient_privilege';
-
--- ---------------------------------------------------------------------------
--- A province by logical replication (省级汇聚, docs/PROVINCE.md): the published
--- province_warning and its feed from warning, publish_for_province(), the
--- province's cities, event stream and screen (sql/parts/90_province.sql).
--- ---------------------------------------------------------------------------
-
-------------------------------------------------------------------------------
--- The published table (城市上报预警)
-------------------------------------------------------------------------------
-
-CREATE TABLE escalation.province_warning (
-	city escalation.region NOT NULL,
-	warning_id bigint NOT NULL,
-	kind escalation.warning_kind NOT NULL,
-	subject_id bigint NOT NULL,
-	started_at timestamptz NOT NULL,
-	stage smallint NOT NULL,
-	screen escalation.level NOT NULL,
-	action escalation.warning_action NOT NULL,
-	region escalation.region NOT NULL,
-	district escalation.region,
-	district_name text,
-	unit_id bigint,
-	unit_name text,
-	due_at timestamptz NOT NULL,
-	raised_at timestamptz NOT NULL,
-	resolved_at timestamptz,
-	resolved_reason escalation.warning_resolution,
-	acknowledged_at timestamptz,
-	province_key bigint,
-	CONSTRAINT province_warning_pkey PRIMARY KEY (city, warning_id),
-	CONSTRAINT province_warning_city_is_a_city CHECK (escalation.region_level(city) = 'city')
-);
-CREATE INDEX province_warning_region_idx ON escalation.province_warning (region);
-CREATE INDEX province_warning_active_idx ON escalation.province_warning (city, kind, subject_id)
-	WHERE resolved_at IS NULL;
-COMMENT ON TABLE escalation.province_warning IS
-	'Warnings a city reports to its province (城市上报预警): every warning of the city screen and every circular, with names, kept by a trigger on escalation.warning and published as escalation_province; in the province database, the rows of every subscribed city, read-only. 省级汇聚预警';
-COMMENT ON COLUMN escalation.province_warning.city IS 'The city (xxxx00) the warning belongs to; with warning_id, the key across cities. 所属市';
-COMMENT ON COLUMN escalation.province_warning.warning_id IS 'The warning''s id in its city (escalation.warning.id). 市预警编号';
-COMMENT ON COLUMN escalation.province_warning.kind IS 'Kind of warning. 预警类型';
-COMMENT ON COLUMN escalation.province_warning.subject_id IS 'The item in its city (hazard, clue, licence, dual prevention). 预警事项';
-COMMENT ON COLUMN escalation.province_warning.started_at IS 'Start of the item''s episode. 起算时间';
-COMMENT ON COLUMN escalation.province_warning.stage IS 'Stage of the ladder. 预警级次';
-COMMENT ON COLUMN escalation.province_warning.screen IS 'Screen of the stage in its city: city, or district for a district circular. 预警大屏';
-COMMENT ON COLUMN escalation.province_warning.action IS 'Action of the screen''s office: confirm, supervise, circulate. 处置动作';
-COMMENT ON COLUMN escalation.province_warning.region IS 'Region of the item (its unit''s or department''s). 所属区划';
-COMMENT ON COLUMN escalation.province_warning.district IS 'District of the item. 所属区县';
-COMMENT ON COLUMN escalation.province_warning.district_name IS 'Its name in the city. 区县名称';
-COMMENT ON COLUMN escalation.province_warning.unit_id IS 'The unit in its city, if the item has one. 单位';
-COMMENT ON COLUMN escalation.province_warning.unit_name IS 'Its name when the stage was raised. 单位名称';
-COMMENT ON COLUMN escalation.province_warning.due_at IS 'When the stage fell due. 应预警时间';
-COMMENT ON COLUMN escalation.province_warning.raised_at IS 'When the city raised it. 预警时间';
-COMMENT ON COLUMN escalation.province_warning.resolved_at IS 'When the item was handled; NULL while active. 解除时间';
-COMMENT ON COLUMN escalation.province_warning.resolved_reason IS 'Why it was resolved. 解除原因';
-COMMENT ON COLUMN escalation.province_warning.acknowledged_at IS 'When the screen''s office acknowledged it. 确认时间';
-COMMENT ON COLUMN escalation.province_warning.province_key IS 'In the province: the event id of its arrival, unique across cities (not published; NULL in a city). 省级编号';
-SELECT escalation.enable_region_security('escalation.province_warning');
-GRANT SELECT ON escalation.province_warning TO escalation_admin, escalation_user, escalation_analyst;
--- The feed writes as whoever writes the warning: run() and acknowledge() as the
--- extension's owner, the city office as itself (it may insert warnings). In a
--- province, the trigger below refuses every write but the subscriptions'.
-GRANT INSERT, UPDATE ON escalation.province_warning TO escalation_admin;
-
--- The cities a province subscribes to: its subscriptions named
--- escalation_city_<city code> (docs/PROVINCE.md), with the names it knows.
-CREATE VIEW escalation.province_city AS
-SELECT substr(s.subname, 17)::escalation.region AS city,
-	   coalesce(d.name, substr(s.subname, 17)) AS name,
-	   s.subname AS subscription,
-	   s.subenabled AS enabled
-FROM pg_catalog.pg_subscription s
-LEFT JOIN escalation.division d ON d.code::text = substr(s.subname, 17)
-WHERE s.subdbid = (SELECT b.oid FROM pg_catalog.pg_database b WHERE b.datname = pg_catalog.current_database())
-	AND s.subname ~ '^escalation_city_[0-9]{4}00$';
-COMMENT ON VIEW escalation.province_city IS
-	'In a province database, the cities it subscribes to: its subscriptions named escalation_city_<city code>; empty in a city. 省级汇聚城市';
-COMMENT ON COLUMN escalation.province_city.city IS 'The city code. 市';
-COMMENT ON COLUMN escalation.province_city.name IS 'Its name in escalation.division (the code if it has none). 市名称';
-COMMENT ON COLUMN escalation.province_city.subscription IS 'The subscription that brings its rows. 订阅名';
-COMMENT ON COLUMN escalation.province_city.enabled IS 'Whether the subscription is enabled. 订阅启用';
-GRANT SELECT ON escalation.province_city TO escalation_admin, escalation_user, escalation_analyst;
-
-CREATE SEQUENCE escalation.province_event_seq;
-COMMENT ON SEQUENCE escalation.province_event_seq IS
-	'In a province database, numbers the events of its screen as they arrive from the cities. 省级预警事件序号';
-
-CREATE TABLE escalation.province_event (
-	event_id bigint NOT NULL,
-	city escalation.region NOT NULL,
-	warning_id bigint NOT NULL,
-	event text NOT NULL,
-	CONSTRAINT province_event_pkey PRIMARY KEY (event_id),
-	CONSTRAINT province_event_known CHECK (event IN ('raised', 'resolved', 'acknowledged'))
-);
-COMMENT ON TABLE escalation.province_event IS
-	'In a province database, the event stream of its screen: a city''s warning arrived (raised), was resolved or acknowledged, in the order the province committed them. 省级预警事件';
-COMMENT ON COLUMN escalation.province_event.event_id IS 'From province_event_seq; commits in order. 事件序号';
-COMMENT ON COLUMN escalation.province_event.city IS 'The city of the warning. 所属市';
-COMMENT ON COLUMN escalation.province_event.warning_id IS 'The warning''s id in its city. 市预警编号';
-COMMENT ON COLUMN escalation.province_event.event IS 'raised, resolved or acknowledged. 事件';
-GRANT SELECT ON escalation.province_event TO escalation_admin;
-
-------------------------------------------------------------------------------
--- In a city: keeping the published table (城市侧)
-------------------------------------------------------------------------------
-
--- A city's warning of the city screen, or a circular: copy it, with names.
-CREATE FUNCTION escalation_internal.feed_province() RETURNS trigger
-LANGUAGE plpgsql SET search_path = pg_catalog, escalation, pg_temp AS
-$$
-BEGIN
-	INSERT INTO escalation.province_warning AS p
-		(city, warning_id, kind, subject_id, started_at, stage, screen, action, region, district, district_name,
-		 unit_id, unit_name, due_at, raised_at, resolved_at, resolved_reason, acknowledged_at)
-	VALUES (escalation.region_city(NEW.region), NEW.id, NEW.kind, NEW.subject_id, NEW.started_at, NEW.stage,
-			NEW.screen, NEW.action, NEW.region, NEW.district,
-			(SELECT d.name FROM escalation.division d WHERE d.code = NEW.district),
-			NEW.unit_id, (SELECT u.name FROM escalation.unit u WHERE u.id = NEW.unit_id),
-			NEW.due_at, NEW.raised_at, NEW.resolved_at, NEW.resolved_reason, NEW.acknowledged_at)
-	ON CONFLICT (city, warning_id) DO UPDATE
-		SET resolved_at = EXCLUDED.resolved_at, resolved_reason = EXCLUDED.resolved_reason,
-			acknowledged_at = EXCLUDED.acknowledged_at
-		WHERE (p.resolved_at, p.resolved_reason, p.acknowledged_at)
-			IS DISTINCT FROM (EXCLUDED.resolved_at, EXCLUDED.resolved_reason, EXCLUDED.acknowledged_at);
-	RETURN NEW;
-END
-$$;
-COMMENT ON FUNCTION escalation_internal.feed_province() IS
-	'Trigger of escalation.warning: copies a warning of the city screen, or a circular, into escalation.province_warning, and follows its resolution and acknowledgement. 城市上报预警';
-
--- The engine writes warnings straight into the table, outside any query of
--- its own, and runs their BEFORE triggers (src/engine_store.c; src/engine.c
--- lists these two among the warning table's own triggers): the copy is made
--- BEFORE INSERT, the last of the insert triggers by name, and rolls back with
--- the warning if its insert fails. Resolutions and acknowledgements are SQL
--- UPDATEs, followed AFTER them.
-CREATE TRIGGER warning_province_feed BEFORE INSERT ON escalation.warning FOR EACH ROW
-	WHEN (NEW.screen = 'city' OR NEW.action = 'circulate')
-	EXECUTE FUNCTION escalation_internal.feed_province();
-CREATE TRIGGER warning_province_follow AFTER UPDATE OF resolved_at, resolved_reason, acknowledged_at
-	ON escalation.warning FOR EACH ROW
-	WHEN (NEW.screen = 'city' OR NEW.action = 'circulate')
-	EXECUTE FUNCTION escalation_internal.feed_province();
-
--- Publish the city's province_warning, after filling it with the warnings
--- raised before. The province's CREATE SUBSCRIPTION makes the slot.
-CREATE FUNCTION escalation.publish_for_province() RETURNS text
-LANGUAGE plpgsql SET search_path = pg_catalog, escalation, pg_temp AS
-$$
-DECLARE
-	cities text;
-BEGIN
-	IF current_setting('wal_level') <> 'logical' THEN
-		RAISE EXCEPTION 'wal_level is "%", logical replication needs "logical"', current_setting('wal_level')
-			USING ERRCODE = 'object_not_in_prerequisite_state',
-				  HINT = 'Set wal_level = logical in postgresql.conf and restart the server.';
-	END IF;
-	IF EXISTS (SELECT FROM escalation.province_city) THEN
-		RAISE EXCEPTION 'database "%" is a province: it subscribes to cities and publishes nothing', current_database()
-			USING ERRCODE = 'object_not_in_prerequisite_state';
-	END IF;
-	SELECT string_agg(DISTINCT escalation.region_city(u.region)::text, ', ') INTO cities FROM escalation.unit u;
-	IF cities LIKE '%,%' THEN
-		RAISE EXCEPTION 'database "%" holds units of more than one city: %', current_database(), cities
-			USING ERRCODE = 'object_not_in_prerequisite_state',
-				  HINT = 'A province subscribes to one database per city.';
-	END IF;
-	-- Through the trigger, which copies what it copies for the engine.
-	UPDATE escalation.warning w SET resolved_at = w.resolved_at
-	WHERE (w.screen = 'city' OR w.action = 'circulate')
-		AND NOT EXISTS (SELECT FROM escalation.province_warning p
-						WHERE p.city = escalation.region_city(w.region) AND p.warning_id = w.id);
-	IF NOT EXISTS (SELECT FROM pg_publication WHERE pubname = 'escalation_province') THEN
-		-- province_key is the province's own numbering: left out.
-		CREATE PUBLICATION escalation_province FOR TABLE escalation.province_warning
-			(city, warning_id, kind, subject_id, started_at, stage, screen, action, region, district, district_name,
-			 unit_id, unit_name, due_at, raised_at, resolved_at, resolved_reason, acknowledged_at);
-	END IF;
-	RETURN 'escalation_province';
-END
-$$;
-COMMENT ON FUNCTION escalation.publish_for_province() IS
-	'In a city (wal_level = logical), the one command that lets the province subscribe: fills escalation.province_warning with the warnings raised so far and creates the publication escalation_province. Idempotent. 向省级发布';
-
-------------------------------------------------------------------------------
--- In the province: subscriptions, read-only copies, the event stream (省级侧)
-------------------------------------------------------------------------------
-
--- Local writes to the province's copy are refused; the subscription's apply
--- worker runs with session_replication_role = replica, where this trigger is off.
-CREATE FUNCTION escalation_internal.province_read_only() RETURNS trigger
-LANGUAGE plpgsql SET search_path = pg_catalog, escalation, pg_temp AS
-$$
-BEGIN
-	IF EXISTS (SELECT FROM escalation.province_city) THEN
-		RAISE EXCEPTION 'escalation.province_warning is read-only in a province database: rows come from the cities'
-			USING ERRCODE = 'insufficient_privilege',
-				  HINT = 'Change the warning in its city; the subscription brings the change.';
 	END IF;
 	RETURN CASE TG_OP WHEN 'DELETE' THEN OLD ELSE NEW END;
 END
@@ -3263,6 +3063,209 @@ CREATE TRIGGER licence_check BEFORE INSERT OR UPDATE OF superseded_at ON escalat
 	FOR EACH ROW EXECUTE FUNCTION escalation_internal.licence_check();
 REVOKE ALL ON FUNCTION escalation_internal.licence_check() FROM PUBLIC;
 
+-- ---------------------------------------------------------------------------
+-- A province by logical replication (省级汇聚, docs/PROVINCE.md): the published
+-- province_warning and its feed from warning, publish_for_province(), the
+-- province's cities, event stream and screen (sql/parts/90_province.sql).
+-- ---------------------------------------------------------------------------
+
+------------------------------------------------------------------------------
+-- The published table (城市上报预警)
+------------------------------------------------------------------------------
+
+CREATE TABLE escalation.province_warning (
+	city escalation.region NOT NULL,
+	warning_id bigint NOT NULL,
+	kind escalation.warning_kind NOT NULL,
+	subject_id bigint NOT NULL,
+	started_at timestamptz NOT NULL,
+	stage smallint NOT NULL,
+	screen escalation.level NOT NULL,
+	action escalation.warning_action NOT NULL,
+	region escalation.region NOT NULL,
+	district escalation.region,
+	district_name text,
+	unit_id bigint,
+	unit_name text,
+	due_at timestamptz NOT NULL,
+	raised_at timestamptz NOT NULL,
+	resolved_at timestamptz,
+	resolved_reason escalation.warning_resolution,
+	acknowledged_at timestamptz,
+	province_key bigint,
+	CONSTRAINT province_warning_pkey PRIMARY KEY (city, warning_id),
+	CONSTRAINT province_warning_city_is_a_city CHECK (escalation.region_level(city) = 'city')
+);
+CREATE INDEX province_warning_region_idx ON escalation.province_warning (region);
+CREATE INDEX province_warning_active_idx ON escalation.province_warning (city, kind, subject_id)
+	WHERE resolved_at IS NULL;
+COMMENT ON TABLE escalation.province_warning IS
+	'Warnings a city reports to its province (城市上报预警): every warning of the city screen and every circular, with names, kept by a trigger on escalation.warning and published as escalation_province; in the province database, the rows of every subscribed city, read-only. 省级汇聚预警';
+COMMENT ON COLUMN escalation.province_warning.city IS 'The city (xxxx00) the warning belongs to; with warning_id, the key across cities. 所属市';
+COMMENT ON COLUMN escalation.province_warning.warning_id IS 'The warning''s id in its city (escalation.warning.id). 市预警编号';
+COMMENT ON COLUMN escalation.province_warning.kind IS 'Kind of warning. 预警类型';
+COMMENT ON COLUMN escalation.province_warning.subject_id IS 'The item in its city (hazard, clue, licence, dual prevention). 预警事项';
+COMMENT ON COLUMN escalation.province_warning.started_at IS 'Start of the item''s episode. 起算时间';
+COMMENT ON COLUMN escalation.province_warning.stage IS 'Stage of the ladder. 预警级次';
+COMMENT ON COLUMN escalation.province_warning.screen IS 'Screen of the stage in its city: city, or district for a district circular. 预警大屏';
+COMMENT ON COLUMN escalation.province_warning.action IS 'Action of the screen''s office: confirm, supervise, circulate. 处置动作';
+COMMENT ON COLUMN escalation.province_warning.region IS 'Region of the item (its unit''s or department''s). 所属区划';
+COMMENT ON COLUMN escalation.province_warning.district IS 'District of the item. 所属区县';
+COMMENT ON COLUMN escalation.province_warning.district_name IS 'Its name in the city. 区县名称';
+COMMENT ON COLUMN escalation.province_warning.unit_id IS 'The unit in its city, if the item has one. 单位';
+COMMENT ON COLUMN escalation.province_warning.unit_name IS 'Its name when the stage was raised. 单位名称';
+COMMENT ON COLUMN escalation.province_warning.due_at IS 'When the stage fell due. 应预警时间';
+COMMENT ON COLUMN escalation.province_warning.raised_at IS 'When the city raised it. 预警时间';
+COMMENT ON COLUMN escalation.province_warning.resolved_at IS 'When the item was handled; NULL while active. 解除时间';
+COMMENT ON COLUMN escalation.province_warning.resolved_reason IS 'Why it was resolved. 解除原因';
+COMMENT ON COLUMN escalation.province_warning.acknowledged_at IS 'When the screen''s office acknowledged it. 确认时间';
+COMMENT ON COLUMN escalation.province_warning.province_key IS 'In the province: the event id of its arrival, unique across cities (not published; NULL in a city). 省级编号';
+SELECT escalation.enable_region_security('escalation.province_warning');
+GRANT SELECT ON escalation.province_warning TO escalation_admin, escalation_user, escalation_analyst;
+-- The feed writes as whoever writes the warning: run() and acknowledge() as the
+-- extension's owner, the city office as itself (it may insert warnings). In a
+-- province, the trigger below refuses every write but the subscriptions'.
+GRANT INSERT, UPDATE ON escalation.province_warning TO escalation_admin;
+
+-- The cities a province subscribes to: its subscriptions named
+-- escalation_city_<city code> (docs/PROVINCE.md), with the names it knows.
+CREATE VIEW escalation.province_city AS
+SELECT substr(s.subname, 17)::escalation.region AS city,
+	   coalesce(d.name, substr(s.subname, 17)) AS name,
+	   s.subname AS subscription,
+	   s.subenabled AS enabled
+FROM pg_catalog.pg_subscription s
+LEFT JOIN escalation.division d ON d.code::text = substr(s.subname, 17)
+WHERE s.subdbid = (SELECT b.oid FROM pg_catalog.pg_database b WHERE b.datname = pg_catalog.current_database())
+	AND s.subname ~ '^escalation_city_[0-9]{4}00$';
+COMMENT ON VIEW escalation.province_city IS
+	'In a province database, the cities it subscribes to: its subscriptions named escalation_city_<city code>; empty in a city. 省级汇聚城市';
+COMMENT ON COLUMN escalation.province_city.city IS 'The city code. 市';
+COMMENT ON COLUMN escalation.province_city.name IS 'Its name in escalation.division (the code if it has none). 市名称';
+COMMENT ON COLUMN escalation.province_city.subscription IS 'The subscription that brings its rows. 订阅名';
+COMMENT ON COLUMN escalation.province_city.enabled IS 'Whether the subscription is enabled. 订阅启用';
+GRANT SELECT ON escalation.province_city TO escalation_admin, escalation_user, escalation_analyst;
+
+CREATE SEQUENCE escalation.province_event_seq;
+COMMENT ON SEQUENCE escalation.province_event_seq IS
+	'In a province database, numbers the events of its screen as they arrive from the cities. 省级预警事件序号';
+
+CREATE TABLE escalation.province_event (
+	event_id bigint NOT NULL,
+	city escalation.region NOT NULL,
+	warning_id bigint NOT NULL,
+	event text NOT NULL,
+	CONSTRAINT province_event_pkey PRIMARY KEY (event_id),
+	CONSTRAINT province_event_known CHECK (event IN ('raised', 'resolved', 'acknowledged'))
+);
+COMMENT ON TABLE escalation.province_event IS
+	'In a province database, the event stream of its screen: a city''s warning arrived (raised), was resolved or acknowledged, in the order the province committed them. 省级预警事件';
+COMMENT ON COLUMN escalation.province_event.event_id IS 'From province_event_seq; commits in order. 事件序号';
+COMMENT ON COLUMN escalation.province_event.city IS 'The city of the warning. 所属市';
+COMMENT ON COLUMN escalation.province_event.warning_id IS 'The warning''s id in its city. 市预警编号';
+COMMENT ON COLUMN escalation.province_event.event IS 'raised, resolved or acknowledged. 事件';
+GRANT SELECT ON escalation.province_event TO escalation_admin;
+
+------------------------------------------------------------------------------
+-- In a city: keeping the published table (城市侧)
+------------------------------------------------------------------------------
+
+-- A city's warning of the city screen, or a circular: copy it, with names.
+CREATE FUNCTION escalation_internal.feed_province() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, escalation, pg_temp AS
+$$
+BEGIN
+	INSERT INTO escalation.province_warning AS p
+		(city, warning_id, kind, subject_id, started_at, stage, screen, action, region, district, district_name,
+		 unit_id, unit_name, due_at, raised_at, resolved_at, resolved_reason, acknowledged_at)
+	VALUES (escalation.region_city(NEW.region), NEW.id, NEW.kind, NEW.subject_id, NEW.started_at, NEW.stage,
+			NEW.screen, NEW.action, NEW.region, NEW.district,
+			(SELECT d.name FROM escalation.division d WHERE d.code = NEW.district),
+			NEW.unit_id, (SELECT u.name FROM escalation.unit u WHERE u.id = NEW.unit_id),
+			NEW.due_at, NEW.raised_at, NEW.resolved_at, NEW.resolved_reason, NEW.acknowledged_at)
+	ON CONFLICT (city, warning_id) DO UPDATE
+		SET resolved_at = EXCLUDED.resolved_at, resolved_reason = EXCLUDED.resolved_reason,
+			acknowledged_at = EXCLUDED.acknowledged_at
+		WHERE (p.resolved_at, p.resolved_reason, p.acknowledged_at)
+			IS DISTINCT FROM (EXCLUDED.resolved_at, EXCLUDED.resolved_reason, EXCLUDED.acknowledged_at);
+	RETURN NEW;
+END
+$$;
+COMMENT ON FUNCTION escalation_internal.feed_province() IS
+	'Trigger of escalation.warning: copies a warning of the city screen, or a circular, into escalation.province_warning, and follows its resolution and acknowledgement. 城市上报预警';
+
+-- The engine writes warnings straight into the table, outside any query of
+-- its own, and runs their BEFORE triggers (src/engine_store.c; src/engine.c
+-- lists these two among the warning table's own triggers): the copy is made
+-- BEFORE INSERT, the last of the insert triggers by name, and rolls back with
+-- the warning if its insert fails. Resolutions and acknowledgements are SQL
+-- UPDATEs, followed AFTER them.
+CREATE TRIGGER warning_province_feed BEFORE INSERT ON escalation.warning FOR EACH ROW
+	WHEN (NEW.screen = 'city' OR NEW.action = 'circulate')
+	EXECUTE FUNCTION escalation_internal.feed_province();
+CREATE TRIGGER warning_province_follow AFTER UPDATE OF resolved_at, resolved_reason, acknowledged_at
+	ON escalation.warning FOR EACH ROW
+	WHEN (NEW.screen = 'city' OR NEW.action = 'circulate')
+	EXECUTE FUNCTION escalation_internal.feed_province();
+
+-- Publish the city's province_warning, after filling it with the warnings
+-- raised before. The province's CREATE SUBSCRIPTION makes the slot.
+CREATE FUNCTION escalation.publish_for_province() RETURNS text
+LANGUAGE plpgsql SET search_path = pg_catalog, escalation, pg_temp AS
+$$
+DECLARE
+	cities text;
+BEGIN
+	IF current_setting('wal_level') <> 'logical' THEN
+		RAISE EXCEPTION 'wal_level is "%", logical replication needs "logical"', current_setting('wal_level')
+			USING ERRCODE = 'object_not_in_prerequisite_state',
+				  HINT = 'Set wal_level = logical in postgresql.conf and restart the server.';
+	END IF;
+	IF EXISTS (SELECT FROM escalation.province_city) THEN
+		RAISE EXCEPTION 'database "%" is a province: it subscribes to cities and publishes nothing', current_database()
+			USING ERRCODE = 'object_not_in_prerequisite_state';
+	END IF;
+	SELECT string_agg(DISTINCT escalation.region_city(u.region)::text, ', ') INTO cities FROM escalation.unit u;
+	IF cities LIKE '%,%' THEN
+		RAISE EXCEPTION 'database "%" holds units of more than one city: %', current_database(), cities
+			USING ERRCODE = 'object_not_in_prerequisite_state',
+				  HINT = 'A province subscribes to one database per city.';
+	END IF;
+	-- Through the trigger, which copies what it copies for the engine.
+	UPDATE escalation.warning w SET resolved_at = w.resolved_at
+	WHERE (w.screen = 'city' OR w.action = 'circulate')
+		AND NOT EXISTS (SELECT FROM escalation.province_warning p
+						WHERE p.city = escalation.region_city(w.region) AND p.warning_id = w.id);
+	IF NOT EXISTS (SELECT FROM pg_publication WHERE pubname = 'escalation_province') THEN
+		-- province_key is the province's own numbering: left out.
+		CREATE PUBLICATION escalation_province FOR TABLE escalation.province_warning
+			(city, warning_id, kind, subject_id, started_at, stage, screen, action, region, district, district_name,
+			 unit_id, unit_name, due_at, raised_at, resolved_at, resolved_reason, acknowledged_at);
+	END IF;
+	RETURN 'escalation_province';
+END
+$$;
+COMMENT ON FUNCTION escalation.publish_for_province() IS
+	'In a city (wal_level = logical), the one command that lets the province subscribe: fills escalation.province_warning with the warnings raised so far and creates the publication escalation_province. Idempotent. 向省级发布';
+
+------------------------------------------------------------------------------
+-- In the province: subscriptions, read-only copies, the event stream (省级侧)
+------------------------------------------------------------------------------
+
+-- Local writes to the province's copy are refused; the subscription's apply
+-- worker runs with session_replication_role = replica, where this trigger is off.
+CREATE FUNCTION escalation_internal.province_read_only() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, escalation, pg_temp AS
+$$
+BEGIN
+	IF EXISTS (SELECT FROM escalation.province_city) THEN
+		RAISE EXCEPTION 'escalation.province_warning is read-only in a province database: rows come from the cities'
+			USING ERRCODE = 'insufficient_privilege',
+				  HINT = 'Change the warning in its city; the subscription brings the change.';
+	END IF;
+	RETURN CASE TG_OP WHEN 'DELETE' THEN OLD ELSE NEW END;
+END
+$$;
 COMMENT ON FUNCTION escalation_internal.province_read_only() IS
 	'Trigger of escalation.province_warning: in a province database (one with subscribed cities), refuses every write but the subscriptions''. 省级只读';
 CREATE TRIGGER province_warning_read_only BEFORE INSERT OR UPDATE OR DELETE ON escalation.province_warning
