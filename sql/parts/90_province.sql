@@ -346,7 +346,7 @@ GRANT EXECUTE ON FUNCTION escalation.province_screens(), escalation.province_eve
 	escalation.province_events_tail(integer), escalation.province_screen_warnings(escalation.region)
 TO escalation_admin, escalation_analyst, escalation_screen;
 
--- What an analyst reads of the province's copy (the pattern of 80_analyst.sql).
+-- What an analyst reads of the province's copy (the pattern of 81_analyst_objects.sql).
 CREATE VIEW escalation.province_warning_analyst WITH (security_invoker = true) AS
 	SELECT t.city::text AS city,
 		t.warning_id,

@@ -1,0 +1,229 @@
+-- Analyst views of the ladders, the work list, the runs and the warnings (分析视图): escalation.<table>_analyst,
+-- as 81_analyst_objects.sql explains.
+
+CREATE VIEW escalation.rule_default_analyst WITH (security_invoker = true) AS
+	SELECT t.kind,
+		escalation.warning_kind_label(t.kind) AS kind_label,
+		t.origin,
+		escalation.level_label(t.origin) AS origin_label,
+		t.stage,
+		t.delay,
+		t.screen,
+		escalation.level_label(t.screen) AS screen_label,
+		t.action,
+		escalation.warning_action_label(t.action) AS action_label
+	FROM escalation.rule_default t;
+COMMENT ON VIEW escalation.rule_default_analyst IS
+	'What an analyst may read of escalation.rule_default, for BI tools: its permitted columns, region and uscc codes as text, enum columns with their Chinese labels. 默认预警规则（分析视图）';
+COMMENT ON COLUMN escalation.rule_default_analyst.kind IS 'Kind of warning. 预警类型';
+COMMENT ON COLUMN escalation.rule_default_analyst.kind_label IS 'kind in Chinese (escalation.warning_kind_label). 预警类型（中文）';
+COMMENT ON COLUMN escalation.rule_default_analyst.origin IS 'Origin of the item: city, or district (which covers street origin). 事项来源层级';
+COMMENT ON COLUMN escalation.rule_default_analyst.origin_label IS 'origin in Chinese (escalation.level_label). 事项来源层级（中文）';
+COMMENT ON COLUMN escalation.rule_default_analyst.stage IS 'Stage number, 1 to n. 预警级次';
+COMMENT ON COLUMN escalation.rule_default_analyst.delay IS 'Time from the previous stage (stage 1: from the item''s start). 间隔时间';
+COMMENT ON COLUMN escalation.rule_default_analyst.screen IS 'Screen the stage shows on: district or city. 预警大屏层级';
+COMMENT ON COLUMN escalation.rule_default_analyst.screen_label IS 'screen in Chinese (escalation.level_label). 预警大屏层级（中文）';
+COMMENT ON COLUMN escalation.rule_default_analyst.action IS 'Action of that level''s office. 处置动作';
+COMMENT ON COLUMN escalation.rule_default_analyst.action_label IS 'action in Chinese (escalation.warning_action_label). 处置动作（中文）';
+
+CREATE VIEW escalation.rule_override_analyst WITH (security_invoker = true) AS
+	SELECT t.kind,
+		escalation.warning_kind_label(t.kind) AS kind_label,
+		t.origin,
+		escalation.level_label(t.origin) AS origin_label,
+		t.stage,
+		t.delay,
+		t.screen,
+		escalation.level_label(t.screen) AS screen_label,
+		t.action,
+		escalation.warning_action_label(t.action) AS action_label,
+		t.removed,
+		t.changed_at,
+		t.changed_by
+	FROM escalation.rule_override t;
+COMMENT ON VIEW escalation.rule_override_analyst IS
+	'What an analyst may read of escalation.rule_override, for BI tools: its permitted columns, region and uscc codes as text, enum columns with their Chinese labels. 预警规则调整记录（分析视图）';
+COMMENT ON COLUMN escalation.rule_override_analyst.kind IS 'Kind of warning. 预警类型';
+COMMENT ON COLUMN escalation.rule_override_analyst.kind_label IS 'kind in Chinese (escalation.warning_kind_label). 预警类型（中文）';
+COMMENT ON COLUMN escalation.rule_override_analyst.origin IS 'Origin of the item: city or district. 事项来源层级';
+COMMENT ON COLUMN escalation.rule_override_analyst.origin_label IS 'origin in Chinese (escalation.level_label). 事项来源层级（中文）';
+COMMENT ON COLUMN escalation.rule_override_analyst.stage IS 'Stage number, 1 to 9. 预警级次';
+COMMENT ON COLUMN escalation.rule_override_analyst.delay IS 'Time from the previous stage (stage 1: from the item''s start); NULL when removed. 间隔时间';
+COMMENT ON COLUMN escalation.rule_override_analyst.screen IS 'Screen the stage shows on; NULL when removed. 预警大屏层级';
+COMMENT ON COLUMN escalation.rule_override_analyst.screen_label IS 'screen in Chinese (escalation.level_label). 预警大屏层级（中文）';
+COMMENT ON COLUMN escalation.rule_override_analyst.action IS 'Action of that level''s office; NULL when removed. 处置动作';
+COMMENT ON COLUMN escalation.rule_override_analyst.action_label IS 'action in Chinese (escalation.warning_action_label). 处置动作（中文）';
+COMMENT ON COLUMN escalation.rule_override_analyst.removed IS 'The shipped stage with this key is deleted. 已删除';
+COMMENT ON COLUMN escalation.rule_override_analyst.changed_at IS 'When the change was made. 调整时间';
+COMMENT ON COLUMN escalation.rule_override_analyst.changed_by IS 'Role that made the change. 调整人';
+
+CREATE VIEW escalation.run_log_analyst WITH (security_invoker = true) AS
+	SELECT t.run_id,
+		t.as_of,
+		t.started_at,
+		t.finished_at,
+		t.items,
+		t.raised,
+		t.resolved,
+		t.status,
+		t.message,
+		t.sqlstate,
+		t.username,
+		t.pid
+	FROM escalation.run_log t;
+COMMENT ON VIEW escalation.run_log_analyst IS
+	'What an analyst may read of escalation.run_log, for BI tools: its permitted columns, region and uscc codes as text, enum columns with their Chinese labels. 运行记录（分析视图）';
+COMMENT ON COLUMN escalation.run_log_analyst.run_id IS 'Run id. 运行编号';
+COMMENT ON COLUMN escalation.run_log_analyst.as_of IS 'The time the run escalated to. 计算截止时间';
+COMMENT ON COLUMN escalation.run_log_analyst.started_at IS 'When the run started. 开始时间';
+COMMENT ON COLUMN escalation.run_log_analyst.finished_at IS 'When it finished. 结束时间';
+COMMENT ON COLUMN escalation.run_log_analyst.items IS 'Work the run looked at: items with something of their own due (handled, withdrawn, moved start), and stages due. 处理事项数';
+COMMENT ON COLUMN escalation.run_log_analyst.raised IS 'Warnings raised. 新发预警数';
+COMMENT ON COLUMN escalation.run_log_analyst.resolved IS 'Warnings resolved. 解除预警数';
+COMMENT ON COLUMN escalation.run_log_analyst.status IS 'succeeded, or failed (nothing of the run was kept). 运行状态';
+COMMENT ON COLUMN escalation.run_log_analyst.message IS 'Error message of a failed run. 错误信息';
+COMMENT ON COLUMN escalation.run_log_analyst.sqlstate IS 'SQLSTATE of the error of a failed run. 错误代码';
+COMMENT ON COLUMN escalation.run_log_analyst.username IS 'Role that ran it (the job''s role under pg_cron). 运行角色';
+COMMENT ON COLUMN escalation.run_log_analyst.pid IS 'Backend process id. 进程号';
+
+CREATE VIEW escalation.stage_due_analyst WITH (security_invoker = true) AS
+	SELECT t.kind,
+		escalation.warning_kind_label(t.kind) AS kind_label,
+		t.subject_id,
+		t.started_at,
+		t.stage,
+		t.due_at,
+		t.fires_until,
+		t.origin,
+		escalation.level_label(t.origin) AS origin_label,
+		t.unit_id,
+		t.department_id,
+		t.region::text AS region,
+		t.district::text AS district,
+		t.city::text AS city
+	FROM escalation.stage_due t;
+COMMENT ON VIEW escalation.stage_due_analyst IS
+	'What an analyst may read of escalation.stage_due, for BI tools: its permitted columns, region and uscc codes as text, enum columns with their Chinese labels. 预警级次排程（分析视图）';
+COMMENT ON COLUMN escalation.stage_due_analyst.kind IS 'Kind of warning. 预警类型';
+COMMENT ON COLUMN escalation.stage_due_analyst.kind_label IS 'kind in Chinese (escalation.warning_kind_label). 预警类型（中文）';
+COMMENT ON COLUMN escalation.stage_due_analyst.subject_id IS 'The item''s id (unit id for dual prevention). 事项编号';
+COMMENT ON COLUMN escalation.stage_due_analyst.started_at IS 'Start of the episode the stage belongs to. 本轮起算时间';
+COMMENT ON COLUMN escalation.stage_due_analyst.stage IS 'Stage number. 预警级次';
+COMMENT ON COLUMN escalation.stage_due_analyst.due_at IS 'When the stage falls due: the start plus the delays of the ladder up to it. 应预警时间';
+COMMENT ON COLUMN escalation.stage_due_analyst.fires_until IS 'The item''s handling or withdrawal, whichever comes first: the stage fires only if it falls due before then; NULL if neither is known. 有效截止时间';
+COMMENT ON COLUMN escalation.stage_due_analyst.origin IS 'Which ladder of the kind the item climbs. 事项来源层级';
+COMMENT ON COLUMN escalation.stage_due_analyst.origin_label IS 'origin in Chinese (escalation.level_label). 事项来源层级（中文）';
+COMMENT ON COLUMN escalation.stage_due_analyst.unit_id IS 'The unit, if any. 生产经营单位';
+COMMENT ON COLUMN escalation.stage_due_analyst.department_id IS 'The finding or transferring department, if any. 发现/移交部门';
+COMMENT ON COLUMN escalation.stage_due_analyst.region IS 'The item''s region. 所属区划';
+COMMENT ON COLUMN escalation.stage_due_analyst.district IS 'Its district: the screen of district stages. 所属区县';
+COMMENT ON COLUMN escalation.stage_due_analyst.city IS 'Its city: the screen of city stages. 所属城市';
+
+CREATE VIEW escalation.tracked_item_analyst WITH (security_invoker = true) AS
+	SELECT t.kind,
+		escalation.warning_kind_label(t.kind) AS kind_label,
+		t.subject_id,
+		t.started_at,
+		t.start_set_at,
+		t.handled_at,
+		t.withdrawn_at,
+		t.superseded_at,
+		t.next_due_at,
+		t.unit_id,
+		t.department_id,
+		t.origin,
+		escalation.level_label(t.origin) AS origin_label,
+		t.handled_reason,
+		escalation.warning_resolution_label(t.handled_reason) AS handled_reason_label,
+		t.region::text AS region,
+		t.district::text AS district,
+		t.city::text AS city
+	FROM escalation.tracked_item t;
+COMMENT ON VIEW escalation.tracked_item_analyst IS
+	'What an analyst may read of escalation.tracked_item, for BI tools: its permitted columns, region and uscc codes as text, enum columns with their Chinese labels. 预警事项跟踪（分析视图）';
+COMMENT ON COLUMN escalation.tracked_item_analyst.kind IS 'Kind of warning. 预警类型';
+COMMENT ON COLUMN escalation.tracked_item_analyst.kind_label IS 'kind in Chinese (escalation.warning_kind_label). 预警类型（中文）';
+COMMENT ON COLUMN escalation.tracked_item_analyst.subject_id IS 'The item''s id (unit id for dual prevention). 事项编号';
+COMMENT ON COLUMN escalation.tracked_item_analyst.started_at IS 'Start of the current episode of the ladder. 本轮起算时间';
+COMMENT ON COLUMN escalation.tracked_item_analyst.start_set_at IS 'When the source data says its start was last set (a deadline extension), if it says. 起算时间设定时间';
+COMMENT ON COLUMN escalation.tracked_item_analyst.handled_at IS 'When the current episode was handled, if it was. 处理时间';
+COMMENT ON COLUMN escalation.tracked_item_analyst.withdrawn_at IS 'When the item stopped qualifying (deleted, regraded, ...), if it did. 撤销时间';
+COMMENT ON COLUMN escalation.tracked_item_analyst.superseded_at IS 'When the start moved while warnings of the old start were active; they are resolved as rescheduled then. 起算时间变更时间';
+COMMENT ON COLUMN escalation.tracked_item_analyst.next_due_at IS 'When a run must next deal with the item itself: its handling (to resolve its warnings, or to start the next idle episode of dual prevention), its withdrawal or its moved start; NULL when nothing but its stages can happen until its data changes. 下次处理时间';
+COMMENT ON COLUMN escalation.tracked_item_analyst.unit_id IS 'The unit, if any. 生产经营单位';
+COMMENT ON COLUMN escalation.tracked_item_analyst.department_id IS 'The finding or transferring department, if any. 发现/移交部门';
+COMMENT ON COLUMN escalation.tracked_item_analyst.origin IS 'Which ladder of the kind the item climbs. 事项来源层级';
+COMMENT ON COLUMN escalation.tracked_item_analyst.origin_label IS 'origin in Chinese (escalation.level_label). 事项来源层级（中文）';
+COMMENT ON COLUMN escalation.tracked_item_analyst.handled_reason IS 'How it is handled. 处理方式';
+COMMENT ON COLUMN escalation.tracked_item_analyst.handled_reason_label IS 'handled_reason in Chinese (escalation.warning_resolution_label). 处理方式（中文）';
+COMMENT ON COLUMN escalation.tracked_item_analyst.region IS 'The item''s region. 所属区划';
+COMMENT ON COLUMN escalation.tracked_item_analyst.district IS 'Its district: the screen of district stages. 所属区县';
+COMMENT ON COLUMN escalation.tracked_item_analyst.city IS 'Its city: the screen of city stages. 所属城市';
+
+CREATE VIEW escalation.warning_analyst WITH (security_invoker = true) AS
+	SELECT t.id,
+		t.kind,
+		escalation.warning_kind_label(t.kind) AS kind_label,
+		t.subject_id,
+		t.stage,
+		t.origin,
+		escalation.level_label(t.origin) AS origin_label,
+		t.screen,
+		escalation.level_label(t.screen) AS screen_label,
+		t.screen_region::text AS screen_region,
+		t.action,
+		escalation.warning_action_label(t.action) AS action_label,
+		t.started_at,
+		t.due_at,
+		t.raised_at,
+		t.resolved_at,
+		t.resolved_reason,
+		escalation.warning_resolution_label(t.resolved_reason) AS resolved_reason_label,
+		t.resolved_seq,
+		t.acknowledged_at,
+		t.acknowledged_by,
+		t.ack_note,
+		t.ack_seq,
+		t.region::text AS region,
+		t.district::text AS district,
+		t.unit_id,
+		t.department_id
+	FROM escalation.warning t;
+COMMENT ON VIEW escalation.warning_analyst IS
+	'What an analyst may read of escalation.warning, for BI tools: its permitted columns, region and uscc codes as text, enum columns with their Chinese labels. 预警（分析视图）';
+COMMENT ON COLUMN escalation.warning_analyst.id IS 'Warning id, also the event id of its raising (increasing). 预警编号';
+COMMENT ON COLUMN escalation.warning_analyst.kind IS 'Kind of warning. 预警类型';
+COMMENT ON COLUMN escalation.warning_analyst.kind_label IS 'kind in Chinese (escalation.warning_kind_label). 预警类型（中文）';
+COMMENT ON COLUMN escalation.warning_analyst.subject_id IS 'The item: hazard, clue or licence id, or the unit id for dual prevention. 预警事项编号';
+COMMENT ON COLUMN escalation.warning_analyst.stage IS 'Stage of the ladder, 1..n. 预警级次';
+COMMENT ON COLUMN escalation.warning_analyst.origin IS 'Origin of the item: city or district (district covers street). 事项来源层级';
+COMMENT ON COLUMN escalation.warning_analyst.origin_label IS 'origin in Chinese (escalation.level_label). 事项来源层级（中文）';
+COMMENT ON COLUMN escalation.warning_analyst.screen IS 'Screen it shows on: district or city. 预警大屏层级';
+COMMENT ON COLUMN escalation.warning_analyst.screen_label IS 'screen in Chinese (escalation.level_label). 预警大屏层级（中文）';
+COMMENT ON COLUMN escalation.warning_analyst.screen_region IS 'District code for a district screen, city code for the city screen. 预警大屏区划';
+COMMENT ON COLUMN escalation.warning_analyst.action IS 'Action of the screen''s office: confirm, supervise, circulate. 处置动作';
+COMMENT ON COLUMN escalation.warning_analyst.action_label IS 'action in Chinese (escalation.warning_action_label). 处置动作（中文）';
+COMMENT ON COLUMN escalation.warning_analyst.started_at IS 'Start of the item''s ladder (deadline, discovery, transfer, expiry, last normal run); identifies the episode. 起算时间';
+COMMENT ON COLUMN escalation.warning_analyst.due_at IS 'When the stage fell due. 应预警时间';
+COMMENT ON COLUMN escalation.warning_analyst.raised_at IS 'When the run raised it (later than due_at after an outage). 预警发出时间';
+COMMENT ON COLUMN escalation.warning_analyst.resolved_at IS 'When the item was handled (or rescheduled, withdrawn); NULL while active. 解除时间';
+COMMENT ON COLUMN escalation.warning_analyst.resolved_reason IS 'Why it was resolved. 解除原因';
+COMMENT ON COLUMN escalation.warning_analyst.resolved_reason_label IS 'resolved_reason in Chinese (escalation.warning_resolution_label). 解除原因（中文）';
+COMMENT ON COLUMN escalation.warning_analyst.resolved_seq IS 'Event id of the resolution. 解除事件序号';
+COMMENT ON COLUMN escalation.warning_analyst.acknowledged_at IS 'When the command centre acknowledged it (§21). 签收时间';
+COMMENT ON COLUMN escalation.warning_analyst.acknowledged_by IS 'Role that acknowledged it. 签收人';
+COMMENT ON COLUMN escalation.warning_analyst.ack_note IS 'Handling note given with the acknowledgement. 处置说明';
+COMMENT ON COLUMN escalation.warning_analyst.ack_seq IS 'Event id of the acknowledgement. 签收事件序号';
+COMMENT ON COLUMN escalation.warning_analyst.region IS 'Region of the item (its unit''s, else its originating department''s), for row-level security. 所属区划';
+COMMENT ON COLUMN escalation.warning_analyst.district IS 'District of the item; a district screen also keeps its items that escalated to the city. 所属区县';
+COMMENT ON COLUMN escalation.warning_analyst.unit_id IS 'The unit concerned, if any. 生产经营单位';
+COMMENT ON COLUMN escalation.warning_analyst.department_id IS 'The department that found or transferred the item, if any (for the scorecard). 发现/移交部门';
+
+GRANT SELECT ON
+	escalation.rule_default_analyst,
+	escalation.rule_override_analyst,
+	escalation.run_log_analyst,
+	escalation.stage_due_analyst,
+	escalation.tracked_item_analyst,
+	escalation.warning_analyst
+TO escalation_admin, escalation_analyst;
