@@ -12,7 +12,7 @@
 #include "fmgr.h"
 #include "utils/date.h"
 
-/* NOTIFY channel that wakes the screen worker; the payload is an event id range. */
+/* NOTIFY channel that wakes the screen worker; its payload is empty. */
 #define ENGINE_NOTIFY_CHANNEL	"escalation_warning"
 
 /* Name of the sequence that numbers every event of the screens' event stream. */

@@ -64,14 +64,16 @@ EngineLockEventStream(void)
 							Int64GetDatum((int64) EngineRelation(ENGINE_EVENT_SEQUENCE)));
 }
 
-/* Send one NOTIFY on the event channel naming the event range first..last. */
+/*
+ * Send one NOTIFY on the event channel for the events first..last. The
+ * payload is empty: any role may LISTEN, and the range would show how many
+ * events the whole city had; the worker reads the events themselves.
+ */
 void
 EngineNotifyEvents(int64 first, int64 last)
 {
-	char		payload[64];
-
-	snprintf(payload, sizeof(payload), INT64_FORMAT "-" INT64_FORMAT, first, last);
-	Async_Notify(ENGINE_NOTIFY_CHANNEL, payload);
+	Assert(first <= last);
+	Async_Notify(ENGINE_NOTIFY_CHANNEL, "");
 }
 
 PG_FUNCTION_INFO_V1(escalation_lock_event_stream);

@@ -61,24 +61,16 @@ def main():
        "returned %s" % raised)
     ok(c.value("SELECT count(*) FROM escalation.run_log WHERE status = 'succeeded'", DB) == "6", "six runs are logged as succeeded")
 
-    # The notifications: one per run that raised something, disjoint ranges covering every event.
+    # The notifications: one per run that raised something, each with an empty
+    # payload (any role may LISTEN: event ranges would show the city's volume).
     listener.stdin.write("SELECT pg_sleep(0.5);\nSELECT 'done';\n")
     listener.stdin.close()
     out = listener.stdout.read()
     listener.wait(timeout=60)
-    payloads = re.findall(r'Asynchronous notification "escalation_warning" with payload "(\d+)-(\d+)"', out)
-    ranges = sorted((int(a), int(b)) for a, b in payloads)
-    ok(len(ranges) == sum(1 for n in raised if n > 0),
-       "one NOTIFY per run that raised something (%d)" % len(ranges), out)
-    covered = set()
-    disjoint = True
-    for a, b in ranges:
-        span = set(range(a, b + 1))
-        disjoint = disjoint and not (covered & span)
-        covered |= span
-    ids = set(int(x) for x in c.value("SELECT id FROM escalation.warning", DB).split())
-    ok(disjoint and ids <= covered and covered <= ids,
-       "the NOTIFY ranges are disjoint and name exactly the events raised", "ranges %s" % ranges)
+    notes = re.findall(r'Asynchronous notification "escalation_warning"( with payload "[^"]*")? received', out)
+    ok(len(notes) == sum(1 for n in raised if n > 0),
+       "one NOTIFY per run that raised something (%d)" % len(notes), out)
+    ok(notes and all(p == "" for p in notes), "and none carries a payload (no event ids for a listener)", out)
 
     # A run waits for a run in progress, then sees what it committed.
     holder = c.spawn("BEGIN; SELECT escalation.lock_event_stream(); SELECT pg_sleep(2); "
