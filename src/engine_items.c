@@ -24,7 +24,7 @@
 #define RESOLVE_CAPACITY	4096
 
 /* The extension's own triggers on escalation.warning. */
-static const char *const WarningTriggers[] = {"warning_lock_events", "warning_fill_defaults"};
+static const char *const WarningTriggers[] = {"warning_lock_events", "warning_fill_defaults", "warning_address"};
 
 static const char *const WarningColumnNames[] = {WARNING_COLUMNS(COLUMN_NAME)};
 static const char *const StageColumnNames[] = {STAGE_COLUMNS(COLUMN_NAME)};
