@@ -196,7 +196,7 @@ SELECT x.who, x.what, 'own', x.statement FROM (VALUES
 		escalation.warning_sign({id}::pg_catalog.int8) * 0 + {id}, 9210) * 0 + {id}, '已整改') * 0 + {id}, false, '退回') > 0 AS reviewed$s$,
 		'{id}', (SELECT min(w.id) FROM escalation.warning w
 				 WHERE w.screen_region OPERATOR(escalation.=) '370102' AND w.resolved_at IS NULL)::text)),
-	('t90_admin', 'insert a warning by hand',
+	(session_user, 'insert a warning by hand',
 	 $s$INSERT INTO escalation.warning (kind, subject_id, stage, screen, screen_region, action, due_at)
 		VALUES ('hazard_overdue', 9261, 9, 'city', '370100', 'circulate', '2024-06-20 10:00+08') RETURNING kind, subject_id, stage$s$),
 	('t90_admin', 'run', $s$SELECT * FROM escalation.run()$s$),
