@@ -6,10 +6,11 @@
 -- the department it was dispatched to; a return reopens the reply clock;
 -- closing needs a reason while the item is unhandled, and handling never
 -- resolves a warning; every step is an event; the timers mark overdue
--- warnings and the city may change them.
+-- warnings and the city may change them; the handling scorecard counts it
+-- all per department and per district.
 BEGIN;
 CREATE EXTENSION IF NOT EXISTS escalation;
-SELECT plan(49);
+SELECT plan(53);
 \ir fixtures/50_engine.sql
 
 CREATE ROLE t60_lixia_centre LOGIN IN ROLE escalation_user, escalation_command_centre;
@@ -215,6 +216,31 @@ SELECT results_eq($$SELECT reply_overdue, handling_overdue FROM escalation.warni
 	  JOIN escalation.screen_warning s USING (warning_id) WHERE warning_id = (SELECT shizhong FROM mark)$$,
 	$$VALUES (true, true)$$, 'past the reply deadline: overdue, on the screen too');
 SELECT is(escalation.run(now()), 0::bigint, 'handling raises nothing and the engine still runs');
+
+-- 6. The scorecard, with the shipped sign timer again: 市中区 signed after 25 hours, late.
+DELETE FROM escalation.handling_timer_override WHERE timer = 'sign';
+SELECT results_eq(
+	$$SELECT department_id, addressed, signed, signed_on_time, dispatched, answered, answered_on_time, returned, closed,
+			 median_hours_to_sign, median_hours_to_answer
+	  FROM escalation.handling_scorecard(escalation.local_day(now()) - 2, escalation.local_day(now()))$$,
+	$$VALUES (2::bigint, 2::bigint, 2::bigint, 2::bigint, 1::bigint, 1::bigint, 1::bigint, 1::bigint, 1::bigint, 0.0, 0.0),
+			 (3, 1, 0, 0, 0, 0, 0, 0, 0, NULL, NULL),
+			 (4, 1, 1, 0, 1, 0, 0, 0, 0, 25.0, NULL),
+			 (NULL, 1, 1, 1, 1, 1, 1, 0, 0, 0.0, 0.0)$$,
+	'per addressee department: addressed, signed (on time), dispatched, answered (on time), returned, closed, medians');
+SELECT results_eq(
+	$$SELECT district::text, district_name, addressed, signed_on_time
+	  FROM escalation.handling_scorecard(escalation.local_day(now()) - 2, escalation.local_day(now()), false)$$,
+	$$VALUES ('370102', '历下区', 4::bigint, 3::bigint), ('370103', '市中区', 1::bigint, 0::bigint)$$,
+	'per district');
+SET ROLE t60_lixia_centre;
+SELECT results_eq(
+	$$SELECT department_id, addressed FROM escalation.handling_scorecard(escalation.local_day(now()) - 2, escalation.local_day(now()))$$,
+	$$VALUES (2::bigint, 2::bigint), (3, 1), (NULL, 1)$$,
+	'a district sees the lines of its own warnings only');
+RESET ROLE;
+SELECT throws_ok($$SELECT * FROM escalation.handling_scorecard(current_date, current_date - 1)$$, '22023', NULL,
+	'a period that ends before it starts is refused');
 
 SELECT * FROM finish();
 ROLLBACK;
