@@ -230,7 +230,8 @@ async function main() {
       ok(await bothShow(state), `after the step, the city and the district pages show the warning as ${state}`,
         `city: ${await stateOf(page)}, district: ${await stateOf(district)}`);
     }
-    ok(/已退回/.test(await district.textContent(`#warnings li[data-warning-id="${e2}"]`)), 'in Chinese: 已退回');
+    ok(/已退回/.test(await district.textContent(`#warnings li[data-warning-id="${e2}"]`, { timeout: 3000 }).catch(() => '')),
+      'in Chinese: 已退回');
     await district.screenshot({ path: path.join(env.OUT, '65_browser.handling.png') });
 
     // The worker goes away: a banner; it comes back: a silent resume with what was missed.
