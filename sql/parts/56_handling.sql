@@ -162,6 +162,10 @@ CREATE FUNCTION escalation_internal.warning_address() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, escalation, pg_temp AS
 $$
 BEGIN
+	-- A restore brings back the addressees decided when the warnings were raised.
+	IF escalation.restoring() THEN
+		RETURN NULL;
+	END IF;
 	INSERT INTO escalation.warning_addressee (warning_id, department_id, supervisor_id, basis, region, decided_at)
 	SELECT NEW.id, a.department_id, a.supervisor_id, a.basis, NEW.region, NEW.raised_at
 	FROM escalation_internal.warning_addressee_of(NEW) a;
