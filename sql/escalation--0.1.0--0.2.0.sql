@@ -3174,3 +3174,103 @@ COMMENT ON FUNCTION escalation.handling_scorecard(date, date, boolean) IS
 REVOKE ALL ON FUNCTION escalation.handling_scorecard(date, date, boolean) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION escalation.handling_scorecard(date, date, boolean)
 TO escalation_admin, escalation_user, escalation_analyst;
+
+------------------------------------------------------------------------------
+-- Warning handling for analysts and BI tools: labels of the handling enums in
+-- enum_label, analyst views of the addressees and the handling steps.
+------------------------------------------------------------------------------
+
+CREATE FUNCTION escalation.handling_step_label(step escalation.handling_step) RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+RETURN CASE step WHEN 'sign' THEN '签收' WHEN 'dispatch' THEN '下发' WHEN 'feedback' THEN '反馈' WHEN 'review' THEN '审核' END;
+COMMENT ON FUNCTION escalation.handling_step_label(escalation.handling_step) IS
+	'Chinese label of a handling step. 处置环节名称';
+
+CREATE FUNCTION escalation.handling_timer_label(timer escalation.handling_timer) RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+RETURN CASE timer WHEN 'sign' THEN '签收时限' WHEN 'reply' THEN '反馈时限' END;
+COMMENT ON FUNCTION escalation.handling_timer_label(escalation.handling_timer) IS
+	'Chinese label of a handling timer. 处置时限名称';
+REVOKE ALL ON FUNCTION escalation.handling_step_label(escalation.handling_step),
+	escalation.handling_timer_label(escalation.handling_timer)
+FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION escalation.handling_step_label(escalation.handling_step),
+	escalation.handling_timer_label(escalation.handling_timer)
+TO escalation_admin, escalation_user, escalation_analyst, escalation_screen;
+
+CREATE OR REPLACE VIEW escalation.enum_label AS
+	SELECT 'business_status'::text AS enum_type, v::text AS value, escalation.business_status_label(v) AS label
+	FROM unnest(enum_range(NULL::escalation.business_status)) v
+	UNION ALL SELECT 'campaign_kind', v::text, escalation.campaign_kind_label(v) FROM unnest(enum_range(NULL::escalation.campaign_kind)) v
+	UNION ALL SELECT 'clue_handling', v::text, escalation.clue_handling_label(v) FROM unnest(enum_range(NULL::escalation.clue_handling)) v
+	UNION ALL SELECT 'department_kind', v::text, escalation.department_kind_label(v) FROM unnest(enum_range(NULL::escalation.department_kind)) v
+	UNION ALL SELECT 'dp_check_result', v::text, escalation.dp_check_result_label(v) FROM unnest(enum_range(NULL::escalation.dp_check_result)) v
+	UNION ALL SELECT 'dp_control_level', v::text, escalation.dp_control_level_label(v) FROM unnest(enum_range(NULL::escalation.dp_control_level)) v
+	UNION ALL SELECT 'dp_risk_grade', v::text, escalation.dp_risk_grade_label(v) FROM unnest(enum_range(NULL::escalation.dp_risk_grade)) v
+	UNION ALL SELECT 'dual_prevention_scope', v::text, escalation.dual_prevention_scope_label(v) FROM unnest(enum_range(NULL::escalation.dual_prevention_scope)) v
+	UNION ALL SELECT 'duty_role', v::text, escalation.duty_role_label(v) FROM unnest(enum_range(NULL::escalation.duty_role)) v
+	UNION ALL SELECT 'gap_reason', v::text, escalation.gap_reason_label(v) FROM unnest(enum_range(NULL::escalation.gap_reason)) v
+	UNION ALL SELECT 'handling_state', v::text, escalation.handling_state_label(v) FROM unnest(enum_range(NULL::escalation.handling_state)) v
+	UNION ALL SELECT 'handling_step', v::text, escalation.handling_step_label(v) FROM unnest(enum_range(NULL::escalation.handling_step)) v
+	UNION ALL SELECT 'handling_timer', v::text, escalation.handling_timer_label(v) FROM unnest(enum_range(NULL::escalation.handling_timer)) v
+	UNION ALL SELECT 'hazard_category', v::text, escalation.hazard_category_label(v) FROM unnest(enum_range(NULL::escalation.hazard_category)) v
+	UNION ALL SELECT 'hazard_grade', v::text, escalation.hazard_grade_label(v) FROM unnest(enum_range(NULL::escalation.hazard_grade)) v
+	UNION ALL SELECT 'hazard_source', v::text, escalation.hazard_source_label(v) FROM unnest(enum_range(NULL::escalation.hazard_source)) v
+	UNION ALL SELECT 'hazard_status', v::text, escalation.hazard_status_label(v) FROM unnest(enum_range(NULL::escalation.hazard_status)) v
+	UNION ALL SELECT 'hazard_step', v::text, escalation.hazard_step_label(v) FROM unnest(enum_range(NULL::escalation.hazard_step)) v
+	UNION ALL SELECT 'inspection_kind', v::text, escalation.inspection_kind_label(v) FROM unnest(enum_range(NULL::escalation.inspection_kind)) v
+	UNION ALL SELECT 'inspection_mode', v::text, escalation.inspection_mode_label(v) FROM unnest(enum_range(NULL::escalation.inspection_mode)) v
+	UNION ALL SELECT 'level', v::text, escalation.level_label(v) FROM unnest(enum_range(NULL::escalation.level)) v
+	UNION ALL SELECT 'recheck_result', v::text, escalation.recheck_result_label(v) FROM unnest(enum_range(NULL::escalation.recheck_result)) v
+	UNION ALL SELECT 'safety_state', v::text, escalation.safety_state_label(v) FROM unnest(enum_range(NULL::escalation.safety_state)) v
+	UNION ALL SELECT 'social_function', v::text, escalation.social_function_label(v) FROM unnest(enum_range(NULL::escalation.social_function)) v
+	UNION ALL SELECT 'supervision_type', v::text, escalation.supervision_type_label(v) FROM unnest(enum_range(NULL::escalation.supervision_type)) v
+	UNION ALL SELECT 'warning_action', v::text, escalation.warning_action_label(v) FROM unnest(enum_range(NULL::escalation.warning_action)) v
+	UNION ALL SELECT 'warning_kind', v::text, escalation.warning_kind_label(v) FROM unnest(enum_range(NULL::escalation.warning_kind)) v
+	UNION ALL SELECT 'warning_resolution', v::text, escalation.warning_resolution_label(v) FROM unnest(enum_range(NULL::escalation.warning_resolution)) v;
+
+CREATE VIEW escalation.warning_addressee_analyst WITH (security_invoker = true) AS
+	SELECT t.warning_id,
+		t.department_id,
+		t.supervisor_id,
+		t.basis,
+		t.region::text AS region,
+		t.decided_at
+	FROM escalation.warning_addressee t;
+COMMENT ON VIEW escalation.warning_addressee_analyst IS
+	'What an analyst may read of escalation.warning_addressee, for BI tools: its permitted columns, region and uscc codes as text, enum columns with their Chinese labels. 预警承办部门（分析视图）';
+
+CREATE VIEW escalation.warning_step_analyst WITH (security_invoker = true) AS
+	SELECT t.id,
+		t.warning_id,
+		t.step,
+		escalation.handling_step_label(t.step) AS step_label,
+		t.done_at,
+		t.done_by,
+		t.department_id,
+		t.reply_by,
+		t.accepted,
+		t.note,
+		t.region::text AS region
+	FROM escalation.warning_step t;
+COMMENT ON VIEW escalation.warning_step_analyst IS
+	'What an analyst may read of escalation.warning_step, for BI tools: its permitted columns, region and uscc codes as text, enum columns with their Chinese labels. 预警处置记录（分析视图）';
+COMMENT ON COLUMN escalation.warning_step_analyst.step_label IS 'step in Chinese (escalation.handling_step_label). 处置环节（中文）';
+
+-- The columns keep their tables' comments.
+DO $comments$
+DECLARE
+	a record;
+BEGIN
+	FOR a IN
+		SELECT v.relname AS view, t.attname, pg_catalog.col_description(t.attrelid, t.attnum) AS note
+		FROM (VALUES ('warning_addressee'), ('warning_step')) x (tbl)
+		JOIN pg_catalog.pg_class v ON v.relname = x.tbl || '_analyst' AND v.relnamespace = 'escalation'::regnamespace
+		JOIN pg_catalog.pg_attribute t ON t.attrelid = ('escalation.' || x.tbl)::regclass AND t.attnum > 0 AND NOT t.attisdropped
+	LOOP
+		EXECUTE format('COMMENT ON COLUMN escalation.%I.%I IS %L', a.view, a.attname, a.note);
+	END LOOP;
+END
+$comments$;
+
+GRANT SELECT ON escalation.warning_addressee_analyst, escalation.warning_step_analyst TO escalation_admin, escalation_analyst;

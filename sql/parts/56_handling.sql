@@ -238,6 +238,18 @@ END;
 COMMENT ON FUNCTION escalation.handling_state_label(escalation.handling_state) IS
 	'Chinese label of a handling state, as the screens show it. 处置状态名称';
 
+CREATE FUNCTION escalation.handling_step_label(step escalation.handling_step) RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+RETURN CASE step WHEN 'sign' THEN '签收' WHEN 'dispatch' THEN '下发' WHEN 'feedback' THEN '反馈' WHEN 'review' THEN '审核' END;
+COMMENT ON FUNCTION escalation.handling_step_label(escalation.handling_step) IS
+	'Chinese label of a handling step. 处置环节名称';
+
+CREATE FUNCTION escalation.handling_timer_label(timer escalation.handling_timer) RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+RETURN CASE timer WHEN 'sign' THEN '签收时限' WHEN 'reply' THEN '反馈时限' END;
+COMMENT ON FUNCTION escalation.handling_timer_label(escalation.handling_timer) IS
+	'Chinese label of a handling timer. 处置时限名称';
+
 CREATE VIEW escalation.warning_handling WITH (security_invoker = true) AS
 	SELECT w.id AS warning_id,
 		CASE h.last_step
@@ -541,6 +553,7 @@ REVOKE ALL ON FUNCTION
 	escalation.handling_within(escalation.handling_timer),
 	escalation_internal.warning_addressee_of(escalation.warning), escalation_internal.warning_address(),
 	escalation.handling_state_label(escalation.handling_state),
+	escalation.handling_step_label(escalation.handling_step), escalation.handling_timer_label(escalation.handling_timer),
 	escalation_internal.handling_warning(bigint, text),
 	escalation_internal.handling_require_centre(escalation.warning, text),
 	escalation_internal.handling_refuse(escalation.warning, text, text),
@@ -551,7 +564,8 @@ REVOKE ALL ON FUNCTION
 FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION escalation.handling_within(escalation.handling_timer), escalation.warning_timeline(bigint)
 TO escalation_admin, escalation_user, escalation_analyst;
-GRANT EXECUTE ON FUNCTION escalation.handling_state_label(escalation.handling_state)
+GRANT EXECUTE ON FUNCTION escalation.handling_state_label(escalation.handling_state),
+	escalation.handling_step_label(escalation.handling_step), escalation.handling_timer_label(escalation.handling_timer)
 TO escalation_admin, escalation_user, escalation_analyst, escalation_screen;
 GRANT EXECUTE ON FUNCTION
 	escalation.warning_sign(bigint, text), escalation.warning_dispatch(bigint, bigint, timestamptz, text),
