@@ -2408,9 +2408,14 @@ DECLARE
 BEGIN
 	IF w.kind = 'clue' THEN
 		SELECT c.to_department, 'receiver' INTO department_id, basis FROM escalation.clue c WHERE c.id = w.subject_id;
-	ELSIF w.kind IN ('hazard_overdue', 'major_hazard') AND w.department_id IS NOT NULL THEN
+	ELSIF w.kind IN ('hazard_overdue', 'major_hazard') THEN
 		department_id := w.department_id;
 		basis := 'finder';
+	END IF;
+	-- A department that is gone (or data loaded past the foreign keys) is no addressee.
+	IF NOT EXISTS (SELECT 1 FROM escalation.department d WHERE d.id = warning_addressee_of.department_id) THEN
+		department_id := NULL;
+		basis := NULL;
 	END IF;
 	IF department_id IS NOT NULL THEN
 		IF w.unit_id IS NOT NULL THEN

@@ -39,7 +39,7 @@ resolved=$(q "SELECT count(*) FROM bench.engine_final WHERE resolved_at IS NOT N
 [ "$resolved" -gt 0 ]
 ok $? "some of the warnings are resolved ($resolved)"
 
-q "TRUNCATE escalation.warning; INSERT INTO escalation.warning SELECT * FROM bench.warning_snapshot" >/dev/null
+q "TRUNCATE escalation.warning CASCADE; INSERT INTO escalation.warning SELECT * FROM bench.warning_snapshot" >/dev/null
 set_raised=$(q "SET client_min_messages = warning; SELECT bench.set_based_run('$as_of')")
 [ "$set_raised" = "$raised" ]
 ok $? "the set-based ladders raise as many ($set_raised)"
