@@ -10,7 +10,7 @@
 -- all per department and per district.
 BEGIN;
 CREATE EXTENSION IF NOT EXISTS escalation;
-SELECT plan(53);
+SELECT plan(54);
 \ir fixtures/50_engine.sql
 
 CREATE ROLE t60_lixia_centre LOGIN IN ROLE escalation_user, escalation_command_centre;
@@ -72,6 +72,15 @@ SELECT results_eq(
 	$$SELECT addressee_name, handling_state_label FROM escalation.screen_warning WHERE subject_id IN (602, 604) ORDER BY subject_id$$,
 	$$VALUES ('市中区应急管理局', '未签收'), ('无承办部门', '未签收')$$,
 	'the screen shows the addressee, or that there is none, and the state 未签收');
+
+-- A hazard warning whose finder is gone goes to the unit's supervising department at the stage's level.
+INSERT INTO escalation.warning (kind, subject_id, stage, screen, screen_region, action, due_at, unit_id, department_id, region)
+VALUES ('hazard_overdue', 777, 1, 'district', '370103', 'supervise', now(), 12, 99999, '370103002');
+SELECT results_eq(
+	$$SELECT a.department_id, a.basis FROM escalation.warning_addressee a JOIN escalation.warning w ON w.id = a.warning_id
+	  WHERE w.subject_id = 777$$,
+	$$VALUES (4::bigint, 'supervision')$$, 'a hazard whose finding department is gone goes to the unit''s supervising department');
+DELETE FROM escalation.warning WHERE subject_id = 777;
 
 -- 2. Who may not sign.
 SET ROLE t60_street;
