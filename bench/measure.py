@@ -84,7 +84,7 @@ def watched(session, call):
 
 def reset(s):
     """Put warnings and work list back as the outage left them."""
-    s.query("TRUNCATE escalation.warning")
+    s.query("TRUNCATE escalation.warning CASCADE")
     s.query("INSERT INTO escalation.warning SELECT * FROM bench.warning_snapshot")
     s.query("TRUNCATE escalation.tracked_item")
     s.query("INSERT INTO escalation.tracked_item SELECT * FROM bench.tracked_snapshot")

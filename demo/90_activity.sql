@@ -4,7 +4,9 @@
 -- suspected major), units rectify and get re-inspected, suspected major hazards are
 -- confirmed or ruled out, clues are handled, idle units run their dual prevention
 -- checks again. The escalation job, scheduled by demo/50_engine.sql, then raises and
--- resolves warnings, and the worker pushes them to the screens.
+-- resolves warnings, and the worker pushes them to the screens. The command
+-- centres sign, dispatch and review warnings, and the departments answer, so
+-- the handling states on the screens move too.
 --
 -- Not part of the extension: it lives in schema demo and works only through the
 -- platform's own functions, as the city's users would.
@@ -46,6 +48,7 @@ DECLARE
 	confirmed int := 0;
 	handled int := 0;
 	ran int := 0;
+	worked int := 0;
 	r record;
 	insp bigint;
 BEGIN
@@ -126,10 +129,52 @@ BEGIN
 		ran := ran + 1;
 	END LOOP;
 
-	RETURN format('found %s, closed %s, confirmed %s, clues handled %s, dual prevention runs %s',
-				  found, closed, confirmed, handled, ran);
+	-- The command centres and the addressee departments work a few warnings a
+	-- step on: sign, dispatch, answer, then close or (three times in ten) return.
+	FOR r IN
+		SELECT h.warning_id, h.state, coalesce(h.addressee_department_id,
+			(SELECT d.id FROM escalation.department d WHERE d.region = w.screen_region ORDER BY d.id LIMIT 1)) AS department_id
+		FROM escalation.warning_handling h
+		JOIN escalation.warning w ON w.id = h.warning_id
+		WHERE w.resolved_at IS NULL AND h.state <> 'closed' AND w.raised_at < at - interval '1 minute'
+		ORDER BY random() LIMIT 1 + floor(random() * 3)::int
+	LOOP
+		CASE r.state
+			WHEN 'raised' THEN
+				PERFORM escalation.warning_sign(r.warning_id, '指挥中心已签收');
+			WHEN 'signed' THEN
+				CONTINUE WHEN r.department_id IS NULL;
+				PERFORM escalation.warning_dispatch(r.warning_id, r.department_id, note => '请于三日内反馈处置情况');
+			WHEN 'dispatched', 'returned' THEN
+				PERFORM escalation.warning_feedback(r.warning_id, '已督促企业整改，附件：现场照片、整改通知书');
+			WHEN 'answered' THEN
+				IF random() < 0.3 THEN
+					PERFORM escalation.warning_review(r.warning_id, false, '整改措施不具体，请补充');
+				ELSE
+					PERFORM escalation.warning_review(r.warning_id, true, '已立案督办');
+				END IF;
+		END CASE;
+		worked := worked + 1;
+	END LOOP;
+
+	RETURN format('found %s, closed %s, confirmed %s, clues handled %s, dual prevention runs %s, warning steps %s',
+				  found, closed, confirmed, handled, ran, worked);
 END
 $$;
 COMMENT ON FUNCTION demo.tick(timestamptz) IS 'One minute of demo activity. 演示：一分钟的日常工作';
+
+-- The district offices of the demo are their districts' command centres, and
+-- the city has one of its own.
+DO $centres$
+BEGIN
+	IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'demo_city_centre') THEN
+		CREATE ROLE demo_city_centre LOGIN;
+	END IF;
+	GRANT escalation_user, escalation_command_centre TO demo_city_centre;
+	GRANT escalation_command_centre TO demo_lixia, demo_shizhong;
+END
+$centres$;
+INSERT INTO escalation.user_region (role_name, region, note) VALUES ('demo_city_centre', '370100', '济南市应急指挥中心')
+ON CONFLICT (role_name) DO UPDATE SET region = EXCLUDED.region, note = EXCLUDED.note;
 
 SELECT cron.schedule('escalation-demo-activity', '* * * * *', 'SELECT demo.tick()');

@@ -3462,3 +3462,1004 @@ COMMENT ON COLUMN escalation.province_warning_analyst.resolved_reason_label IS '
 COMMENT ON COLUMN escalation.province_warning_analyst.acknowledged_at IS 'When the screen''s office acknowledged it. 确认时间';
 COMMENT ON COLUMN escalation.province_warning_analyst.province_key IS 'In the province: the event id of its arrival. 省级编号';
 GRANT SELECT ON escalation.province_warning_analyst TO escalation_admin, escalation_analyst;
+
+------------------------------------------------------------------------------
+-- Warning handling (预警业务处理, docs/HANDLING.md): the command centre role,
+-- role-to-department map, the handling timers, every warning's addressee
+-- decided at raising, the handling steps as events of the stream,
+-- warning_sign/dispatch/feedback/review (acknowledge() becomes the signing
+-- step), and the handling state on the screens and in the event stream.
+------------------------------------------------------------------------------
+
+------------------------------------------------------------------------------
+-- Who handles (应急指挥中心、用户所属部门)
+------------------------------------------------------------------------------
+
+DO $roles$
+BEGIN
+	IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'escalation_command_centre') THEN
+		CREATE ROLE escalation_command_centre NOLOGIN;
+	END IF;
+END
+$roles$;
+
+-- Which department a login role works for, so that feedback can be given by
+-- the addressee department only.
+CREATE TABLE escalation.user_department (
+	role_name name NOT NULL,
+	department_id bigint NOT NULL,
+	created_at timestamptz NOT NULL DEFAULT statement_timestamp(),
+	CONSTRAINT user_department_pkey PRIMARY KEY (role_name),
+	CONSTRAINT user_department_department_fkey FOREIGN KEY (department_id) REFERENCES escalation.department (id)
+);
+CREATE INDEX user_department_department_idx ON escalation.user_department (department_id);
+COMMENT ON TABLE escalation.user_department IS
+	'Maps a login role to the department it works for; only a role of the department a warning was dispatched to may give its feedback. 用户所属部门';
+COMMENT ON COLUMN escalation.user_department.role_name IS 'Login role. 数据库登录角色';
+COMMENT ON COLUMN escalation.user_department.department_id IS 'Department the role works for. 所属部门';
+COMMENT ON COLUMN escalation.user_department.created_at IS 'When the mapping was entered. 创建时间';
+SELECT pg_catalog.pg_extension_config_dump('escalation.user_department', '');
+
+CREATE TRIGGER user_department_check_role BEFORE INSERT OR UPDATE OF role_name ON escalation.user_department
+	FOR EACH ROW EXECUTE FUNCTION escalation_internal.user_region_check_role();
+
+------------------------------------------------------------------------------
+-- The timers on people (处置时限): the city's values over the shipped ones
+------------------------------------------------------------------------------
+
+CREATE TYPE escalation.handling_timer AS ENUM ('sign', 'reply');
+COMMENT ON TYPE escalation.handling_timer IS
+	'Timer on the people who handle a warning (处置时限): sign 签收时限 (from raising), reply 反馈时限 (from dispatch or return, when no reply_by is given).';
+
+CREATE TABLE escalation.handling_timer_override (
+	timer escalation.handling_timer NOT NULL,
+	within interval NOT NULL,
+	changed_at timestamptz NOT NULL DEFAULT statement_timestamp(),
+	changed_by name NOT NULL DEFAULT current_user,
+	CONSTRAINT handling_timer_override_pkey PRIMARY KEY (timer),
+	CONSTRAINT handling_timer_positive CHECK (within > interval '0'),
+	CONSTRAINT handling_timer_in_days_and_hours
+		CHECK (date_part('month', within) = 0 AND date_part('year', within) = 0 AND within <= interval '365 days')
+);
+COMMENT ON TABLE escalation.handling_timer_override IS
+	'The city''s values of the handling timers, replacing the shipped ones (sign 1 day, reply 3 days); escalation.handling_rule shows the values in force. 处置时限调整';
+COMMENT ON COLUMN escalation.handling_timer_override.timer IS 'sign or reply. 时限类型';
+COMMENT ON COLUMN escalation.handling_timer_override.within IS 'Time allowed (days count as 24 hours). 时限';
+COMMENT ON COLUMN escalation.handling_timer_override.changed_at IS 'When it was changed. 调整时间';
+COMMENT ON COLUMN escalation.handling_timer_override.changed_by IS 'Role that changed it. 调整人';
+SELECT pg_catalog.pg_extension_config_dump('escalation.handling_timer_override', '');
+
+CREATE VIEW escalation.handling_rule AS
+	SELECT d.timer, coalesce(o.within, d.within) AS within, d.within AS shipped, o.timer IS NOT NULL AS changed
+	FROM (VALUES ('sign'::escalation.handling_timer, interval '1 day'),
+				 ('reply'::escalation.handling_timer, interval '3 days')) AS d(timer, within)
+	LEFT JOIN escalation.handling_timer_override o ON o.timer = d.timer;
+COMMENT ON VIEW escalation.handling_rule IS
+	'The handling timers in force (处置时限): a warning not signed within sign of its raising, or not answered by its reply deadline (dispatch or return plus reply unless given), is overdue. The city office changes them in escalation.handling_timer_override.';
+COMMENT ON COLUMN escalation.handling_rule.timer IS 'sign or reply. 时限类型';
+COMMENT ON COLUMN escalation.handling_rule.within IS 'Time allowed, in force. 时限';
+COMMENT ON COLUMN escalation.handling_rule.shipped IS 'The shipped value. 默认时限';
+COMMENT ON COLUMN escalation.handling_rule.changed IS 'The city changed it. 是否已调整';
+
+CREATE FUNCTION escalation.handling_within(timer escalation.handling_timer) RETURNS interval
+LANGUAGE sql STABLE SECURITY DEFINER PARALLEL SAFE SET search_path = pg_catalog, escalation, pg_temp
+BEGIN ATOMIC
+	SELECT r.within FROM escalation.handling_rule r WHERE r.timer = handling_within.timer;
+END;
+COMMENT ON FUNCTION escalation.handling_within(escalation.handling_timer) IS
+	'The time a handling timer allows, as in force. 处置时限';
+
+------------------------------------------------------------------------------
+-- The addressee (承办部门): decided when the warning is raised
+------------------------------------------------------------------------------
+
+CREATE TABLE escalation.warning_addressee (
+	warning_id bigint NOT NULL,
+	department_id bigint,
+	supervisor_id bigint,
+	basis text NOT NULL,
+	region escalation.region NOT NULL,
+	decided_at timestamptz NOT NULL DEFAULT now(),
+	CONSTRAINT warning_addressee_pkey PRIMARY KEY (warning_id),
+	CONSTRAINT warning_addressee_warning_fkey FOREIGN KEY (warning_id) REFERENCES escalation.warning (id) ON DELETE CASCADE,
+	CONSTRAINT warning_addressee_department_fkey FOREIGN KEY (department_id) REFERENCES escalation.department (id),
+	CONSTRAINT warning_addressee_supervisor_fkey FOREIGN KEY (supervisor_id) REFERENCES escalation.person (id),
+	CONSTRAINT warning_addressee_basis_known
+		CHECK (basis IN ('finder', 'supervision', 'territorial', 'receiver', 'none')),
+	CONSTRAINT warning_addressee_none_without_department CHECK ((basis = 'none') = (department_id IS NULL))
+);
+CREATE INDEX warning_addressee_region_idx ON escalation.warning_addressee (region);
+CREATE INDEX warning_addressee_department_idx ON escalation.warning_addressee (department_id);
+COMMENT ON TABLE escalation.warning_addressee IS
+	'The addressee of each warning (预警承办部门), decided when it is raised: hazards the finding department (else the unit''s supervising department at the stage''s level), clues the receiving department, licences and dual prevention the unit''s supervising department at its supervision level, else the territorial one. basis none: no addressee could be found. 预警承办部门';
+COMMENT ON COLUMN escalation.warning_addressee.warning_id IS 'The warning. 预警编号';
+COMMENT ON COLUMN escalation.warning_addressee.department_id IS 'The responsible department; NULL when none could be found. 承办部门';
+COMMENT ON COLUMN escalation.warning_addressee.supervisor_id IS 'The unit''s named supervisor in that department (supervision_assignment), if any. 监管责任人';
+COMMENT ON COLUMN escalation.warning_addressee.basis IS 'How it was found: finder 发现部门, supervision 行业监管部门, territorial 属地部门, receiver 接收部门, none 无承办部门. 确定依据';
+COMMENT ON COLUMN escalation.warning_addressee.region IS 'Region of the warning, for row-level security. 所属区划';
+COMMENT ON COLUMN escalation.warning_addressee.decided_at IS 'When it was decided. 确定时间';
+SELECT pg_catalog.pg_extension_config_dump('escalation.warning_addressee', '');
+
+-- The department that answers for a warning, from the responsibility database
+-- as it stands on the warning's day.
+CREATE FUNCTION escalation_internal.warning_addressee_of(w escalation.warning,
+	OUT department_id bigint, OUT supervisor_id bigint, OUT basis text)
+LANGUAGE plpgsql STABLE SET search_path = pg_catalog, escalation, pg_temp AS
+$$
+DECLARE
+	on_day date := escalation.local_day(w.raised_at);
+	wanted escalation.level;
+BEGIN
+	IF w.kind = 'clue' THEN
+		SELECT c.to_department, 'receiver' INTO department_id, basis FROM escalation.clue c WHERE c.id = w.subject_id;
+	ELSIF w.kind IN ('hazard_overdue', 'major_hazard') THEN
+		department_id := w.department_id;
+		basis := 'finder';
+	END IF;
+	-- A department that is gone (or data loaded past the foreign keys) is no addressee.
+	IF NOT EXISTS (SELECT 1 FROM escalation.department d WHERE d.id = warning_addressee_of.department_id) THEN
+		department_id := NULL;
+		basis := NULL;
+	END IF;
+	IF department_id IS NOT NULL THEN
+		IF w.unit_id IS NOT NULL THEN
+			SELECT a.supervisor_id INTO supervisor_id FROM escalation.supervision_assignment a
+			WHERE a.unit_id = w.unit_id AND a.department_id = warning_addressee_of.department_id AND a.period @> on_day;
+		END IF;
+		RETURN;
+	END IF;
+
+	-- The unit's supervising department: a hazard's at the stage's level, a
+	-- licence's or a dual prevention's at the unit's supervision level; the
+	-- territorial one when that level has none.
+	SELECT CASE WHEN w.kind IN ('hazard_overdue', 'major_hazard') THEN w.screen ELSE u.supervision_level END
+	INTO wanted FROM escalation.unit u WHERE u.id = w.unit_id;
+	SELECT a.department_id, a.supervisor_id,
+		CASE WHEN a.supervision_type = 'territorial' THEN 'territorial' ELSE 'supervision' END
+	INTO department_id, supervisor_id, basis
+	FROM escalation.supervision_assignment a
+	WHERE a.unit_id = w.unit_id AND a.period @> on_day
+	  AND ((a.level = wanted AND a.supervision_type <> 'territorial') OR a.supervision_type = 'territorial')
+	ORDER BY a.supervision_type = 'territorial', a.level = wanted DESC, a.supervision_type, a.department_id
+	LIMIT 1;
+	basis := coalesce(basis, 'none');
+END
+$$;
+COMMENT ON FUNCTION escalation_internal.warning_addressee_of(escalation.warning) IS
+	'The addressee of a warning from the responsibility database on its day: department, the unit''s named supervisor there, and the basis (finder, receiver, supervision, territorial, none). 确定承办部门';
+
+-- Trigger: every warning, raised by the engine or inserted by hand, gets its addressee.
+CREATE FUNCTION escalation_internal.warning_address() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, escalation, pg_temp AS
+$$
+BEGIN
+	-- A restore brings back the addressees decided when the warnings were raised.
+	IF escalation.restoring() THEN
+		RETURN NULL;
+	END IF;
+	INSERT INTO escalation.warning_addressee (warning_id, department_id, supervisor_id, basis, region, decided_at)
+	SELECT NEW.id, a.department_id, a.supervisor_id, a.basis, NEW.region, NEW.raised_at
+	FROM escalation_internal.warning_addressee_of(NEW) a;
+	RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION escalation_internal.warning_address() IS
+	'Trigger: records the addressee of a warning when it is raised. 记录承办部门';
+CREATE TRIGGER warning_address AFTER INSERT ON escalation.warning
+	FOR EACH ROW EXECUTE FUNCTION escalation_internal.warning_address();
+
+------------------------------------------------------------------------------
+-- The steps (处置过程): one row per step, each an event of the stream
+------------------------------------------------------------------------------
+
+CREATE TYPE escalation.handling_step AS ENUM ('sign', 'dispatch', 'feedback', 'review');
+COMMENT ON TYPE escalation.handling_step IS
+	'A step of warning handling (处置环节): sign 签收, dispatch 下发, feedback 反馈, review 审核 (办结 or 退回).';
+
+CREATE TYPE escalation.handling_state AS ENUM ('raised', 'signed', 'dispatched', 'answered', 'returned', 'closed');
+COMMENT ON TYPE escalation.handling_state IS
+	'Where the handling of a warning stands (处置状态): raised 未签收, signed 已签收, dispatched 已下发, answered 已反馈, returned 已退回, closed 已办结.';
+
+CREATE TABLE escalation.warning_step (
+	id bigint NOT NULL,
+	warning_id bigint NOT NULL,
+	step escalation.handling_step NOT NULL,
+	done_at timestamptz NOT NULL DEFAULT now(),
+	done_by name NOT NULL,
+	department_id bigint,
+	reply_by timestamptz,
+	accepted boolean,
+	note text,
+	region escalation.region NOT NULL,
+	CONSTRAINT warning_step_pkey PRIMARY KEY (id),
+	CONSTRAINT warning_step_warning_fkey FOREIGN KEY (warning_id) REFERENCES escalation.warning (id) ON DELETE CASCADE,
+	CONSTRAINT warning_step_department_fkey FOREIGN KEY (department_id) REFERENCES escalation.department (id),
+	CONSTRAINT warning_step_dispatch_has_addressee CHECK (step NOT IN ('dispatch', 'feedback') OR department_id IS NOT NULL),
+	CONSTRAINT warning_step_dispatch_has_deadline CHECK (step <> 'dispatch' OR reply_by IS NOT NULL),
+	CONSTRAINT warning_step_review_has_verdict CHECK ((step = 'review') = (accepted IS NOT NULL)),
+	CONSTRAINT warning_step_return_has_deadline CHECK (accepted IS DISTINCT FROM false OR reply_by IS NOT NULL)
+);
+CREATE INDEX warning_step_warning_idx ON escalation.warning_step (warning_id, id);
+CREATE INDEX warning_step_region_idx ON escalation.warning_step (region);
+CREATE UNIQUE INDEX warning_step_signed_once_idx ON escalation.warning_step (warning_id) WHERE step = 'sign';
+COMMENT ON TABLE escalation.warning_step IS
+	'The handling timeline of each warning (预警处置过程): who did which step when, with the note; written only by warning_sign, warning_dispatch, warning_feedback and warning_review. 预警处置记录';
+COMMENT ON COLUMN escalation.warning_step.id IS 'Event id of the step (the acknowledgement''s for a signing). 事件序号';
+COMMENT ON COLUMN escalation.warning_step.warning_id IS 'The warning. 预警编号';
+COMMENT ON COLUMN escalation.warning_step.step IS 'sign, dispatch, feedback or review. 处置环节';
+COMMENT ON COLUMN escalation.warning_step.done_at IS 'When. 处置时间';
+COMMENT ON COLUMN escalation.warning_step.done_by IS 'Role that did it. 处置人';
+COMMENT ON COLUMN escalation.warning_step.department_id IS 'dispatch: the department it went to; feedback: the department that answered. 承办部门';
+COMMENT ON COLUMN escalation.warning_step.reply_by IS 'dispatch and return: the reply deadline. 反馈期限';
+COMMENT ON COLUMN escalation.warning_step.accepted IS 'review: true 办结, false 退回. 审核结果';
+COMMENT ON COLUMN escalation.warning_step.note IS 'What was done, the reason, references to attachments. 处置说明';
+COMMENT ON COLUMN escalation.warning_step.region IS 'Region of the warning, for row-level security. 所属区划';
+SELECT pg_catalog.pg_extension_config_dump('escalation.warning_step', '');
+
+CREATE FUNCTION escalation.handling_state_label(state escalation.handling_state) RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+RETURN CASE state
+	WHEN 'raised' THEN '未签收'
+	WHEN 'signed' THEN '已签收'
+	WHEN 'dispatched' THEN '已下发'
+	WHEN 'answered' THEN '已反馈'
+	WHEN 'returned' THEN '已退回'
+	WHEN 'closed' THEN '已办结'
+END;
+COMMENT ON FUNCTION escalation.handling_state_label(escalation.handling_state) IS
+	'Chinese label of a handling state, as the screens show it. 处置状态名称';
+
+CREATE VIEW escalation.warning_handling WITH (security_invoker = true) AS
+	SELECT w.id AS warning_id,
+		CASE h.last_step
+			WHEN 'sign' THEN 'signed' WHEN 'dispatch' THEN 'dispatched' WHEN 'feedback' THEN 'answered'
+			WHEN 'review' THEN CASE WHEN h.last_accepted THEN 'closed' ELSE 'returned' END
+			ELSE 'raised' END::escalation.handling_state AS state,
+		a.department_id AS addressee_department_id,
+		h.signed_at, h.signed_by, h.dispatched_at, h.reply_due_at, h.replied_at, h.reviewed_at, h.accepted,
+		h.dispatched_to, a.basis AS addressee_basis,
+		escalation.stage_due_at(w.raised_at, escalation.handling_within('sign')) AS sign_due_at,
+		-- Overdue: not signed in time (while the warning is active), or not answered by the reply deadline.
+		coalesce(h.signed_at, CASE WHEN w.resolved_at IS NULL THEN now() END)
+			> escalation.stage_due_at(w.raised_at, escalation.handling_within('sign')) AS sign_overdue,
+		coalesce(h.last_step = 'dispatch' OR (h.last_step = 'review' AND NOT h.last_accepted), false) AS awaiting_reply,
+		coalesce((h.last_step = 'dispatch' OR (h.last_step = 'review' AND NOT h.last_accepted)) AND now() > h.reply_due_at,
+				 false) AS reply_overdue
+	FROM escalation.warning w
+	LEFT JOIN escalation.warning_addressee a ON a.warning_id = w.id
+	LEFT JOIN LATERAL (
+		SELECT (array_agg(s.step ORDER BY s.id DESC))[1] AS last_step,
+			(array_agg(s.accepted ORDER BY s.id DESC))[1] AS last_accepted,
+			min(s.done_at) FILTER (WHERE s.step = 'sign') AS signed_at,
+			min(s.done_by) FILTER (WHERE s.step = 'sign') AS signed_by,
+			max(s.done_at) FILTER (WHERE s.step = 'dispatch') AS dispatched_at,
+			(array_agg(s.department_id ORDER BY s.id DESC) FILTER (WHERE s.step = 'dispatch'))[1] AS dispatched_to,
+			(array_agg(s.reply_by ORDER BY s.id DESC) FILTER (WHERE s.reply_by IS NOT NULL))[1] AS reply_due_at,
+			max(s.done_at) FILTER (WHERE s.step = 'feedback') AS replied_at,
+			max(s.done_at) FILTER (WHERE s.step = 'review') AS reviewed_at,
+			(array_agg(s.accepted ORDER BY s.id DESC) FILTER (WHERE s.step = 'review'))[1] AS accepted
+		FROM escalation.warning_step s WHERE s.warning_id = w.id
+	) h ON true;
+COMMENT ON VIEW escalation.warning_handling IS
+	'Where the handling of each warning stands (预警处置状态): state raised, signed, dispatched, answered, returned or closed, the addressee, the latest time of each step, the reply deadline and whether a timer is overdue. 预警处置状态';
+COMMENT ON COLUMN escalation.warning_handling.warning_id IS 'The warning. 预警编号';
+COMMENT ON COLUMN escalation.warning_handling.state IS 'raised 未签收, signed 已签收, dispatched 已下发, answered 已反馈, returned 已退回, closed 已办结. 处置状态';
+COMMENT ON COLUMN escalation.warning_handling.addressee_department_id IS 'The addressee decided at raising; NULL when none was found. 承办部门';
+COMMENT ON COLUMN escalation.warning_handling.signed_at IS 'When the command centre signed it. 签收时间';
+COMMENT ON COLUMN escalation.warning_handling.signed_by IS 'Role that signed it. 签收人';
+COMMENT ON COLUMN escalation.warning_handling.dispatched_at IS 'When it was (last) dispatched. 下发时间';
+COMMENT ON COLUMN escalation.warning_handling.reply_due_at IS 'The reply deadline in force (of the dispatch, or of the latest return). 反馈期限';
+COMMENT ON COLUMN escalation.warning_handling.replied_at IS 'When the latest feedback came. 反馈时间';
+COMMENT ON COLUMN escalation.warning_handling.reviewed_at IS 'When the latest review was made. 审核时间';
+COMMENT ON COLUMN escalation.warning_handling.accepted IS 'The latest review: true 办结, false 退回. 审核结果';
+COMMENT ON COLUMN escalation.warning_handling.dispatched_to IS 'The department it was dispatched to. 下发部门';
+COMMENT ON COLUMN escalation.warning_handling.addressee_basis IS 'How the addressee was found (finder, receiver, supervision, territorial, none). 承办部门确定依据';
+COMMENT ON COLUMN escalation.warning_handling.sign_due_at IS 'When it must be signed by (raising plus the sign timer). 签收期限';
+COMMENT ON COLUMN escalation.warning_handling.sign_overdue IS 'Signed late, or still unsigned past the sign deadline while active. 签收超时';
+COMMENT ON COLUMN escalation.warning_handling.awaiting_reply IS 'Dispatched or returned, waiting for the addressee''s feedback. 待反馈';
+COMMENT ON COLUMN escalation.warning_handling.reply_overdue IS 'Waiting for feedback past the reply deadline. 反馈超时';
+
+------------------------------------------------------------------------------
+-- The step functions (处置环节)
+------------------------------------------------------------------------------
+
+-- The warning a step is asked for, locked, as far as the caller may see it.
+CREATE FUNCTION escalation_internal.handling_warning(warning_id bigint, fn text) RETURNS escalation.warning
+LANGUAGE plpgsql SET search_path = pg_catalog, escalation, pg_temp AS
+$$
+DECLARE
+	w escalation.warning;
+BEGIN
+	IF warning_id IS NULL THEN
+		RAISE EXCEPTION 'warning_id must not be null'
+			USING ERRCODE = 'null_value_not_allowed', DETAIL = format('escalation.%s() needs the id of a warning.', fn);
+	END IF;
+	-- Every writer of events takes the stream's lock first; it also orders the steps of one warning.
+	PERFORM escalation.lock_event_stream();
+	SELECT * INTO w FROM escalation.warning x WHERE x.id = handling_warning.warning_id FOR UPDATE;
+	IF NOT FOUND OR NOT escalation.caller_sees_region(w.region) THEN
+		RAISE EXCEPTION 'warning % does not exist', warning_id
+			USING ERRCODE = 'no_data_found',
+				  DETAIL = format('No warning with this id is visible to role "%s".', escalation.acting_role());
+	END IF;
+	RETURN w;
+END
+$$;
+COMMENT ON FUNCTION escalation_internal.handling_warning(bigint, text) IS
+	'The warning a handling step names, locked under the event stream''s lock; no_data_found unless the caller may see it. 取待处置预警';
+
+-- Only the command centre of the warning's screen signs, dispatches and reviews.
+CREATE FUNCTION escalation_internal.handling_require_centre(w escalation.warning, action text) RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, escalation, pg_temp AS
+$$
+DECLARE
+	who name := escalation.acting_role();
+BEGIN
+	IF EXISTS (SELECT 1 FROM pg_catalog.pg_roles r WHERE r.rolname = who AND r.rolsuper) THEN
+		RETURN;
+	END IF;
+	IF NOT (pg_catalog.pg_has_role(who, 'escalation_command_centre', 'USAGE')
+			AND escalation.current_region() IS NOT DISTINCT FROM w.screen_region) THEN
+		RAISE EXCEPTION 'role "%" cannot % warning %: it shows on the % of %', who, action, w.id,
+				escalation.screen_label(w.screen),
+				coalesce((SELECT d.name FROM escalation.division d WHERE d.code = w.screen_region), w.screen_region::text)
+			USING ERRCODE = 'insufficient_privilege',
+				  HINT = format('Warnings are handled by the command centre (应急指挥中心) of their screen: a member of escalation_command_centre mapped to region %s in escalation.user_region.', w.screen_region);
+	END IF;
+END
+$$;
+COMMENT ON FUNCTION escalation_internal.handling_require_centre(escalation.warning, text) IS
+	'Raises insufficient_privilege naming the warning and its screen unless the caller is the command centre of that screen (a member of escalation_command_centre mapped to the screen''s region). 校验指挥中心';
+
+-- A step refused because the warning is not in a state that allows it.
+CREATE FUNCTION escalation_internal.handling_refuse(w escalation.warning, action text, hint text) RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, escalation, pg_temp AS
+$$
+DECLARE
+	st escalation.handling_state := (SELECT h.state FROM escalation.warning_handling h WHERE h.warning_id = w.id);
+BEGIN
+	RAISE EXCEPTION 'warning % cannot be %: it is %', w.id, action, st
+		USING ERRCODE = 'object_not_in_prerequisite_state',
+			  DETAIL = format('Its handling state is %s (%s).', st, escalation.handling_state_label(st)),
+			  HINT = hint;
+END
+$$;
+COMMENT ON FUNCTION escalation_internal.handling_refuse(escalation.warning, text, text) IS
+	'Raises object_not_in_prerequisite_state naming the warning and its handling state. 处置环节校验';
+
+-- Record a step and tell the screens.
+CREATE FUNCTION escalation_internal.handling_record(w escalation.warning, step escalation.handling_step,
+	department_id bigint, reply_by timestamptz, accepted boolean, note text, event_id bigint DEFAULT NULL)
+RETURNS bigint
+LANGUAGE plpgsql SET search_path = pg_catalog, escalation, pg_temp AS
+$$
+DECLARE
+	id bigint := coalesce(event_id, nextval('escalation.warning_event_seq'));
+BEGIN
+	INSERT INTO escalation.warning_step (id, warning_id, step, done_at, done_by, department_id, reply_by, accepted, note, region)
+	VALUES (id, w.id, step, now(), escalation.acting_role(), department_id, reply_by, accepted, nullif(btrim(note), ''), w.region);
+	PERFORM pg_catalog.pg_notify('escalation_warning', id || '-' || id);
+	RETURN id;
+END
+$$;
+COMMENT ON FUNCTION escalation_internal.handling_record(escalation.warning, escalation.handling_step, bigint, timestamptz, boolean, text, bigint) IS
+	'Writes one handling step and sends its event''s NOTIFY; returns the event id. 记录处置环节';
+
+CREATE FUNCTION escalation.warning_sign(warning_id bigint, note text DEFAULT NULL) RETURNS bigint
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, escalation, pg_temp AS
+$$
+DECLARE
+	w escalation.warning := escalation_internal.handling_warning(warning_id, 'warning_sign');
+	ev bigint;
+BEGIN
+	PERFORM escalation_internal.handling_require_centre(w, 'sign');
+	IF w.resolved_at IS NOT NULL THEN
+		RAISE EXCEPTION 'warning % is already resolved', w.id
+			USING ERRCODE = 'object_not_in_prerequisite_state',
+				  DETAIL = format('It was resolved at %s (%s); only active warnings can be signed.', w.resolved_at, w.resolved_reason);
+	END IF;
+	IF w.acknowledged_at IS NOT NULL THEN
+		RAISE EXCEPTION 'warning % is already signed', w.id
+			USING ERRCODE = 'object_not_in_prerequisite_state',
+				  DETAIL = format('Role "%s" signed it at %s.', w.acknowledged_by, w.acknowledged_at);
+	END IF;
+	UPDATE escalation.warning x
+	SET acknowledged_at = now(), acknowledged_by = escalation.acting_role(), ack_note = nullif(btrim(note), ''),
+		ack_seq = nextval('escalation.warning_event_seq')
+	WHERE x.id = w.id
+	RETURNING x.ack_seq INTO ev;
+	RETURN escalation_internal.handling_record(w, 'sign', NULL, NULL, NULL, note, ev);
+END
+$$;
+COMMENT ON FUNCTION escalation.warning_sign(bigint, text) IS
+	'签收: the command centre of the warning''s screen signs an active warning, with a note; the screens show it as acknowledged. Returns the event id. 预警签收';
+
+CREATE FUNCTION escalation.warning_dispatch(warning_id bigint, department_id bigint DEFAULT NULL,
+	reply_by timestamptz DEFAULT NULL, note text DEFAULT NULL) RETURNS bigint
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, escalation, pg_temp AS
+$$
+DECLARE
+	w escalation.warning := escalation_internal.handling_warning(warning_id, 'warning_dispatch');
+	h escalation.warning_handling;
+	target bigint;
+	due timestamptz;
+BEGIN
+	PERFORM escalation_internal.handling_require_centre(w, 'dispatch');
+	SELECT * INTO h FROM escalation.warning_handling x WHERE x.warning_id = w.id;
+	IF h.state <> 'signed' THEN
+		PERFORM escalation_internal.handling_refuse(w, 'dispatched',
+			CASE WHEN h.state = 'raised' THEN 'Sign it first with escalation.warning_sign().'
+				 ELSE 'A warning is dispatched once, after it is signed.' END);
+	END IF;
+	target := coalesce(warning_dispatch.department_id, h.addressee_department_id);
+	IF target IS NULL THEN
+		RAISE EXCEPTION 'warning % has no addressee', w.id
+			USING ERRCODE = 'invalid_parameter_value',
+				  DETAIL = 'The responsibility database names no department that answers for its item.',
+				  HINT = 'Name the department to dispatch it to, and fill the gap in the responsibility database.';
+	END IF;
+	IF NOT EXISTS (SELECT 1 FROM escalation.department d WHERE d.id = target) THEN
+		RAISE EXCEPTION 'department % does not exist', target
+			USING ERRCODE = 'foreign_key_violation', DETAIL = format('Warning %s cannot be dispatched to it.', w.id);
+	END IF;
+	due := coalesce(reply_by, escalation.stage_due_at(now(), escalation.handling_within('reply')));
+	IF due <= now() THEN
+		RAISE EXCEPTION 'reply deadline of warning % is not in the future: %', w.id, due
+			USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	RETURN escalation_internal.handling_record(w, 'dispatch', target, due, NULL, note);
+END
+$$;
+COMMENT ON FUNCTION escalation.warning_dispatch(bigint, bigint, timestamptz, text) IS
+	'下发: the command centre dispatches a signed warning to a department (NULL: its addressee) with a reply deadline (NULL: now plus the reply timer). Returns the event id. 预警下发';
+
+CREATE FUNCTION escalation.warning_feedback(warning_id bigint, note text) RETURNS bigint
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, escalation, pg_temp AS
+$$
+DECLARE
+	w escalation.warning := escalation_internal.handling_warning(warning_id, 'warning_feedback');
+	h escalation.warning_handling;
+	mine bigint := (SELECT ud.department_id FROM escalation.user_department ud WHERE ud.role_name = escalation.acting_role());
+BEGIN
+	SELECT * INTO h FROM escalation.warning_handling x WHERE x.warning_id = w.id;
+	IF h.dispatched_to IS NOT NULL AND mine IS DISTINCT FROM h.dispatched_to
+	   AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles r WHERE r.rolname = escalation.acting_role() AND r.rolsuper) THEN
+		RAISE EXCEPTION 'role "%" cannot answer warning %: it was dispatched to department %', escalation.acting_role(), w.id,
+				escalation.department_label(h.dispatched_to)
+			USING ERRCODE = 'insufficient_privilege',
+				  HINT = 'Feedback is given by a role of the addressee department (escalation.user_department).';
+	END IF;
+	IF NOT h.awaiting_reply THEN
+		PERFORM escalation_internal.handling_refuse(w, 'answered', 'Feedback answers a dispatch or a return.');
+	END IF;
+	IF note IS NULL OR btrim(note) = '' THEN
+		RAISE EXCEPTION 'feedback on warning % must say what was done', w.id
+			USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	RETURN escalation_internal.handling_record(w, 'feedback', h.dispatched_to, NULL, NULL, note);
+END
+$$;
+COMMENT ON FUNCTION escalation.warning_feedback(bigint, text) IS
+	'反馈: a role of the department a warning was dispatched to says what was done (with references to attachments). Returns the event id. 预警反馈';
+
+CREATE FUNCTION escalation.warning_review(warning_id bigint, accepted boolean, note text DEFAULT NULL) RETURNS bigint
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, escalation, pg_temp AS
+$$
+DECLARE
+	w escalation.warning := escalation_internal.handling_warning(warning_id, 'warning_review');
+	h escalation.warning_handling;
+BEGIN
+	PERFORM escalation_internal.handling_require_centre(w, 'review');
+	SELECT * INTO h FROM escalation.warning_handling x WHERE x.warning_id = w.id;
+	IF h.state <> 'answered' THEN
+		PERFORM escalation_internal.handling_refuse(w, 'reviewed', 'A warning is reviewed after its addressee''s feedback.');
+	END IF;
+	IF accepted IS NULL THEN
+		RAISE EXCEPTION 'review of warning % needs a verdict', w.id
+			USING ERRCODE = 'null_value_not_allowed', HINT = 'accepted: true 办结, false 退回.';
+	END IF;
+	IF NOT accepted AND (note IS NULL OR btrim(note) = '') THEN
+		RAISE EXCEPTION 'returning warning % needs a reason', w.id
+			USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	IF accepted AND w.resolved_at IS NULL AND (note IS NULL OR btrim(note) = '') THEN
+		RAISE EXCEPTION 'warning % cannot be closed without a reason: its item is still unhandled', w.id
+			USING ERRCODE = 'null_value_not_allowed',
+				  HINT = 'Give the reason for closing it, e.g. 已立案.';
+	END IF;
+	RETURN escalation_internal.handling_record(w, 'review', NULL,
+		CASE WHEN NOT accepted THEN escalation.stage_due_at(now(), escalation.handling_within('reply')) END,
+		accepted, note);
+END
+$$;
+COMMENT ON FUNCTION escalation.warning_review(bigint, boolean, text) IS
+	'审核: the command centre accepts the feedback (办结; with a reason while the item is unhandled) or returns it with a reason (退回), which reopens the reply clock. Returns the event id. 预警审核';
+
+-- The signing step under its 0.1.0 name.
+CREATE OR REPLACE FUNCTION escalation.acknowledge(warning_id bigint, note text DEFAULT NULL) RETURNS bigint
+LANGUAGE sql SET search_path = pg_catalog, escalation, pg_temp
+RETURN escalation.warning_sign(warning_id, note);
+COMMENT ON FUNCTION escalation.acknowledge(bigint, text) IS
+	'The signing step under its 0.1.0 name: escalation.warning_sign(). 预警签收';
+
+CREATE FUNCTION escalation.warning_timeline(warning_id bigint)
+RETURNS TABLE (event_id bigint, step escalation.handling_step, done_at timestamptz, done_by name,
+	department_id bigint, department_name text, reply_by timestamptz, accepted boolean, note text)
+LANGUAGE sql STABLE
+BEGIN ATOMIC
+	SELECT s.id, s.step, s.done_at, s.done_by, s.department_id, d.name, s.reply_by, s.accepted, s.note
+	FROM escalation.warning_step s
+	LEFT JOIN escalation.department d ON d.id = s.department_id
+	WHERE s.warning_id = warning_timeline.warning_id
+	ORDER BY s.id;
+END;
+COMMENT ON FUNCTION escalation.warning_timeline(bigint) IS
+	'The handling steps of a warning in order, as far as the caller may see them. 预警处置过程';
+
+------------------------------------------------------------------------------
+-- Row-level security and privileges
+------------------------------------------------------------------------------
+
+SELECT escalation.enable_region_security(t)
+FROM unnest(ARRAY['escalation.warning_addressee', 'escalation.warning_step']::regclass[]) AS t;
+
+GRANT USAGE ON SCHEMA escalation TO escalation_command_centre;
+GRANT SELECT, INSERT, UPDATE, DELETE ON escalation.user_department, escalation.handling_timer_override TO escalation_admin;
+GRANT SELECT ON escalation.warning_addressee, escalation.warning_step, escalation.warning_handling, escalation.handling_rule
+	TO escalation_admin, escalation_user, escalation_analyst;
+
+REVOKE ALL ON FUNCTION
+	escalation.handling_within(escalation.handling_timer),
+	escalation_internal.warning_addressee_of(escalation.warning), escalation_internal.warning_address(),
+	escalation.handling_state_label(escalation.handling_state),
+	escalation_internal.handling_warning(bigint, text),
+	escalation_internal.handling_require_centre(escalation.warning, text),
+	escalation_internal.handling_refuse(escalation.warning, text, text),
+	escalation_internal.handling_record(escalation.warning, escalation.handling_step, bigint, timestamptz, boolean, text, bigint),
+	escalation.warning_sign(bigint, text), escalation.warning_dispatch(bigint, bigint, timestamptz, text),
+	escalation.warning_feedback(bigint, text), escalation.warning_review(bigint, boolean, text),
+	escalation.acknowledge(bigint, text), escalation.warning_timeline(bigint)
+FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION escalation.handling_within(escalation.handling_timer), escalation.warning_timeline(bigint)
+TO escalation_admin, escalation_user, escalation_analyst;
+GRANT EXECUTE ON FUNCTION escalation.handling_state_label(escalation.handling_state)
+TO escalation_admin, escalation_user, escalation_analyst, escalation_screen;
+GRANT EXECUTE ON FUNCTION
+	escalation.warning_sign(bigint, text), escalation.warning_dispatch(bigint, bigint, timestamptz, text),
+	escalation.warning_feedback(bigint, text), escalation.warning_review(bigint, boolean, text),
+	escalation.acknowledge(bigint, text)
+TO escalation_admin, escalation_user;
+
+-- The warnings of 0.1.0 get their addressees, and an acknowledgement becomes
+-- the signing step it is now.
+INSERT INTO escalation.warning_addressee (warning_id, department_id, supervisor_id, basis, region, decided_at)
+SELECT w.id, a.department_id, a.supervisor_id, a.basis, w.region, w.raised_at
+FROM escalation.warning w
+CROSS JOIN LATERAL escalation_internal.warning_addressee_of(w) a;
+INSERT INTO escalation.warning_step (id, warning_id, step, done_at, done_by, note, region)
+SELECT w.ack_seq, w.id, 'sign', w.acknowledged_at, coalesce(w.acknowledged_by, ''), w.ack_note, w.region
+FROM escalation.warning w
+WHERE w.ack_seq IS NOT NULL;
+
+-- The screens and the event stream carry the handling state.
+DROP VIEW escalation.screen_warning;
+DROP FUNCTION escalation.screen_warnings(escalation.region);
+DROP FUNCTION escalation.warning_events(bigint, integer);
+
+CREATE FUNCTION escalation.screen_warnings(for_screen escalation.region DEFAULT NULL)
+RETURNS TABLE (
+	warning_id bigint,
+	kind escalation.warning_kind,
+	kind_label text,
+	subject_id bigint,
+	stage smallint,
+	top_stage smallint,
+	screen escalation.level,
+	screen_label text,
+	screen_region escalation.region,
+	screen_region_name text,
+	district escalation.region,
+	district_name text,
+	street escalation.region,
+	street_name text,
+	unit_id bigint,
+	unit_name text,
+	department_id bigint,
+	department_name text,
+	action escalation.warning_action,
+	action_label text,
+	started_at timestamptz,
+	first_due_at timestamptz,
+	due_at timestamptz,
+	raised_at timestamptz,
+	days_overdue integer,
+	escalated boolean,
+	acknowledged_at timestamptz,
+	handling_state escalation.handling_state,
+	handling_state_label text,
+	handling_overdue boolean,
+	addressee_department_id bigint,
+	addressee_name text,
+	reply_due_at timestamptz)
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, escalation, pg_temp AS
+$$
+BEGIN
+	IF escalation.region_level(for_screen) NOT IN ('district', 'city') THEN
+		RAISE EXCEPTION 'not a screen: %', for_screen
+			USING ERRCODE = 'invalid_parameter_value',
+				  DETAIL = format('%s is a %s; the screens are the districts'' and the city''s.',
+								  for_screen, escalation.region_level(for_screen));
+	END IF;
+	-- The rows to rank, on_screen marking those the screen shows. For a
+	-- district: the active warnings of the items it shows, on every screen,
+	-- found through the district's entries in warning_active_idx. Without a
+	-- screen, or for the city, whose screen shows most active warnings: every
+	-- active warning.
+	RETURN QUERY
+	WITH family AS (
+		SELECT w.*, for_screen IS NULL OR w.screen_region = for_screen AS on_screen
+		FROM escalation.warning w CROSS JOIN escalation.screen_scope() c
+		WHERE (for_screen IS NULL OR escalation.region_level(for_screen) = 'city') AND w.resolved_at IS NULL
+		  AND (c.sees_all OR w.region OPERATOR(escalation.<@) c.region)
+		UNION ALL
+		SELECT w.*, w.screen_region = for_screen
+				OR (w.screen_region = escalation.region_city(for_screen) AND coalesce(w.district = for_screen, false))
+		FROM escalation.warning w CROSS JOIN escalation.screen_scope() c
+		WHERE escalation.region_level(for_screen) = 'district' AND w.resolved_at IS NULL
+		  AND (c.sees_all OR w.region OPERATOR(escalation.<@) c.region)
+		  AND (w.subject_id, w.kind, w.started_at) IN (
+				SELECT x.subject_id, x.kind, x.started_at FROM escalation.warning x
+				WHERE x.resolved_at IS NULL
+				  AND (x.screen_region = for_screen
+					   OR (x.screen_region = escalation.region_city(for_screen) AND x.district = for_screen)))
+	), active AS (
+		SELECT f.*,
+			-- One condition for the rows kept, so the planner's estimate of
+			-- them stays that of one filter (it picks the joins below by it).
+			CASE WHEN f.on_screen THEN row_number() OVER (PARTITION BY f.kind, f.subject_id, f.started_at, f.screen_region
+														  ORDER BY f.stage DESC) END AS latest,
+			max(f.stage) OVER (PARTITION BY f.kind, f.subject_id, f.started_at) AS item_stage,
+			min(f.due_at) OVER (PARTITION BY f.kind, f.subject_id, f.started_at) AS item_due_at
+		FROM family f
+	)
+	SELECT a.id, a.kind, escalation.warning_kind_label(a.kind), a.subject_id, a.stage, a.item_stage,
+		a.screen, escalation.screen_label(a.screen), a.screen_region, sr.name, a.district, dn.name,
+		CASE WHEN escalation.region_level(a.region) = 'street' THEN a.region END,
+		CASE WHEN escalation.region_level(a.region) = 'street' THEN st.name END,
+		a.unit_id, u.name, a.department_id, dp.name,
+		a.action, escalation.warning_action_label(a.action),
+		a.started_at, a.item_due_at, a.due_at, a.raised_at,
+		floor(extract(epoch FROM now() - a.item_due_at) / 86400)::integer,
+		a.item_stage > a.stage,
+		a.acknowledged_at,
+		h.state, escalation.handling_state_label(h.state), coalesce(h.sign_overdue AND h.state = 'raised' OR h.reply_overdue, false),
+		h.addressee_department_id, coalesce(ad.name, '无承办部门'), h.reply_due_at
+	FROM active a
+	LEFT JOIN escalation.warning_handling h ON h.warning_id = a.id
+	LEFT JOIN escalation.department ad ON ad.id = h.addressee_department_id
+	LEFT JOIN escalation.division sr ON sr.code = a.screen_region
+	LEFT JOIN escalation.division dn ON dn.code = a.district
+	LEFT JOIN escalation.division st ON st.code = a.region
+	LEFT JOIN escalation.unit u ON u.id = a.unit_id
+	LEFT JOIN escalation.department dp ON dp.id = a.department_id
+	WHERE a.latest = 1;
+END
+$$;
+COMMENT ON FUNCTION escalation.screen_warnings(escalation.region) IS
+	'Active warnings, one row per item and screen (its latest stage there), with Chinese labels and names, limited to what the caller may see (escalation.screen_scope). With for_screen (a district or the city), only what that screen shows: its own rows and, for a district, its items escalated to the city screen. 大屏在办预警';
+
+CREATE VIEW escalation.screen_warning AS SELECT * FROM escalation.screen_warnings();
+COMMENT ON VIEW escalation.screen_warning IS
+	'Active warnings per screen (大屏在办预警): one row per item and screen at its latest stage there, with unit, street and district names, Chinese labels, days overdue and whether it has escalated beyond this screen. What the screens and BI tools read.';
+COMMENT ON COLUMN escalation.screen_warning.warning_id IS 'Id of the item''s latest warning on this screen. 预警编号';
+COMMENT ON COLUMN escalation.screen_warning.kind IS 'Kind of warning. 预警类型';
+COMMENT ON COLUMN escalation.screen_warning.kind_label IS 'Kind in Chinese. 预警类型名称';
+COMMENT ON COLUMN escalation.screen_warning.subject_id IS 'The item: hazard, clue or licence id, or unit id for dual prevention. 事项编号';
+COMMENT ON COLUMN escalation.screen_warning.stage IS 'The item''s latest stage on this screen. 本屏预警级次';
+COMMENT ON COLUMN escalation.screen_warning.top_stage IS 'The item''s highest active stage on any screen. 最高预警级次';
+COMMENT ON COLUMN escalation.screen_warning.screen IS 'district or city. 大屏层级';
+COMMENT ON COLUMN escalation.screen_warning.screen_label IS 'Screen level in Chinese. 大屏层级名称';
+COMMENT ON COLUMN escalation.screen_warning.screen_region IS 'District code of a district screen, city code of the city screen. 大屏区划';
+COMMENT ON COLUMN escalation.screen_warning.screen_region_name IS 'Name of the screen''s district or city. 大屏区划名称';
+COMMENT ON COLUMN escalation.screen_warning.district IS 'District of the item. 所属区县';
+COMMENT ON COLUMN escalation.screen_warning.district_name IS 'Name of the district. 区县名称';
+COMMENT ON COLUMN escalation.screen_warning.street IS 'Street or town of the item, when it is in one. 所属街道（镇）';
+COMMENT ON COLUMN escalation.screen_warning.street_name IS 'Name of the street or town. 街道（镇）名称';
+COMMENT ON COLUMN escalation.screen_warning.unit_id IS 'The unit concerned, if any. 生产经营单位编号';
+COMMENT ON COLUMN escalation.screen_warning.unit_name IS 'Name of the unit. 生产经营单位名称';
+COMMENT ON COLUMN escalation.screen_warning.department_id IS 'Finding or transferring department, if any. 发现/移交部门编号';
+COMMENT ON COLUMN escalation.screen_warning.department_name IS 'Name of that department. 发现/移交部门名称';
+COMMENT ON COLUMN escalation.screen_warning.action IS 'Action of this screen''s office at this stage. 处置动作';
+COMMENT ON COLUMN escalation.screen_warning.action_label IS 'Action in Chinese. 处置动作名称';
+COMMENT ON COLUMN escalation.screen_warning.started_at IS 'Start of the item''s ladder. 起算时间';
+COMMENT ON COLUMN escalation.screen_warning.first_due_at IS 'When the item''s first stage fell due (it has been overdue since). 首次预警时间';
+COMMENT ON COLUMN escalation.screen_warning.due_at IS 'When this stage fell due. 本级预警时间';
+COMMENT ON COLUMN escalation.screen_warning.raised_at IS 'When this stage was raised. 预警发出时间';
+COMMENT ON COLUMN escalation.screen_warning.days_overdue IS 'Whole days since the first stage fell due. 逾期天数';
+COMMENT ON COLUMN escalation.screen_warning.escalated IS 'A later stage of the item is active on another screen (escalated from this one). 是否已升级';
+COMMENT ON COLUMN escalation.screen_warning.acknowledged_at IS 'When the command centre acknowledged this warning, if it did. 签收时间';
+COMMENT ON COLUMN escalation.screen_warning.handling_state IS 'Where its handling stands (escalation.warning_handling). 处置状态';
+COMMENT ON COLUMN escalation.screen_warning.handling_state_label IS 'Handling state in Chinese. 处置状态名称';
+COMMENT ON COLUMN escalation.screen_warning.handling_overdue IS 'Unsigned past the sign timer, or unanswered past its reply deadline. 处置超时';
+COMMENT ON COLUMN escalation.screen_warning.addressee_department_id IS 'The addressee decided at raising; NULL when none was found. 承办部门编号';
+COMMENT ON COLUMN escalation.screen_warning.addressee_name IS 'Name of the addressee, 无承办部门 when none was found. 承办部门名称';
+COMMENT ON COLUMN escalation.screen_warning.reply_due_at IS 'The reply deadline in force, once dispatched. 反馈期限';
+
+CREATE FUNCTION escalation.warning_events(after bigint, max_rows integer DEFAULT 1000)
+RETURNS TABLE (
+	event_id bigint,
+	event text,
+	warning_id bigint,
+	kind escalation.warning_kind,
+	subject_id bigint,
+	started_at timestamptz,
+	stage smallint,
+	screen escalation.level,
+	screen_region escalation.region,
+	district escalation.region,
+	unit_id bigint,
+	unit_name text,
+	street_name text,
+	kind_label text,
+	action escalation.warning_action,
+	action_label text,
+	first_due_at timestamptz,
+	due_at timestamptz,
+	raised_at timestamptz,
+	resolved_at timestamptz,
+	resolved_reason escalation.warning_resolution,
+	acknowledged_at timestamptz,
+	handling_state escalation.handling_state,
+	handling_overdue boolean)
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, escalation, pg_temp AS
+$$
+DECLARE
+	scope record;
+BEGIN
+	IF after IS NULL THEN
+		RAISE EXCEPTION 'after must not be null'
+			USING ERRCODE = 'null_value_not_allowed', HINT = 'Pass 0 to read from the first event.';
+	END IF;
+	IF max_rows IS NULL OR max_rows NOT BETWEEN 1 AND 100000 THEN
+		RAISE EXCEPTION 'max_rows must be between 1 and 100000: %', coalesce(max_rows::text, 'NULL')
+			USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	SELECT * INTO scope FROM escalation.screen_scope();
+	RETURN QUERY
+	SELECT e.event_id, e.event, w.id, w.kind, w.subject_id, w.started_at, w.stage, w.screen, w.screen_region,
+		w.district, w.unit_id, u.name, CASE WHEN escalation.region_level(w.region) = 'street' THEN st.name END,
+		escalation.warning_kind_label(w.kind), w.action, escalation.warning_action_label(w.action),
+		-- When the item's episode first fell due: its first stage's warning,
+		-- through the item-stage key (an episode's stages are resolved together).
+		(SELECT min(f.due_at) FROM escalation.warning f
+		 WHERE f.subject_id = w.subject_id AND f.kind = w.kind AND f.started_at = w.started_at),
+		w.due_at, w.raised_at, w.resolved_at, w.resolved_reason, w.acknowledged_at,
+		h.state, coalesce(h.sign_overdue AND h.state = 'raised' OR h.reply_overdue, false)
+	FROM (
+		SELECT x.event_id, x.event, x.id FROM (
+			SELECT v.id AS event_id, 'raised' AS event, v.id, v.region FROM escalation.warning v WHERE v.id > after
+			UNION ALL
+			SELECT v.resolved_seq, 'resolved', v.id, v.region FROM escalation.warning v WHERE v.resolved_seq > after
+			UNION ALL
+			SELECT v.ack_seq, 'acknowledged', v.id, v.region FROM escalation.warning v WHERE v.ack_seq > after
+			UNION ALL
+			SELECT s.id, 'handled', s.warning_id, s.region FROM escalation.warning_step s
+			WHERE s.id > after AND s.step <> 'sign'
+		) x
+		WHERE scope.sees_all OR x.region OPERATOR(escalation.<@) scope.region
+		ORDER BY x.event_id
+		LIMIT max_rows
+	) e
+	JOIN escalation.warning w ON w.id = e.id
+	LEFT JOIN escalation.warning_handling h ON h.warning_id = w.id
+	LEFT JOIN escalation.unit u ON u.id = w.unit_id
+	LEFT JOIN escalation.division st ON st.code = w.region
+	ORDER BY e.event_id;
+END
+$$;
+COMMENT ON FUNCTION escalation.warning_events(bigint, integer) IS
+	'The warning events (raised, resolved, acknowledged, and handled for the later handling steps) after an event id, in event order, at most max_rows, limited to what the caller may see (escalation.screen_scope), with the names and labels a screen shows; the screen worker reads it after every NOTIFY escalation_warning. Event ids commit in order, so reading after the last id seen never misses one. 预警事件流';
+
+-- Where a reader that keeps only recent events starts: the screen worker at
+-- start needs the last events for Last-Event-ID resumes, not all of history.
+CREATE OR REPLACE FUNCTION escalation.warning_events_tail(keep integer)
+RETURNS bigint
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, escalation, pg_temp AS
+$$
+DECLARE
+	scope record;
+	start bigint;
+BEGIN
+	IF keep IS NULL OR keep NOT BETWEEN 1 AND 10000000 THEN
+		RAISE EXCEPTION 'keep must be between 1 and 10000000: %', coalesce(keep::text, 'NULL')
+			USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	SELECT * INTO scope FROM escalation.screen_scope();
+	SELECT x.event_id INTO start FROM (
+		SELECT v.id AS event_id, v.region FROM escalation.warning v
+		UNION ALL
+		SELECT v.resolved_seq, v.region FROM escalation.warning v WHERE v.resolved_seq IS NOT NULL
+		UNION ALL
+		SELECT v.ack_seq, v.region FROM escalation.warning v WHERE v.ack_seq IS NOT NULL
+		UNION ALL
+		SELECT s.id, s.region FROM escalation.warning_step s WHERE s.step <> 'sign'
+	) x
+	WHERE scope.sees_all OR x.region OPERATOR(escalation.<@) scope.region
+	ORDER BY x.event_id DESC
+	OFFSET keep LIMIT 1;
+	RETURN coalesce(start, 0);
+END
+$$;
+COMMENT ON FUNCTION escalation.warning_events_tail(integer) IS
+	'The event id after which the caller''s last keep warning events lie (0 when there are no more than keep): warning_events() read after it gives exactly those. The screen worker starts there instead of reading all of history. 最近预警事件起点';
+
+REVOKE ALL ON FUNCTION escalation.screen_warnings(escalation.region), escalation.warning_events(bigint, integer) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION escalation.screen_warnings(escalation.region), escalation.warning_events(bigint, integer)
+TO escalation_admin, escalation_user, escalation_analyst, escalation_screen;
+GRANT SELECT ON escalation.screen_warning TO escalation_admin, escalation_user, escalation_analyst, escalation_screen;
+
+------------------------------------------------------------------------------
+-- Warning handling: how fast warnings were handled (预警处置考评, §9, §23)
+------------------------------------------------------------------------------
+
+CREATE FUNCTION escalation.handling_scorecard(from_day date, to_day date, per_department boolean DEFAULT true)
+RETURNS TABLE (
+	department_id bigint,
+	department_name text,
+	district escalation.region,
+	district_name text,
+	addressed bigint,
+	signed bigint,
+	signed_on_time bigint,
+	dispatched bigint,
+	answered bigint,
+	answered_on_time bigint,
+	returned bigint,
+	closed bigint,
+	median_hours_to_sign numeric,
+	median_hours_to_answer numeric)
+LANGUAGE plpgsql STABLE SET search_path = pg_catalog, escalation, pg_temp AS
+$$
+BEGIN
+	IF from_day IS NULL OR to_day IS NULL OR to_day < from_day THEN
+		RAISE EXCEPTION 'invalid period: % to %', coalesce(from_day::text, 'NULL'), coalesce(to_day::text, 'NULL')
+			USING ERRCODE = 'invalid_parameter_value', DETAIL = 'to_day is the last day of the period, on or after from_day.';
+	END IF;
+	RETURN QUERY
+	WITH fact AS (
+		SELECT w.id, a.department_id AS dept, coalesce(w.district, escalation.region_city(w.screen_region)) AS dist,
+			w.raised_at, s.signed_at, s.dispatched_at, s.first_reply_by, s.answered_at, s.was_returned, s.was_closed
+		FROM escalation.warning w
+		LEFT JOIN escalation.warning_addressee a ON a.warning_id = w.id
+		CROSS JOIN LATERAL (
+			SELECT min(x.done_at) FILTER (WHERE x.step = 'sign') AS signed_at,
+				min(x.done_at) FILTER (WHERE x.step = 'dispatch') AS dispatched_at,
+				(array_agg(x.reply_by ORDER BY x.id) FILTER (WHERE x.step = 'dispatch'))[1] AS first_reply_by,
+				min(x.done_at) FILTER (WHERE x.step = 'feedback') AS answered_at,
+				coalesce(bool_or(x.step = 'review' AND NOT x.accepted), false) AS was_returned,
+				coalesce(bool_or(x.step = 'review' AND x.accepted), false) AS was_closed
+			FROM escalation.warning_step x WHERE x.warning_id = w.id) s
+		WHERE w.raised_at >= escalation.day_start(from_day) AND w.raised_at < escalation.day_start(to_day + 1)
+	)
+	SELECT CASE WHEN per_department THEN f.dept END, CASE WHEN per_department THEN d.name END,
+		CASE WHEN NOT per_department THEN f.dist END, CASE WHEN NOT per_department THEN dv.name END,
+		count(*), count(f.signed_at),
+		count(*) FILTER (WHERE f.signed_at <= escalation.stage_due_at(f.raised_at, escalation.handling_within('sign'))),
+		count(f.dispatched_at), count(f.answered_at),
+		count(*) FILTER (WHERE f.answered_at <= f.first_reply_by),
+		count(*) FILTER (WHERE f.was_returned), count(*) FILTER (WHERE f.was_closed),
+		round((percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM f.signed_at - f.raised_at)) / 3600)::numeric, 1),
+		round((percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM f.answered_at - f.dispatched_at)) / 3600)::numeric, 1)
+	FROM fact f
+	LEFT JOIN escalation.department d ON per_department AND d.id = f.dept
+	LEFT JOIN escalation.division dv ON NOT per_department AND dv.code = f.dist
+	GROUP BY 1, 2, 3, 4
+	ORDER BY 1, 3;
+END
+$$;
+COMMENT ON FUNCTION escalation.handling_scorecard(date, date, boolean) IS
+	'How the warnings raised from_day..to_day were handled, per addressee department (per_department) or per district, as far as the caller may see them: addressed, signed, signed on time (the sign timer), dispatched, answered, answered by the first reply deadline, returned, closed, median hours to sign (from raising) and to answer (from the first dispatch). 预警处置考评';
+
+REVOKE ALL ON FUNCTION escalation.handling_scorecard(date, date, boolean) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION escalation.handling_scorecard(date, date, boolean)
+TO escalation_admin, escalation_user, escalation_analyst;
+
+------------------------------------------------------------------------------
+-- Warning handling for analysts and BI tools: labels of the handling enums in
+-- enum_label, analyst views of the addressees and the handling steps.
+------------------------------------------------------------------------------
+
+CREATE FUNCTION escalation.handling_step_label(step escalation.handling_step) RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+RETURN CASE step WHEN 'sign' THEN '签收' WHEN 'dispatch' THEN '下发' WHEN 'feedback' THEN '反馈' WHEN 'review' THEN '审核' END;
+COMMENT ON FUNCTION escalation.handling_step_label(escalation.handling_step) IS
+	'Chinese label of a handling step. 处置环节名称';
+
+CREATE FUNCTION escalation.handling_timer_label(timer escalation.handling_timer) RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+RETURN CASE timer WHEN 'sign' THEN '签收时限' WHEN 'reply' THEN '反馈时限' END;
+COMMENT ON FUNCTION escalation.handling_timer_label(escalation.handling_timer) IS
+	'Chinese label of a handling timer. 处置时限名称';
+REVOKE ALL ON FUNCTION escalation.handling_step_label(escalation.handling_step),
+	escalation.handling_timer_label(escalation.handling_timer)
+FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION escalation.handling_step_label(escalation.handling_step),
+	escalation.handling_timer_label(escalation.handling_timer)
+TO escalation_admin, escalation_user, escalation_analyst, escalation_screen;
+
+CREATE OR REPLACE VIEW escalation.enum_label AS
+	SELECT 'business_status'::text AS enum_type, v::text AS value, escalation.business_status_label(v) AS label
+	FROM unnest(enum_range(NULL::escalation.business_status)) v
+	UNION ALL SELECT 'campaign_kind', v::text, escalation.campaign_kind_label(v) FROM unnest(enum_range(NULL::escalation.campaign_kind)) v
+	UNION ALL SELECT 'clue_handling', v::text, escalation.clue_handling_label(v) FROM unnest(enum_range(NULL::escalation.clue_handling)) v
+	UNION ALL SELECT 'department_kind', v::text, escalation.department_kind_label(v) FROM unnest(enum_range(NULL::escalation.department_kind)) v
+	UNION ALL SELECT 'dp_check_result', v::text, escalation.dp_check_result_label(v) FROM unnest(enum_range(NULL::escalation.dp_check_result)) v
+	UNION ALL SELECT 'dp_control_level', v::text, escalation.dp_control_level_label(v) FROM unnest(enum_range(NULL::escalation.dp_control_level)) v
+	UNION ALL SELECT 'dp_risk_grade', v::text, escalation.dp_risk_grade_label(v) FROM unnest(enum_range(NULL::escalation.dp_risk_grade)) v
+	UNION ALL SELECT 'dual_prevention_scope', v::text, escalation.dual_prevention_scope_label(v) FROM unnest(enum_range(NULL::escalation.dual_prevention_scope)) v
+	UNION ALL SELECT 'duty_role', v::text, escalation.duty_role_label(v) FROM unnest(enum_range(NULL::escalation.duty_role)) v
+	UNION ALL SELECT 'gap_reason', v::text, escalation.gap_reason_label(v) FROM unnest(enum_range(NULL::escalation.gap_reason)) v
+	UNION ALL SELECT 'handling_state', v::text, escalation.handling_state_label(v) FROM unnest(enum_range(NULL::escalation.handling_state)) v
+	UNION ALL SELECT 'handling_step', v::text, escalation.handling_step_label(v) FROM unnest(enum_range(NULL::escalation.handling_step)) v
+	UNION ALL SELECT 'handling_timer', v::text, escalation.handling_timer_label(v) FROM unnest(enum_range(NULL::escalation.handling_timer)) v
+	UNION ALL SELECT 'hazard_category', v::text, escalation.hazard_category_label(v) FROM unnest(enum_range(NULL::escalation.hazard_category)) v
+	UNION ALL SELECT 'hazard_grade', v::text, escalation.hazard_grade_label(v) FROM unnest(enum_range(NULL::escalation.hazard_grade)) v
+	UNION ALL SELECT 'hazard_source', v::text, escalation.hazard_source_label(v) FROM unnest(enum_range(NULL::escalation.hazard_source)) v
+	UNION ALL SELECT 'hazard_status', v::text, escalation.hazard_status_label(v) FROM unnest(enum_range(NULL::escalation.hazard_status)) v
+	UNION ALL SELECT 'hazard_step', v::text, escalation.hazard_step_label(v) FROM unnest(enum_range(NULL::escalation.hazard_step)) v
+	UNION ALL SELECT 'inspection_kind', v::text, escalation.inspection_kind_label(v) FROM unnest(enum_range(NULL::escalation.inspection_kind)) v
+	UNION ALL SELECT 'inspection_mode', v::text, escalation.inspection_mode_label(v) FROM unnest(enum_range(NULL::escalation.inspection_mode)) v
+	UNION ALL SELECT 'level', v::text, escalation.level_label(v) FROM unnest(enum_range(NULL::escalation.level)) v
+	UNION ALL SELECT 'recheck_result', v::text, escalation.recheck_result_label(v) FROM unnest(enum_range(NULL::escalation.recheck_result)) v
+	UNION ALL SELECT 'safety_state', v::text, escalation.safety_state_label(v) FROM unnest(enum_range(NULL::escalation.safety_state)) v
+	UNION ALL SELECT 'social_function', v::text, escalation.social_function_label(v) FROM unnest(enum_range(NULL::escalation.social_function)) v
+	UNION ALL SELECT 'supervision_type', v::text, escalation.supervision_type_label(v) FROM unnest(enum_range(NULL::escalation.supervision_type)) v
+	UNION ALL SELECT 'warning_action', v::text, escalation.warning_action_label(v) FROM unnest(enum_range(NULL::escalation.warning_action)) v
+	UNION ALL SELECT 'warning_kind', v::text, escalation.warning_kind_label(v) FROM unnest(enum_range(NULL::escalation.warning_kind)) v
+	UNION ALL SELECT 'warning_resolution', v::text, escalation.warning_resolution_label(v) FROM unnest(enum_range(NULL::escalation.warning_resolution)) v;
+
+CREATE VIEW escalation.warning_addressee_analyst WITH (security_invoker = true) AS
+	SELECT t.warning_id,
+		t.department_id,
+		t.supervisor_id,
+		t.basis,
+		t.region::text AS region,
+		t.decided_at
+	FROM escalation.warning_addressee t;
+COMMENT ON VIEW escalation.warning_addressee_analyst IS
+	'What an analyst may read of escalation.warning_addressee, for BI tools: its permitted columns, region and uscc codes as text, enum columns with their Chinese labels. 预警承办部门（分析视图）';
+
+CREATE VIEW escalation.warning_step_analyst WITH (security_invoker = true) AS
+	SELECT t.id,
+		t.warning_id,
+		t.step,
+		escalation.handling_step_label(t.step) AS step_label,
+		t.done_at,
+		t.done_by,
+		t.department_id,
+		t.reply_by,
+		t.accepted,
+		t.note,
+		t.region::text AS region
+	FROM escalation.warning_step t;
+COMMENT ON VIEW escalation.warning_step_analyst IS
+	'What an analyst may read of escalation.warning_step, for BI tools: its permitted columns, region and uscc codes as text, enum columns with their Chinese labels. 预警处置记录（分析视图）';
+COMMENT ON COLUMN escalation.warning_step_analyst.step_label IS 'step in Chinese (escalation.handling_step_label). 处置环节（中文）';
+
+-- The columns keep their tables' comments.
+DO $comments$
+DECLARE
+	a record;
+BEGIN
+	FOR a IN
+		SELECT v.relname AS view, t.attname, pg_catalog.col_description(t.attrelid, t.attnum) AS note
+		FROM (VALUES ('warning_addressee'), ('warning_step')) x (tbl)
+		JOIN pg_catalog.pg_class v ON v.relname = x.tbl || '_analyst' AND v.relnamespace = 'escalation'::regnamespace
+		JOIN pg_catalog.pg_attribute t ON t.attrelid = ('escalation.' || x.tbl)::regclass AND t.attnum > 0 AND NOT t.attisdropped
+	LOOP
+		EXECUTE format('COMMENT ON COLUMN escalation.%I.%I IS %L', a.view, a.attname, a.note);
+	END LOOP;
+END
+$comments$;
+
+GRANT SELECT ON escalation.warning_addressee_analyst, escalation.warning_step_analyst TO escalation_admin, escalation_analyst;

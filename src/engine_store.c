@@ -48,10 +48,16 @@ struct TableWriter
 	BulkInsertState bistate;
 	TupleTableSlot *buffer[WRITER_BUFFER];	/* rows inserted, not stored yet */
 	int			nbuffered;
+	bool		after_triggers; /* queues AFTER ROW triggers, fired at close */
 	MemoryContext work_cxt;		/* what one call allocates, reset after it */
 };
 
-/* Whether every trigger of rel is one of the names in triggers. */
+/*
+ * Whether every trigger of rel is one of the names in triggers, or a foreign
+ * key's trigger on the referenced side: those act when a referenced key is
+ * updated or deleted, which the writer never does (it inserts rows, and
+ * updates only columns no foreign key references).
+ */
 static bool
 OnlyOwnTriggers(Relation rel, const char *const *triggers, int ntriggers)
 {
@@ -61,7 +67,8 @@ OnlyOwnTriggers(Relation rel, const char *const *triggers, int ntriggers)
 		return true;
 	for (int i = 0; i < desc->numtriggers; i++)
 	{
-		bool		own = false;
+		bool		own = desc->triggers[i].tgisinternal &&
+			RI_FKey_trigger_type(desc->triggers[i].tgfoid) == RI_TRIGGER_PK;
 
 		for (int j = 0; j < ntriggers && !own; j++)
 			own = strcmp(desc->triggers[i].tgname, triggers[j]) == 0;
@@ -130,6 +137,10 @@ TableWriterOpen(Oid relid, const char *const *columns, int ncolumns, bool every_
 	w->slot = table_slot_create(rel, &w->estate->es_tupleTable);
 	w->old = table_slot_create(rel, &w->estate->es_tupleTable);
 	w->bistate = GetBulkInsertState();
+	/* Like COPY: the rows' AFTER ROW triggers fire when the writer closes. */
+	w->after_triggers = rel->trigdesc != NULL && rel->trigdesc->trig_insert_after_row;
+	if (w->after_triggers)
+		AfterTriggerBeginQuery();
 	return w;
 }
 
@@ -295,6 +306,12 @@ void
 TableWriterClose(TableWriter *w)
 {
 	TableWriterFlush(w);
+	if (w->after_triggers)
+	{
+		AfterTriggerEndQuery(w->estate);
+		/* The result relations the triggers' firing opened. */
+		ExecCloseResultRelations(w->estate);
+	}
 	FreeBulkInsertState(w->bistate);
 	MemoryContextDelete(w->work_cxt);
 	EvalPlanQualEnd(&w->epq);

@@ -1,6 +1,6 @@
 -- The warning engine (预警管理, §14–19): the kinds of warnings, the warnings and
--- the event stream's numbers, the run log, the engine's entry points (run(),
--- acknowledge(); the engine itself is src/engine.c) and scheduling with pg_cron.
+-- the event stream's numbers, the run log, the engine's entry point (run();
+-- the engine itself is src/engine.c) and scheduling with pg_cron.
 -- The ladders are in 52_rules.sql, the engine's work list in 54_work_list.sql.
 
 ------------------------------------------------------------------------------
@@ -201,12 +201,6 @@ LANGUAGE C VOLATILE;
 COMMENT ON FUNCTION escalation.lock_event_stream() IS
 	'Takes the lock that every writer of warning events holds until it commits (on escalation_internal.event_stream), so event ids commit in order. 预警事件锁';
 
-CREATE FUNCTION escalation.acknowledge(warning_id bigint, note text DEFAULT NULL) RETURNS bigint
-AS 'MODULE_PATHNAME', 'escalation_acknowledge'
-LANGUAGE C VOLATILE SET search_path = pg_catalog, escalation, pg_temp;
-COMMENT ON FUNCTION escalation.acknowledge(bigint, text) IS
-	'Records that the calling role acknowledged an active warning it can see, with a handling note (§21); returns the acknowledgement''s event id. 预警签收';
-
 ------------------------------------------------------------------------------
 -- Scheduling with pg_cron (定时运行)
 ------------------------------------------------------------------------------
@@ -345,10 +339,9 @@ GRANT SELECT ON escalation.run_log TO escalation_admin, escalation_analyst;
 REVOKE ALL ON FUNCTION
 	escalation_internal.warning_lock_events(), escalation_internal.warning_fill_defaults(),
 	escalation.run(timestamptz), escalation.lock_event_stream(),
-	escalation.acknowledge(bigint, text), escalation_internal.require_cron(), escalation.schedule(text),
+	escalation_internal.require_cron(), escalation.schedule(text),
 	escalation.unschedule(), escalation_internal.cron_hint(text), escalation.purge_job_history(interval)
 FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION escalation.run(timestamptz), escalation.schedule(text), escalation.unschedule(),
 	escalation.purge_job_history(interval)
 TO escalation_admin;
-GRANT EXECUTE ON FUNCTION escalation.acknowledge(bigint, text) TO escalation_admin, escalation_user;

@@ -100,7 +100,13 @@ RETURNS TABLE (
 	raised_at timestamptz,
 	days_overdue integer,
 	escalated boolean,
-	acknowledged_at timestamptz)
+	acknowledged_at timestamptz,
+	handling_state escalation.handling_state,
+	handling_state_label text,
+	handling_overdue boolean,
+	addressee_department_id bigint,
+	addressee_name text,
+	reply_due_at timestamptz)
 LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, escalation, pg_temp AS
 $$
 BEGIN
@@ -151,8 +157,12 @@ BEGIN
 		a.started_at, a.item_due_at, a.due_at, a.raised_at,
 		floor(extract(epoch FROM now() - a.item_due_at) / 86400)::integer,
 		a.item_stage > a.stage,
-		a.acknowledged_at
+		a.acknowledged_at,
+		h.state, escalation.handling_state_label(h.state), coalesce(h.sign_overdue AND h.state = 'raised' OR h.reply_overdue, false),
+		h.addressee_department_id, coalesce(ad.name, '无承办部门'), h.reply_due_at
 	FROM active a
+	LEFT JOIN escalation.warning_handling h ON h.warning_id = a.id
+	LEFT JOIN escalation.department ad ON ad.id = h.addressee_department_id
 	LEFT JOIN escalation.division sr ON sr.code = a.screen_region
 	LEFT JOIN escalation.division dn ON dn.code = a.district
 	LEFT JOIN escalation.division st ON st.code = a.region
@@ -194,6 +204,12 @@ COMMENT ON COLUMN escalation.screen_warning.raised_at IS 'When this stage was ra
 COMMENT ON COLUMN escalation.screen_warning.days_overdue IS 'Whole days since the first stage fell due. 逾期天数';
 COMMENT ON COLUMN escalation.screen_warning.escalated IS 'A later stage of the item is active on another screen (escalated from this one). 是否已升级';
 COMMENT ON COLUMN escalation.screen_warning.acknowledged_at IS 'When the command centre acknowledged this warning, if it did. 签收时间';
+COMMENT ON COLUMN escalation.screen_warning.handling_state IS 'Where its handling stands (escalation.warning_handling). 处置状态';
+COMMENT ON COLUMN escalation.screen_warning.handling_state_label IS 'Handling state in Chinese. 处置状态名称';
+COMMENT ON COLUMN escalation.screen_warning.handling_overdue IS 'Unsigned past the sign timer, or unanswered past its reply deadline. 处置超时';
+COMMENT ON COLUMN escalation.screen_warning.addressee_department_id IS 'The addressee decided at raising; NULL when none was found. 承办部门编号';
+COMMENT ON COLUMN escalation.screen_warning.addressee_name IS 'Name of the addressee, 无承办部门 when none was found. 承办部门名称';
+COMMENT ON COLUMN escalation.screen_warning.reply_due_at IS 'The reply deadline in force, once dispatched. 反馈期限';
 
 ------------------------------------------------------------------------------
 -- The event stream (预警事件流): what the screen worker follows
@@ -222,7 +238,9 @@ RETURNS TABLE (
 	raised_at timestamptz,
 	resolved_at timestamptz,
 	resolved_reason escalation.warning_resolution,
-	acknowledged_at timestamptz)
+	acknowledged_at timestamptz,
+	handling_state escalation.handling_state,
+	handling_overdue boolean)
 LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, escalation, pg_temp AS
 $$
 DECLARE
@@ -245,7 +263,8 @@ BEGIN
 		-- through the item-stage key (an episode's stages are resolved together).
 		(SELECT min(f.due_at) FROM escalation.warning f
 		 WHERE f.subject_id = w.subject_id AND f.kind = w.kind AND f.started_at = w.started_at),
-		w.due_at, w.raised_at, w.resolved_at, w.resolved_reason, w.acknowledged_at
+		w.due_at, w.raised_at, w.resolved_at, w.resolved_reason, w.acknowledged_at,
+		h.state, coalesce(h.sign_overdue AND h.state = 'raised' OR h.reply_overdue, false)
 	FROM (
 		SELECT x.event_id, x.event, x.id FROM (
 			SELECT v.id AS event_id, 'raised' AS event, v.id, v.region FROM escalation.warning v WHERE v.id > after
@@ -253,19 +272,23 @@ BEGIN
 			SELECT v.resolved_seq, 'resolved', v.id, v.region FROM escalation.warning v WHERE v.resolved_seq > after
 			UNION ALL
 			SELECT v.ack_seq, 'acknowledged', v.id, v.region FROM escalation.warning v WHERE v.ack_seq > after
+			UNION ALL
+			SELECT s.id, 'handled', s.warning_id, s.region FROM escalation.warning_step s
+			WHERE s.id > after AND s.step <> 'sign'
 		) x
 		WHERE scope.sees_all OR x.region OPERATOR(escalation.<@) scope.region
 		ORDER BY x.event_id
 		LIMIT max_rows
 	) e
 	JOIN escalation.warning w ON w.id = e.id
+	LEFT JOIN escalation.warning_handling h ON h.warning_id = w.id
 	LEFT JOIN escalation.unit u ON u.id = w.unit_id
 	LEFT JOIN escalation.division st ON st.code = w.region
 	ORDER BY e.event_id;
 END
 $$;
 COMMENT ON FUNCTION escalation.warning_events(bigint, integer) IS
-	'The warning events (raised, resolved, acknowledged) after an event id, in event order, at most max_rows, limited to what the caller may see (escalation.screen_scope), with the names and labels a screen shows; the screen worker reads it after every NOTIFY escalation_warning. Event ids commit in order, so reading after the last id seen never misses one. 预警事件流';
+	'The warning events (raised, resolved, acknowledged, and handled for the later handling steps) after an event id, in event order, at most max_rows, limited to what the caller may see (escalation.screen_scope), with the names and labels a screen shows; the screen worker reads it after every NOTIFY escalation_warning. Event ids commit in order, so reading after the last id seen never misses one. 预警事件流';
 
 -- Where a reader that keeps only recent events starts: the screen worker at
 -- start needs the last events for Last-Event-ID resumes, not all of history.
@@ -288,6 +311,8 @@ BEGIN
 		SELECT v.resolved_seq, v.region FROM escalation.warning v WHERE v.resolved_seq IS NOT NULL
 		UNION ALL
 		SELECT v.ack_seq, v.region FROM escalation.warning v WHERE v.ack_seq IS NOT NULL
+		UNION ALL
+		SELECT s.id, s.region FROM escalation.warning_step s WHERE s.step <> 'sign'
 	) x
 	WHERE scope.sees_all OR x.region OPERATOR(escalation.<@) scope.region
 	ORDER BY x.event_id DESC

@@ -285,3 +285,69 @@ GRANT EXECUTE ON FUNCTION
 TO escalation_admin, escalation_user, escalation_analyst;
 GRANT SELECT ON escalation.department_scorecard_monthly, escalation.district_scorecard_monthly
 	TO escalation_admin, escalation_user, escalation_analyst;
+
+------------------------------------------------------------------------------
+-- How fast warnings were handled (预警处置考评, §9, §23)
+------------------------------------------------------------------------------
+
+CREATE FUNCTION escalation.handling_scorecard(from_day date, to_day date, per_department boolean DEFAULT true)
+RETURNS TABLE (
+	department_id bigint,
+	department_name text,
+	district escalation.region,
+	district_name text,
+	addressed bigint,
+	signed bigint,
+	signed_on_time bigint,
+	dispatched bigint,
+	answered bigint,
+	answered_on_time bigint,
+	returned bigint,
+	closed bigint,
+	median_hours_to_sign numeric,
+	median_hours_to_answer numeric)
+LANGUAGE plpgsql STABLE SET search_path = pg_catalog, escalation, pg_temp AS
+$$
+BEGIN
+	IF from_day IS NULL OR to_day IS NULL OR to_day < from_day THEN
+		RAISE EXCEPTION 'invalid period: % to %', coalesce(from_day::text, 'NULL'), coalesce(to_day::text, 'NULL')
+			USING ERRCODE = 'invalid_parameter_value', DETAIL = 'to_day is the last day of the period, on or after from_day.';
+	END IF;
+	RETURN QUERY
+	WITH fact AS (
+		SELECT w.id, a.department_id AS dept, coalesce(w.district, escalation.region_city(w.screen_region)) AS dist,
+			w.raised_at, s.signed_at, s.dispatched_at, s.first_reply_by, s.answered_at, s.was_returned, s.was_closed
+		FROM escalation.warning w
+		LEFT JOIN escalation.warning_addressee a ON a.warning_id = w.id
+		CROSS JOIN LATERAL (
+			SELECT min(x.done_at) FILTER (WHERE x.step = 'sign') AS signed_at,
+				min(x.done_at) FILTER (WHERE x.step = 'dispatch') AS dispatched_at,
+				(array_agg(x.reply_by ORDER BY x.id) FILTER (WHERE x.step = 'dispatch'))[1] AS first_reply_by,
+				min(x.done_at) FILTER (WHERE x.step = 'feedback') AS answered_at,
+				coalesce(bool_or(x.step = 'review' AND NOT x.accepted), false) AS was_returned,
+				coalesce(bool_or(x.step = 'review' AND x.accepted), false) AS was_closed
+			FROM escalation.warning_step x WHERE x.warning_id = w.id) s
+		WHERE w.raised_at >= escalation.day_start(from_day) AND w.raised_at < escalation.day_start(to_day + 1)
+	)
+	SELECT CASE WHEN per_department THEN f.dept END, CASE WHEN per_department THEN d.name END,
+		CASE WHEN NOT per_department THEN f.dist END, CASE WHEN NOT per_department THEN dv.name END,
+		count(*), count(f.signed_at),
+		count(*) FILTER (WHERE f.signed_at <= escalation.stage_due_at(f.raised_at, escalation.handling_within('sign'))),
+		count(f.dispatched_at), count(f.answered_at),
+		count(*) FILTER (WHERE f.answered_at <= f.first_reply_by),
+		count(*) FILTER (WHERE f.was_returned), count(*) FILTER (WHERE f.was_closed),
+		round((percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM f.signed_at - f.raised_at)) / 3600)::numeric, 1),
+		round((percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM f.answered_at - f.dispatched_at)) / 3600)::numeric, 1)
+	FROM fact f
+	LEFT JOIN escalation.department d ON per_department AND d.id = f.dept
+	LEFT JOIN escalation.division dv ON NOT per_department AND dv.code = f.dist
+	GROUP BY 1, 2, 3, 4
+	ORDER BY 1, 3;
+END
+$$;
+COMMENT ON FUNCTION escalation.handling_scorecard(date, date, boolean) IS
+	'How the warnings raised from_day..to_day were handled, per addressee department (per_department) or per district, as far as the caller may see them: addressed, signed, signed on time (the sign timer), dispatched, answered, answered by the first reply deadline, returned, closed, median hours to sign (from raising) and to answer (from the first dispatch). 预警处置考评';
+
+REVOKE ALL ON FUNCTION escalation.handling_scorecard(date, date, boolean) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION escalation.handling_scorecard(date, date, boolean)
+TO escalation_admin, escalation_user, escalation_analyst;

@@ -145,6 +145,9 @@ CREATE VIEW escalation.enum_label AS
 	UNION ALL SELECT 'dual_prevention_scope', v::text, escalation.dual_prevention_scope_label(v) FROM unnest(enum_range(NULL::escalation.dual_prevention_scope)) v
 	UNION ALL SELECT 'duty_role', v::text, escalation.duty_role_label(v) FROM unnest(enum_range(NULL::escalation.duty_role)) v
 	UNION ALL SELECT 'gap_reason', v::text, escalation.gap_reason_label(v) FROM unnest(enum_range(NULL::escalation.gap_reason)) v
+	UNION ALL SELECT 'handling_state', v::text, escalation.handling_state_label(v) FROM unnest(enum_range(NULL::escalation.handling_state)) v
+	UNION ALL SELECT 'handling_step', v::text, escalation.handling_step_label(v) FROM unnest(enum_range(NULL::escalation.handling_step)) v
+	UNION ALL SELECT 'handling_timer', v::text, escalation.handling_timer_label(v) FROM unnest(enum_range(NULL::escalation.handling_timer)) v
 	UNION ALL SELECT 'hazard_category', v::text, escalation.hazard_category_label(v) FROM unnest(enum_range(NULL::escalation.hazard_category)) v
 	UNION ALL SELECT 'hazard_grade', v::text, escalation.hazard_grade_label(v) FROM unnest(enum_range(NULL::escalation.hazard_grade)) v
 	UNION ALL SELECT 'hazard_source', v::text, escalation.hazard_source_label(v) FROM unnest(enum_range(NULL::escalation.hazard_source)) v

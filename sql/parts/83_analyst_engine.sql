@@ -219,11 +219,57 @@ COMMENT ON COLUMN escalation.warning_analyst.district IS 'District of the item; 
 COMMENT ON COLUMN escalation.warning_analyst.unit_id IS 'The unit concerned, if any. 生产经营单位';
 COMMENT ON COLUMN escalation.warning_analyst.department_id IS 'The department that found or transferred the item, if any (for the scorecard). 发现/移交部门';
 
+CREATE VIEW escalation.warning_addressee_analyst WITH (security_invoker = true) AS
+	SELECT t.warning_id,
+		t.department_id,
+		t.supervisor_id,
+		t.basis,
+		t.region::text AS region,
+		t.decided_at
+	FROM escalation.warning_addressee t;
+COMMENT ON VIEW escalation.warning_addressee_analyst IS
+	'What an analyst may read of escalation.warning_addressee, for BI tools: its permitted columns, region and uscc codes as text, enum columns with their Chinese labels. 预警承办部门（分析视图）';
+
+CREATE VIEW escalation.warning_step_analyst WITH (security_invoker = true) AS
+	SELECT t.id,
+		t.warning_id,
+		t.step,
+		escalation.handling_step_label(t.step) AS step_label,
+		t.done_at,
+		t.done_by,
+		t.department_id,
+		t.reply_by,
+		t.accepted,
+		t.note,
+		t.region::text AS region
+	FROM escalation.warning_step t;
+COMMENT ON VIEW escalation.warning_step_analyst IS
+	'What an analyst may read of escalation.warning_step, for BI tools: its permitted columns, region and uscc codes as text, enum columns with their Chinese labels. 预警处置记录（分析视图）';
+COMMENT ON COLUMN escalation.warning_step_analyst.step_label IS 'step in Chinese (escalation.handling_step_label). 处置环节（中文）';
+
+-- The columns keep their tables' comments.
+DO $comments$
+DECLARE
+	a record;
+BEGIN
+	FOR a IN
+		SELECT v.relname AS view, t.attname, pg_catalog.col_description(t.attrelid, t.attnum) AS note
+		FROM (VALUES ('warning_addressee'), ('warning_step')) x (tbl)
+		JOIN pg_catalog.pg_class v ON v.relname = x.tbl || '_analyst' AND v.relnamespace = 'escalation'::regnamespace
+		JOIN pg_catalog.pg_attribute t ON t.attrelid = ('escalation.' || x.tbl)::regclass AND t.attnum > 0 AND NOT t.attisdropped
+	LOOP
+		EXECUTE format('COMMENT ON COLUMN escalation.%I.%I IS %L', a.view, a.attname, a.note);
+	END LOOP;
+END
+$comments$;
+
 GRANT SELECT ON
 	escalation.rule_default_analyst,
 	escalation.rule_override_analyst,
 	escalation.run_log_analyst,
 	escalation.stage_due_analyst,
 	escalation.tracked_item_analyst,
-	escalation.warning_analyst
+	escalation.warning_analyst,
+	escalation.warning_addressee_analyst,
+	escalation.warning_step_analyst
 TO escalation_admin, escalation_analyst;

@@ -2,7 +2,8 @@
 // cluster and a real escalation-worker: a warning shows on the city screen
 // within 2 s of the run() that raised it and leaves when it is handled; a
 // district screen keeps an escalated item, marked 已升级至市级, at its highest
-// stage whatever the order of its warnings' ids; when the
+// stage whatever the order of its warnings' ids; the command centre's
+// handling steps change a warning's state on both pages; when the
 // worker goes away the page shows the reconnect banner, and when it is back
 // the page resumes silently with what it missed. Prints TAP.
 //
@@ -205,6 +206,33 @@ async function main() {
     } catch (e) { /* still there */ }
     ok(licenceGone, 'the last active warning resolved: the item leaves the page');
     await page.waitForSelector(`#warnings li[data-warning-id="${e2}"]`, { timeout: 2000 });
+
+    // The command centre works the escalated warning: each step changes its
+    // state on the city page and on the district page that keeps the item.
+    const stateOf = async (pg) => pg.getAttribute(`#warnings li[data-warning-id="${e2}"] .tag-state`, 'data-state').catch(() => null);
+    const bothShow = async (state) => {
+      const deadline = Date.now() + 3000;
+      while (Date.now() < deadline) {
+        if (await stateOf(page) === state && await stateOf(district) === state) return true;
+        await sleep(100);
+      }
+      return false;
+    };
+    ok(await bothShow('raised'), 'both pages show the escalated warning as 未签收');
+    const steps = [
+      ['signed', `SELECT escalation.warning_sign(${e2}, '市应急指挥中心已签收')`],
+      ['dispatched', `SELECT escalation.warning_dispatch(${e2}, note => '请历下区应急管理局三日内反馈')`],
+      ['answered', `SELECT escalation.warning_feedback(${e2}, '已责令停业整改')`],
+      ['returned', `SELECT escalation.warning_review(${e2}, false, '未附整改照片')`],
+    ];
+    for (const [state, sql] of steps) {
+      psql(sql);
+      ok(await bothShow(state), `after the step, the city and the district pages show the warning as ${state}`,
+        `city: ${await stateOf(page)}, district: ${await stateOf(district)}`);
+    }
+    ok(/已退回/.test(await district.textContent(`#warnings li[data-warning-id="${e2}"]`, { timeout: 3000 }).catch(() => '')),
+      'in Chinese: 已退回');
+    await district.screenshot({ path: path.join(env.OUT, '65_browser.handling.png') });
 
     // The worker goes away: a banner; it comes back: a silent resume with what was missed.
     const port = worker.port;

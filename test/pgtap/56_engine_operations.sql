@@ -69,7 +69,7 @@ SELECT results_eq($$SELECT acknowledged_at, acknowledged_by::text, ack_note FROM
 	$$VALUES (now(), current_user::text, '已通知区应急局督办')$$,
 	'the acknowledgement records when, who and the note');
 SELECT throws_like($$SELECT escalation.acknowledge((SELECT id FROM escalation.warning WHERE subject_id = 801 AND stage = 1), 'again')$$,
-	'warning % is already acknowledged', 'a warning is acknowledged once');
+	'warning % is already signed', 'a warning is acknowledged (signed) once');
 INSERT INTO escalation.licence (id, unit_id, kind, valid_until, superseded_at) OVERRIDING SYSTEM VALUE VALUES (802, 10, '安全生产许可证', '2024-03-01', '2024-03-03 10:00+08');
 SELECT is(escalation.run('2024-03-05 00:00+08'), 1::bigint, 'a licence renewed late raises its stage 1');
 SELECT throws_like($$SELECT escalation.acknowledge((SELECT id FROM escalation.warning WHERE kind = 'licence_expired' AND subject_id = 802), NULL)$$,

@@ -2,15 +2,15 @@
 -- item and screen at its latest stage, with Chinese labels, names, days
 -- overdue and the escalated mark; warning_events() returns raised, resolved
 -- and acknowledged events in event order after a given id; the screen role
--- reads these and nothing else; a district official sees and acknowledges
--- only the warnings of the district; run() is for the city office.
+-- reads these and nothing else; a district's command centre sees and
+-- acknowledges only the warnings of the district; run() is for the city office.
 BEGIN;
 CREATE EXTENSION IF NOT EXISTS escalation;
 SELECT plan(39);
 \ir fixtures/50_engine.sql
 
 CREATE ROLE t57_screen LOGIN IN ROLE escalation_screen;
-CREATE ROLE t57_lixia LOGIN IN ROLE escalation_user;
+CREATE ROLE t57_lixia LOGIN IN ROLE escalation_user, escalation_command_centre;
 CREATE ROLE t57_shizhong LOGIN IN ROLE escalation_user;
 CREATE ROLE t57_analyst LOGIN IN ROLE escalation_analyst;
 INSERT INTO escalation.user_region (role_name, region) VALUES ('t57_lixia', '370102'), ('t57_shizhong', '370103');
@@ -90,7 +90,7 @@ SELECT max(id) AS last,
 FROM escalation.warning;
 GRANT SELECT ON mark TO t57_lixia, t57_screen;
 
--- A district official: only the district's warnings, and only those to acknowledge.
+-- A district's command centre: only the district's warnings, and only those to acknowledge.
 SET ROLE t57_lixia;
 SELECT is((SELECT count(*) FROM escalation.warning), 2::bigint, 'the 历下区 official sees the two warnings of 历下区');
 SELECT is((SELECT count(*) FROM escalation.screen_warning), 2::bigint, 'and the two screen rows of its item');

@@ -12,7 +12,7 @@
 -- function recompiled among the look-alikes, the district user and the city
 -- office make every call, statement and query of the escape suite and a few
 -- that move units and departments, close a unit, forward a clue, acknowledge a
--- warning and change a rule: nothing of the look-alikes may run, every answer
+-- warning, work one through its handling loop, insert one by hand and change a rule: nothing of the look-alikes may run, every answer
 -- must equal the answer under a plain search_path, and every SECURITY DEFINER
 -- function of the schema must have been called.
 BEGIN;
@@ -21,6 +21,9 @@ CREATE EXTENSION IF NOT EXISTS escalation;
 SELECT plan(9);
 SELECT pg_temp.t90_grant_tap();
 SELECT pg_temp.t90_base();
+-- The district user is also its district's command centre and works for its emergency bureau.
+GRANT escalation_command_centre TO t90_lixia;
+INSERT INTO escalation.user_department (role_name, department_id) VALUES ('t90_lixia', 9210);
 SET LOCAL track_functions = 'all';
 
 -- The catalog.
@@ -188,6 +191,14 @@ SELECT x.who, x.what, 'own', x.statement FROM (VALUES
 	('t90_lixia', 'acknowledge a warning',
 	 format('SELECT * FROM escalation.acknowledge(%s::pg_catalog.int8, %L::pg_catalog.text)',
 			(SELECT min(w.id) FROM escalation.warning w WHERE w.district OPERATOR(escalation.=) '370102'), '已处置')),
+	('t90_lixia', 'work a warning through its loop',
+	 replace($s$SELECT escalation.warning_review(escalation.warning_feedback(escalation.warning_dispatch(
+		escalation.warning_sign({id}::pg_catalog.int8) * 0 + {id}, 9210) * 0 + {id}, '已整改') * 0 + {id}, false, '退回') > 0 AS reviewed$s$,
+		'{id}', (SELECT min(w.id) FROM escalation.warning w
+				 WHERE w.screen_region OPERATOR(escalation.=) '370102' AND w.resolved_at IS NULL)::text)),
+	(session_user, 'insert a warning by hand',
+	 $s$INSERT INTO escalation.warning (kind, subject_id, stage, screen, screen_region, action, due_at)
+		VALUES ('hazard_overdue', 9261, 9, 'city', '370100', 'circulate', '2024-06-20 10:00+08') RETURNING kind, subject_id, stage$s$),
 	('t90_admin', 'run', $s$SELECT * FROM escalation.run()$s$),
 	('t90_admin', 'schedule', $s$SELECT escalation.schedule('*/5 * * * *') > 0 AS job$s$),
 	-- Rules are changed by the superuser (escalation_admin has no rights on rule_override).

@@ -28,7 +28,7 @@ def main():
     resolved = int(c.value("SELECT count(*) FROM bench.engine_final WHERE resolved_at IS NOT NULL", DB))
     ok(resolved > 0, "some of the warnings are resolved (%d)" % resolved)
 
-    c.psql("TRUNCATE escalation.warning; INSERT INTO escalation.warning SELECT * FROM bench.warning_snapshot", DB)
+    c.psql("TRUNCATE escalation.warning CASCADE; INSERT INTO escalation.warning SELECT * FROM bench.warning_snapshot", DB)
     set_raised = c.value("SET client_min_messages = warning; SELECT bench.set_based_run('%s')" % as_of, DB)
     ok(set_raised == raised, "the set-based ladders raise as many (%s)" % set_raised)
     differ = c.value("SELECT count(*) FROM ((TABLE bench.engine_final EXCEPT ALL SELECT {0} FROM escalation.warning) "

@@ -13,6 +13,7 @@
   };
   const ACTION_LABELS = { confirm: '通知确认', supervise: '督办', circulate: '通报' };
   const STAGE_LABELS = { 1: '第一阶段', 2: '第二阶段', 3: '第三阶段' };
+  const STATE_LABELS = { raised: '未签收', signed: '已签收', dispatched: '已下发', answered: '已反馈', returned: '已退回', closed: '已办结' };
   const FRESH_MS = 10000;
   const PAGE_MS = 10000;
   const FEED_MAX = 14;
@@ -75,11 +76,15 @@
     return shownWarning(item) !== before;
   }
 
-  function applyAcknowledged(w) {
+  // Signing (acknowledged) and the later handling steps (handled) carry the
+  // warning's handling state as it stands.
+  function applyHandled(w) {
     const item = items.get(itemKey(w));
     const have = item && item.get(w.warning_id);
     if (!have) return false;
     have.acknowledged_at = w.acknowledged_at;
+    have.handling_state = w.handling_state;
+    have.handling_overdue = w.handling_overdue;
     return true;
   }
 
@@ -153,7 +158,12 @@
     if (screen && screen.level === 'district' && w.screen === 'city') {
       unit.append(w.fromDistrict ? el('span', 'tag tag-escalated', '已升级至市级') : el('span', 'tag tag-city', '市级事项'));
     }
-    if (w.acknowledged_at) unit.append(el('span', 'tag tag-ack', '已签收'));
+    const state = w.handling_state || (w.acknowledged_at ? 'signed' : 'raised');
+    const tag = el('span', 'tag tag-state state-' + state + (w.handling_overdue ? ' state-overdue' : ''),
+      STATE_LABELS[state] + (w.handling_overdue ? '·超时' : ''));
+    tag.dataset.state = state;
+    unit.append(tag);
+    if (w.addressee_name === '无承办部门') unit.append(el('span', 'tag tag-nobody', '无承办部门'));
     li.append(unit);
     // A province screen names the city (and district) where a city screen names the street.
     li.append(el('span', 'c-street', w.city_name ? w.city_name + (w.district_name ? ' · ' + w.district_name : '') : (w.street_name || '—')));
@@ -234,6 +244,7 @@
       raised: w.stage > 1 ? '升级' : '新预警',
       resolved: '已处置',
       acknowledged: '已签收',
+      handled: STATE_LABELS[w.handling_state] || '处置',
     }[type] || type;
     const li = el('li', 'feed-' + type + (type === 'raised' && w.stage > 1 ? ' feed-up' : ''));
     li.append(el('time', null, fmtTime.format(new Date())));
@@ -271,7 +282,7 @@
     const w = JSON.parse(e.data);
     const changed = e.type === 'raised' ? applyRaised(w)
       : e.type === 'resolved' ? applyResolved(w)
-        : e.type === 'acknowledged' ? applyAcknowledged(w) : false;
+        : e.type === 'acknowledged' || e.type === 'handled' ? applyHandled(w) : false;
     if (id) lastId = id;
     if (changed && e.type === 'raised') {
       fresh.set(itemKey(w), Date.now());
@@ -287,7 +298,7 @@
     if (source) source.close();
     source = new EventSource('/events?screen=' + encodeURIComponent(code) + '&after=' + lastId);
     source.onopen = () => setConnected(true);
-    for (const t of ['raised', 'resolved', 'acknowledged']) source.addEventListener(t, onEvent);
+    for (const t of ['raised', 'resolved', 'acknowledged', 'handled']) source.addEventListener(t, onEvent);
     source.onerror = () => {
       setConnected(false);
       // CONNECTING: the browser retries by itself, sending Last-Event-ID.

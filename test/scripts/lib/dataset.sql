@@ -150,3 +150,14 @@ $window$;
 -- the first city-screen warning.
 SELECT escalation.run(:t0::timestamptz + interval '14 days');
 SELECT escalation.acknowledge(min(w.id), '已通知区应急局督办') FROM escalation.warning w WHERE w.screen = 'city' AND w.resolved_at IS NULL;
+
+-- From 0.2.0 on: a department's user and the city's reply timer (warning handling).
+DO $handling$
+BEGIN
+	IF to_regclass('escalation.user_department') IS NOT NULL THEN
+		INSERT INTO escalation.user_department (role_name, department_id)
+		SELECT 'rel73_lixia', min(d.id) FROM escalation.department d WHERE d.region = '370102';
+		INSERT INTO escalation.handling_timer_override (timer, within) VALUES ('reply', interval '5 days');
+	END IF;
+END
+$handling$;
