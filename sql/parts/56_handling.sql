@@ -550,7 +550,9 @@ SELECT escalation.enable_region_security(t)
 FROM unnest(ARRAY['escalation.warning_addressee', 'escalation.warning_step']::regclass[]) AS t;
 
 GRANT USAGE ON SCHEMA escalation TO escalation_command_centre;
-GRANT SELECT, INSERT, UPDATE, DELETE ON escalation.user_department, escalation.handling_timer_override TO escalation_admin;
+GRANT SELECT, DELETE ON escalation.user_department, escalation.handling_timer_override TO escalation_admin;
+SELECT escalation_internal.grant_column_writes(t, '{escalation_admin}')
+FROM unnest(ARRAY['escalation.user_department', 'escalation.handling_timer_override']::regclass[]) AS t;
 GRANT SELECT ON escalation.warning_addressee, escalation.warning_step, escalation.warning_handling, escalation.handling_rule
 	TO escalation_admin, escalation_user, escalation_analyst;
 

@@ -44,8 +44,8 @@ INSERT INTO escalation.supervision_assignment (unit_id, department_id, supervisi
 -- stages: the 历下区 screen, then the city's); expired licences of
 -- 大观园商贸, 历下化工 and 泉城机械.
 INSERT INTO escalation.hazard (id, unit_id, found_by, found_at, grade, needs_recheck, rectify_deadline)
-VALUES (601, 10, 2, now() - interval '10 days', 'general', true, now() - interval '5 days 12 hours');
-INSERT INTO escalation.licence (id, unit_id, kind, valid_until) VALUES
+OVERRIDING SYSTEM VALUE VALUES (601, 10, 2, now() - interval '10 days', 'general', true, now() - interval '5 days 12 hours');
+INSERT INTO escalation.licence (id, unit_id, kind, valid_until) OVERRIDING SYSTEM VALUE VALUES
 	(602, 12, '安全生产许可证', (now() - interval '2 days')::date),
 	(603, 11, '危险化学品经营许可证', (now() - interval '2 days')::date),
 	(604, 10, '安全生产许可证', (now() - interval '2 days')::date);
