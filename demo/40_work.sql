@@ -455,11 +455,12 @@ BEGIN
 		CONTINUE WHEN r.department_id IS NULL;
 		hazard := escalation.hazard_report(r.name || '：检查发现管控措施落实不到位', r.ran_at + interval '5 days',
 			unit_id => r.unit_id, found_by => r.department_id, source => 'self_report', category => 'management',
-			needs_recheck => false, found_at => r.ran_at, measures => '立即整改并补充记录');
+			found_at => r.ran_at, measures => '立即整改并补充记录');
 		UPDATE escalation.dp_run SET result = 'hazards_found', hazard_id = hazard WHERE id = r.id;
 		IF r.ran_at + interval '3 days' < t0 THEN
 			PERFORM escalation.hazard_rectify(hazard, '企业安全管理员', '已整改', r.ran_at + interval '2 days');
-			PERFORM escalation.hazard_close(hazard, r.department_id, '企业自查自改，予以销号', r.ran_at + interval '3 days');
+			PERFORM escalation.hazard_recheck(hazard, r.department_id, true, '复查合格', rechecked_at => r.ran_at + interval '3 days');
+			PERFORM escalation.hazard_close(hazard, r.department_id, '企业自查自改，予以销号', r.ran_at + interval '3 days 1 hour');
 		END IF;
 	END LOOP;
 END

@@ -3984,6 +3984,83 @@ TO escalation_admin, escalation_user;
 COMMENT ON FUNCTION escalation.hazard_extend(bigint, timestamptz, text, bigint, timestamptz) IS
 	'Grants an extension (延期) of the rectification deadline of a hazard being rectified: the pending request (escalation.hazard_extension_request), or before the deadline the department''s own, within the limits of escalation.rule_limit, by the department that found the hazard or supervises the unit, or once a warning fell due only by the safety committee office of its screen (the warnings then stay); records the reason and the department. Also sets the first deadline of a suspected major hazard that has none. 隐患整改延期审批';
 
+------------------------------------------------------------------------------
+-- §15 for every hazard with a deadline (sql/parts/56_hazard_overdue.sql): no
+-- re-inspection only when rectified on the spot; 逾期未整改 or 逾期未复查.
+------------------------------------------------------------------------------
+
+-- §15 for every hazard with a deadline (隐患逾期): a hazard is entered without
+-- re-inspection only when it was rectified on the spot, and a warning of the
+-- overdue ladder says which failure it is and whose: 逾期未整改 (the unit did not
+-- rectify by the deadline) or 逾期未复查 (the unit did, the department did not
+-- re-inspect within escalation.rule_limit hazard_recheck_within).
+
+CREATE TYPE escalation.hazard_failure AS ENUM ('not_rectified', 'not_rechecked');
+COMMENT ON TYPE escalation.hazard_failure IS
+	'Which failure an overdue hazard warning records: not_rectified 逾期未整改 (the unit''s), not_rechecked 逾期未复查 (the supervising department''s).';
+
+-- Trigger: a hazard entered without re-inspection must have been rectified on
+-- the spot (当场整改): on its day of discovery, recorded with its entry.
+CREATE FUNCTION escalation_internal.hazard_check_on_the_spot() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, escalation, pg_temp AS
+$$
+BEGIN
+	IF escalation.restoring() THEN
+		RETURN NEW;
+	END IF;
+	IF NEW.rectified_at IS NULL OR escalation.local_day(NEW.rectified_at) <> escalation.local_day(NEW.found_at) THEN
+		RAISE EXCEPTION 'a hazard entered with needs_recheck = false must have been rectified on the spot, but this one has rectified_at % and found_at %',
+				coalesce(NEW.rectified_at::text, 'NULL'), NEW.found_at
+			USING ERRCODE = 'check_violation', CONSTRAINT = 'hazard_no_recheck_only_on_the_spot',
+				  DETAIL = 'Every general hazard with a deadline climbs the overdue ladder (§15) until it is re-inspected and closed; only one rectified on the spot (当场整改) needs no re-inspection.',
+				  HINT = 'Enter it with needs_recheck = true, or with rectified_at and rectified_by on its day of discovery.';
+	END IF;
+	RETURN NEW;
+END
+$$;
+COMMENT ON FUNCTION escalation_internal.hazard_check_on_the_spot() IS
+	'Trigger: refuses a general hazard entered with needs_recheck = false unless it is entered rectified on its day of discovery (当场整改). 免复查仅限当场整改';
+CREATE TRIGGER hazard_check_on_the_spot BEFORE INSERT ON escalation.hazard
+	FOR EACH ROW WHEN (NOT NEW.needs_recheck AND NEW.grade = 'general')
+	EXECUTE FUNCTION escalation_internal.hazard_check_on_the_spot();
+
+-- Every warning of the overdue ladder with its failure and the party it addresses.
+CREATE VIEW escalation.hazard_overdue_warning WITH (security_invoker = true) AS
+	SELECT w.id AS warning_id, w.subject_id AS hazard_id, w.stage, w.screen, w.action, w.started_at, w.due_at,
+		w.resolved_at, f.failure,
+		CASE f.failure WHEN 'not_rectified' THEN '逾期未整改' ELSE '逾期未复查' END AS failure_label,
+		CASE f.failure WHEN 'not_rectified' THEN 'unit' ELSE 'department' END AS addressee,
+		h.unit_id, CASE f.failure WHEN 'not_rechecked' THEN h.found_by END AS addressee_department,
+		w.region
+	FROM escalation.warning w
+	JOIN escalation.hazard h ON h.id = w.subject_id
+	CROSS JOIN LATERAL (
+		-- As the hazard stood when the ladder started: rectified means the
+		-- re-inspection was what fell due.
+		SELECT CASE WHEN a.status <> 'rectifying' THEN 'not_rechecked' ELSE 'not_rectified' END::escalation.hazard_failure
+				AS failure
+		FROM escalation.hazard_as_of(w.started_at, ARRAY[w.subject_id]) a) f
+	WHERE w.kind = 'hazard_overdue';
+COMMENT ON VIEW escalation.hazard_overdue_warning IS
+	'Every warning of the §15 overdue ladder with the failure it records and whom it addresses: 逾期未整改 the unit (not rectified by the deadline), 逾期未复查 the department that found the hazard (rectified in time, not re-inspected within rule_limit hazard_recheck_within). 隐患逾期预警（区分整改与复查）';
+COMMENT ON COLUMN escalation.hazard_overdue_warning.warning_id IS 'The warning. 预警';
+COMMENT ON COLUMN escalation.hazard_overdue_warning.hazard_id IS 'The hazard. 隐患';
+COMMENT ON COLUMN escalation.hazard_overdue_warning.stage IS 'Stage number. 预警级次';
+COMMENT ON COLUMN escalation.hazard_overdue_warning.screen IS 'Screen it shows on. 预警大屏层级';
+COMMENT ON COLUMN escalation.hazard_overdue_warning.action IS 'Action of that level''s office. 处置动作';
+COMMENT ON COLUMN escalation.hazard_overdue_warning.started_at IS 'Start of its ladder: the rectification or the re-inspection deadline. 起算时间';
+COMMENT ON COLUMN escalation.hazard_overdue_warning.due_at IS 'When the stage fell due. 应预警时间';
+COMMENT ON COLUMN escalation.hazard_overdue_warning.resolved_at IS 'When it was resolved; NULL while active. 解除时间';
+COMMENT ON COLUMN escalation.hazard_overdue_warning.failure IS 'not_rectified or not_rechecked. 逾期类型';
+COMMENT ON COLUMN escalation.hazard_overdue_warning.failure_label IS '逾期未整改 or 逾期未复查. 逾期类型名称';
+COMMENT ON COLUMN escalation.hazard_overdue_warning.addressee IS 'Whose failure: unit or department. 责任方';
+COMMENT ON COLUMN escalation.hazard_overdue_warning.unit_id IS 'The hazard''s unit. 隐患单位';
+COMMENT ON COLUMN escalation.hazard_overdue_warning.addressee_department IS 'For 逾期未复查: the department that found the hazard and re-inspects it. 责任部门';
+COMMENT ON COLUMN escalation.hazard_overdue_warning.region IS 'Region of the item. 所属区划';
+
+GRANT SELECT ON escalation.hazard_overdue_warning TO escalation_admin, escalation_user, escalation_analyst;
+REVOKE ALL ON FUNCTION escalation_internal.hazard_check_on_the_spot() FROM PUBLIC;
+
 -- Every item that can climb a ladder, from the source tables.
 CREATE OR REPLACE VIEW escalation.item_source AS
 	SELECT i.kind, i.subject_id, i.origin, i.started_at, i.start_set_at, i.handled_at, i.handled_reason, i.withdrawn_at, i.unit_id,
@@ -3992,7 +4069,15 @@ CREATE OR REPLACE VIEW escalation.item_source AS
 	FROM (
 		SELECT 'hazard_overdue'::escalation.warning_kind AS kind, h.id AS subject_id,
 			escalation.item_origin(coalesce(d.level, u.supervision_level)) AS origin,
-			coalesce(x.ladder_start, h.rectify_deadline) AS started_at, h.deadline_set_at AS start_set_at, h.closed_at AS handled_at,
+			-- Rectified by the deadline: the department's re-inspection is due
+			-- (逾期未复查); else the unit's deadline (逾期未整改).
+			CASE WHEN h.needs_recheck AND h.status <> 'rectifying'
+					  AND h.rectified_at <= coalesce(x.ladder_start, h.rectify_deadline)
+				 THEN escalation.stage_due_at(h.rectified_at,
+						(SELECT l.span FROM escalation.rule_limit l WHERE l.name = 'hazard_recheck_within'))
+				 ELSE coalesce(x.ladder_start, h.rectify_deadline) END AS started_at,
+			h.deadline_set_at AS start_set_at,
+			CASE WHEN h.needs_recheck THEN h.closed_at ELSE least(h.closed_at, h.rectified_at) END AS handled_at,
 			'closed'::escalation.warning_resolution AS handled_reason, NULL::timestamptz AS withdrawn_at,
 			h.unit_id, h.found_by AS department_id, coalesce(u.region, d.region) AS region
 		FROM escalation.hazard h
@@ -4003,7 +4088,7 @@ CREATE OR REPLACE VIEW escalation.item_source AS
 			SELECT e.ladder_start FROM escalation.hazard_extension e
 			WHERE e.hazard_id = h.id AND e.approved AND e.granted_deadline = h.rectify_deadline
 			ORDER BY e.id DESC LIMIT 1) x ON true
-		WHERE h.needs_recheck AND h.grade IN ('general', 'not_major') AND isfinite(h.rectify_deadline)
+		WHERE h.grade IN ('general', 'not_major') AND isfinite(h.rectify_deadline)
 		UNION ALL
 		SELECT 'major_hazard', h.id,
 			escalation.item_origin(coalesce(d.level, u.supervision_level)),
@@ -4046,9 +4131,9 @@ COMMENT ON VIEW escalation.item_source IS
 COMMENT ON COLUMN escalation.item_source.kind IS 'Kind of warning the item climbs. 预警类型';
 COMMENT ON COLUMN escalation.item_source.subject_id IS 'Hazard, clue or licence id, or unit id for dual prevention. 事项编号';
 COMMENT ON COLUMN escalation.item_source.origin IS 'city or district: the level of the finding/transferring department, else of the unit''s supervision. 事项来源层级';
-COMMENT ON COLUMN escalation.item_source.started_at IS 'Start of the ladder: rectification deadline (kept by an extension granted after a warning), discovery, transfer, licence expiry, or enrolment in dual prevention. 起算时间';
+COMMENT ON COLUMN escalation.item_source.started_at IS 'Start of the ladder: rectification deadline (kept by an extension granted after a warning), or for a hazard rectified by it the re-inspection deadline (rule_limit hazard_recheck_within after the rectification), discovery, transfer, licence expiry, or enrolment in dual prevention. 起算时间';
 COMMENT ON COLUMN escalation.item_source.start_set_at IS 'When the start was last set, where the data records it (a hazard''s deadline extension, a re-enrolment); a moved start resolves the old start''s warnings at this time, else when the move is seen. 起算时间设定时间';
-COMMENT ON COLUMN escalation.item_source.handled_at IS 'When it was handled (for dual prevention: the first normal run after the start). 处理时间';
+COMMENT ON COLUMN escalation.item_source.handled_at IS 'When it was handled (a hazard: closed, or rectified when it needs no re-inspection; dual prevention: the first normal run after the start). 处理时间';
 COMMENT ON COLUMN escalation.item_source.handled_reason IS 'How it is handled. 处理方式';
 COMMENT ON COLUMN escalation.item_source.withdrawn_at IS 'When it stopped being watched although it still exists (a unit withdrawn from dual prevention management). 撤销时间';
 COMMENT ON COLUMN escalation.item_source.unit_id IS 'The unit, if any. 生产经营单位';
