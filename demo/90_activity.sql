@@ -3,7 +3,7 @@
 -- demo.tick(): inspectors find new hazards (some with deadlines minutes away, some
 -- suspected major), units ask for extensions that are granted or refused, units
 -- rectify and get re-inspected, suspected major hazards are
--- confirmed or ruled out, clues are handled, idle units run their dual prevention
+-- confirmed or ruled out, clues are handled or forwarded, idle units run their dual prevention
 -- checks again. The escalation job, scheduled by demo/50_engine.sql, then raises and
 -- resolves warnings, and the worker pushes them to the screens.
 --
@@ -156,12 +156,25 @@ BEGIN
 		confirmed := confirmed + 1;
 	END LOOP;
 
-	-- A transferred clue is accepted by its receiving department.
+	-- A transferred clue is accepted by its receiving department, or forwarded
+	-- (转办) to another department, which inherits the chain's clock; past the
+	-- limit on forwards only acceptance is left.
 	FOR r IN
-		SELECT c.id FROM escalation.clue c WHERE c.handled_at IS NULL AND c.transferred_at < at
-		ORDER BY c.transferred_at LIMIT (random() < 0.3)::int
+		SELECT c.id, c.to_department FROM escalation.clue c WHERE c.handled_at IS NULL AND c.transferred_at < at
+		ORDER BY c.transferred_at LIMIT (random() < 0.4)::int
 	LOOP
-		PERFORM escalation.clue_handle(r.id, 'accepted', '已受理立案', 'JN-' || r.id, handled_at => at);
+		BEGIN
+			IF random() < 0.3 THEN
+				PERFORM escalation.clue_handle(r.id, 'forwarded', '不属本部门职权，转办', forward_to => (
+					SELECT d.id FROM escalation.department d
+					WHERE d.kind = 'functional_department' AND d.id <> r.to_department ORDER BY random() LIMIT 1),
+					handled_at => at);
+			ELSE
+				PERFORM escalation.clue_handle(r.id, 'accepted', '已受理立案', 'JN-' || r.id, handled_at => at);
+			END IF;
+		EXCEPTION WHEN object_not_in_prerequisite_state THEN
+			PERFORM escalation.clue_handle(r.id, 'accepted', '转办次数已达上限，受理立案', 'JN-' || r.id, handled_at => at);
+		END;
 		handled := handled + 1;
 	END LOOP;
 

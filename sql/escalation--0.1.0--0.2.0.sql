@@ -4061,6 +4061,63 @@ COMMENT ON COLUMN escalation.hazard_overdue_warning.region IS 'Region of the ite
 GRANT SELECT ON escalation.hazard_overdue_warning TO escalation_admin, escalation_user, escalation_analyst;
 REVOKE ALL ON FUNCTION escalation_internal.hazard_check_on_the_spot() FROM PUBLIC;
 
+------------------------------------------------------------------------------
+-- Forwarding chains of clues (sql/parts/48_clue_chains.sql): a forward passes
+-- the clock on; a limit on forwards.
+------------------------------------------------------------------------------
+
+-- Forwarding chains of clues (线索转办链, §17): the ladder of a forwarded clue
+-- runs from the first transfer of its chain, so a forward passes the clock on
+-- instead of restarting it; after escalation.rule_limit clue_forward_count
+-- forwards only the city's work-safety committee office may forward it again.
+
+-- The first transfer of a clue's chain and how many forwards led to it.
+CREATE FUNCTION escalation.clue_chain(clue_id bigint, OUT started_at timestamptz, OUT forwards integer)
+LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, escalation, pg_temp
+BEGIN ATOMIC
+	WITH RECURSIVE chain (id, forwarded_from, transferred_at, depth) AS (
+		SELECT c.id, c.forwarded_from, c.transferred_at, 0 FROM escalation.clue c WHERE c.id = clue_chain.clue_id
+		UNION ALL
+		SELECT p.id, p.forwarded_from, p.transferred_at, chain.depth + 1
+		FROM chain JOIN escalation.clue p ON p.id = chain.forwarded_from
+		-- A chain is a path: forwarded_from is unique and points back in time.
+		WHERE chain.depth < 1000)
+	SELECT ch.transferred_at, ch.depth FROM chain ch ORDER BY ch.depth DESC LIMIT 1;
+END;
+COMMENT ON FUNCTION escalation.clue_chain(bigint) IS
+	'The first transfer of the forwarding chain a clue belongs to (its ladder''s start) and how many forwards (转办) led to the clue. 线索转办链起点与转办次数';
+
+-- Trigger: a forward beyond the limit is the city office's alone.
+CREATE FUNCTION escalation_internal.clue_check_forward() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, escalation, pg_temp AS
+$$
+DECLARE
+	forwards integer := (escalation.clue_chain(OLD.id)).forwards;
+	max_forwards numeric := escalation.rule_limit_amount('clue_forward_count');
+BEGIN
+	IF escalation.restoring() THEN
+		RETURN NEW;
+	END IF;
+	IF forwards >= max_forwards AND NOT EXISTS (
+		SELECT 1 FROM escalation.department d
+		WHERE d.id = OLD.to_department AND d.kind = 'safety_committee_office' AND d.level = 'city') THEN
+		RAISE EXCEPTION 'clue % has been forwarded % times, the most allowed: only the city work-safety committee office may forward it', OLD.id, forwards
+			USING ERRCODE = 'object_not_in_prerequisite_state',
+				  DETAIL = format('escalation.rule_limit clue_forward_count is %s; department %s received the clue.', max_forwards, OLD.to_department),
+				  HINT = 'Accept or reject the clue, or forward it to the city work-safety committee office (安委会办公室).';
+	END IF;
+	RETURN NEW;
+END
+$$;
+COMMENT ON FUNCTION escalation_internal.clue_check_forward() IS
+	'Trigger: refuses a forward (转办) of a clue that has been forwarded escalation.rule_limit clue_forward_count times already, unless the city work-safety committee office received it. 线索转办次数限制';
+CREATE TRIGGER clue_check_forward BEFORE UPDATE OF handling ON escalation.clue
+	FOR EACH ROW WHEN (NEW.handling = 'forwarded' AND OLD.handling IS DISTINCT FROM 'forwarded')
+	EXECUTE FUNCTION escalation_internal.clue_check_forward();
+
+REVOKE ALL ON FUNCTION escalation.clue_chain(bigint), escalation_internal.clue_check_forward() FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION escalation.clue_chain(bigint) TO escalation_admin, escalation_analyst;
+
 -- Every item that can climb a ladder, from the source tables.
 CREATE OR REPLACE VIEW escalation.item_source AS
 	SELECT i.kind, i.subject_id, i.origin, i.started_at, i.start_set_at, i.handled_at, i.handled_reason, i.withdrawn_at, i.unit_id,
@@ -4104,7 +4161,9 @@ CREATE OR REPLACE VIEW escalation.item_source AS
 		UNION ALL
 		SELECT 'clue', c.id,
 			escalation.item_origin(coalesce(d.level, u.supervision_level)),
-			c.transferred_at, NULL, c.handled_at, 'handled', NULL,
+			-- A forwarded clue's clock runs from the first transfer of its chain.
+			CASE WHEN c.forwarded_from IS NULL THEN c.transferred_at ELSE (escalation.clue_chain(c.id)).started_at END,
+			NULL, c.handled_at, 'handled', NULL,
 			c.unit_id, c.from_department, coalesce(u.region, d.region)
 		FROM escalation.clue c
 		LEFT JOIN escalation.unit u ON u.id = c.unit_id
@@ -4131,7 +4190,7 @@ COMMENT ON VIEW escalation.item_source IS
 COMMENT ON COLUMN escalation.item_source.kind IS 'Kind of warning the item climbs. 预警类型';
 COMMENT ON COLUMN escalation.item_source.subject_id IS 'Hazard, clue or licence id, or unit id for dual prevention. 事项编号';
 COMMENT ON COLUMN escalation.item_source.origin IS 'city or district: the level of the finding/transferring department, else of the unit''s supervision. 事项来源层级';
-COMMENT ON COLUMN escalation.item_source.started_at IS 'Start of the ladder: rectification deadline (kept by an extension granted after a warning), or for a hazard rectified by it the re-inspection deadline (rule_limit hazard_recheck_within after the rectification), discovery, transfer, licence expiry, or enrolment in dual prevention. 起算时间';
+COMMENT ON COLUMN escalation.item_source.started_at IS 'Start of the ladder: rectification deadline (kept by an extension granted after a warning), or for a hazard rectified by it the re-inspection deadline (rule_limit hazard_recheck_within after the rectification), discovery, transfer (the first of a forwarding chain), licence expiry, or enrolment in dual prevention. 起算时间';
 COMMENT ON COLUMN escalation.item_source.start_set_at IS 'When the start was last set, where the data records it (a hazard''s deadline extension, a re-enrolment); a moved start resolves the old start''s warnings at this time, else when the move is seen. 起算时间设定时间';
 COMMENT ON COLUMN escalation.item_source.handled_at IS 'When it was handled (a hazard: closed, or rectified when it needs no re-inspection; dual prevention: the first normal run after the start). 处理时间';
 COMMENT ON COLUMN escalation.item_source.handled_reason IS 'How it is handled. 处理方式';
@@ -4144,3 +4203,4 @@ COMMENT ON COLUMN escalation.item_source.city IS 'City of the region. 所属城�
 
 -- Existing items are re-timed from the new sources.
 SELECT escalation.sync_items('hazard_overdue', NULL);
+SELECT escalation.sync_items('clue', NULL);

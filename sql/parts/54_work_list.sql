@@ -73,7 +73,9 @@ CREATE VIEW escalation.item_source AS
 		UNION ALL
 		SELECT 'clue', c.id,
 			escalation.item_origin(coalesce(d.level, u.supervision_level)),
-			c.transferred_at, NULL, c.handled_at, 'handled', NULL,
+			-- A forwarded clue's clock runs from the first transfer of its chain.
+			CASE WHEN c.forwarded_from IS NULL THEN c.transferred_at ELSE (escalation.clue_chain(c.id)).started_at END,
+			NULL, c.handled_at, 'handled', NULL,
 			c.unit_id, c.from_department, coalesce(u.region, d.region)
 		FROM escalation.clue c
 		LEFT JOIN escalation.unit u ON u.id = c.unit_id
@@ -100,7 +102,7 @@ COMMENT ON VIEW escalation.item_source IS
 COMMENT ON COLUMN escalation.item_source.kind IS 'Kind of warning the item climbs. 预警类型';
 COMMENT ON COLUMN escalation.item_source.subject_id IS 'Hazard, clue or licence id, or unit id for dual prevention. 事项编号';
 COMMENT ON COLUMN escalation.item_source.origin IS 'city or district: the level of the finding/transferring department, else of the unit''s supervision. 事项来源层级';
-COMMENT ON COLUMN escalation.item_source.started_at IS 'Start of the ladder: rectification deadline (kept by an extension granted after a warning), or for a hazard rectified by it the re-inspection deadline (rule_limit hazard_recheck_within after the rectification), discovery, transfer, licence expiry, or enrolment in dual prevention. 起算时间';
+COMMENT ON COLUMN escalation.item_source.started_at IS 'Start of the ladder: rectification deadline (kept by an extension granted after a warning), or for a hazard rectified by it the re-inspection deadline (rule_limit hazard_recheck_within after the rectification), discovery, transfer (the first of a forwarding chain), licence expiry, or enrolment in dual prevention. 起算时间';
 COMMENT ON COLUMN escalation.item_source.start_set_at IS 'When the start was last set, where the data records it (a hazard''s deadline extension, a re-enrolment); a moved start resolves the old start''s warnings at this time, else when the move is seen. 起算时间设定时间';
 COMMENT ON COLUMN escalation.item_source.handled_at IS 'When it was handled (a hazard: closed, or rectified when it needs no re-inspection; dual prevention: the first normal run after the start). 处理时间';
 COMMENT ON COLUMN escalation.item_source.handled_reason IS 'How it is handled. 处理方式';

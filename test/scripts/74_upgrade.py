@@ -217,7 +217,7 @@ def rows_of(c, db, cols):
 # sources and re-timed when the rules change, and the registry of tables that
 # follow their unit's region, to which new tables are added.
 RETIMED = ("escalation.stage_due", "escalation.tracked_item")
-RETIMED_KINDS = ("hazard_overdue",)
+RETIMED_KINDS = ("hazard_overdue", "clue")
 REGISTRIES = ("escalation.unit_region_follower",)
 
 
