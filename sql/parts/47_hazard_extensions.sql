@@ -143,6 +143,25 @@ $$;
 COMMENT ON FUNCTION escalation_internal.hazard_extension_decider(escalation.hazard, bigint, timestamptz) IS
 	'Checks that a department may decide on an extension of a hazard at an instant (before a warning: the finder or a supervising department; after one: the safety committee office of its screen) and says whether a warning was due and where the ladder starts. 延期审批权限';
 
+-- Lock a hazard the caller may change, from definer code (which row-level
+-- security does not restrict), with the error escalation.hazard_lock gives.
+CREATE FUNCTION escalation_internal.hazard_lock_for_caller(hazard_id bigint) RETURNS escalation.hazard
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, escalation, pg_temp AS
+$$
+DECLARE
+	h escalation.hazard;
+BEGIN
+	SELECT * INTO h FROM escalation.hazard WHERE id = hazard_lock_for_caller.hazard_id FOR UPDATE;
+	IF NOT FOUND OR NOT escalation.caller_sees_region(h.region, true) THEN
+		RAISE EXCEPTION 'hazard % does not exist', coalesce(hazard_lock_for_caller.hazard_id::text, 'NULL')
+			USING ERRCODE = 'no_data_found', DETAIL = 'There is no hazard with this id that you may change.';
+	END IF;
+	RETURN h;
+END
+$$;
+COMMENT ON FUNCTION escalation_internal.hazard_lock_for_caller(bigint) IS
+	'Locks a hazard the calling role may change (checked against its region, since definer code bypasses row-level security) and returns it; raises no_data_found (P0002) otherwise. 锁定当前用户可处理的隐患';
+
 -- Ask for an extension (延期申请), before the deadline.
 CREATE FUNCTION escalation.hazard_extension_request(
 	hazard_id bigint,
@@ -161,11 +180,7 @@ BEGIN
 	PERFORM escalation.require_argument(hazard_extension_request.reason, 'reason');
 	PERFORM escalation.require_argument(hazard_extension_request.requested_by, 'requested_by');
 	PERFORM escalation.require_argument(hazard_extension_request.requested_at, 'requested_at');
-	SELECT * INTO h FROM escalation.hazard WHERE id = hazard_extension_request.hazard_id FOR UPDATE;
-	IF NOT FOUND OR NOT escalation.caller_sees_region(h.region, true) THEN
-		RAISE EXCEPTION 'hazard % does not exist', hazard_extension_request.hazard_id
-			USING ERRCODE = 'no_data_found', DETAIL = 'There is no hazard with this id that you may change.';
-	END IF;
+	h := escalation_internal.hazard_lock_for_caller(hazard_extension_request.hazard_id);
 	IF h.status <> 'rectifying' OR h.rectify_deadline IS NULL THEN
 		PERFORM escalation_internal.hazard_extension_refused(h.id,
 			format('hazard %s is %s and has deadline %s: there is nothing to extend', h.id, h.status, coalesce(h.rectify_deadline::text, 'NULL')),
@@ -217,11 +232,7 @@ BEGIN
 	PERFORM escalation.require_argument(hazard_extension_refuse.refused_by, 'refused_by');
 	PERFORM escalation.require_argument(hazard_extension_refuse.reason, 'reason');
 	PERFORM escalation.require_argument(hazard_extension_refuse.refused_at, 'refused_at');
-	SELECT * INTO h FROM escalation.hazard WHERE id = hazard_extension_refuse.hazard_id FOR UPDATE;
-	IF NOT FOUND OR NOT escalation.caller_sees_region(h.region, true) THEN
-		RAISE EXCEPTION 'hazard % does not exist', hazard_extension_refuse.hazard_id
-			USING ERRCODE = 'no_data_found', DETAIL = 'There is no hazard with this id that you may change.';
-	END IF;
+	h := escalation_internal.hazard_lock_for_caller(hazard_extension_refuse.hazard_id);
 	SELECT * INTO req FROM escalation.hazard_extension e WHERE e.hazard_id = h.id AND e.decided_at IS NULL FOR UPDATE;
 	IF NOT FOUND THEN
 		PERFORM escalation_internal.hazard_extension_refused(h.id,
@@ -392,6 +403,7 @@ SELECT escalation.enable_region_security('escalation.hazard_extension');
 GRANT SELECT ON escalation.hazard_extension, escalation.hazard_timeline TO escalation_admin, escalation_user, escalation_analyst;
 
 REVOKE ALL ON FUNCTION
+	escalation_internal.hazard_lock_for_caller(bigint),
 	escalation_internal.hazard_ladder_at(bigint, timestamptz),
 	escalation_internal.hazard_extension_refused(bigint, text, text, text),
 	escalation_internal.hazard_extension_decider(escalation.hazard, bigint, timestamptz),
