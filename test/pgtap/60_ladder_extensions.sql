@@ -12,14 +12,14 @@ SELECT plan(38);
 CREATE TEMP TABLE s AS SELECT timestamptz '2024-03-01 09:00+08' AS s;
 CREATE FUNCTION pg_temp.at(d interval) RETURNS timestamptz LANGUAGE sql RETURN (SELECT s FROM s) + d;
 
-INSERT INTO escalation.department (id, name, region, kind) VALUES
+INSERT INTO escalation.department (id, name, region, kind) OVERRIDING SYSTEM VALUE VALUES
 	(5, '济南市安委会办公室', '370100', 'safety_committee_office'),
 	(6, '历下区安委会办公室', '370102', 'safety_committee_office'),
 	(7, '大观园街道办事处', '370103002', 'street_office');
 INSERT INTO escalation.supervision_assignment (unit_id, department_id, supervision_type, level, period)
 VALUES (10, 2, 'territorial', 'district', daterange('2024-01-01', NULL));
 
-INSERT INTO escalation.hazard (id, unit_id, found_by, found_at, grade, needs_recheck, rectify_deadline) VALUES
+INSERT INTO escalation.hazard (id, unit_id, found_by, found_at, grade, needs_recheck, rectify_deadline) OVERRIDING SYSTEM VALUE VALUES
 	(701, 10, 2, pg_temp.at('-5 days'), 'general', true, pg_temp.at('0'));
 
 -- The abuse: a hazard on the city's circular, extended by a street office of
@@ -67,7 +67,7 @@ SELECT lives_ok($$SELECT escalation.run(pg_temp.at('31 days'))$$, 'a run after c
 SELECT is((SELECT count(*) FROM escalation.warning WHERE kind = 'hazard_overdue' AND subject_id = 701 AND resolved_reason = 'closed'),
 	3::bigint, 'only closing (销号) resolves them');
 
-INSERT INTO escalation.hazard (id, unit_id, found_by, found_at, grade, needs_recheck, rectify_deadline) VALUES
+INSERT INTO escalation.hazard (id, unit_id, found_by, found_at, grade, needs_recheck, rectify_deadline) OVERRIDING SYSTEM VALUE VALUES
 	(702, 10, 2, pg_temp.at('0'), 'general', true, pg_temp.at('10 days'));
 
 -- Catch-up: the grant comes after the deadline but before any run raised the
@@ -86,7 +86,7 @@ SELECT results_eq($$SELECT stage::int, due_at - pg_temp.at('10 days'), resolved_
 	'the catch-up run raises the stages of the old deadline, which stay active');
 
 -- Decisions before the deadline, with no run in between.
-INSERT INTO escalation.hazard (id, unit_id, found_by, found_at, grade, needs_recheck, rectify_deadline) VALUES
+INSERT INTO escalation.hazard (id, unit_id, found_by, found_at, grade, needs_recheck, rectify_deadline) OVERRIDING SYSTEM VALUE VALUES
 	(703, 10, 2, pg_temp.at('0'), 'general', true, pg_temp.at('10 days')),
 	(704, 10, 2, pg_temp.at('0'), 'general', true, pg_temp.at('10 days')),
 	(705, 10, 2, pg_temp.at('0'), 'general', true, pg_temp.at('10 days')),

@@ -18,14 +18,14 @@ SELECT throws_like($$SELECT escalation.hazard_report('楼梯扶手松动', pg_te
 						needs_recheck => false, found_at => pg_temp.at('0'))$$,
 	'a hazard entered with needs_recheck = false must have been rectified on the spot, but this one has rectified_at NULL%',
 	'a hazard not rectified on the spot cannot be entered without re-inspection');
-SELECT throws_ok($$INSERT INTO escalation.hazard (id, unit_id, found_by, found_at, grade, needs_recheck, rectify_deadline, rectified_at, rectified_by)
+SELECT throws_ok($$INSERT INTO escalation.hazard (id, unit_id, found_by, found_at, grade, needs_recheck, rectify_deadline, rectified_at, rectified_by) OVERRIDING SYSTEM VALUE
 					VALUES (800, 10, 2, pg_temp.at('0'), 'general', false, pg_temp.at('10 days'), pg_temp.at('1 day'), '张经理')$$,
 	'23514', NULL, 'nor one rectified the next day');
-SELECT lives_ok($$INSERT INTO escalation.hazard (id, unit_id, found_by, found_at, grade, needs_recheck, rectify_deadline, rectified_at, rectified_by)
+SELECT lives_ok($$INSERT INTO escalation.hazard (id, unit_id, found_by, found_at, grade, needs_recheck, rectify_deadline, rectified_at, rectified_by) OVERRIDING SYSTEM VALUE
 					VALUES (801, 10, 2, pg_temp.at('0'), 'general', false, pg_temp.at('10 days'), pg_temp.at('2 hours'), '张经理')$$,
 	'one rectified on the spot is entered without re-inspection');
 
-INSERT INTO escalation.hazard (id, unit_id, found_by, found_at, grade, needs_recheck, rectify_deadline) VALUES
+INSERT INTO escalation.hazard (id, unit_id, found_by, found_at, grade, needs_recheck, rectify_deadline) OVERRIDING SYSTEM VALUE VALUES
 	(802, 10, 2, pg_temp.at('0'), 'general', true, pg_temp.at('10 days')),
 	(803, 10, 2, pg_temp.at('0'), 'general', true, pg_temp.at('10 days')),
 	(804, 10, 2, pg_temp.at('0'), 'general', true, pg_temp.at('10 days')),
@@ -62,7 +62,7 @@ SELECT results_eq($$SELECT stage::int, resolved_reason::text FROM escalation.war
 	$$VALUES (1, 'closed'), (2, 'closed')$$, 'closing resolves its 逾期未复查 warnings');
 
 -- The re-inspection deadline is rules data; catch-up after a change.
-INSERT INTO escalation.hazard (id, unit_id, found_by, found_at, grade, needs_recheck, rectify_deadline) VALUES
+INSERT INTO escalation.hazard (id, unit_id, found_by, found_at, grade, needs_recheck, rectify_deadline) OVERRIDING SYSTEM VALUE VALUES
 	(806, 10, 2, pg_temp.at('0'), 'general', true, pg_temp.at('20 days'));
 SELECT escalation.hazard_rectify(806, '张经理', NULL, pg_temp.at('14 days'));
 SELECT lives_ok($$INSERT INTO escalation.rule_limit_override (name, span) VALUES ('hazard_recheck_within', '5 days')$$,

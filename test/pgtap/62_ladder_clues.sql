@@ -9,7 +9,7 @@ SELECT plan(14);
 
 CREATE TEMP TABLE s AS SELECT timestamptz '2024-03-01 09:00+08' AS s;
 CREATE FUNCTION pg_temp.at(d interval) RETURNS timestamptz LANGUAGE sql RETURN (SELECT s FROM s) + d;
-INSERT INTO escalation.department (id, name, region, kind) VALUES (5, '济南市安委会办公室', '370100', 'safety_committee_office');
+INSERT INTO escalation.department (id, name, region, kind) OVERRIDING SYSTEM VALUE VALUES (5, '济南市安委会办公室', '370100', 'safety_committee_office');
 
 -- Street office 3 transfers to district 2 on day 0; 2 forwards to the city
 -- bureau 1 on day 2 (before its 3 days ran out).
