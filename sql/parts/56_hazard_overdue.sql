@@ -4,10 +4,6 @@
 -- rectify by the deadline) or 逾期未复查 (the unit did, the department did not
 -- re-inspect within escalation.rule_limit hazard_recheck_within).
 
-CREATE TYPE escalation.hazard_failure AS ENUM ('not_rectified', 'not_rechecked');
-COMMENT ON TYPE escalation.hazard_failure IS
-	'Which failure an overdue hazard warning records: not_rectified 逾期未整改 (the unit''s), not_rechecked 逾期未复查 (the supervising department''s).';
-
 -- Trigger: a hazard entered without re-inspection must have been rectified on
 -- the spot (当场整改): on its day of discovery, recorded with its entry.
 CREATE FUNCTION escalation_internal.hazard_check_on_the_spot() RETURNS trigger
@@ -46,8 +42,7 @@ CREATE VIEW escalation.hazard_overdue_warning WITH (security_invoker = true) AS
 	CROSS JOIN LATERAL (
 		-- As the hazard stood when the ladder started: rectified means the
 		-- re-inspection was what fell due.
-		SELECT CASE WHEN a.status <> 'rectifying' THEN 'not_rechecked' ELSE 'not_rectified' END::escalation.hazard_failure
-				AS failure
+		SELECT CASE WHEN a.status <> 'rectifying' THEN 'not_rechecked' ELSE 'not_rectified' END AS failure
 		FROM escalation.hazard_as_of(w.started_at, ARRAY[w.subject_id]) a) f
 	WHERE w.kind = 'hazard_overdue';
 COMMENT ON VIEW escalation.hazard_overdue_warning IS
@@ -60,7 +55,7 @@ COMMENT ON COLUMN escalation.hazard_overdue_warning.action IS 'Action of that le
 COMMENT ON COLUMN escalation.hazard_overdue_warning.started_at IS 'Start of its ladder: the rectification or the re-inspection deadline. 起算时间';
 COMMENT ON COLUMN escalation.hazard_overdue_warning.due_at IS 'When the stage fell due. 应预警时间';
 COMMENT ON COLUMN escalation.hazard_overdue_warning.resolved_at IS 'When it was resolved; NULL while active. 解除时间';
-COMMENT ON COLUMN escalation.hazard_overdue_warning.failure IS 'not_rectified or not_rechecked. 逾期类型';
+COMMENT ON COLUMN escalation.hazard_overdue_warning.failure IS 'not_rectified (the unit''s failure) or not_rechecked (the department''s). 逾期类型';
 COMMENT ON COLUMN escalation.hazard_overdue_warning.failure_label IS '逾期未整改 or 逾期未复查. 逾期类型名称';
 COMMENT ON COLUMN escalation.hazard_overdue_warning.addressee IS 'Whose failure: unit or department. 责任方';
 COMMENT ON COLUMN escalation.hazard_overdue_warning.unit_id IS 'The hazard''s unit. 隐患单位';
