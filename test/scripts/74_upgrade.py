@@ -1,48 +1,5 @@
-<<<<<<< HEAD:test/scripts/74_upgrade.py
 #!/usr/bin/env python3
 """74_upgrade.py — the released versions and ALTER EXTENSION escalation UPDATE.
-=======
-#!/usr/bin/env bash
-# 74_upgrade.sh — the released versions and ALTER EXTENSION escalation UPDATE.
-#
-# The tree: escalation.control's default_version is the Makefile's EXTVERSION;
-# the built install script is current (the parts in name order); every script
-# in sql/ and the control file are installed unchanged.
-#
-# The installed versions: pg_available_extension_versions lists exactly the
-# versions the scripts provide; every released version has an update path to
-# the default version; for each path, an install of the old version updated
-# with ALTER EXTENSION escalation UPDATE is the same extension as a fresh
-# install of the default version: the same member objects with the same
-# definitions, comments, owners and privileges (pg_dump --binary-upgrade
-# writes every member; object ids and the random \restrict key are taken out,
-# one block per object, sorted), the same configuration tables with the same
-# dump conditions, the same shipped rows.
-#
-# The released scripts are frozen: sql/escalation--0.1.0.sql is what the
-# parts of the 0.1.0 release commit assemble to (read from git history).
-#
-# A city's upgrade: a database made with 0.1.0 and filled as a city fills it
-# (the backlog, every table's rows, the engine run and a warning
-# acknowledged) updates to the default version; every row of every 0.1.0
-# table is still there with its 0.1.0 columns unchanged (the engine's work
-# list is re-timed instead: it equals a rebuild from the sources), the schema is the
-# same as a fresh install's, and the engine runs and warnings are handled
-# there afterwards.
-#
-# A rehearsal of the next release, in a private relocated installation (a
-# copy of postgres whose share directory holds this test's scripts; the system
-# install is left alone): the current install script frozen as the released
-# version, a next version that adds a column, a function and a comment, and
-# the upgrade script between them. The same checks walk that path and find it
-# equal to a fresh install of the next version; an upgrade script that
-# forgets one statement is caught. So the checks prove something the day a
-# second version exists. Runs in databases and a cluster of its own, removed
-# at the end.
-set -euo pipefail
-exec python3 - "$@" <<'PY'
-import difflib, filecmp, glob, os, re, shutil, subprocess, sys, tempfile
->>>>>>> 2f81d75 (Extensions with approval: asked before the deadline, decided by the finder or a supervising department within limits (rules data); after a warning only the office of its screen grants, and the warnings stay):test/scripts/74_upgrade.sh
 
 The tree: escalation.control's default_version is the Makefile's EXTVERSION;
 the built install script is current (the parts in name order); every script
@@ -64,7 +21,8 @@ parts of the 0.1.0 release commit assemble to (read from git history).
 A city's upgrade: a database made with 0.1.0 and filled as a city fills it
 (the backlog, every table's rows, the engine run and a warning
 acknowledged) updates to the default version; every row of every 0.1.0
-table is still there with its 0.1.0 columns unchanged, the schema is the
+table is still there with its 0.1.0 columns unchanged (the engine's work list
+is re-timed instead: it is what a sync from the sources gives), the schema is the
 same as a fresh install's, and the engine runs and warnings are handled
 there afterwards.
 
