@@ -3904,7 +3904,7 @@ END
 $$;
 COMMENT ON FUNCTION escalation_internal.hazard_check_extension() IS
 	'Trigger: an extension of a hazard''s deadline grants its pending request (or, before the deadline, the deciding department''s own), within escalation.rule_limit, by a department that may grant it; a grant after a stage fell due keeps the overdue ladder''s start. 隐患延期审批校验';
-CREATE TRIGGER hazard_check_extension BEFORE UPDATE OF rectify_deadline ON escalation.hazard
+CREATE TRIGGER hazard_check_step_extension BEFORE UPDATE OF rectify_deadline ON escalation.hazard
 	FOR EACH ROW
 	WHEN (OLD.rectify_deadline IS NOT NULL AND NEW.rectify_deadline > OLD.rectify_deadline
 		  AND NEW.rechecked_at IS NOT DISTINCT FROM OLD.rechecked_at AND NEW.confirmed_at IS NOT DISTINCT FROM OLD.confirmed_at

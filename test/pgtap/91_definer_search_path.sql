@@ -188,12 +188,12 @@ SELECT x.who, x.what, 'own', x.statement FROM (VALUES
 	('t90_lixia', 'acknowledge a warning',
 	 format('SELECT * FROM escalation.acknowledge(%s::pg_catalog.int8, %L::pg_catalog.text)',
 			(SELECT min(w.id) FROM escalation.warning w WHERE w.district OPERATOR(escalation.=) '370102'), '已处置')),
-	('t90_lixia', 'extend a hazard on the city screen on a request made in time',
+	('t90_admin', 'extend a hazard on the city screen on a request made in time',
 	 $s$SELECT (escalation.hazard_extend(9261, '2024-05-20 18:00+08'::pg_catalog.timestamptz, '同意延期'::pg_catalog.text,
 			9110::pg_catalog.int8, '2024-06-01 10:00+08'::pg_catalog.timestamptz)).id
 		FROM (SELECT escalation.hazard_extension_request(9261, '2024-05-20 18:00+08'::pg_catalog.timestamptz, '配件未到'::pg_catalog.text,
 			'历下申请人'::pg_catalog.text, '2024-05-05 10:00+08'::pg_catalog.timestamptz) OFFSET 0) r$s$),
-	('t90_lixia', 'refuse an extension',
+	('t90_admin', 'refuse an extension',
 	 $s$SELECT (escalation.hazard_extension_refuse(9261, 9110::pg_catalog.int8, '不予延期'::pg_catalog.text,
 			'2024-06-01 10:00+08'::pg_catalog.timestamptz)).approved
 		FROM (SELECT escalation.hazard_extension_request(9261, '2024-05-20 18:00+08'::pg_catalog.timestamptz, '配件未到'::pg_catalog.text,
