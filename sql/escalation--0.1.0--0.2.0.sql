@@ -3555,6 +3555,10 @@ CREATE FUNCTION escalation_internal.rule_limit_retime() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, escalation, pg_temp AS
 $$
 BEGIN
+	-- A restore brings back the tracking rows themselves.
+	IF escalation.restoring() THEN
+		RETURN NULL;
+	END IF;
 	PERFORM escalation.sync_items('hazard_overdue', NULL);
 	RETURN NULL;
 END
