@@ -461,7 +461,7 @@ BEGIN
 			unit_id => r.unit_id, found_by => r.department_id, source => 'self_report', category => 'management',
 			found_at => r.ran_at, measures => '立即整改并补充记录');
 		UPDATE escalation.dp_run SET result = 'hazards_found', hazard_id = hazard WHERE id = r.id;
-		IF r.ran_at + interval '3 days' < t0 THEN
+		IF r.ran_at + interval '3 days 1 hour' < least(t0, statement_timestamp()) THEN
 			PERFORM escalation.hazard_rectify(hazard, '企业安全管理员', '已整改', r.ran_at + interval '2 days');
 			PERFORM escalation.hazard_recheck(hazard, r.department_id, true, '复查合格', rechecked_at => r.ran_at + interval '3 days');
 			PERFORM escalation.hazard_close(hazard, r.department_id, '企业自查自改，予以销号', r.ran_at + interval '3 days 1 hour');
