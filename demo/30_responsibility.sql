@@ -85,6 +85,16 @@ JOIN department g ON g.region = region_district(s.code) AND g.kind IN ('governme
 WHERE region_level(s.code) = 'street'
 ORDER BY s.code;
 
+-- The work-safety committee offices (安委会办公室) of the city and each
+-- district: they decide on extensions of hazards already on their screen.
+INSERT INTO department (name, region, parent_id, kind)
+SELECT '济南市安全生产委员会办公室', '370100', (SELECT id FROM department WHERE name = '济南市人民政府'), 'safety_committee_office';
+INSERT INTO department (name, region, parent_id, kind)
+SELECT d.name || '安全生产委员会办公室', d.region, g.id, 'safety_committee_office'
+FROM demo_district d
+JOIN department g ON g.region = d.region AND g.kind IN ('government', 'zone_committee')
+ORDER BY d.region;
+
 ------------------------------------------------------------------------------
 -- Offices (处/科室): the first of each department is its lead office
 ------------------------------------------------------------------------------

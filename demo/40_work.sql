@@ -184,13 +184,17 @@ CROSS JOIN LATERAL (
 	ORDER BY md5(x.category || i.id || '/' || k) LIMIT 1) w
 ORDER BY i.id, k;
 
-INSERT INTO hazard (unit_id, found_by, found_at, inspection_id, description, category, grade, needs_recheck, measures, rectify_deadline)
+-- A hazard that needs no re-inspection is one rectified on the spot (当场整改).
+INSERT INTO hazard (unit_id, found_by, found_at, inspection_id, description, category, grade, needs_recheck, measures, rectify_deadline,
+					rectified_at, rectified_by)
 SELECT f.unit_id, f.department_id, f.inspected_at + interval '40 minutes', f.inspection_id, f.description,
 	   f.category::hazard_category,
 	   CASE WHEN f.suspected THEN 'suspected_major' ELSE 'general' END::hazard_grade,
 	   f.suspected OR f.needs_recheck,
-	   '按照相关标准规范立即整改，整改完成后报告',
-	   CASE WHEN NOT f.suspected THEN f.inspected_at + f.days * interval '1 day' END
+	   CASE WHEN f.suspected OR f.needs_recheck THEN '按照相关标准规范立即整改，整改完成后报告' ELSE '检查人员督促当场整改完毕' END,
+	   CASE WHEN NOT f.suspected THEN f.inspected_at + f.days * interval '1 day' END,
+	   CASE WHEN NOT (f.suspected OR f.needs_recheck) THEN f.inspected_at + interval '70 minutes' END,
+	   CASE WHEN NOT (f.suspected OR f.needs_recheck) THEN '现场负责人' END
 FROM demo_found f
 ORDER BY f.inspected_at, f.inspection_id;
 
@@ -213,6 +217,13 @@ BEGIN
 		deadline := h.rectify_deadline;
 		SELECT ii.person_id INTO inspector FROM escalation.inspection_inspector ii
 		WHERE ii.inspection_id = h.inspection_id ORDER BY ii.person_id LIMIT 1;
+		-- Rectified on the spot: closed once the department has seen it.
+		IF NOT h.needs_recheck AND h.grade = 'general' THEN
+			step_at := h.rectified_at + interval '4 hours';
+			CONTINUE WHEN step_at > t0;
+			PERFORM escalation.hazard_close(h.id, h.found_by, '当场整改完毕，予以销号', step_at);
+			CONTINUE;
+		END IF;
 
 		IF h.grade = 'suspected_major' THEN
 			step_at := h.found_at + (0.5 + pg_temp.draw('confirm at' || h.id) * 4) * interval '1 day';
@@ -245,13 +256,6 @@ BEGIN
 		PERFORM escalation.hazard_rectify(h.id, pg_temp.pick(ARRAY['王伟', '李强', '张敏', '刘洋', '陈静', '杨磊'],
 															 pg_temp.draw('who' || h.id)),
 										  '已按要求完成整改，整改前后照片已上传', rectified);
-
-		IF NOT h.needs_recheck AND h.grade = 'general' THEN
-			step_at := rectified + CASE WHEN late THEN interval '4 hours' ELSE (deadline - rectified) / 3 END;
-			CONTINUE WHEN step_at > t0;
-			PERFORM escalation.hazard_close(h.id, h.found_by, '整改完成，予以销号', step_at);
-			CONTINUE;
-		END IF;
 
 		checked := rectified + CASE WHEN late THEN (0.5 + pg_temp.draw('check' || h.id) * 2.5) * interval '1 day'
 									ELSE (deadline - rectified) * (0.2 + pg_temp.draw('check' || h.id) * 0.5) END;
@@ -455,11 +459,12 @@ BEGIN
 		CONTINUE WHEN r.department_id IS NULL;
 		hazard := escalation.hazard_report(r.name || '：检查发现管控措施落实不到位', r.ran_at + interval '5 days',
 			unit_id => r.unit_id, found_by => r.department_id, source => 'self_report', category => 'management',
-			needs_recheck => false, found_at => r.ran_at, measures => '立即整改并补充记录');
+			found_at => r.ran_at, measures => '立即整改并补充记录');
 		UPDATE escalation.dp_run SET result = 'hazards_found', hazard_id = hazard WHERE id = r.id;
-		IF r.ran_at + interval '3 days' < t0 THEN
+		IF r.ran_at + interval '3 days 1 hour' < least(t0, statement_timestamp()) THEN
 			PERFORM escalation.hazard_rectify(hazard, '企业安全管理员', '已整改', r.ran_at + interval '2 days');
-			PERFORM escalation.hazard_close(hazard, r.department_id, '企业自查自改，予以销号', r.ran_at + interval '3 days');
+			PERFORM escalation.hazard_recheck(hazard, r.department_id, true, '复查合格', rechecked_at => r.ran_at + interval '3 days');
+			PERFORM escalation.hazard_close(hazard, r.department_id, '企业自查自改，予以销号', r.ran_at + interval '3 days 1 hour');
 		END IF;
 	END LOOP;
 END

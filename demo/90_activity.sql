@@ -1,8 +1,9 @@
 -- Demo activity: a minute-by-minute generator of the city's daily work, so that the
 -- screens keep moving while someone watches. Every minute pg_cron calls
 -- demo.tick(): inspectors find new hazards (some with deadlines minutes away, some
--- suspected major), units rectify and get re-inspected, suspected major hazards are
--- confirmed or ruled out, clues are handled, idle units run their dual prevention
+-- suspected major), units ask for extensions that are granted or refused, units
+-- rectify and get re-inspected, suspected major hazards are
+-- confirmed or ruled out, clues are handled or forwarded, idle units run their dual prevention
 -- checks again. The escalation job, scheduled by demo/50_engine.sql, then raises and
 -- resolves warnings, and the worker pushes them to the screens. The command
 -- centres sign, dispatch and review warnings, and the departments answer, so
@@ -49,7 +50,10 @@ DECLARE
 	handled int := 0;
 	ran int := 0;
 	worked int := 0;
+	asked int := 0;
+	decided int := 0;
 	r record;
+	office bigint;
 	insp bigint;
 BEGIN
 	-- New findings: one to three inspections by a supervising department, each
@@ -98,6 +102,52 @@ BEGIN
 		END;
 	END LOOP;
 
+	-- A unit asks for more time before its deadline (延期申请).
+	FOR r IN
+		SELECT h.id, h.rectify_deadline FROM escalation.hazard h
+		WHERE h.status = 'rectifying' AND h.grade IN ('general', 'not_major')
+		  AND h.rectify_deadline BETWEEN at + interval '1 minute' AND at + interval '10 minutes'
+		  AND NOT EXISTS (SELECT 1 FROM escalation.hazard_extension e WHERE e.hazard_id = h.id)
+		ORDER BY random() LIMIT (random() < 0.4)::int
+	LOOP
+		PERFORM escalation.hazard_extension_request(r.id, r.rectify_deadline + interval '5 minutes',
+			'整改所需配件未到货，申请延期', '企业安全管理员', at);
+		asked := asked + 1;
+	END LOOP;
+
+	-- Pending requests are decided: by the department that found the hazard
+	-- while its deadline has not passed, else by the safety committee office of
+	-- the screen it is on, which refuses: the warnings stay.
+	FOR r IN
+		SELECT e.hazard_id, e.requested_deadline, h.found_by, h.rectify_deadline, h.region
+		FROM escalation.hazard_extension e JOIN escalation.hazard h ON h.id = e.hazard_id
+		WHERE e.decided_at IS NULL AND e.requested_at < at
+	LOOP
+		IF r.rectify_deadline > at THEN
+			IF random() < 0.6 THEN
+				PERFORM escalation.hazard_extend(r.hazard_id, r.requested_deadline, '情况属实，同意延期', r.found_by, at);
+			ELSE
+				PERFORM escalation.hazard_extension_refuse(r.hazard_id, r.found_by, '整改措施简单，不予延期', at);
+			END IF;
+			decided := decided + 1;
+			CONTINUE;
+		END IF;
+		FOR office IN
+			SELECT d.id FROM escalation.department d
+			WHERE d.kind = 'safety_committee_office'
+			  AND d.region IN (escalation.region_district(r.region), escalation.region_city(r.region))
+			ORDER BY d.level DESC
+		LOOP
+			BEGIN
+				PERFORM escalation.hazard_extension_refuse(r.hazard_id, office, '已逾期，预警保留，不予延期', at);
+				decided := decided + 1;
+				EXIT;
+			EXCEPTION WHEN object_not_in_prerequisite_state THEN
+				NULL;  -- not this office's screen
+			END;
+		END LOOP;
+	END LOOP;
+
 	-- A suspected major hazard on the screens is confirmed or ruled out.
 	FOR r IN
 		SELECT h.id, h.found_by FROM escalation.hazard h
@@ -109,12 +159,25 @@ BEGIN
 		confirmed := confirmed + 1;
 	END LOOP;
 
-	-- A transferred clue is accepted by its receiving department.
+	-- A transferred clue is accepted by its receiving department, or forwarded
+	-- (转办) to another department, which inherits the chain's clock; past the
+	-- limit on forwards only acceptance is left.
 	FOR r IN
-		SELECT c.id FROM escalation.clue c WHERE c.handled_at IS NULL AND c.transferred_at < at
-		ORDER BY c.transferred_at LIMIT (random() < 0.3)::int
+		SELECT c.id, c.to_department FROM escalation.clue c WHERE c.handled_at IS NULL AND c.transferred_at < at
+		ORDER BY c.transferred_at LIMIT (random() < 0.4)::int
 	LOOP
-		PERFORM escalation.clue_handle(r.id, 'accepted', '已受理立案', 'JN-' || r.id, handled_at => at);
+		BEGIN
+			IF random() < 0.3 THEN
+				PERFORM escalation.clue_handle(r.id, 'forwarded', '不属本部门职权，转办', forward_to => (
+					SELECT d.id FROM escalation.department d
+					WHERE d.kind = 'functional_department' AND d.id <> r.to_department ORDER BY random() LIMIT 1),
+					handled_at => at);
+			ELSE
+				PERFORM escalation.clue_handle(r.id, 'accepted', '已受理立案', 'JN-' || r.id, handled_at => at);
+			END IF;
+		EXCEPTION WHEN object_not_in_prerequisite_state THEN
+			PERFORM escalation.clue_handle(r.id, 'accepted', '转办次数已达上限，受理立案', 'JN-' || r.id, handled_at => at);
+		END;
 		handled := handled + 1;
 	END LOOP;
 
@@ -157,8 +220,8 @@ BEGIN
 		worked := worked + 1;
 	END LOOP;
 
-	RETURN format('found %s, closed %s, confirmed %s, clues handled %s, dual prevention runs %s, warning steps %s',
-				  found, closed, confirmed, handled, ran, worked);
+	RETURN format('found %s, extensions asked %s and decided %s, closed %s, confirmed %s, clues handled %s, dual prevention runs %s, warning steps %s',
+				  found, asked, decided, closed, confirmed, handled, ran, worked);
 END
 $$;
 COMMENT ON FUNCTION demo.tick(timestamptz) IS 'One minute of demo activity. 演示：一分钟的日常工作';

@@ -1,7 +1,8 @@
 -- The hazard lifecycle as users walk it (隐患闭环管理, §9): report, confirm or rule
 -- out, extend, rectify, re-inspect and close a hazard, each step one function
--- that the triggers of 42_hazards.sql check; every hazard's timeline, and the
--- state of every hazard as it stood at an instant.
+-- that the triggers of 42_hazards.sql check (extensions are asked for and
+-- decided in 47_hazard_extensions.sql, which also holds every hazard's
+-- timeline); the state of every hazard as it stood at an instant.
 
 -- Lock a hazard for a lifecycle step, with a clear error when it is not there.
 CREATE FUNCTION escalation.hazard_lock(hazard_id bigint) RETURNS escalation.hazard
@@ -150,7 +151,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION escalation.hazard_extend(bigint, timestamptz, text, bigint, timestamptz) IS
-	'Extends (延期) the rectification deadline of a hazard being rectified to a later time, recording the reason and the department; sets the first deadline of a suspected major hazard that has none. 隐患整改延期';
+	'Grants an extension (延期) of the rectification deadline of a hazard being rectified: the pending request (escalation.hazard_extension_request), or before the deadline the department''s own, within the limits of escalation.rule_limit, by the department that found the hazard or supervises the unit, or once a warning fell due only by the safety committee office of its screen (the warnings then stay); records the reason and the department. Also sets the first deadline of a suspected major hazard that has none. 隐患整改延期审批';
 
 -- Record that the unit has rectified a hazard.
 CREATE FUNCTION escalation.hazard_rectify(
@@ -250,43 +251,6 @@ $$;
 COMMENT ON FUNCTION escalation.hazard_close(bigint, bigint, text, timestamptz) IS
 	'Closes (销号) a rectified hazard: one that needs re-inspection only after a passed re-inspection; a suspected major hazard only after confirmation. 隐患销号';
 
--- Every hazard's timeline: its entry, then each recorded step.
-CREATE VIEW escalation.hazard_timeline WITH (security_invoker = true) AS
-	SELECT h.id AS hazard_id, h.unit_id, 0::bigint AS seq, 'report'::text AS step,
-		NULL::escalation.hazard_status AS from_status, coalesce(f.from_status, h.status) AS to_status,
-		NULL::escalation.hazard_grade AS from_grade, coalesce(f.from_grade, h.grade) AS to_grade,
-		NULL::timestamptz AS from_deadline, CASE WHEN f.hazard_id IS NULL THEN h.rectify_deadline ELSE f.from_deadline END AS to_deadline,
-		h.found_by AS department_id, NULL::bigint AS person_id, h.found_at AS event_at, h.description AS note,
-		h.created_at AS recorded_at, h.created_by AS recorded_by, h.region
-	FROM escalation.hazard h
-	LEFT JOIN LATERAL (
-		SELECT hh.hazard_id, hh.from_status, hh.from_grade, hh.from_deadline
-		FROM escalation.hazard_history hh WHERE hh.hazard_id = h.id ORDER BY hh.id LIMIT 1) f ON true
-	UNION ALL
-	SELECT hh.hazard_id, hh.unit_id, hh.id, hh.step::text, hh.from_status, hh.to_status, hh.from_grade, hh.to_grade,
-		hh.from_deadline, hh.to_deadline, hh.department_id, hh.person_id, hh.event_at, hh.note,
-		hh.recorded_at, hh.recorded_by, hh.region
-	FROM escalation.hazard_history hh;
-COMMENT ON VIEW escalation.hazard_timeline IS
-	'A hazard''s whole story: its entry (step report, as it was entered) followed by every recorded lifecycle step, ordered by seq. 隐患处理全过程';
-COMMENT ON COLUMN escalation.hazard_timeline.hazard_id IS 'The hazard. 隐患';
-COMMENT ON COLUMN escalation.hazard_timeline.unit_id IS 'Its unit. 隐患单位';
-COMMENT ON COLUMN escalation.hazard_timeline.seq IS 'Order: 0 for the entry, then the history entry id. 顺序';
-COMMENT ON COLUMN escalation.hazard_timeline.step IS 'report, or a hazard_step. 处理步骤';
-COMMENT ON COLUMN escalation.hazard_timeline.from_status IS 'Status before. 原状态';
-COMMENT ON COLUMN escalation.hazard_timeline.to_status IS 'Status after. 新状态';
-COMMENT ON COLUMN escalation.hazard_timeline.from_grade IS 'Grade before. 原等级';
-COMMENT ON COLUMN escalation.hazard_timeline.to_grade IS 'Grade after. 新等级';
-COMMENT ON COLUMN escalation.hazard_timeline.from_deadline IS 'Deadline before. 原整改期限';
-COMMENT ON COLUMN escalation.hazard_timeline.to_deadline IS 'Deadline after. 新整改期限';
-COMMENT ON COLUMN escalation.hazard_timeline.department_id IS 'Acting department (the finder for the entry). 处理部门';
-COMMENT ON COLUMN escalation.hazard_timeline.person_id IS 'Acting person, for re-inspections. 处理人员';
-COMMENT ON COLUMN escalation.hazard_timeline.event_at IS 'When it happened. 处理时间';
-COMMENT ON COLUMN escalation.hazard_timeline.note IS 'Description (entry) or the step''s note. 说明';
-COMMENT ON COLUMN escalation.hazard_timeline.recorded_at IS 'When it was recorded. 记录时间';
-COMMENT ON COLUMN escalation.hazard_timeline.recorded_by IS 'Role that recorded it. 记录人';
-COMMENT ON COLUMN escalation.hazard_timeline.region IS 'Region of the unit. 所属区划';
-
 -- The state of every hazard found by an instant, as it stood at that instant.
 CREATE FUNCTION escalation.hazard_as_of(at timestamptz, only_ids bigint[] DEFAULT NULL)
 RETURNS TABLE (
@@ -345,8 +309,6 @@ COMMENT ON FUNCTION escalation.hazard_as_of(timestamptz, bigint[]) IS
 ------------------------------------------------------------------------------
 -- Privileges
 ------------------------------------------------------------------------------
-
-GRANT SELECT ON escalation.hazard_timeline TO escalation_admin, escalation_user, escalation_analyst;
 
 REVOKE ALL ON FUNCTION
 	escalation.hazard_lock(bigint),

@@ -288,3 +288,111 @@ GRANT SELECT ON escalation.rule_default, escalation.rule_override TO escalation_
 
 REVOKE ALL ON FUNCTION escalation_internal.rule_write(), escalation_internal.rule_check_stage(), escalation_internal.rule_check_ladder()
 FROM PUBLIC;
+
+------------------------------------------------------------------------------
+-- The limits of the ladders (预警规则限值): how often and how far an item may
+-- be put off, and the deadlines the text leaves to the city
+------------------------------------------------------------------------------
+
+-- Shipped limits. Read-only for users, like rule_default: the city's changes
+-- are rows of rule_limit_override, which pg_dump keeps.
+CREATE TABLE escalation.rule_limit_default (
+	name text NOT NULL,
+	amount numeric,
+	span interval,
+	description text NOT NULL,
+	CONSTRAINT rule_limit_default_pkey PRIMARY KEY (name),
+	CONSTRAINT rule_limit_default_amount_or_span CHECK ((amount IS NULL) <> (span IS NULL))
+);
+COMMENT ON TABLE escalation.rule_limit_default IS
+	'The limits of the ladders as shipped (延期次数与时长、复查期限等); the limits in force are escalation.rule_limit. 默认预警规则限值';
+COMMENT ON COLUMN escalation.rule_limit_default.name IS 'Name of the limit. 限值名称';
+COMMENT ON COLUMN escalation.rule_limit_default.amount IS 'A count or a share, for limits that are numbers. 数量/比例';
+COMMENT ON COLUMN escalation.rule_limit_default.span IS 'A length of time (days of 24 hours), for limits that are durations. 时长';
+COMMENT ON COLUMN escalation.rule_limit_default.description IS 'What the limit governs. 说明';
+
+INSERT INTO escalation.rule_limit_default (name, amount, span, description) VALUES
+	('hazard_extension_count', 2, NULL, 'Extensions (延期) a hazard may be granted in all. 隐患延期次数上限'),
+	('hazard_extension_total', NULL, '30 days', 'Total time all extensions of a hazard may add to its deadline. 隐患延期累计时长上限'),
+	('hazard_recheck_within', NULL, '3 days', 'Time the supervising department has to re-inspect a hazard rectified on time; after it the hazard climbs as 逾期未复查. 复查期限'),
+	('clue_forward_count', 3, NULL, 'Forwards (转办) a clue may go through before only the city office may forward it. 线索转办次数上限');
+
+-- The city's changes to the shipped limits.
+CREATE TABLE escalation.rule_limit_override (
+	name text NOT NULL,
+	amount numeric,
+	span interval,
+	changed_at timestamptz NOT NULL DEFAULT statement_timestamp(),
+	changed_by name NOT NULL DEFAULT current_user,
+	CONSTRAINT rule_limit_override_pkey PRIMARY KEY (name),
+	CONSTRAINT rule_limit_override_name_fkey FOREIGN KEY (name) REFERENCES escalation.rule_limit_default (name),
+	CONSTRAINT rule_limit_override_amount_or_span CHECK ((amount IS NULL) <> (span IS NULL)),
+	CONSTRAINT rule_limit_override_amount_not_negative CHECK (amount >= 0),
+	CONSTRAINT rule_limit_override_span_in_days
+		CHECK (span >= interval '0' AND date_part('month', span) = 0 AND date_part('year', span) = 0
+			   AND span <= interval '3650 days')
+);
+COMMENT ON TABLE escalation.rule_limit_override IS
+	'The city''s changes to the shipped limits of the ladders; kept by pg_dump. 预警规则限值调整记录';
+COMMENT ON COLUMN escalation.rule_limit_override.name IS 'Name of the limit (one of rule_limit_default). 限值名称';
+COMMENT ON COLUMN escalation.rule_limit_override.amount IS 'The city''s count or share. 数量/比例';
+COMMENT ON COLUMN escalation.rule_limit_override.span IS 'The city''s length of time. 时长';
+COMMENT ON COLUMN escalation.rule_limit_override.changed_at IS 'When the change was made. 调整时间';
+COMMENT ON COLUMN escalation.rule_limit_override.changed_by IS 'Role that made the change. 调整人';
+SELECT pg_catalog.pg_extension_config_dump('escalation.rule_limit_override', '');
+
+CREATE VIEW escalation.rule_limit AS
+	SELECT d.name, coalesce(o.amount, CASE WHEN o.name IS NULL THEN d.amount END) AS amount,
+		coalesce(o.span, CASE WHEN o.name IS NULL THEN d.span END) AS span, o.name IS NOT NULL AS changed, d.description
+	FROM escalation.rule_limit_default d
+	LEFT JOIN escalation.rule_limit_override o ON o.name = d.name;
+COMMENT ON VIEW escalation.rule_limit IS
+	'The limits of the ladders in force (预警规则限值): shipped values unless the city office changed them in escalation.rule_limit_override. 预警规则限值';
+COMMENT ON COLUMN escalation.rule_limit.name IS 'Name of the limit. 限值名称';
+COMMENT ON COLUMN escalation.rule_limit.amount IS 'A count or a share. 数量/比例';
+COMMENT ON COLUMN escalation.rule_limit.span IS 'A length of time. 时长';
+COMMENT ON COLUMN escalation.rule_limit.changed IS 'The city changed it. 是否已调整';
+COMMENT ON COLUMN escalation.rule_limit.description IS 'What the limit governs. 说明';
+
+-- One limit in force, as a number or as a length of time.
+CREATE FUNCTION escalation.rule_limit_amount(name text) RETURNS numeric
+LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, escalation, pg_temp
+BEGIN ATOMIC
+	SELECT l.amount FROM escalation.rule_limit l WHERE l.name = rule_limit_amount.name;
+END;
+COMMENT ON FUNCTION escalation.rule_limit_amount(text) IS
+	'The count or share of a limit in force (escalation.rule_limit). 预警规则限值（数量）';
+CREATE FUNCTION escalation.rule_limit_span(name text) RETURNS interval
+LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, escalation, pg_temp
+BEGIN ATOMIC
+	SELECT l.span FROM escalation.rule_limit l WHERE l.name = rule_limit_span.name;
+END;
+COMMENT ON FUNCTION escalation.rule_limit_span(text) IS
+	'The length of time of a limit in force (escalation.rule_limit). 预警规则限值（时长）';
+
+-- Trigger (per statement): a changed re-inspection deadline re-times the hazards.
+CREATE FUNCTION escalation_internal.rule_limit_retime() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, escalation, pg_temp AS
+$$
+BEGIN
+	-- A restore brings back the tracking rows themselves.
+	IF escalation.restoring() THEN
+		RETURN NULL;
+	END IF;
+	PERFORM escalation.sync_items('hazard_overdue', NULL);
+	RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION escalation_internal.rule_limit_retime() IS
+	'Trigger: after a change of the limits, hazards climbing the overdue ladder get their start from the re-inspection deadline in force. 限值变更后重算';
+CREATE TRIGGER rule_limit_retime AFTER INSERT OR UPDATE OR DELETE ON escalation.rule_limit_override
+	FOR EACH STATEMENT EXECUTE FUNCTION escalation_internal.rule_limit_retime();
+
+GRANT SELECT ON escalation.rule_limit TO escalation_admin, escalation_user, escalation_analyst;
+GRANT SELECT ON escalation.rule_limit_default TO escalation_admin, escalation_analyst;
+GRANT SELECT, INSERT, UPDATE, DELETE ON escalation.rule_limit_override TO escalation_admin;
+GRANT SELECT ON escalation.rule_limit_override TO escalation_analyst;
+REVOKE ALL ON FUNCTION escalation.rule_limit_amount(text), escalation.rule_limit_span(text),
+	escalation_internal.rule_limit_retime() FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION escalation.rule_limit_amount(text), escalation.rule_limit_span(text)
+	TO escalation_admin, escalation_user, escalation_analyst;

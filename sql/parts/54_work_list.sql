@@ -38,13 +38,26 @@ CREATE VIEW escalation.item_source AS
 	FROM (
 		SELECT 'hazard_overdue'::escalation.warning_kind AS kind, h.id AS subject_id,
 			escalation.item_origin(coalesce(d.level, u.supervision_level)) AS origin,
-			h.rectify_deadline AS started_at, h.deadline_set_at AS start_set_at, h.closed_at AS handled_at,
+			-- Rectified by the deadline: the department's re-inspection is due
+			-- (逾期未复查); else the unit's deadline (逾期未整改).
+			CASE WHEN h.needs_recheck AND h.status <> 'rectifying'
+					  AND h.rectified_at <= coalesce(x.ladder_start, h.rectify_deadline)
+				 THEN escalation.stage_due_at(h.rectified_at,
+						(SELECT l.span FROM escalation.rule_limit l WHERE l.name = 'hazard_recheck_within'))
+				 ELSE coalesce(x.ladder_start, h.rectify_deadline) END AS started_at,
+			h.deadline_set_at AS start_set_at,
+			CASE WHEN h.needs_recheck THEN h.closed_at ELSE least(h.closed_at, h.rectified_at) END AS handled_at,
 			'closed'::escalation.warning_resolution AS handled_reason, NULL::timestamptz AS withdrawn_at,
 			h.unit_id, h.found_by AS department_id, coalesce(u.region, d.region) AS region
 		FROM escalation.hazard h
 		LEFT JOIN escalation.unit u ON u.id = h.unit_id
 		LEFT JOIN escalation.department d ON d.id = h.found_by
-		WHERE h.needs_recheck AND h.grade IN ('general', 'not_major') AND isfinite(h.rectify_deadline)
+		-- An extension granted after a warning keeps the ladder's start.
+		LEFT JOIN LATERAL (
+			SELECT e.ladder_start FROM escalation.hazard_extension e
+			WHERE e.hazard_id = h.id AND e.approved AND e.granted_deadline = h.rectify_deadline
+			ORDER BY e.id DESC LIMIT 1) x ON true
+		WHERE h.grade IN ('general', 'not_major') AND isfinite(h.rectify_deadline)
 		UNION ALL
 		SELECT 'major_hazard', h.id,
 			escalation.item_origin(coalesce(d.level, u.supervision_level)),
@@ -60,7 +73,9 @@ CREATE VIEW escalation.item_source AS
 		UNION ALL
 		SELECT 'clue', c.id,
 			escalation.item_origin(coalesce(d.level, u.supervision_level)),
-			c.transferred_at, NULL, c.handled_at, 'handled', NULL,
+			-- A forwarded clue's clock runs from the first transfer of its chain.
+			CASE WHEN c.forwarded_from IS NULL THEN c.transferred_at ELSE (escalation.clue_chain(c.id)).started_at END,
+			NULL, c.handled_at, 'handled', NULL,
 			c.unit_id, c.from_department, coalesce(u.region, d.region)
 		FROM escalation.clue c
 		LEFT JOIN escalation.unit u ON u.id = c.unit_id
@@ -87,9 +102,9 @@ COMMENT ON VIEW escalation.item_source IS
 COMMENT ON COLUMN escalation.item_source.kind IS 'Kind of warning the item climbs. 预警类型';
 COMMENT ON COLUMN escalation.item_source.subject_id IS 'Hazard, clue or licence id, or unit id for dual prevention. 事项编号';
 COMMENT ON COLUMN escalation.item_source.origin IS 'city or district: the level of the finding/transferring department, else of the unit''s supervision. 事项来源层级';
-COMMENT ON COLUMN escalation.item_source.started_at IS 'Start of the ladder: rectification deadline, discovery, transfer, licence expiry, or enrolment in dual prevention. 起算时间';
+COMMENT ON COLUMN escalation.item_source.started_at IS 'Start of the ladder: rectification deadline (kept by an extension granted after a warning), or for a hazard rectified by it the re-inspection deadline (rule_limit hazard_recheck_within after the rectification), discovery, transfer (the first of a forwarding chain), licence expiry, or enrolment in dual prevention. 起算时间';
 COMMENT ON COLUMN escalation.item_source.start_set_at IS 'When the start was last set, where the data records it (a hazard''s deadline extension, a re-enrolment); a moved start resolves the old start''s warnings at this time, else when the move is seen. 起算时间设定时间';
-COMMENT ON COLUMN escalation.item_source.handled_at IS 'When it was handled (for dual prevention: the first normal run after the start). 处理时间';
+COMMENT ON COLUMN escalation.item_source.handled_at IS 'When it was handled (a hazard: closed, or rectified when it needs no re-inspection; dual prevention: the first normal run after the start). 处理时间';
 COMMENT ON COLUMN escalation.item_source.handled_reason IS 'How it is handled. 处理方式';
 COMMENT ON COLUMN escalation.item_source.withdrawn_at IS 'When it stopped being watched although it still exists (a unit withdrawn from dual prevention management). 撤销时间';
 COMMENT ON COLUMN escalation.item_source.unit_id IS 'The unit, if any. 生产经营单位';

@@ -273,3 +273,76 @@ GRANT SELECT ON
 	escalation.warning_addressee_analyst,
 	escalation.warning_step_analyst
 TO escalation_admin, escalation_analyst;
+
+-- The ladders' limits and the extensions of hazards' deadlines (47_hazard_extensions.sql, 52_rules.sql).
+CREATE VIEW escalation.hazard_extension_analyst WITH (security_invoker = true) AS
+	SELECT t.id,
+		t.hazard_id,
+		t.unit_id,
+		t.requested_at,
+		t.requested_by,
+		t.requested_deadline,
+		t.reason,
+		t.deadline_then,
+		t.decided_at,
+		t.decided_by,
+		t.approved,
+		t.decision_note,
+		t.granted_deadline,
+		t.after_warning,
+		t.ladder_start,
+		t.recorded_at,
+		t.recorded_by,
+		t.region::text AS region
+	FROM escalation.hazard_extension t;
+COMMENT ON VIEW escalation.hazard_extension_analyst IS
+	'What an analyst may read of escalation.hazard_extension, for BI tools: its permitted columns, region and uscc codes as text, enum columns with their Chinese labels. 隐患延期申请与审批（分析视图）';
+COMMENT ON COLUMN escalation.hazard_extension_analyst.id IS 'Request id. 申请编号';
+COMMENT ON COLUMN escalation.hazard_extension_analyst.hazard_id IS 'The hazard. 隐患';
+COMMENT ON COLUMN escalation.hazard_extension_analyst.unit_id IS 'Its unit. 隐患单位';
+COMMENT ON COLUMN escalation.hazard_extension_analyst.requested_at IS 'When it was asked for; before the deadline then in force. 申请时间';
+COMMENT ON COLUMN escalation.hazard_extension_analyst.requested_by IS 'Who asked (the unit''s person or the inspector); NULL when the granting department extended in time on its own inspection. 申请人';
+COMMENT ON COLUMN escalation.hazard_extension_analyst.requested_deadline IS 'The deadline asked for. 申请延期至';
+COMMENT ON COLUMN escalation.hazard_extension_analyst.reason IS 'Why the unit needs more time. 申请理由';
+COMMENT ON COLUMN escalation.hazard_extension_analyst.deadline_then IS 'The deadline in force when it was asked for. 原整改期限';
+COMMENT ON COLUMN escalation.hazard_extension_analyst.decided_at IS 'When it was granted or refused; NULL while pending. 审批时间';
+COMMENT ON COLUMN escalation.hazard_extension_analyst.decided_by IS 'Department that granted or refused it. 审批部门';
+COMMENT ON COLUMN escalation.hazard_extension_analyst.approved IS 'Granted (true) or refused (false). 是否批准';
+COMMENT ON COLUMN escalation.hazard_extension_analyst.decision_note IS 'The reason of the grant or refusal. 审批意见';
+COMMENT ON COLUMN escalation.hazard_extension_analyst.granted_deadline IS 'The deadline granted (at most the one asked for). 批准延期至';
+COMMENT ON COLUMN escalation.hazard_extension_analyst.after_warning IS 'Granted after a stage of the overdue ladder fell due: the warnings stay and the ladder keeps its start. 预警后延期';
+COMMENT ON COLUMN escalation.hazard_extension_analyst.ladder_start IS 'Start of the overdue ladder after the grant: the granted deadline, or the old start for a grant after a warning. 延期后预警起算时间';
+COMMENT ON COLUMN escalation.hazard_extension_analyst.recorded_at IS 'When it was recorded. 记录时间';
+COMMENT ON COLUMN escalation.hazard_extension_analyst.recorded_by IS 'Role that recorded it. 记录人';
+COMMENT ON COLUMN escalation.hazard_extension_analyst.region IS 'Region of the unit (kept by trigger, for row-level security). 所属区划';
+
+CREATE VIEW escalation.rule_limit_default_analyst WITH (security_invoker = true) AS
+	SELECT t.name,
+		t.amount,
+		t.span,
+		t.description
+	FROM escalation.rule_limit_default t;
+COMMENT ON VIEW escalation.rule_limit_default_analyst IS
+	'What an analyst may read of escalation.rule_limit_default, for BI tools: its permitted columns, region and uscc codes as text, enum columns with their Chinese labels. 默认预警规则限值（分析视图）';
+COMMENT ON COLUMN escalation.rule_limit_default_analyst.name IS 'Name of the limit. 限值名称';
+COMMENT ON COLUMN escalation.rule_limit_default_analyst.amount IS 'A count or a share, for limits that are numbers. 数量/比例';
+COMMENT ON COLUMN escalation.rule_limit_default_analyst.span IS 'A length of time (days of 24 hours), for limits that are durations. 时长';
+COMMENT ON COLUMN escalation.rule_limit_default_analyst.description IS 'What the limit governs. 说明';
+
+CREATE VIEW escalation.rule_limit_override_analyst WITH (security_invoker = true) AS
+	SELECT t.name,
+		t.amount,
+		t.span,
+		t.changed_at,
+		t.changed_by
+	FROM escalation.rule_limit_override t;
+COMMENT ON VIEW escalation.rule_limit_override_analyst IS
+	'What an analyst may read of escalation.rule_limit_override, for BI tools: its permitted columns, region and uscc codes as text, enum columns with their Chinese labels. 预警规则限值调整记录（分析视图）';
+COMMENT ON COLUMN escalation.rule_limit_override_analyst.name IS 'Name of the limit (one of rule_limit_default). 限值名称';
+COMMENT ON COLUMN escalation.rule_limit_override_analyst.amount IS 'The city''s count or share. 数量/比例';
+COMMENT ON COLUMN escalation.rule_limit_override_analyst.span IS 'The city''s length of time. 时长';
+COMMENT ON COLUMN escalation.rule_limit_override_analyst.changed_at IS 'When the change was made. 调整时间';
+COMMENT ON COLUMN escalation.rule_limit_override_analyst.changed_by IS 'Role that made the change. 调整人';
+
+GRANT SELECT ON escalation.hazard_extension_analyst, escalation.rule_limit_default_analyst, escalation.rule_limit_override_analyst
+TO escalation_admin, escalation_analyst;

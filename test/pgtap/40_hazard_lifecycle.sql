@@ -197,10 +197,11 @@ SELECT results_eq($$SELECT status::text, rectify_deadline FROM escalation.hazard
 
 -- Without re-inspection ----------------------------------------------------------
 
-INSERT INTO escalation.hazard (id, unit_id, found_by, found_at, description, needs_recheck, rectify_deadline) OVERRIDING SYSTEM VALUE
-VALUES (40002, 4001, 4210, '2025-03-01+08', '灭火器过期', false, '2025-03-03+08');
-SELECT lives_ok($$SELECT escalation.hazard_rectify(40002, '王强', '更换灭火器', '2025-03-02+08')$$,
-	'a hazard without re-inspection is rectified');
+SELECT throws_ok($$INSERT INTO escalation.hazard (id, unit_id, found_by, found_at, description, needs_recheck, rectify_deadline) OVERRIDING SYSTEM VALUE
+	VALUES (40002, 4001, 4210, '2025-03-01+08', '灭火器过期', false, '2025-03-03+08')$$,
+	'23514', NULL, 'a hazard not rectified on the spot is not entered without re-inspection');
+INSERT INTO escalation.hazard (id, unit_id, found_by, found_at, description, needs_recheck, rectify_deadline, rectified_at, rectified_by, rectification_note) OVERRIDING SYSTEM VALUE
+VALUES (40002, 4001, 4210, '2025-03-01+08', '灭火器过期', false, '2025-03-03+08', '2025-03-01 10:00+08', '王强', '更换灭火器');
 SELECT lives_ok($$SELECT escalation.hazard_close(40002, 4210, closed_at => '2025-03-02 12:00+08')$$,
 	'and closed without a re-inspection');
 

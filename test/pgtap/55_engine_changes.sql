@@ -1,6 +1,6 @@
 -- Items whose data changes while they climb: a deadline extension (延期)
--- resolves the old deadline's warnings as rescheduled at the extension and
--- starts a new ladder from the new deadline; a renewal that is annulled
+-- granted after a warning leaves the warnings and the ladder as they were,
+-- one granted in time moves the ladder to the new deadline; a renewal that is annulled
 -- reopens the item, whose later stages then fire while the resolved ones stay
 -- resolved; a unit that moves or changes supervision level takes its pending
 -- stages with it; a changed rule applies to items already climbing; a
@@ -27,21 +27,24 @@ INSERT INTO escalation.unit (id, name, region, supervision_level) OVERRIDING SYS
 	(13, '济南搬迁机电有限公司', '370103002', 'district'),
 	(14, '济南升级化工有限公司', '370103002', 'district');
 
--- Deadline extended after two stages were raised.
+-- Deadline extended after two stages were raised: by the city office of the
+-- screen the hazard is on, on a request made in time; the warnings stay.
+INSERT INTO escalation.department (id, name, region, kind) OVERRIDING SYSTEM VALUE VALUES (5, '济南市安委会办公室', '370100', 'safety_committee_office');
 INSERT INTO escalation.hazard (id, unit_id, found_by, found_at, grade, needs_recheck, rectify_deadline) OVERRIDING SYSTEM VALUE
 VALUES (501, 10, 2, pg_temp.at('-5 days'), 'general', true, pg_temp.at('0'));
+SELECT escalation.hazard_extension_request(501, pg_temp.at('10 days'), '设备采购周期长', '张经理', pg_temp.at('-1 day'));
 SELECT is(escalation.run(pg_temp.at('4 days')), 2::bigint, 'the hazard climbs two stages past its deadline');
-SELECT lives_ok($$SELECT escalation.hazard_extend(501, pg_temp.at('10 days'), '设备采购周期长', 2, pg_temp.at('4 days 1 hour'))$$,
+SELECT lives_ok($$SELECT escalation.hazard_extend(501, pg_temp.at('10 days'), '设备采购周期长', 5, pg_temp.at('4 days 1 hour'))$$,
 	'its deadline is extended to day 10 on day 4');
 SELECT lives_ok($$SELECT escalation.run(pg_temp.at('10 days') - interval '1 second')$$, 'a run just before the new deadline');
 SELECT is((SELECT count(*) FROM escalation.warning WHERE kind = 'hazard_overdue' AND subject_id = 501 AND resolved_at IS NULL),
-	0::bigint, 'before the new deadline the hazard is off the screens');
+	3::bigint, 'before the new deadline the hazard is still on the screens, and has climbed on');
 SELECT lives_ok($$SELECT escalation.run(pg_temp.at('10 days'))$$, 'a run at the new deadline');
 SELECT results_eq($$SELECT * FROM pg_temp.ladder('hazard_overdue', 501)$$,
-	$$VALUES (1, interval '0', interval '0', interval '4 days 1 hour', 'rescheduled', '370102'),
-			 (2, '0', '3 days', '4 days 1 hour', 'rescheduled', '370100'),
-			 (1, '10 days', '10 days', NULL, NULL, '370102')$$,
-	'an extension resolves the old deadline''s warnings as rescheduled at the extension; a new ladder climbs from the new deadline');
+	$$VALUES (1, interval '0', interval '0', NULL::interval, NULL::text, '370102'),
+			 (2, '0', '3 days', NULL, NULL, '370100'),
+			 (3, '0', '6 days', NULL, NULL, '370100')$$,
+	'an extension after a warning resolves nothing and starts no new ladder');
 
 -- Deadline extended before anything was raised.
 INSERT INTO escalation.hazard (id, unit_id, found_by, found_at, grade, needs_recheck, rectify_deadline) OVERRIDING SYSTEM VALUE

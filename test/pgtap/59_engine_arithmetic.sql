@@ -58,12 +58,15 @@ INSERT INTO escalation.dual_prevention (unit_id, since)
 SELECT 60 + i, '2024-03-01 09:00+08' FROM generate_series(0, 2) i;
 INSERT INTO escalation.dp_run (unit_id, ran_at) VALUES (61, '2024-03-09 09:00+08');
 UPDATE escalation.dual_prevention SET withdrawn_at = '2024-03-11 09:00+08', withdraw_reason = '企业关闭' WHERE unit_id = 62;
--- An ordinary hazard and one whose deadline moves (its old episode is rescheduled).
+-- An ordinary hazard and one whose failed re-inspection sets a new deadline (its old episode is rescheduled).
 INSERT INTO escalation.hazard (id, unit_id, found_by, found_at, grade, needs_recheck, rectify_deadline) OVERRIDING SYSTEM VALUE VALUES
 	(610, 10, 2, '2024-02-20 09:00+08', 'general', true, '2024-03-01 09:00+08'),
 	(611, 10, 2, '2024-02-20 09:00+08', 'general', true, '2024-03-01 09:00+08');
+INSERT INTO escalation.supervision_assignment (unit_id, department_id, supervision_type, level, period)
+VALUES (10, 2, 'territorial', 'district', daterange('2024-01-01', NULL));
 SELECT escalation.run('2024-03-02 09:00+08');
-SELECT escalation.hazard_extend(611, '2024-03-20 09:00+08', '延期整改', 2, '2024-03-03 09:00+08');
+SELECT escalation.hazard_rectify(611, '张经理', NULL, '2024-03-02 10:00+08');
+SELECT escalation.hazard_recheck(611, 2, false, '整改不到位', '2024-03-20 09:00+08', NULL, '2024-03-03 09:00+08');
 
 CREATE TEMP TABLE stat_before AS
 	SELECT relid, relname, n_tup_ins, n_tup_upd, n_tup_del FROM pg_stat_xact_user_tables WHERE schemaname = 'escalation';

@@ -22,7 +22,7 @@ INSERT INTO escalation.inspection (department_id, unit_id, mode, inspected_at) V
 -- Hazards found by 4210: H1 rectified and closed in time (3 days); H2 rectified late
 -- (8 days), not re-inspected in March; H3 never rectified; H4 suspected major, never
 -- confirmed; H5 due in April; H6 found in February. 4300 receives a self-report H7,
--- rectified in 2 days without re-inspection.
+-- rectified in 2 days and re-inspected by the street office.
 INSERT INTO escalation.hazard (id, unit_id, found_by, found_at, description, grade, needs_recheck, rectify_deadline, source) OVERRIDING SYSTEM VALUE VALUES
 	(70001, 4001, 4210, '2025-03-02 10:00+08', 'H1', 'general', true, '2025-03-09 10:00+08', 'inspection'),
 	(70002, 4001, 4210, '2025-03-02 10:00+08', 'H2', 'general', true, '2025-03-06 18:00+08', 'inspection'),
@@ -30,7 +30,7 @@ INSERT INTO escalation.hazard (id, unit_id, found_by, found_at, description, gra
 	(70004, 4002, 4210, '2025-03-20 10:00+08', 'H4', 'suspected_major', true, NULL, 'inspection'),
 	(70005, 4002, 4210, '2025-03-25 10:00+08', 'H5', 'general', true, '2025-04-10 18:00+08', 'inspection'),
 	(70006, 4001, 4210, '2025-02-20 10:00+08', 'H6', 'general', true, '2025-02-27 18:00+08', 'inspection'),
-	(70007, 4001, 4300, '2025-03-15 10:00+08', 'H7', 'general', false, '2025-03-18 18:00+08', 'self_report');
+	(70007, 4001, 4300, '2025-03-15 10:00+08', 'H7', 'general', true, '2025-03-18 18:00+08', 'self_report');
 DO $steps$
 BEGIN
 	PERFORM escalation.hazard_rectify(70001, '王强', rectified_at => '2025-03-05 10:00+08');
@@ -38,6 +38,7 @@ BEGIN
 	PERFORM escalation.hazard_close(70001, 4210, closed_at => '2025-03-06 10:00+08');
 	PERFORM escalation.hazard_rectify(70002, '王强', rectified_at => '2025-03-10 10:00+08');
 	PERFORM escalation.hazard_rectify(70007, '李娜', rectified_at => '2025-03-17 10:00+08');
+	PERFORM escalation.hazard_recheck(70007, 4300, true, rechecked_at => '2025-03-18 09:00+08');
 	PERFORM escalation.hazard_close(70007, 4300, closed_at => '2025-03-18 10:00+08');
 	PERFORM escalation.hazard_rectify(70006, '王强', rectified_at => '2025-02-25 10:00+08');
 	PERFORM escalation.hazard_recheck(70006, 4210, true, rechecked_at => '2025-02-26 10:00+08');
@@ -78,7 +79,7 @@ SELECT results_eq($$SELECT warnings, warnings_stage1, warnings_stage2, warnings_
 	'its warnings: its hazards H2, H3, H4 and the clue it received late, three stages each; 7 supervision orders, 4 circulars');
 SELECT results_eq($$SELECT clues_transferred, warnings, hazards_found, hazards_due, rectified_on_time, rechecks_needed, median_days_to_rectify
 	FROM escalation.department_scorecard('2025-03-01', '2025-03-31') WHERE department_id = 4300$$,
-	$$VALUES (3::bigint, 0::bigint, 1::bigint, 1::bigint, 1::bigint, 0::bigint, 2.0)$$,
+	$$VALUES (3::bigint, 0::bigint, 1::bigint, 1::bigint, 1::bigint, 1::bigint, 2.0)$$,
 	'the street office transferred three clues and is not blamed for the receiver''s delay; its self-reported hazard was rectified on time');
 SELECT results_eq($$SELECT inspections, hazards_found, warnings, on_time_rate
 	FROM escalation.department_scorecard('2025-03-01', '2025-03-31') WHERE department_id = 4220$$,
@@ -90,7 +91,7 @@ SELECT is((SELECT count(*) FROM escalation.department_scorecard('2025-03-01', '2
 SELECT results_eq($$SELECT inspections, on_site_inspections, online_inspections, units_covered, hazards_found, hazards_due,
 		rectified_on_time, on_time_rate, overdue_unrectified, rechecks_needed, rechecked, median_days_to_rectify
 	FROM escalation.district_scorecard('2025-03-01', '2025-03-31') WHERE district::text = '370102'$$,
-	$$VALUES (4::bigint, 2::bigint, 2::bigint, 2::bigint, 6::bigint, 4::bigint, 2::bigint, 0.5000, 1::bigint, 2::bigint, 1::bigint, 3.0)$$,
+	$$VALUES (4::bigint, 2::bigint, 2::bigint, 2::bigint, 6::bigint, 4::bigint, 2::bigint, 0.5000, 1::bigint, 3::bigint, 2::bigint, 3.0)$$,
 	'历下区: the work of its district and street departments together, the median over all its hazards');
 SELECT results_eq($$SELECT warnings, warnings_stage1, warnings_stage2, warnings_stage3, supervision_orders, circulars,
 		clues_transferred, clues_received, clue_in_time_rate

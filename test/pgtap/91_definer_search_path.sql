@@ -199,6 +199,16 @@ SELECT x.who, x.what, 'own', x.statement FROM (VALUES
 	(session_user, 'insert a warning by hand',
 	 $s$INSERT INTO escalation.warning (kind, subject_id, stage, screen, screen_region, action, due_at)
 		VALUES ('hazard_overdue', 9261, 9, 'city', '370100', 'circulate', '2024-06-20 10:00+08') RETURNING kind, subject_id, stage$s$),
+	('t90_admin', 'extend a hazard on the city screen on a request made in time',
+	 $s$SELECT (escalation.hazard_extend(9261, '2024-05-20 18:00+08'::pg_catalog.timestamptz, '同意延期'::pg_catalog.text,
+			9110::pg_catalog.int8, '2024-06-01 10:00+08'::pg_catalog.timestamptz)).id
+		FROM (SELECT escalation.hazard_extension_request(9261, '2024-05-20 18:00+08'::pg_catalog.timestamptz, '配件未到'::pg_catalog.text,
+			'历下申请人'::pg_catalog.text, '2024-05-05 10:00+08'::pg_catalog.timestamptz) OFFSET 0) r$s$),
+	('t90_admin', 'refuse an extension',
+	 $s$SELECT (escalation.hazard_extension_refuse(9261, 9110::pg_catalog.int8, '不予延期'::pg_catalog.text,
+			'2024-06-01 10:00+08'::pg_catalog.timestamptz)).approved
+		FROM (SELECT escalation.hazard_extension_request(9261, '2024-05-20 18:00+08'::pg_catalog.timestamptz, '配件未到'::pg_catalog.text,
+			'历下申请人'::pg_catalog.text, '2024-05-05 10:00+08'::pg_catalog.timestamptz) OFFSET 0) r$s$),
 	('t90_admin', 'run', $s$SELECT * FROM escalation.run()$s$),
 	('t90_admin', 'schedule', $s$SELECT escalation.schedule('*/5 * * * *') > 0 AS job$s$),
 	-- Rules are changed by the superuser (escalation_admin has no rights on rule_override).

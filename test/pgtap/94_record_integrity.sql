@@ -146,8 +146,10 @@ SELECT throws_ok($$INSERT INTO escalation.hazard (unit_id, found_by, found_at, r
 	'22008', NULL, 'a direct INSERT of an ancient hazard is refused');
 SELECT is(pg_temp.t94_counts(), (SELECT counts FROM t94_before),
 	'none of the refused times changed anything');
-SELECT lives_ok($$SELECT escalation.hazard_extend(9261, now() + interval '30 days', '正常延期', 9210)$$,
-	'an extension within the horizon works');
+SELECT lives_ok($$SELECT escalation.hazard_extend(escalation.hazard_report('延期测试', now() + interval '7 days', unit_id => 9201,
+																		 found_by => 9210),
+												  now() + interval '30 days', '正常延期', 9210)$$,
+	'an extension within the horizon (before the deadline, by the finder) works');
 SELECT lives_ok($$SELECT escalation.hazard_report('两分钟后', now() + interval '7 days', unit_id => 9201, found_by => 9210,
 												  found_at => statement_timestamp() + interval '2 minutes')$$,
 	'an event two minutes ahead of the server clock is within the clock skew');
@@ -165,8 +167,8 @@ SELECT lives_ok($$INSERT INTO escalation.time_window (name, value) VALUES ('dead
 	'the city office sets the deadline horizon');
 RESET ROLE;
 SET LOCAL ROLE t90_lixia;
-SELECT lives_ok($$SELECT escalation.hazard_extend(9261, '9999-12-31 00:00+08', '远期延期', 9210)$$,
-	'with a wider horizon year 9999 is accepted');
+SELECT lives_ok($$SELECT escalation.hazard_report('远期整改', '9999-12-31 00:00+08', unit_id => 9201, found_by => 9210)$$,
+	'with a wider horizon a deadline in year 9999 is accepted');
 SELECT throws_ok($$SELECT escalation.hazard_extend(9261, 'infinity', '无限延期', 9210)$$,
 	'22008', NULL, 'but infinity never is');
 RESET ROLE;

@@ -21,7 +21,8 @@ parts of the 0.1.0 release commit assemble to (read from git history).
 A city's upgrade: a database made with 0.1.0 and filled as a city fills it
 (the backlog, every table's rows, the engine run and a warning
 acknowledged) updates to the default version; every row of every 0.1.0
-table is still there with its 0.1.0 columns unchanged, the schema is the
+table is still there with its 0.1.0 columns unchanged (the engine's work list
+is re-timed instead: it is what a sync from the sources gives), the schema is the
 same as a fresh install's, and the engine runs and warnings are handled
 there afterwards.
 
@@ -170,6 +171,22 @@ def rows_of(c, db, cols):
     return table_digests(c, db, sorted(cols), cols)
 
 
+# Tables the update may change: the engine's work list, derived from the
+# sources and re-timed when the rules change, and the registry of tables that
+# follow their unit's region, to which new tables are added.
+RETIMED = ("escalation.stage_due", "escalation.tracked_item")
+RETIMED_KINDS = ("hazard_overdue", "clue")
+REGISTRIES = ("escalation.unit_region_follower",)
+
+
+def work_list_digest(c, db):
+    """{(table, kind): (rows, md5)} of the engine's work list."""
+    out = c.value("SET timezone = 'Asia/Shanghai'; " + " UNION ALL ".join(
+        "SELECT '%s ' || kind || ' ' || count(*) || ' ' || md5(string_agg(t::text, E'\\n' ORDER BY t::text COLLATE \"C\")) "
+        "FROM %s t GROUP BY kind" % (table, table) for table in RETIMED), db)
+    return {(name, kind): (int(n), h) for name, kind, n, h in (row.split() for row in out.splitlines())}
+
+
 def upgrade_with_data(c, fresh, default, released):
     """A city's database of the released version, with data, updated to default."""
     db = "rel74_city"
@@ -182,13 +199,27 @@ def upgrade_with_data(c, fresh, default, released):
     before = rows_of(c, db, cols)
     empty = sorted(t for t in cols if before[t][0] == 0)
     figure("%s database: rows in its tables" % released, sum(n for n, _ in before.values()))
+    before_items = work_list_digest(c, db)
     r = c.psql("ALTER EXTENSION escalation UPDATE", db, check=False)
     ok(r.returncode == 0, "a %s database with data (%d tables, %d of them empty) updates to %s"
        % (released, len(cols), len(empty), default), r.stderr)
     after = rows_of(c, db, cols)
-    lost = sorted(k for k in before if before[k] != after.get(k))
+    lost = sorted(k for k in before if before[k] != after.get(k) and k not in RETIMED and k not in REGISTRIES)
     ok(not lost, "after the update every row of every %s table is there, its %s columns unchanged"
        % (released, released), lost)
+    shrunk = sorted(k for k in REGISTRIES if after[k][0] < before[k][0])
+    ok(not shrunk, "the update only adds to the registries %s" % ", ".join(REGISTRIES), shrunk)
+    # The work list is derived from the sources: the update re-times the kinds
+    # whose sources or rules it changed, and leaves what a repeated sync of
+    # them gives; the other kinds' items are as they were.
+    retimed = work_list_digest(c, db)
+    for kind in RETIMED_KINDS:
+        c.psql("SELECT escalation.sync_items('%s', NULL)" % kind, db)
+    resynced = work_list_digest(c, db)
+    ok(retimed == resynced and all(retimed.get(k) == before_items.get(k) for k in before_items if k[1] not in RETIMED_KINDS),
+       "existing items are re-timed by the upgrade (%s): the work list is what a sync from the sources gives"
+       % ", ".join(RETIMED_KINDS), (sorted(set(retimed.items()) ^ set(resynced.items())),
+                                    sorted(k for k in before_items if retimed.get(k) != before_items[k])))
     def schema(f):  # the objects without the sequences' positions, which the data moved
         return dict(f, rows=None, objects=[re.sub(r"^SELECT pg_catalog\.setval\(.*$", "", b, flags=re.M)
                                            for b in f["objects"]])

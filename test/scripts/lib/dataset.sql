@@ -146,6 +146,16 @@ BEGIN
 END
 $window$;
 
+-- The city gives departments 5 days to re-inspect a rectified hazard (the
+-- ladders' limits, release 0.2.0 on).
+DO $limits$
+BEGIN
+	IF to_regclass('escalation.rule_limit_override') IS NOT NULL THEN
+		INSERT INTO escalation.rule_limit_override (name, span) VALUES ('hazard_recheck_within', '5 days');
+	END IF;
+END
+$limits$;
+
 -- The engine catches up to two weeks after t0; the command centre acknowledges
 -- the first city-screen warning.
 SELECT escalation.run(:t0::timestamptz + interval '14 days');
