@@ -76,8 +76,9 @@ def main():
         if drawn >= expected // 10:
             break
         time.sleep(0.01)
-    in_run = c.value("SELECT count(*) FROM pg_locks WHERE pid = %d AND locktype = 'advisory' AND granted" % pid) \
-        if pid else "0"
+    in_run = c.value("SELECT count(*) FROM pg_locks WHERE pid = %d AND locktype = 'relation' AND granted "
+                     "AND mode = 'ExclusiveLock' AND relation = 'escalation_internal.event_stream'::regclass" % pid,
+                     DB) if pid else "0"
     if pid:
         os.kill(pid, signal.SIGKILL)
     killed_after = time.monotonic() - started
