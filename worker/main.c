@@ -50,32 +50,6 @@ static const char *conninfo_source = "the PG* environment";
 
 /* The exit status WorkerFatal asked for; 0 for a plain stop. */
 static volatile sig_atomic_t fatal_exit_code;
-static const SourceQueries CityQueries = {
-	.screens = "SELECT d.code::text AS code, d.name, escalation.region_level(d.code)::text AS level"
-	" FROM escalation.division d"
-	" WHERE escalation.region_level(d.code) IN ('city', 'district')"
-	" ORDER BY escalation.region_level(d.code) <> 'city', d.code",
-	.events = "SELECT * FROM escalation.warning_events($1::bigint, $2::int)",
-	.events_tail = "SELECT escalation.warning_events_tail($1::int)",
-	.screen_warnings = "SELECT * FROM escalation.screen_warnings($1::escalation.region)"
-	" ORDER BY raised_at DESC, warning_id DESC",
-};
-
-static const SourceQueries ProvinceQueries = {
-	.screens = "SELECT code, name, level FROM escalation.province_screens()",
-	.events = "SELECT * FROM escalation.province_events($1::bigint, $2::int)",
-	.events_tail = "SELECT escalation.province_events_tail($1::int)",
-	.screen_warnings = "SELECT * FROM escalation.province_screen_warnings($1::escalation.region)"
-	" ORDER BY raised_at DESC, warning_id DESC",
-};
-
-/* The queries for the kind of database served (--province). */
-const SourceQueries *
-Queries(void)
-{
-	return config.province ? &ProvinceQueries : &CityQueries;
-}
-
 /* Print the usage text. */
 static void
 Usage(FILE *out)

@@ -37,9 +37,9 @@ def setup_city(c, code):
         INSERT INTO escalation.division (code, name) VALUES
             ('%(code)s', '%(name)s'), ('%(district)s', '%(district_name)s'), ('%(street)s', '%(street_name)s')
             ON CONFLICT (code) DO NOTHING;
-        INSERT INTO escalation.department (id, name, level, region) VALUES
+        INSERT INTO escalation.department (id, name, level, region) OVERRIDING SYSTEM VALUE VALUES
             (1, '%(name)s应急管理局', 'city', '%(code)s'), (2, '%(district_name)s应急管理局', 'district', '%(district)s');
-        INSERT INTO escalation.unit (id, name, region, supervision_level)
+        INSERT INTO escalation.unit (id, name, region, supervision_level) OVERRIDING SYSTEM VALUE
         SELECT i, format('%(district_name)s%%s号化工有限公司', i), '%(street)s', 'district' FROM generate_series(1, 10) i;
     """ % dict(code=code, name=name, district=district, district_name=district_name, street=street,
                street_name=street_name), DB)
