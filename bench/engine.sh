@@ -23,24 +23,10 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 items=${1:-1000000}
 
 ensure_packages
-work=$(mktemp -d /tmp/escalation-bench.XXXXXX)
-chmod 755 "$work"
-# A private copy of PostgreSQL with this checkout's extension, as ./check does,
+# A private copy of PostgreSQL with this checkout's extension, as ./check uses,
 # so that a benchmark never changes the system's installation.
-private_install "$top" "$work/install"
-port=$(free_port)
-cleanup() {
-	if [ "${KEEP:-0}" = 1 ]; then
-		log "cluster kept: psql -h $work/sock -p $port -U postgres escalation  (stop: pg_ctl -D $work/data stop)"
-	else
-		cluster_stop "$work"; rm -rf "$work"
-	fi
-}
-trap cleanup EXIT
-cluster_init "$work" "$port" "shared_buffers = '2GB'" "max_wal_size = '20GB'" "checkpoint_timeout = '1h'" \
+throwaway_cluster "$top" bench "shared_buffers = '2GB'" "max_wal_size = '20GB'" "checkpoint_timeout = '1h'" \
 	"work_mem = '64MB'" "maintenance_work_mem = '1GB'" "autovacuum = off"
-cluster_start "$work"
-export PGHOST=$work/sock PGPORT=$port PGUSER=postgres PGDATABASE=escalation
 psql -qX -v ON_ERROR_STOP=1 -d postgres -c 'CREATE DATABASE escalation' >/dev/null
 psql -qX -v ON_ERROR_STOP=1 -c 'CREATE EXTENSION escalation' >/dev/null
 

@@ -15,21 +15,9 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/tools/cluster.sh"
 
 ensure_packages
-work=$(mktemp -d /tmp/escalation-bench.XXXXXX)
-chmod 755 "$work"
-private_install "$top" "$work/install"
-port=$(free_port)
-cleanup() {
-	if [ "${KEEP:-0}" = 1 ]; then
-		log "cluster kept: psql -h $work/sock -p $port -U postgres escalation  (stop: pg_ctl -D $work/data stop)"
-	else
-		cluster_stop "$work"; rm -rf "$work"
-	fi
-}
-trap cleanup EXIT
-cluster_init "$work" "$port" "log_min_duration_statement = 1000"
-cluster_start "$work"
-export PGHOST=$work/sock PGPORT=$port PGUSER=postgres PGDATABASE=escalation
+# A private copy of PostgreSQL with this checkout's extension, as ./check uses,
+# so that a benchmark never changes the system's installation.
+throwaway_cluster "$top" bench "log_min_duration_statement = 1000"
 psql -qX -v ON_ERROR_STOP=1 -d postgres -c 'CREATE DATABASE escalation' >/dev/null
 psql -qX -v ON_ERROR_STOP=1 -c 'CREATE EXTENSION pg_cron' -c 'CREATE EXTENSION escalation' >/dev/null
 

@@ -123,6 +123,31 @@ cluster_folder() {
 }
 cluster_open() { chmod 755 "$1"; }
 
+# throwaway_cluster TOP NAME [extra postgresql.conf lines...]: a private
+# install of the checkout and a started cluster in a new /tmp/escalation-NAME.*
+# folder, removed at exit (KEEP=1 keeps it and says how to reach it); sets
+# work and port, and exports PGHOST, PGPORT, PGUSER and PGDATABASE.
+throwaway_cluster() {
+	local top=$1 name=$2; shift 2
+	work=$(mktemp -d "/tmp/escalation-$name.XXXXXX")
+	chmod 755 "$work"
+	private_install "$top" "$work/install"
+	port=$(free_port)
+	trap throwaway_cluster_cleanup EXIT
+	cluster_init "$work" "$port" "$@"
+	cluster_start "$work"
+	export PGHOST=$work/sock PGPORT=$port PGUSER=postgres PGDATABASE=escalation
+}
+
+# The exit trap of throwaway_cluster.
+throwaway_cluster_cleanup() {
+	if [ "${KEEP:-0}" = 1 ]; then
+		log "cluster kept: psql -h $work/sock -p $port -U postgres escalation  (stop: pg_ctl -D $work/data stop)"
+	else
+		cluster_stop "$work"; rm -rf "$work"
+	fi
+}
+
 # cluster_init DIR PORT [extra postgresql.conf lines...]: initdb a cluster in DIR
 # with its socket in DIR/sock, pg_cron preloaded for database "escalation".
 cluster_init() {
