@@ -2,8 +2,10 @@
 -- of the department-region check (escalation_internal.check_departments) and of the time
 -- checks (escalation_internal.check_times), called alone by a district user, and as the
 -- triggers call them when a district user inserts inspections and hazards (the
--- same INSERT timed with both helpers replaced by empty ones, rounds
--- alternating). Run it as a
+-- same INSERT timed with the helpers as installed, with the department check
+-- as it was in PL/pgSQL, and with both helpers replaced by empty ones, rounds
+-- alternating). The PL/pgSQL department check is kept here, as the baseline
+-- the C one (src/access.c) is measured against. Run it as a
 -- superuser on a database with the extension; everything it makes is rolled back:
 --
 --   psql -X -f bench/checks.sql            (rows: -v n=100000, the default)
@@ -28,6 +30,34 @@ INSERT INTO escalation.unit (name, region, supervision_level) VALUES ('基准机
 GRANT USAGE ON SCHEMA escalation_internal TO bench_checks_district;
 GRANT EXECUTE ON FUNCTION escalation_internal.check_departments(bigint[], bigint[], text[]),
 	escalation_internal.check_times(timestamptz[], timestamptz[], text[], boolean) TO bench_checks_district;
+
+-- The department check as it was in PL/pgSQL before it moved to C: the
+-- baseline (the same answers, tested in test/pgtap/95_check_departments.sql).
+CREATE FUNCTION pg_temp.check_departments_plpgsql(ids bigint[], was bigint[], names text[]) RETURNS void
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, escalation, pg_temp AS
+$$
+DECLARE
+	dept_region escalation.region;
+	caller_region escalation.region;
+	inside boolean;
+BEGIN
+	FOR i IN 1 .. coalesce(array_length(ids, 1), 0) LOOP
+		CONTINUE WHEN ids[i] IS NULL OR ids[i] IS NOT DISTINCT FROM was[i] OR ids[i] = ANY (ids[1:i - 1]);
+		SELECT d.region, ur.region, coalesce(d.region OPERATOR(escalation.<@) ur.region, false)
+		INTO dept_region, caller_region, inside
+		FROM escalation.department d
+		LEFT JOIN escalation.user_region ur ON ur.role_name = escalation.acting_role()
+		WHERE d.id = ids[i];
+		CONTINUE WHEN NOT FOUND OR inside;
+		IF NOT escalation.caller_sees_region(dept_region, true) THEN
+			RAISE EXCEPTION 'department % is outside your region %', ids[i], coalesce(caller_region::text, '(none)')
+				USING ERRCODE = 'insufficient_privilege',
+					  DETAIL = format('%s names the department that acts; a role acts in the name of departments of its own region only.', names[i]),
+					  HINT = 'Each region records the work of its own departments; the city office records work of any department.';
+		END IF;
+	END LOOP;
+END
+$$;
 
 -- Microseconds per row of a statement over rows rows: the best of three rounds,
 -- each in a subtransaction that is rolled back.
@@ -59,13 +89,19 @@ GRANT ALL ON bench_result TO bench_checks_district;
 SET LOCAL ROLE bench_checks_district;
 INSERT INTO bench_result SELECT 'loop alone', pg_temp.per_row(format(
 	$s$SELECT count(f) FROM (SELECT g AS f FROM generate_series(1, %s) g) s$s$, :n), :n), 'subtracted below';
-INSERT INTO bench_result SELECT 'check_departments, 1 department of the caller''s region', pg_temp.per_row(format(
-	$s$SELECT count(f) FROM (SELECT escalation_internal.check_departments(ARRAY[%s::bigint], NULL, '{department_id}') AS f
-		FROM generate_series(1, %s)) s$s$, :dept, :n), :n), 'lookup of the department and of the caller''s region';
-INSERT INTO bench_result SELECT 'check_departments, 4 unchanged departments', pg_temp.per_row(format(
-	$s$SELECT count(f) FROM (SELECT escalation_internal.check_departments(ARRAY[%1$s, %1$s, %1$s, %1$s]::bigint[],
-		ARRAY[%1$s, %1$s, %1$s, %1$s]::bigint[], '{a,b,c,d}') AS f FROM generate_series(1, %2$s)) s$s$, :dept, :n), :n),
-	'an UPDATE that keeps them: no lookup';
+-- Each department figure twice: the C function as installed, then the
+-- PL/pgSQL baseline.
+INSERT INTO bench_result SELECT format('check_departments (%s), 1 department of the caller''s region', impl), pg_temp.per_row(format(
+	$s$SELECT count(f) FROM (SELECT %s(ARRAY[%s::bigint], NULL, '{department_id}') AS f
+		FROM generate_series(1, %s)) s$s$, fn, :dept, :n), :n), 'lookup of the department and of the caller''s region'
+FROM (VALUES (1, 'C', 'escalation_internal.check_departments'), (2, 'PL/pgSQL', 'pg_temp.check_departments_plpgsql')) AS h (k, impl, fn)
+ORDER BY k;
+INSERT INTO bench_result SELECT format('check_departments (%s), 4 unchanged departments', impl), pg_temp.per_row(format(
+	$s$SELECT count(f) FROM (SELECT %3$s(ARRAY[%1$s, %1$s, %1$s, %1$s]::bigint[],
+		ARRAY[%1$s, %1$s, %1$s, %1$s]::bigint[], '{a,b,c,d}') AS f FROM generate_series(1, %2$s)) s$s$, :dept, :n, fn), :n),
+	'an UPDATE that keeps them: no lookup'
+FROM (VALUES (1, 'C', 'escalation_internal.check_departments'), (2, 'PL/pgSQL', 'pg_temp.check_departments_plpgsql')) AS h (k, impl, fn)
+ORDER BY k;
 INSERT INTO bench_result SELECT 'check_times, 1 event', pg_temp.per_row(format(
 	$s$SELECT count(f) FROM (SELECT escalation_internal.check_times(ARRAY[statement_timestamp() - interval '1 hour'], NULL,
 		'{inspected_at}', false) AS f FROM generate_series(1, %s)) s$s$, :n), :n), 'within a year of now: no read of escalation.time_window';
@@ -80,25 +116,35 @@ INSERT INTO bench_result SELECT 'check_times, 1 deadline', pg_temp.per_row(forma
 		'{rectify_deadline}', true) AS f FROM generate_series(1, %s)) s$s$, :n), :n), '';
 RESET ROLE;
 
--- The same INSERT with the helpers as they are and with empty ones, rounds
--- alternating, as the district user; the best of each.
+-- The same INSERT with the helpers as installed, with the PL/pgSQL
+-- department check, and with empty helpers, rounds alternating, as the
+-- district user; the best of each.
 CREATE FUNCTION pg_temp.insert_cost(what text, statement text, rows int, rounds int) RETURNS void
 LANGUAGE plpgsql AS
 $$
 DECLARE
 	helpers regprocedure[] := ARRAY['escalation_internal.check_departments(bigint[], bigint[], text[])',
 									'escalation_internal.check_times(timestamptz[], timestamptz[], text[], boolean)'];
-	real_body text[] := ARRAY(SELECT pg_get_functiondef(h) FROM unnest(helpers) AS h);
-	empty_body text[] := ARRAY(SELECT regexp_replace(pg_get_functiondef(h), 'AS \$function\$.*\$function\$',
-													  'AS $function$ BEGIN END $function$')
-							   FROM unnest(helpers) AS h);
-	best numeric[] := ARRAY[NULL, NULL];
+	installed text[] := ARRAY(SELECT pg_get_functiondef(h) FROM unnest(helpers) AS h);
+	-- mode 1: as installed; 2: the department check in PL/pgSQL; 3: both empty
+	bodies text[] := ARRAY[
+		installed,
+		ARRAY[regexp_replace(pg_get_functiondef('pg_temp.check_departments_plpgsql(bigint[], bigint[], text[])'::regprocedure),
+							 'FUNCTION pg_temp(_\d+)?\.check_departments_plpgsql\(', 'FUNCTION escalation_internal.check_departments('),
+			  installed[2]],
+		ARRAY(SELECT format('CREATE OR REPLACE FUNCTION %s.%I(%s) RETURNS void LANGUAGE plpgsql AS $e$ BEGIN END $e$',
+							p.pronamespace::regnamespace, p.proname, pg_get_function_arguments(p.oid))
+			  FROM unnest(helpers) WITH ORDINALITY AS h (fn, k) JOIN pg_proc p ON p.oid = h.fn ORDER BY h.k)];
+	best numeric[] := ARRAY[NULL, NULL, NULL];
 	t0 timestamptz;
 BEGIN
+	IF bodies[2][1] NOT LIKE '%FUNCTION escalation_internal.check_departments(%LANGUAGE plpgsql%' THEN
+		RAISE EXCEPTION 'the PL/pgSQL baseline did not take the helper''s name: %', bodies[2][1];
+	END IF;
 	FOR round IN 1 .. rounds LOOP
-		FOR mode IN 1 .. 2 LOOP
+		FOR mode IN 1 .. 3 LOOP
 			FOR k IN 1 .. 2 LOOP
-				EXECUTE CASE mode WHEN 1 THEN real_body[k] ELSE empty_body[k] END;
+				EXECUTE bodies[mode][k];
 			END LOOP;
 			BEGIN
 				PERFORM set_config('role', 'bench_checks_district', true);
@@ -112,14 +158,15 @@ BEGIN
 		END LOOP;
 	END LOOP;
 	FOR k IN 1 .. 2 LOOP
-		EXECUTE real_body[k];
+		EXECUTE installed[k];
 	END LOOP;
 	INSERT INTO bench_result VALUES
 		(what || ', checks on', round(best[1], 2), format('best of %s rounds of %s rows', rounds, rows)),
-		(what || ', empty helpers', round(best[2], 2), 'the same rounds, alternating');
+		(what || ', checks on, PL/pgSQL department check', round(best[2], 2), 'the same rounds, alternating'),
+		(what || ', empty helpers', round(best[3], 2), 'the same rounds, alternating');
 END
 $$;
-\set inserts 5000
+\set inserts 10000
 SELECT pg_temp.insert_cost('INSERT inspection', format(
 	$s$INSERT INTO escalation.inspection (department_id, unit_id, inspected_at)
 	   SELECT %s, %s, statement_timestamp() - interval '1 hour' FROM generate_series(1, %s)$s$, :dept, :unit, :inserts), :inserts, 5);
@@ -133,8 +180,9 @@ SELECT r.what, r.us_per_row AS "µs per row",
 	CASE WHEN r.what LIKE 'check%' THEN r.us_per_row - l.us_per_row END AS "µs per row, loop subtracted", r.note
 FROM bench_result r, (SELECT us_per_row FROM bench_result WHERE what = 'loop alone') l
 UNION ALL
-SELECT 'INSERT ' || t || ': the checks', NULL, on_.us_per_row - off_.us_per_row, 'checks on minus empty helpers'
+SELECT 'INSERT ' || t || ': the checks' || m.label, NULL, on_.us_per_row - off_.us_per_row, 'checks on minus empty helpers'
 FROM unnest(ARRAY['inspection', 'hazard']) AS t,
-	LATERAL (SELECT us_per_row FROM bench_result WHERE what = 'INSERT ' || t || ', checks on') on_,
+	(VALUES (1, ''), (2, ', PL/pgSQL department check')) AS m (k, label),
+	LATERAL (SELECT us_per_row FROM bench_result WHERE what = 'INSERT ' || t || ', checks on' || m.label) on_,
 	LATERAL (SELECT us_per_row FROM bench_result WHERE what = 'INSERT ' || t || ', empty helpers') off_;
 ROLLBACK;

@@ -6,7 +6,9 @@
  *	  check, so it is C: a few cached catalog lookups and, for a district or
  *	  street user only, one index probe of escalation.user_region, instead of
  *	  a SQL function call with its own search_path and a nested one for the
- *	  caller's region.
+ *	  caller's region. The department check of what users write
+ *	  (escalation_internal.check_departments) is here for the same reason: a
+ *	  trigger calls it for every row, and its lookups are the same two probes.
  */
 #include "postgres.h"
 
@@ -14,10 +16,12 @@
 #include "access/htup_details.h"
 #include "access/stratnum.h"
 #include "access/table.h"
+#include "catalog/namespace.h"
 #include "catalog/pg_type_d.h"
 #include "fmgr.h"
 #include "miscadmin.h"
 #include "utils/acl.h"
+#include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/fmgroids.h"
 #include "utils/lsyscache.h"
@@ -72,6 +76,23 @@ typedef struct UserRegionTable
 } UserRegionTable;
 
 static UserRegionTable user_region;
+
+/*
+ * Where escalation.department is, with the same lifetime. Only where: a
+ * department's region is read from the table on every call, so a department
+ * moved to another region counts at once, even earlier in the same statement.
+ */
+typedef struct DepartmentTable
+{
+	bool		valid;
+	Oid			schema;			/* the schema escalation */
+	Oid			table;
+	Oid			index;			/* its primary key on id */
+	AttrNumber	id;
+	AttrNumber	region;
+} DepartmentTable;
+
+static DepartmentTable department;
 static bool callbacks_registered = false;
 
 /* Catalog invalidation: forget everything cached. */
@@ -82,6 +103,7 @@ ForgetUserRegionTable(Datum arg, int cacheid, uint32 hashvalue)
 	user_region.function = InvalidOid;
 	user_region.valid = false;
 	user_region.role = InvalidOid;
+	department.valid = false;
 }
 
 /* Register the invalidation callbacks, once per backend. */
@@ -93,6 +115,7 @@ RegisterCallbacks(void)
 	CacheRegisterSyscacheCallback(RELOID, ForgetUserRegionTable, (Datum) 0);
 	CacheRegisterSyscacheCallback(PROCOID, ForgetUserRegionTable, (Datum) 0);
 	CacheRegisterSyscacheCallback(AUTHOID, ForgetUserRegionTable, (Datum) 0);
+	CacheRegisterSyscacheCallback(NAMESPACEOID, ForgetUserRegionTable, (Datum) 0);
 	callbacks_registered = true;
 }
 
@@ -142,6 +165,38 @@ FindUserRegionTable(Oid schema)
 }
 
 /*
+ * Whether table has the row its primary key index answers key with, read
+ * with the query's snapshot (so a row entered or changed earlier in the
+ * transaction counts); its region column (attribute region_attr) in *region,
+ * or *null_region when that is NULL.
+ */
+static bool
+ProbeRegion(Oid table, Oid index, ScanKey key, AttrNumber region_attr, int32 *region, bool *null_region)
+{
+	Relation	rel;
+	SysScanDesc scan;
+	HeapTuple	tuple;
+	bool		found = false;
+
+	rel = table_open(table, AccessShareLock);
+	scan = systable_beginscan(rel, index, true,
+							  ActiveSnapshotSet() ? GetActiveSnapshot() : GetTransactionSnapshot(),
+							  1, key);
+	tuple = systable_getnext(scan);
+	if (HeapTupleIsValid(tuple))
+	{
+		Datum		value = heap_getattr(tuple, region_attr, RelationGetDescr(rel), null_region);
+
+		if (!*null_region)
+			*region = DatumGetRegion(value);
+		found = true;
+	}
+	systable_endscan(scan);
+	table_close(rel, AccessShareLock);
+	return found;
+}
+
+/*
  * The region escalation.user_region of schema maps role to, read with the
  * query's snapshot (so a mapping entered earlier in the transaction counts);
  * false when the role is not mapped.
@@ -149,11 +204,8 @@ FindUserRegionTable(Oid schema)
 static bool
 MappedRegion(Oid role, Oid schema, int32 *region)
 {
-	Relation	rel;
-	SysScanDesc scan;
 	ScanKeyData key;
-	HeapTuple	tuple;
-	bool		found = false;
+	bool		null_region;
 
 	FindUserRegionTable(schema);
 	if (user_region.role != role)
@@ -165,26 +217,9 @@ MappedRegion(Oid role, Oid schema, int32 *region)
 		namestrcpy(&user_region.role_name, name);
 		user_region.role = role;
 	}
-	rel = table_open(user_region.table, AccessShareLock);
 	ScanKeyInit(&key, 1, BTEqualStrategyNumber, F_NAMEEQ, NameGetDatum(&user_region.role_name));
-	scan = systable_beginscan(rel, user_region.index, true,
-							  ActiveSnapshotSet() ? GetActiveSnapshot() : GetTransactionSnapshot(),
-							  1, &key);
-	tuple = systable_getnext(scan);
-	if (HeapTupleIsValid(tuple))
-	{
-		bool		isnull;
-		Datum		value = heap_getattr(tuple, user_region.region, RelationGetDescr(rel), &isnull);
-
-		if (!isnull)
-		{
-			*region = DatumGetRegion(value);
-			found = true;
-		}
-	}
-	systable_endscan(scan);
-	table_close(rel, AccessShareLock);
-	return found;
+	return ProbeRegion(user_region.table, user_region.index, &key, user_region.region, region, &null_region)
+		&& !null_region;
 }
 
 PG_FUNCTION_INFO_V1(escalation_caller_sees_region);
@@ -211,4 +246,166 @@ escalation_caller_sees_region(PG_FUNCTION_ARGS)
 	if (!MappedRegion(role, FunctionSchema(fcinfo->flinfo->fn_oid), &mapped))
 		PG_RETURN_BOOL(false);
 	PG_RETURN_BOOL(RegionKeyContains(mapped, PG_GETARG_REGION(0)));
+}
+
+/* Fill the cache for escalation.department, once. */
+static void
+FindDepartmentTable(void)
+{
+	RegisterCallbacks();
+	if (department.valid)
+		return;
+	department.schema = get_namespace_oid("escalation", false);
+	department.table = get_relname_relid("department", department.schema);
+	department.index = get_relname_relid("department_pkey", department.schema);
+	if (!OidIsValid(department.table) || !OidIsValid(department.index))
+		elog(ERROR, "escalation.department or its primary key is missing");
+	department.id = get_attnum(department.table, "id");
+	department.region = get_attnum(department.table, "region");
+	if (department.id == InvalidAttrNumber || department.region == InvalidAttrNumber)
+		elog(ERROR, "escalation.department has no column \"id\" or \"region\"");
+	department.valid = true;
+}
+
+/*
+ * The elements of a one-dimensional array argument, as PL/pgSQL's a[i] sees
+ * them: subscript i is element i - lower of the array. A NULL or
+ * multi-dimensional array (where a[i] is NULL) has no elements; length is
+ * PL/pgSQL's coalesce(array_length(a, 1), 0).
+ */
+typedef struct ArrayArgument
+{
+	Datum	   *values;
+	bool	   *nulls;
+	int			count;
+	int			lower;
+	int			length;
+} ArrayArgument;
+
+/* Deconstruct argument n of fcinfo, an array of typid (by value when byval). */
+static void
+GetArrayArgument(FunctionCallInfo fcinfo, int n, Oid typid, int16 typlen, bool byval, char typalign,
+				 ArrayArgument *arg)
+{
+	ArrayType  *array;
+
+	arg->count = 0;
+	arg->lower = 1;
+	arg->length = 0;
+	if (PG_ARGISNULL(n))
+		return;
+	array = PG_GETARG_ARRAYTYPE_P(n);
+	if (ARR_NDIM(array) >= 1)
+		arg->length = ARR_DIMS(array)[0];
+	if (ARR_NDIM(array) != 1)
+		return;
+	deconstruct_array(array, typid, typlen, byval, typalign, &arg->values, &arg->nulls, &arg->count);
+	arg->lower = ARR_LBOUND(array)[0];
+}
+
+/* Element with subscript i, or false when it is NULL or out of bounds. */
+static bool
+ArrayElement(const ArrayArgument *arg, int i, Datum *value)
+{
+	int64		k = (int64) i - arg->lower;
+
+	if (k < 0 || k >= arg->count || arg->nulls[k])
+		return false;
+	*value = arg->values[k];
+	return true;
+}
+
+/*
+ * Is the department with subscript i among ids' elements with subscripts 1
+ * to i - 1 (ids[1:i - 1]), so already checked.
+ */
+static bool
+SeenBefore(const ArrayArgument *ids, int i, int64 id)
+{
+	Datum		earlier;
+
+	for (int j = 1; j < i; j++)
+		if (ArrayElement(ids, j, &earlier) && DatumGetInt64(earlier) == id)
+			return true;
+	return false;
+}
+
+/*
+ * Raise the error of check_departments for department id, subscript i of
+ * ids; caller_region NULL when the acting role is not mapped.
+ */
+static void
+ReportOutsideRegion(FunctionCallInfo fcinfo, int i, int64 id, const int32 *caller_region)
+{
+	ArrayArgument names;
+	Datum		name;
+	char		caller_text[REGION_TEXT_SIZE];
+
+	GetArrayArgument(fcinfo, 2, TEXTOID, -1, false, TYPALIGN_INT, &names);
+	if (caller_region != NULL)
+		RegionKeyFormat(*caller_region, caller_text);
+	/* names[i] as format('%s') prints it: empty when NULL */
+	ereport(ERROR,
+			(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+			 errmsg("department " INT64_FORMAT " is outside your region %s",
+					id, caller_region != NULL ? caller_text : "(none)"),
+			 errdetail("%s names the department that acts; a role acts in the name of departments of its own region only.",
+					   ArrayElement(&names, i, &name) ? TextDatumGetCString(name) : ""),
+			 errhint("Each region records the work of its own departments; the city office records work of any department.")));
+}
+
+PG_FUNCTION_INFO_V1(escalation_check_departments);
+/*
+ * escalation_internal.check_departments(ids, was, names): raise
+ * insufficient_privilege naming the first department of ids whose value is
+ * new (differs from was at the same subscript) that lies outside the acting
+ * role's region. Superusers and escalation_admin act for any department; a
+ * department that does not exist is the foreign key's to report.
+ */
+Datum
+escalation_check_departments(PG_FUNCTION_ARGS)
+{
+	Oid			role = ActingRole();
+	ArrayArgument ids;
+	ArrayArgument was;
+	bool		looked_up = false;
+	bool		mapped = false;
+	int32		caller_region = 0;
+
+	FindGroups();
+	/* Whatever the departments are, these are never refused. */
+	if (superuser_arg(role) || HasGroup(role, user_region.admin))
+		PG_RETURN_VOID();
+	GetArrayArgument(fcinfo, 0, INT8OID, sizeof(int64), FLOAT8PASSBYVAL, TYPALIGN_DOUBLE, &ids);
+	if (ids.count == 0)
+		PG_RETURN_VOID();
+	GetArrayArgument(fcinfo, 1, INT8OID, sizeof(int64), FLOAT8PASSBYVAL, TYPALIGN_DOUBLE, &was);
+	for (int i = 1; i <= ids.length; i++)
+	{
+		Datum		value;
+		Datum		old;
+		int64		id;
+		ScanKeyData key;
+		int32		dept_region = 0;
+		bool		null_region;
+
+		if (!ArrayElement(&ids, i, &value))
+			continue;
+		id = DatumGetInt64(value);
+		if ((ArrayElement(&was, i, &old) && DatumGetInt64(old) == id) || SeenBefore(&ids, i, id))
+			continue;
+		if (!looked_up)
+		{
+			FindDepartmentTable();
+			mapped = MappedRegion(role, department.schema, &caller_region);
+			looked_up = true;
+		}
+		ScanKeyInit(&key, department.id, BTEqualStrategyNumber, F_INT8EQ, Int64GetDatum(id));
+		if (!ProbeRegion(department.table, department.index, &key, department.region, &dept_region, &null_region))
+			continue;
+		if (mapped && !null_region && RegionKeyContains(caller_region, dept_region))
+			continue;
+		ReportOutsideRegion(fcinfo, i, id, mapped ? &caller_region : NULL);
+	}
+	PG_RETURN_VOID();
 }
