@@ -4,7 +4,7 @@ EXTENSION   = escalation
 EXTVERSION  = 0.2.0
 
 MODULE_big  = escalation
-OBJS        = src/escalation.o src/lock_guard.o src/access.o src/codes.o src/uscc.o src/region.o src/ladder.o src/ladder_sql.o src/engine.o src/engine_items.o src/engine_sql.o src/engine_store.o src/engine_events.o src/engine_time.o src/legacy_symbols.o
+OBJS        = src/escalation.o src/lock_guard.o src/access.o src/record_integrity.o src/codes.o src/uscc.o src/region.o src/ladder.o src/ladder_sql.o src/engine.o src/engine_items.o src/engine_sql.o src/engine_store.o src/engine_events.o src/engine_time.o src/legacy_symbols.o
 
 # The install script of a version is assembled from sql/parts/ (one file per
 # concern, applied in name order); the install scripts of released versions

@@ -31,8 +31,9 @@ GRANT USAGE ON SCHEMA escalation_internal TO bench_checks_district;
 GRANT EXECUTE ON FUNCTION escalation_internal.check_departments(bigint[], bigint[], text[]),
 	escalation_internal.check_times(timestamptz[], timestamptz[], text[], boolean) TO bench_checks_district;
 
--- The department check as it was in PL/pgSQL before it moved to C: the
--- baseline (the same answers, tested in test/pgtap/95_check_departments.sql).
+-- The department and time checks as they were in PL/pgSQL before they moved
+-- to C: the baseline (the same answers: test/pgtap/95_record_checks.sql passes
+-- against both).
 CREATE FUNCTION pg_temp.check_departments_plpgsql(ids bigint[], was bigint[], names text[]) RETURNS void
 LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, escalation, pg_temp AS
 $$
@@ -54,6 +55,52 @@ BEGIN
 				USING ERRCODE = 'insufficient_privilege',
 					  DETAIL = format('%s names the department that acts; a role acts in the name of departments of its own region only.', names[i]),
 					  HINT = 'Each region records the work of its own departments; the city office records work of any department.';
+		END IF;
+	END LOOP;
+END
+$$;
+
+CREATE FUNCTION pg_temp.check_times_plpgsql(ats timestamptz[], was timestamptz[], names text[], deadline boolean)
+RETURNS void
+LANGUAGE plpgsql STABLE SET search_path = pg_catalog, escalation, pg_temp AS
+$$
+DECLARE
+	clock timestamptz := pg_catalog.statement_timestamp();
+	skew interval;
+	horizon interval;
+	history interval;
+	at timestamptz;
+BEGIN
+	FOR i IN 1 .. coalesce(array_length(ats, 1), 0) LOOP
+		at := ats[i];
+		CONTINUE WHEN at IS NULL OR at IS NOT DISTINCT FROM was[i];
+		IF NOT isfinite(at) THEN
+			RAISE EXCEPTION '% must be a finite time: "%"', names[i], at USING ERRCODE = 'datetime_field_overflow';
+		END IF;
+		-- Within a year back and (deadlines) a year ahead or (events) not ahead,
+		-- every setting the table may hold accepts it.
+		CONTINUE WHEN at >= clock - interval '1 year'
+			AND at <= clock + CASE WHEN deadline THEN interval '1 year' ELSE interval '0' END;
+		IF history IS NULL THEN
+			SELECT coalesce(max(w.value) FILTER (WHERE w.name = 'clock_skew'), interval '5 minutes'),
+				coalesce(max(w.value) FILTER (WHERE w.name = 'deadline_horizon'), interval '3 years'),
+				coalesce(max(w.value) FILTER (WHERE w.name = 'history'), interval '30 years')
+			INTO skew, horizon, history
+			FROM escalation.time_window w;
+		END IF;
+		IF at < clock - history THEN
+			RAISE EXCEPTION '% % is before the platform''s history window', names[i], at
+				USING ERRCODE = 'datetime_field_overflow',
+					  DETAIL = format('Times lie at most %s before now (escalation.time_window: history).', history);
+		ELSIF deadline AND at > clock + horizon THEN
+			RAISE EXCEPTION '% % is beyond the deadline horizon', names[i], at
+				USING ERRCODE = 'datetime_field_overflow',
+					  DETAIL = format('Deadlines lie at most %s after now (escalation.time_window: deadline_horizon).', horizon);
+		ELSIF NOT deadline AND at > clock + skew THEN
+			RAISE EXCEPTION '% % is in the future', names[i], at
+				USING ERRCODE = 'datetime_field_overflow',
+					  DETAIL = format('The server clock reads %s; an event may be at most %s ahead of it (escalation.time_window: clock_skew).',
+									  clock, skew);
 		END IF;
 	END LOOP;
 END
@@ -89,36 +136,42 @@ GRANT ALL ON bench_result TO bench_checks_district;
 SET LOCAL ROLE bench_checks_district;
 INSERT INTO bench_result SELECT 'loop alone', pg_temp.per_row(format(
 	$s$SELECT count(f) FROM (SELECT g AS f FROM generate_series(1, %s) g) s$s$, :n), :n), 'subtracted below';
--- Each department figure twice: the C function as installed, then the
--- PL/pgSQL baseline.
-INSERT INTO bench_result SELECT format('check_departments (%s), 1 department of the caller''s region', impl), pg_temp.per_row(format(
-	$s$SELECT count(f) FROM (SELECT %s(ARRAY[%s::bigint], NULL, '{department_id}') AS f
-		FROM generate_series(1, %s)) s$s$, fn, :dept, :n), :n), 'lookup of the department and of the caller''s region'
-FROM (VALUES (1, 'C', 'escalation_internal.check_departments'), (2, 'PL/pgSQL', 'pg_temp.check_departments_plpgsql')) AS h (k, impl, fn)
-ORDER BY k;
-INSERT INTO bench_result SELECT format('check_departments (%s), 4 unchanged departments', impl), pg_temp.per_row(format(
-	$s$SELECT count(f) FROM (SELECT %3$s(ARRAY[%1$s, %1$s, %1$s, %1$s]::bigint[],
-		ARRAY[%1$s, %1$s, %1$s, %1$s]::bigint[], '{a,b,c,d}') AS f FROM generate_series(1, %2$s)) s$s$, :dept, :n, fn), :n),
-	'an UPDATE that keeps them: no lookup'
-FROM (VALUES (1, 'C', 'escalation_internal.check_departments'), (2, 'PL/pgSQL', 'pg_temp.check_departments_plpgsql')) AS h (k, impl, fn)
-ORDER BY k;
-INSERT INTO bench_result SELECT 'check_times, 1 event', pg_temp.per_row(format(
-	$s$SELECT count(f) FROM (SELECT escalation_internal.check_times(ARRAY[statement_timestamp() - interval '1 hour'], NULL,
-		'{inspected_at}', false) AS f FROM generate_series(1, %s)) s$s$, :n), :n), 'within a year of now: no read of escalation.time_window';
-INSERT INTO bench_result SELECT 'check_times, 6 events', pg_temp.per_row(format(
-	$s$SELECT count(f) FROM (SELECT escalation_internal.check_times(ARRAY[statement_timestamp() - interval '6 hours',
-		statement_timestamp() - interval '5 hours', statement_timestamp() - interval '4 hours',
-		statement_timestamp() - interval '3 hours', statement_timestamp() - interval '2 hours',
-		statement_timestamp() - interval '1 hour'], NULL, '{a,b,c,d,e,f}', false) AS f FROM generate_series(1, %s)) s$s$, :n), :n),
-	'a hazard entered already closed';
-INSERT INTO bench_result SELECT 'check_times, 1 deadline', pg_temp.per_row(format(
-	$s$SELECT count(f) FROM (SELECT escalation_internal.check_times(ARRAY[statement_timestamp() + interval '7 days'], NULL,
-		'{rectify_deadline}', true) AS f FROM generate_series(1, %s)) s$s$, :n), :n), '';
+-- Each helper figure twice: the C function as installed, then the PL/pgSQL
+-- baseline. In a call, {f} stands for the function, {dept} for the
+-- department.
+CREATE TEMP TABLE bench_call (k int, helper text, what text, call text, note text);
+INSERT INTO bench_call VALUES
+	(1, 'check_departments', '1 department of the caller''s region',
+	 $c${f}(ARRAY[{dept}::bigint], NULL, '{department_id}')$c$, 'lookup of the department and of the caller''s region'),
+	(2, 'check_departments', '4 unchanged departments',
+	 $c${f}(ARRAY[{dept}, {dept}, {dept}, {dept}]::bigint[], ARRAY[{dept}, {dept}, {dept}, {dept}]::bigint[], '{a,b,c,d}')$c$,
+	 'an UPDATE that keeps them: no lookup'),
+	(3, 'check_times', '1 event',
+	 $c${f}(ARRAY[statement_timestamp() - interval '1 hour'], NULL, '{inspected_at}', false)$c$,
+	 'within a year of now: no read of escalation.time_window'),
+	(4, 'check_times', '6 events',
+	 $c${f}(ARRAY[statement_timestamp() - interval '6 hours', statement_timestamp() - interval '5 hours',
+		statement_timestamp() - interval '4 hours', statement_timestamp() - interval '3 hours',
+		statement_timestamp() - interval '2 hours', statement_timestamp() - interval '1 hour'], NULL, '{a,b,c,d,e,f}', false)$c$,
+	 'a hazard entered already closed'),
+	(5, 'check_times', '1 deadline',
+	 $c${f}(ARRAY[statement_timestamp() + interval '7 days'], NULL, '{rectify_deadline}', true)$c$, ''),
+	(6, 'check_times', '1 deadline beyond a year',
+	 $c${f}(ARRAY[statement_timestamp() + interval '400 days'], NULL, '{rectify_deadline}', true)$c$,
+	 'reads escalation.time_window');
+GRANT SELECT ON bench_call TO bench_checks_district;
+INSERT INTO bench_result
+SELECT format('%s (%s), %s', c.helper, h.impl, c.what),
+	pg_temp.per_row(format($s$SELECT count(f) FROM (SELECT %s AS f FROM generate_series(1, %s)) s$s$,
+						   replace(replace(c.call, '{f}', h.schema || '.' || c.helper || h.suffix), '{dept}', :'dept'), :n), :n),
+	c.note
+FROM bench_call c, (VALUES (1, 'C', 'escalation_internal', ''), (2, 'PL/pgSQL', 'pg_temp', '_plpgsql')) AS h (k, impl, schema, suffix)
+ORDER BY c.k, h.k;
 RESET ROLE;
 
--- The same INSERT with the helpers as installed, with the PL/pgSQL
--- department check, and with empty helpers, rounds alternating, as the
--- district user; the best of each.
+-- The same INSERT with the helpers as installed (C), with the PL/pgSQL
+-- baselines, and with empty helpers, rounds alternating, as the district
+-- user; the best of each.
 CREATE FUNCTION pg_temp.insert_cost(what text, statement text, rows int, rounds int) RETURNS void
 LANGUAGE plpgsql AS
 $$
@@ -126,21 +179,24 @@ DECLARE
 	helpers regprocedure[] := ARRAY['escalation_internal.check_departments(bigint[], bigint[], text[])',
 									'escalation_internal.check_times(timestamptz[], timestamptz[], text[], boolean)'];
 	installed text[] := ARRAY(SELECT pg_get_functiondef(h) FROM unnest(helpers) AS h);
-	-- mode 1: as installed; 2: the department check in PL/pgSQL; 3: both empty
+	-- mode 1: as installed; 2: the PL/pgSQL baselines under the helpers' names; 3: empty
 	bodies text[] := ARRAY[
 		installed,
-		ARRAY[regexp_replace(pg_get_functiondef('pg_temp.check_departments_plpgsql(bigint[], bigint[], text[])'::regprocedure),
-							 'FUNCTION pg_temp(_\d+)?\.check_departments_plpgsql\(', 'FUNCTION escalation_internal.check_departments('),
-			  installed[2]],
+		ARRAY(SELECT regexp_replace(pg_get_functiondef(format('pg_temp.%s_plpgsql(%s)', p.proname,
+															  oidvectortypes(p.proargtypes))::regprocedure),
+									'FUNCTION pg_temp(_\d+)?\.(\w+)_plpgsql\(', 'FUNCTION escalation_internal.\2(')
+			  FROM unnest(helpers) WITH ORDINALITY AS h (fn, k) JOIN pg_proc p ON p.oid = h.fn ORDER BY h.k),
 		ARRAY(SELECT format('CREATE OR REPLACE FUNCTION %s.%I(%s) RETURNS void LANGUAGE plpgsql AS $e$ BEGIN END $e$',
 							p.pronamespace::regnamespace, p.proname, pg_get_function_arguments(p.oid))
 			  FROM unnest(helpers) WITH ORDINALITY AS h (fn, k) JOIN pg_proc p ON p.oid = h.fn ORDER BY h.k)];
 	best numeric[] := ARRAY[NULL, NULL, NULL];
 	t0 timestamptz;
 BEGIN
-	IF bodies[2][1] NOT LIKE '%FUNCTION escalation_internal.check_departments(%LANGUAGE plpgsql%' THEN
-		RAISE EXCEPTION 'the PL/pgSQL baseline did not take the helper''s name: %', bodies[2][1];
-	END IF;
+	FOR k IN 1 .. 2 LOOP
+		IF bodies[2][k] NOT LIKE '%FUNCTION escalation_internal.check_%LANGUAGE plpgsql%' THEN
+			RAISE EXCEPTION 'a PL/pgSQL baseline did not take the helper''s name: %', bodies[2][k];
+		END IF;
+	END LOOP;
 	FOR round IN 1 .. rounds LOOP
 		FOR mode IN 1 .. 3 LOOP
 			FOR k IN 1 .. 2 LOOP
@@ -162,7 +218,7 @@ BEGIN
 	END LOOP;
 	INSERT INTO bench_result VALUES
 		(what || ', checks on', round(best[1], 2), format('best of %s rounds of %s rows', rounds, rows)),
-		(what || ', checks on, PL/pgSQL department check', round(best[2], 2), 'the same rounds, alternating'),
+		(what || ', checks on, PL/pgSQL', round(best[2], 2), 'the same rounds, alternating'),
 		(what || ', empty helpers', round(best[3], 2), 'the same rounds, alternating');
 END
 $$;
@@ -180,9 +236,10 @@ SELECT r.what, r.us_per_row AS "µs per row",
 	CASE WHEN r.what LIKE 'check%' THEN r.us_per_row - l.us_per_row END AS "µs per row, loop subtracted", r.note
 FROM bench_result r, (SELECT us_per_row FROM bench_result WHERE what = 'loop alone') l
 UNION ALL
-SELECT 'INSERT ' || t || ': the checks' || m.label, NULL, on_.us_per_row - off_.us_per_row, 'checks on minus empty helpers'
+SELECT 'INSERT ' || t || ': the checks' || CASE m.k WHEN 1 THEN ' (C)' ELSE ' (PL/pgSQL)' END, NULL,
+	on_.us_per_row - off_.us_per_row, 'checks on minus empty helpers'
 FROM unnest(ARRAY['inspection', 'hazard']) AS t,
-	(VALUES (1, ''), (2, ', PL/pgSQL department check')) AS m (k, label),
+	(VALUES (1, ''), (2, ', PL/pgSQL')) AS m (k, label),
 	LATERAL (SELECT us_per_row FROM bench_result WHERE what = 'INSERT ' || t || ', checks on' || m.label) on_,
 	LATERAL (SELECT us_per_row FROM bench_result WHERE what = 'INSERT ' || t || ', empty helpers') off_;
 ROLLBACK;

@@ -5296,10 +5296,15 @@ SELECT escalation.sync_items('hazard_overdue', NULL);
 SELECT escalation.sync_items('clue', NULL);
 
 -- ---------------------------------------------------------------------------
--- The department check in C (经办部门辖区校验, sql/parts/17_record_integrity.sql,
--- src/access.c): the same answers as the PL/pgSQL function above, at a few
--- microseconds per row (bench/checks.sql). Its grants and comment stay.
+-- The record-integrity checks in C (经办部门辖区校验、时间合理性校验,
+-- sql/parts/17_record_integrity.sql, src/access.c, src/record_integrity.c):
+-- the same answers, SQLSTATEs and messages as the PL/pgSQL functions above,
+-- at a few microseconds per row (bench/checks.sql). Grants and comments stay.
 -- ---------------------------------------------------------------------------
 CREATE OR REPLACE FUNCTION escalation_internal.check_departments(ids bigint[], was bigint[], names text[]) RETURNS void
 AS 'MODULE_PATHNAME', 'escalation_check_departments'
+LANGUAGE C STABLE;
+CREATE OR REPLACE FUNCTION escalation_internal.check_times(ats timestamptz[], was timestamptz[], names text[], deadline boolean)
+RETURNS void
+AS 'MODULE_PATHNAME', 'escalation_check_times'
 LANGUAGE C STABLE;

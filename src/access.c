@@ -21,7 +21,6 @@
 #include "fmgr.h"
 #include "miscadmin.h"
 #include "utils/acl.h"
-#include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/fmgroids.h"
 #include "utils/lsyscache.h"
@@ -31,6 +30,7 @@
 #include "utils/syscache.h"
 
 #include "codes.h"
+#include "record_integrity.h"
 #include "region.h"
 
 /*
@@ -268,54 +268,6 @@ FindDepartmentTable(void)
 }
 
 /*
- * The elements of a one-dimensional array argument, as PL/pgSQL's a[i] sees
- * them: subscript i is element i - lower of the array. A NULL or
- * multi-dimensional array (where a[i] is NULL) has no elements; length is
- * PL/pgSQL's coalesce(array_length(a, 1), 0).
- */
-typedef struct ArrayArgument
-{
-	Datum	   *values;
-	bool	   *nulls;
-	int			count;
-	int			lower;
-	int			length;
-} ArrayArgument;
-
-/* Deconstruct argument n of fcinfo, an array of typid (by value when byval). */
-static void
-GetArrayArgument(FunctionCallInfo fcinfo, int n, Oid typid, int16 typlen, bool byval, char typalign,
-				 ArrayArgument *arg)
-{
-	ArrayType  *array;
-
-	arg->count = 0;
-	arg->lower = 1;
-	arg->length = 0;
-	if (PG_ARGISNULL(n))
-		return;
-	array = PG_GETARG_ARRAYTYPE_P(n);
-	if (ARR_NDIM(array) >= 1)
-		arg->length = ARR_DIMS(array)[0];
-	if (ARR_NDIM(array) != 1)
-		return;
-	deconstruct_array(array, typid, typlen, byval, typalign, &arg->values, &arg->nulls, &arg->count);
-	arg->lower = ARR_LBOUND(array)[0];
-}
-
-/* Element with subscript i, or false when it is NULL or out of bounds. */
-static bool
-ArrayElement(const ArrayArgument *arg, int i, Datum *value)
-{
-	int64		k = (int64) i - arg->lower;
-
-	if (k < 0 || k >= arg->count || arg->nulls[k])
-		return false;
-	*value = arg->values[k];
-	return true;
-}
-
-/*
  * Is the department with subscript i among ids' elements with subscripts 1
  * to i - 1 (ids[1:i - 1]), so already checked.
  */
@@ -337,20 +289,16 @@ SeenBefore(const ArrayArgument *ids, int i, int64 id)
 static void
 ReportOutsideRegion(FunctionCallInfo fcinfo, int i, int64 id, const int32 *caller_region)
 {
-	ArrayArgument names;
-	Datum		name;
 	char		caller_text[REGION_TEXT_SIZE];
 
-	GetArrayArgument(fcinfo, 2, TEXTOID, -1, false, TYPALIGN_INT, &names);
 	if (caller_region != NULL)
 		RegionKeyFormat(*caller_region, caller_text);
-	/* names[i] as format('%s') prints it: empty when NULL */
 	ereport(ERROR,
 			(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
 			 errmsg("department " INT64_FORMAT " is outside your region %s",
 					id, caller_region != NULL ? caller_text : "(none)"),
 			 errdetail("%s names the department that acts; a role acts in the name of departments of its own region only.",
-					   ArrayElement(&names, i, &name) ? TextDatumGetCString(name) : ""),
+					   ArrayElementName(fcinfo, 2, i, "")),
 			 errhint("Each region records the work of its own departments; the city office records work of any department.")));
 }
 
@@ -376,10 +324,10 @@ escalation_check_departments(PG_FUNCTION_ARGS)
 	/* Whatever the departments are, these are never refused. */
 	if (superuser_arg(role) || HasGroup(role, user_region.admin))
 		PG_RETURN_VOID();
-	GetArrayArgument(fcinfo, 0, INT8OID, sizeof(int64), FLOAT8PASSBYVAL, TYPALIGN_DOUBLE, &ids);
+	GetArrayArgument(fcinfo, 0, INT8_ELEMENTS(INT8OID), &ids);
 	if (ids.count == 0)
 		PG_RETURN_VOID();
-	GetArrayArgument(fcinfo, 1, INT8OID, sizeof(int64), FLOAT8PASSBYVAL, TYPALIGN_DOUBLE, &was);
+	GetArrayArgument(fcinfo, 1, INT8_ELEMENTS(INT8OID), &was);
 	for (int i = 1; i <= ids.length; i++)
 	{
 		Datum		value;

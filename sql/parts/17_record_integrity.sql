@@ -24,61 +24,21 @@ COMMENT ON COLUMN escalation.time_window.note IS 'Why the city set it so. 备注
 SELECT pg_catalog.pg_extension_config_dump('escalation.time_window', '');
 
 -- Raise an error unless every department that acts lies within the caller's
--- region. C (src/access.c): triggers call it for every row they write, and in
--- C it is two index probes (the caller's region, the department's) instead
--- of a PL/pgSQL call with a query.
+-- region. C (src/access.c), like check_times: triggers call them for every
+-- row they write, and in C a department check is two index probes (the
+-- caller's region, the department's) instead of a PL/pgSQL call with a query.
 CREATE FUNCTION escalation_internal.check_departments(ids bigint[], was bigint[], names text[]) RETURNS void
 AS 'MODULE_PATHNAME', 'escalation_check_departments'
 LANGUAGE C STABLE;
 COMMENT ON FUNCTION escalation_internal.check_departments(bigint[], bigint[], text[]) IS
 	'Raises insufficient_privilege (42501) naming the first department in ids (whose value differs from was: a new or changed value) that lies outside the calling role''s region; superusers and the city office act for any department. 经办部门辖区校验';
 
--- Raise an error unless every time lies within the window of plausible times.
+-- Raise an error unless every time lies within the window of plausible times
+-- (C, src/record_integrity.c).
 CREATE FUNCTION escalation_internal.check_times(ats timestamptz[], was timestamptz[], names text[], deadline boolean)
 RETURNS void
-LANGUAGE plpgsql STABLE SET search_path = pg_catalog, escalation, pg_temp AS
-$$
-DECLARE
-	clock timestamptz := pg_catalog.statement_timestamp();
-	skew interval;
-	horizon interval;
-	history interval;
-	at timestamptz;
-BEGIN
-	FOR i IN 1 .. coalesce(array_length(ats, 1), 0) LOOP
-		at := ats[i];
-		CONTINUE WHEN at IS NULL OR at IS NOT DISTINCT FROM was[i];
-		IF NOT isfinite(at) THEN
-			RAISE EXCEPTION '% must be a finite time: "%"', names[i], at USING ERRCODE = 'datetime_field_overflow';
-		END IF;
-		-- Within a year back and (deadlines) a year ahead or (events) not ahead,
-		-- every setting the table may hold accepts it.
-		CONTINUE WHEN at >= clock - interval '1 year'
-			AND at <= clock + CASE WHEN deadline THEN interval '1 year' ELSE interval '0' END;
-		IF history IS NULL THEN
-			SELECT coalesce(max(w.value) FILTER (WHERE w.name = 'clock_skew'), interval '5 minutes'),
-				coalesce(max(w.value) FILTER (WHERE w.name = 'deadline_horizon'), interval '3 years'),
-				coalesce(max(w.value) FILTER (WHERE w.name = 'history'), interval '30 years')
-			INTO skew, horizon, history
-			FROM escalation.time_window w;
-		END IF;
-		IF at < clock - history THEN
-			RAISE EXCEPTION '% % is before the platform''s history window', names[i], at
-				USING ERRCODE = 'datetime_field_overflow',
-					  DETAIL = format('Times lie at most %s before now (escalation.time_window: history).', history);
-		ELSIF deadline AND at > clock + horizon THEN
-			RAISE EXCEPTION '% % is beyond the deadline horizon', names[i], at
-				USING ERRCODE = 'datetime_field_overflow',
-					  DETAIL = format('Deadlines lie at most %s after now (escalation.time_window: deadline_horizon).', horizon);
-		ELSIF NOT deadline AND at > clock + skew THEN
-			RAISE EXCEPTION '% % is in the future', names[i], at
-				USING ERRCODE = 'datetime_field_overflow',
-					  DETAIL = format('The server clock reads %s; an event may be at most %s ahead of it (escalation.time_window: clock_skew).',
-									  clock, skew);
-		END IF;
-	END LOOP;
-END
-$$;
+AS 'MODULE_PATHNAME', 'escalation_check_times'
+LANGUAGE C STABLE;
 COMMENT ON FUNCTION escalation_internal.check_times(timestamptz[], timestamptz[], text[], boolean) IS
 	'Raises datetime_field_overflow (22008) naming the first time in ats (whose value differs from was: a new or changed value) that is infinite, earlier than the history window, or later than now plus the clock skew (events) or the deadline horizon (deadline = true); the window is escalation.time_window, read only for a time more than a year back or ahead, or an event ahead of the clock. 时间合理性校验';
 

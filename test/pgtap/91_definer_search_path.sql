@@ -42,9 +42,10 @@ SELECT is((SELECT array_agg(p.oid::regprocedure::text ORDER BY p.proname) FROM p
 		   WHERE p.pronamespace IN ('escalation'::regnamespace, 'escalation_internal'::regnamespace) AND p.prolang = (SELECT oid FROM pg_language WHERE lanname = 'c')
 			 AND p.provolatile <> 'i' AND NOT 'internal'::regtype = ANY (p.proargtypes::oid[])
 			 AND NOT coalesce('search_path=pg_catalog, escalation, pg_temp' = ANY (p.proconfig), false)),
-	ARRAY['escalation.caller_sees_region(escalation.region,boolean)', 'escalation.licence_expires_at(date)',
-		  'escalation.lock_event_stream()'],
-	'of the C functions that are not immutable, only three that run no SQL leave search_path alone (run() and acknowledge() pin it)');
+	ARRAY['escalation.caller_sees_region(escalation.region,boolean)', 'escalation_internal.check_departments(bigint[],bigint[],text[])',
+		  'escalation_internal.check_times(timestamp with time zone[],timestamp with time zone[],text[],boolean)',
+		  'escalation.licence_expires_at(date)', 'escalation.lock_event_stream()'],
+	'of the C functions that are not immutable, only five that run no SQL leave search_path alone (run() and acknowledge() pin it)');
 
 -- The look-alikes: a schema of them, owned by the test, usable by everyone.
 CREATE SCHEMA t91_evil;
