@@ -34,9 +34,9 @@ GRANT USAGE ON SCHEMA escalation_internal TO PUBLIC;
 GRANT EXECUTE ON FUNCTION escalation_internal.check_departments(bigint[], bigint[], text[]),
 	escalation_internal.check_times(timestamptz[], timestamptz[], text[], boolean) TO PUBLIC;
 
--- What role is answered: "accepted", or "<SQLSTATE>: <message> | <detail> |
--- <hint>".
-CREATE FUNCTION pg_temp.t95_answer(who name, ids bigint[], was bigint[], names text[]) RETURNS text
+-- What role who is answered when it calls a check (SELECT call): "accepted",
+-- or "<SQLSTATE>: <message> | <detail> | <hint>".
+CREATE FUNCTION pg_temp.t95_as(who name, call text) RETURNS text
 LANGUAGE plpgsql AS
 $$
 DECLARE
@@ -46,7 +46,7 @@ DECLARE
 BEGIN
 	BEGIN
 		PERFORM set_config('role', who, true);
-		PERFORM escalation_internal.check_departments(ids, was, names);
+		EXECUTE 'SELECT ' || call;
 		answer := 'accepted';
 		PERFORM set_config('role', 'none', true);
 	EXCEPTION WHEN OTHERS THEN
@@ -56,6 +56,9 @@ BEGIN
 	RETURN answer;
 END
 $$;
+CREATE FUNCTION pg_temp.t95_answer(who name, ids bigint[], was bigint[], names text[]) RETURNS text
+LANGUAGE sql AS
+$$SELECT pg_temp.t95_as(who, format('escalation_internal.check_departments(%L::bigint[], %L::bigint[], %L::text[])', ids, was, names))$$;
 
 -- The answer the check gives when it refuses department d for role region r,
 -- naming column c.
@@ -170,29 +173,12 @@ RESET ROLE;
 -- 2. The time check
 ------------------------------------------------------------------------------
 
--- What role is answered for times ats: "accepted", or "<SQLSTATE>: <message>
--- | <detail> | <hint>" (the hint is empty).
+-- What role who is answered for times ats.
 CREATE FUNCTION pg_temp.t95_times(who name, ats timestamptz[], was timestamptz[], names text[], deadline boolean)
 RETURNS text
-LANGUAGE plpgsql AS
-$$
-DECLARE
-	detail text;
-	hint text;
-	answer text;
-BEGIN
-	BEGIN
-		PERFORM set_config('role', who, true);
-		PERFORM escalation_internal.check_times(ats, was, names, deadline);
-		answer := 'accepted';
-		PERFORM set_config('role', 'none', true);
-	EXCEPTION WHEN OTHERS THEN
-		GET STACKED DIAGNOSTICS detail = PG_EXCEPTION_DETAIL, hint = PG_EXCEPTION_HINT;
-		answer := format('%s: %s | %s | %s', SQLSTATE, SQLERRM, detail, hint);
-	END;
-	RETURN answer;
-END
-$$;
+LANGUAGE sql AS
+$$SELECT pg_temp.t95_as(who, format('escalation_internal.check_times(%L::timestamptz[], %L::timestamptz[], %L::text[], %L::boolean)',
+									 ats, was, names, deadline))$$;
 
 -- The answers with their details. The check names the server clock, the
 -- time of the statement that calls it: {clock} in an expected answer.
