@@ -307,6 +307,17 @@ COMMENT ON COLUMN escalation.dual_prevention_analyst.region IS 'Region of the un
 COMMENT ON COLUMN escalation.dual_prevention_analyst.created_at IS 'When the enrolment was entered. 录入时间';
 COMMENT ON COLUMN escalation.dual_prevention_analyst.created_by IS 'Role that entered it. 录入人';
 
+CREATE VIEW escalation.dp_obligation_analyst WITH (security_invoker = true) AS
+	SELECT t.unit_id,
+		t.obliged_since,
+		t.region::text AS region
+	FROM escalation.dp_obligation t;
+COMMENT ON VIEW escalation.dp_obligation_analyst IS
+	'What an analyst may read of escalation.dp_obligation, for BI tools: its permitted columns, region codes as text. 应建双重预防机制单位（分析视图）';
+COMMENT ON COLUMN escalation.dp_obligation_analyst.unit_id IS 'The unit. 单位';
+COMMENT ON COLUMN escalation.dp_obligation_analyst.obliged_since IS 'When §12 came to oblige it while it was not enrolled. 应建起始时间';
+COMMENT ON COLUMN escalation.dp_obligation_analyst.region IS 'Region of the unit. 所属区划';
+
 CREATE VIEW escalation.dp_risk_point_analyst WITH (security_invoker = true) AS
 	SELECT t.id,
 		t.unit_id,
@@ -432,6 +443,7 @@ GRANT SELECT ON
 	escalation.hazard_history_analyst,
 	escalation.clue_analyst,
 	escalation.dual_prevention_analyst,
+	escalation.dp_obligation_analyst,
 	escalation.dp_risk_point_analyst,
 	escalation.dp_check_task_analyst,
 	escalation.dp_run_analyst,
