@@ -5749,3 +5749,203 @@ WHERE c.required AND NOT EXISTS (SELECT 1 FROM escalation.dual_prevention p WHER
 
 -- The dual prevention items are re-timed from their idle episodes.
 SELECT escalation.sync_items('dual_prevention_idle', NULL);
+
+------------------------------------------------------------------------------
+-- The screens label a hazard's overdue warning by its failure (逾期未整改 or
+-- 逾期未复查, escalation.hazard_overdue_warning).
+------------------------------------------------------------------------------
+
+-- The label of one warning: a hazard's overdue warning says whose failure it is.
+CREATE FUNCTION escalation.warning_label(kind escalation.warning_kind, warning_id bigint) RETURNS text
+LANGUAGE sql STABLE PARALLEL SAFE
+BEGIN ATOMIC
+	SELECT coalesce(
+		(SELECT '一般隐患' || o.failure_label FROM escalation.hazard_overdue_warning o
+		 WHERE warning_label.kind = 'hazard_overdue' AND o.warning_id = warning_label.warning_id),
+		escalation.warning_kind_label(warning_label.kind));
+END;
+COMMENT ON FUNCTION escalation.warning_label(escalation.warning_kind, bigint) IS
+	'Chinese label of one warning as the screens show it: the kind''s label, for a hazard''s overdue warning the failure it records, 一般隐患逾期未整改 (the unit) or 一般隐患逾期未复查 (the department; escalation.hazard_overdue_warning). 预警名称';
+
+CREATE OR REPLACE FUNCTION escalation.screen_warnings(for_screen escalation.region DEFAULT NULL)
+RETURNS TABLE (
+	warning_id bigint,
+	kind escalation.warning_kind,
+	kind_label text,
+	subject_id bigint,
+	stage smallint,
+	top_stage smallint,
+	screen escalation.level,
+	screen_label text,
+	screen_region escalation.region,
+	screen_region_name text,
+	district escalation.region,
+	district_name text,
+	street escalation.region,
+	street_name text,
+	unit_id bigint,
+	unit_name text,
+	department_id bigint,
+	department_name text,
+	action escalation.warning_action,
+	action_label text,
+	started_at timestamptz,
+	first_due_at timestamptz,
+	due_at timestamptz,
+	raised_at timestamptz,
+	days_overdue integer,
+	escalated boolean,
+	acknowledged_at timestamptz,
+	handling_state escalation.handling_state,
+	handling_state_label text,
+	handling_overdue boolean,
+	addressee_department_id bigint,
+	addressee_name text,
+	reply_due_at timestamptz)
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, escalation, pg_temp AS
+$$
+BEGIN
+	IF escalation.region_level(for_screen) NOT IN ('district', 'city') THEN
+		RAISE EXCEPTION 'not a screen: %', for_screen
+			USING ERRCODE = 'invalid_parameter_value',
+				  DETAIL = format('%s is a %s; the screens are the districts'' and the city''s.',
+								  for_screen, escalation.region_level(for_screen));
+	END IF;
+	-- The rows to rank, on_screen marking those the screen shows. For a
+	-- district: the active warnings of the items it shows, on every screen,
+	-- found through the district's entries in warning_active_idx. Without a
+	-- screen, or for the city, whose screen shows most active warnings: every
+	-- active warning.
+	RETURN QUERY
+	WITH family AS (
+		SELECT w.*, for_screen IS NULL OR w.screen_region = for_screen AS on_screen
+		FROM escalation.warning w CROSS JOIN escalation.screen_scope() c
+		WHERE (for_screen IS NULL OR escalation.region_level(for_screen) = 'city') AND w.resolved_at IS NULL
+		  AND (c.sees_all OR w.region OPERATOR(escalation.<@) c.region)
+		UNION ALL
+		SELECT w.*, w.screen_region = for_screen
+				OR (w.screen_region = escalation.region_city(for_screen) AND coalesce(w.district = for_screen, false))
+		FROM escalation.warning w CROSS JOIN escalation.screen_scope() c
+		WHERE escalation.region_level(for_screen) = 'district' AND w.resolved_at IS NULL
+		  AND (c.sees_all OR w.region OPERATOR(escalation.<@) c.region)
+		  AND (w.subject_id, w.kind, w.started_at) IN (
+				SELECT x.subject_id, x.kind, x.started_at FROM escalation.warning x
+				WHERE x.resolved_at IS NULL
+				  AND (x.screen_region = for_screen
+					   OR (x.screen_region = escalation.region_city(for_screen) AND x.district = for_screen)))
+	), active AS (
+		SELECT f.*,
+			-- One condition for the rows kept, so the planner's estimate of
+			-- them stays that of one filter (it picks the joins below by it).
+			CASE WHEN f.on_screen THEN row_number() OVER (PARTITION BY f.kind, f.subject_id, f.started_at, f.screen_region
+														  ORDER BY f.stage DESC) END AS latest,
+			max(f.stage) OVER (PARTITION BY f.kind, f.subject_id, f.started_at) AS item_stage,
+			min(f.due_at) OVER (PARTITION BY f.kind, f.subject_id, f.started_at) AS item_due_at
+		FROM family f
+	)
+	SELECT a.id, a.kind, escalation.warning_label(a.kind, a.id), a.subject_id, a.stage, a.item_stage,
+		a.screen, escalation.screen_label(a.screen), a.screen_region, sr.name, a.district, dn.name,
+		CASE WHEN escalation.region_level(a.region) = 'street' THEN a.region END,
+		CASE WHEN escalation.region_level(a.region) = 'street' THEN st.name END,
+		a.unit_id, u.name, a.department_id, dp.name,
+		a.action, escalation.warning_action_label(a.action),
+		a.started_at, a.item_due_at, a.due_at, a.raised_at,
+		floor(extract(epoch FROM now() - a.item_due_at) / 86400)::integer,
+		a.item_stage > a.stage,
+		a.acknowledged_at,
+		h.state, escalation.handling_state_label(h.state), coalesce(h.sign_overdue AND h.state = 'raised' OR h.reply_overdue, false),
+		h.addressee_department_id, coalesce(ad.name, '无承办部门'), h.reply_due_at
+	FROM active a
+	LEFT JOIN escalation.warning_handling h ON h.warning_id = a.id
+	LEFT JOIN escalation.department ad ON ad.id = h.addressee_department_id
+	LEFT JOIN escalation.division sr ON sr.code = a.screen_region
+	LEFT JOIN escalation.division dn ON dn.code = a.district
+	LEFT JOIN escalation.division st ON st.code = a.region
+	LEFT JOIN escalation.unit u ON u.id = a.unit_id
+	LEFT JOIN escalation.department dp ON dp.id = a.department_id
+	WHERE a.latest = 1;
+END
+$$;
+COMMENT ON FUNCTION escalation.screen_warnings(escalation.region) IS
+	'Active warnings, one row per item and screen (its latest stage there), with Chinese labels and names, limited to what the caller may see (escalation.screen_scope). With for_screen (a district or the city), only what that screen shows: its own rows and, for a district, its items escalated to the city screen. 大屏在办预警';
+
+COMMENT ON COLUMN escalation.screen_warning.kind_label IS 'Kind in Chinese; for a hazard''s overdue warning, 逾期未整改 or 逾期未复查 (escalation.warning_label). 预警类型名称';
+
+CREATE OR REPLACE FUNCTION escalation.warning_events(after bigint, max_rows integer DEFAULT 1000)
+RETURNS TABLE (
+	event_id bigint,
+	event text,
+	warning_id bigint,
+	kind escalation.warning_kind,
+	subject_id bigint,
+	started_at timestamptz,
+	stage smallint,
+	screen escalation.level,
+	screen_region escalation.region,
+	district escalation.region,
+	unit_id bigint,
+	unit_name text,
+	street_name text,
+	kind_label text,
+	action escalation.warning_action,
+	action_label text,
+	first_due_at timestamptz,
+	due_at timestamptz,
+	raised_at timestamptz,
+	resolved_at timestamptz,
+	resolved_reason escalation.warning_resolution,
+	acknowledged_at timestamptz,
+	handling_state escalation.handling_state,
+	handling_overdue boolean)
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, escalation, pg_temp AS
+$$
+DECLARE
+	scope record;
+BEGIN
+	IF after IS NULL THEN
+		RAISE EXCEPTION 'after must not be null'
+			USING ERRCODE = 'null_value_not_allowed', HINT = 'Pass 0 to read from the first event.';
+	END IF;
+	IF max_rows IS NULL OR max_rows NOT BETWEEN 1 AND 100000 THEN
+		RAISE EXCEPTION 'max_rows must be between 1 and 100000: %', coalesce(max_rows::text, 'NULL')
+			USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	SELECT * INTO scope FROM escalation.screen_scope();
+	RETURN QUERY
+	SELECT e.event_id, e.event, w.id, w.kind, w.subject_id, w.started_at, w.stage, w.screen, w.screen_region,
+		w.district, w.unit_id, u.name, CASE WHEN escalation.region_level(w.region) = 'street' THEN st.name END,
+		escalation.warning_label(w.kind, w.id), w.action, escalation.warning_action_label(w.action),
+		-- When the item's episode first fell due: its first stage's warning,
+		-- through the item-stage key (an episode's stages are resolved together).
+		(SELECT min(f.due_at) FROM escalation.warning f
+		 WHERE f.subject_id = w.subject_id AND f.kind = w.kind AND f.started_at = w.started_at),
+		w.due_at, w.raised_at, w.resolved_at, w.resolved_reason, w.acknowledged_at,
+		h.state, coalesce(h.sign_overdue AND h.state = 'raised' OR h.reply_overdue, false)
+	FROM (
+		SELECT x.event_id, x.event, x.id FROM (
+			SELECT v.id AS event_id, 'raised' AS event, v.id, v.region FROM escalation.warning v WHERE v.id > after
+			UNION ALL
+			SELECT v.resolved_seq, 'resolved', v.id, v.region FROM escalation.warning v WHERE v.resolved_seq > after
+			UNION ALL
+			SELECT v.ack_seq, 'acknowledged', v.id, v.region FROM escalation.warning v WHERE v.ack_seq > after
+			UNION ALL
+			SELECT s.id, 'handled', s.warning_id, s.region FROM escalation.warning_step s
+			WHERE s.id > after AND s.step <> 'sign'
+		) x
+		WHERE scope.sees_all OR x.region OPERATOR(escalation.<@) scope.region
+		ORDER BY x.event_id
+		LIMIT max_rows
+	) e
+	JOIN escalation.warning w ON w.id = e.id
+	LEFT JOIN escalation.warning_handling h ON h.warning_id = w.id
+	LEFT JOIN escalation.unit u ON u.id = w.unit_id
+	LEFT JOIN escalation.division st ON st.code = w.region
+	ORDER BY e.event_id;
+END
+$$;
+COMMENT ON FUNCTION escalation.warning_events(bigint, integer) IS
+	'The warning events (raised, resolved, acknowledged, and handled for the later handling steps) after an event id, in event order, at most max_rows, limited to what the caller may see (escalation.screen_scope), with the names and labels a screen shows; the screen worker reads it after every NOTIFY escalation_warning. Event ids commit in order, so reading after the last id seen never misses one. 预警事件流';
+
+REVOKE ALL ON FUNCTION escalation.warning_label(escalation.warning_kind, bigint) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION escalation.warning_label(escalation.warning_kind, bigint)
+	TO escalation_admin, escalation_user, escalation_analyst;
