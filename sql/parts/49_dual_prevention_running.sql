@@ -67,8 +67,10 @@ END
 $$;
 COMMENT ON FUNCTION escalation_internal.dp_obligation_unit() IS
 	'Trigger: a unit registered as, or changed into, one §12 obliges is recorded from its registration or the change; one no longer obliged before enrolling is forgotten. 单位应建状态同步';
+-- A unit with no industry and few dust workers matches no clause of §12.
 CREATE TRIGGER unit_dp_obligation_insert AFTER INSERT ON escalation.unit
-	FOR EACH ROW EXECUTE FUNCTION escalation_internal.dp_obligation_unit();
+	FOR EACH ROW WHEN (NEW.industry_code IS NOT NULL OR NEW.dust_workers > 10)
+	EXECUTE FUNCTION escalation_internal.dp_obligation_unit();
 CREATE TRIGGER unit_dp_obligation_update
 	AFTER UPDATE OF industry_code, dust_workers, ammonia_refrigeration, business_status, social_function ON escalation.unit
 	FOR EACH ROW WHEN (OLD.industry_code IS DISTINCT FROM NEW.industry_code OR OLD.dust_workers <> NEW.dust_workers
