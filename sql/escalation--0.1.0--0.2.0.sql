@@ -5324,11 +5324,8 @@ $$
 BEGIN
 	WITH state AS (
 		SELECT u.id, u.region,
-			cardinality(escalation.dp_reasons(i.dual_prevention_scope, coalesce(i.dual_prevention_mandatory, false),
-											  u.ammonia_refrigeration, u.dust_workers)) > 0
-			AND u.business_status <> 'closed' AND u.social_function = 'enterprise' AS obliged
+			coalesce((SELECT c.required FROM escalation.dual_prevention_coverage c WHERE c.unit_id = u.id), false) AS obliged
 		FROM escalation.unit u
-		LEFT JOIN escalation.industry i ON i.code = u.industry_code
 		WHERE u.id = ANY (units)
 		  AND NOT EXISTS (SELECT 1 FROM escalation.dual_prevention p WHERE p.unit_id = u.id)
 	), forgotten AS (
