@@ -6002,3 +6002,11 @@ COMMENT ON FUNCTION escalation.extension_scorecard(date, date, boolean) IS
 REVOKE ALL ON FUNCTION escalation.extension_scorecard(date, date, boolean) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION escalation.extension_scorecard(date, date, boolean)
 TO escalation_admin, escalation_user, escalation_analyst;
+
+-- The comments of the dual prevention tables say what runs count for (§19).
+COMMENT ON TABLE escalation.dual_prevention IS
+	'Units whose dual prevention mechanism is under platform management (纳入平台管理, §12): from since, every scheduled self-inspection is recorded in escalation.dp_run, and 7 days of not running normally (escalation.dp_idle_episode) climb the dual_prevention_idle warning ladder (§19). 双重预防机制平台管理单位';
+COMMENT ON TABLE escalation.dp_run IS
+	'Records of normal running of the dual prevention mechanism (正常运行记录): each row is a completed scheduled self-inspection of an enrolled unit, whatever it found; a run of a task keeps that task on schedule, and a unit without tasks is kept running by any run (§19, escalation.dp_idle_episode). 双重预防机制运行记录';
+COMMENT ON COLUMN escalation.dp_run.task_id IS 'The scheduled task completed, of the same unit; a run that names no task runs none of the unit''s tasks (§19). 排查任务';
+COMMENT ON COLUMN escalation.dp_run_analyst.task_id IS 'The scheduled task completed, of the same unit; a run that names no task runs none of the unit''s tasks (§19). 排查任务';

@@ -397,7 +397,7 @@ COMMENT ON VIEW escalation.dp_run_analyst IS
 COMMENT ON COLUMN escalation.dp_run_analyst.id IS 'Run id (generated). 记录编号';
 COMMENT ON COLUMN escalation.dp_run_analyst.unit_id IS 'The unit; must be under dual prevention management at ran_at. 单位';
 COMMENT ON COLUMN escalation.dp_run_analyst.ran_at IS 'When the check was completed; at or after the enrolment, before any withdrawal; fixed once recorded. 排查时间';
-COMMENT ON COLUMN escalation.dp_run_analyst.task_id IS 'The scheduled task completed, of the same unit. 排查任务';
+COMMENT ON COLUMN escalation.dp_run_analyst.task_id IS 'The scheduled task completed, of the same unit; a run that names no task runs none of the unit''s tasks (§19). 排查任务';
 COMMENT ON COLUMN escalation.dp_run_analyst.result IS 'normal or hazards_found. 排查结果';
 COMMENT ON COLUMN escalation.dp_run_analyst.result_label IS 'result in Chinese (escalation.dp_check_result_label). 排查结果（中文）';
 COMMENT ON COLUMN escalation.dp_run_analyst.hazard_id IS 'The hazard self-reported from this check, if any. 上报隐患';
