@@ -26,7 +26,8 @@ SELECT t.tgrelid::regclass AS tbl, t.tgname
 FROM pg_catalog.pg_trigger t
 JOIN pg_catalog.pg_proc f ON f.oid = t.tgfoid
 WHERE f.proname = 'track_source' AND f.pronamespace = 'escalation_internal'::regnamespace AND t.tgenabled <> 'D'
-	AND t.tgrelid = ANY (ARRAY['escalation.hazard', 'escalation.clue', 'escalation.dual_prevention', 'escalation.dp_run']::regclass[]);
+	AND t.tgrelid = ANY (ARRAY['escalation.hazard', 'escalation.clue', 'escalation.dual_prevention', 'escalation.dp_run',
+							   'escalation.dp_check_task', 'escalation.dp_obligation']::regclass[]);
 DO $off$
 DECLARE
 	t record;
@@ -381,6 +382,13 @@ FROM (
 		AND u.employees > 300 AND pg_temp.draw('volunteer' || u.id) < 0.3
 ) x
 ORDER BY x.unit_id;
+
+-- The units §12 obliges that were not brought in: registered in the platform
+-- 50 to 70 days ago, so that they are past the grace period (§19 ladder).
+UPDATE dp_obligation o
+SET obliged_since = pg_temp.work_hours(pg_temp.t0() - (50 + floor(pg_temp.draw('obliged day' || o.unit_id) * 20)) * interval '1 day',
+									   pg_temp.draw('obliged hour' || o.unit_id))
+WHERE NOT EXISTS (SELECT 1 FROM dual_prevention d WHERE d.unit_id = o.unit_id);
 
 -- Risk points from the unit's trade, graded in four colours.
 CREATE TEMP TABLE demo_risk (industries text[], name text, grade text, factors text, measures text, level text) ON COMMIT DROP;

@@ -3,8 +3,8 @@
 -- demo.tick(): inspectors find new hazards (some with deadlines minutes away, some
 -- suspected major), units ask for extensions that are granted or refused, units
 -- rectify and get re-inspected, suspected major hazards are
--- confirmed or ruled out, clues are handled or forwarded, idle units run their dual prevention
--- checks again. The escalation job, scheduled by demo/50_engine.sql, then raises and
+-- confirmed or ruled out, clues are handled or forwarded, idle units run their overdue dual
+-- prevention checks again and units §12 obliges that never enrolled now and then enrol. The escalation job, scheduled by demo/50_engine.sql, then raises and
 -- resolves warnings, and the worker pushes them to the screens. The command
 -- centres sign, dispatch and review warnings, and the departments answer, so
 -- the handling states on the screens move too.
@@ -49,6 +49,7 @@ DECLARE
 	confirmed int := 0;
 	handled int := 0;
 	ran int := 0;
+	enrolled int := 0;
 	worked int := 0;
 	asked int := 0;
 	decided int := 0;
@@ -181,15 +182,31 @@ BEGIN
 		handled := handled + 1;
 	END LOOP;
 
-	-- An idle dual-prevention unit runs its scheduled check again.
+	-- An idle dual-prevention unit (a check task overdue, §19) runs its overdue
+	-- checks again, each naming its task; now and then a unit §12 obliges that
+	-- never enrolled comes under platform management.
 	FOR r IN
-		SELECT dp.unit_id FROM escalation.dual_prevention dp
-		WHERE dp.withdrawn_at IS NULL
-		  AND NOT EXISTS (SELECT 1 FROM escalation.dp_run x WHERE x.unit_id = dp.unit_id AND x.ran_at > at - interval '7 days')
+		SELECT p.unit_id FROM escalation.dp_running p
+		WHERE p.overdue_tasks > 0
 		ORDER BY random() LIMIT (random() < 0.4)::int
 	LOOP
-		PERFORM escalation.dp_record_run(r.unit_id, result => 'normal', checked_by => '企业安全员', ran_at => at);
+		PERFORM escalation.dp_record_run(r.unit_id, k.id, 'normal', '企业安全员', ran_at => at)
+		FROM escalation.dp_check_task k
+		WHERE k.unit_id = r.unit_id AND k.active
+		  AND coalesce((SELECT max(x.ran_at) FROM escalation.dp_run x WHERE x.task_id = k.id), k.starts_at) + k.every <= at;
 		ran := ran + 1;
+	END LOOP;
+	FOR r IN
+		SELECT c.unit_id,
+			(SELECT a.department_id FROM escalation.supervision_assignment a WHERE a.unit_id = c.unit_id AND upper_inf(a.period)
+			 ORDER BY a.supervision_type <> 'territorial' DESC, a.id LIMIT 1) AS department_id
+		FROM escalation.dual_prevention_coverage c
+		WHERE c.required AND NOT c.enrolled
+		ORDER BY random() LIMIT (random() < 0.02)::int
+	LOOP
+		CONTINUE WHEN r.department_id IS NULL;
+		PERFORM escalation.dp_enrol(r.unit_id, r.department_id, at, '应建未建单位，督促后纳入平台管理');
+		enrolled := enrolled + 1;
 	END LOOP;
 
 	-- The command centres and the addressee departments work a few warnings a
@@ -220,8 +237,8 @@ BEGIN
 		worked := worked + 1;
 	END LOOP;
 
-	RETURN format('found %s, extensions asked %s and decided %s, closed %s, confirmed %s, clues handled %s, dual prevention runs %s, warning steps %s',
-				  found, asked, decided, closed, confirmed, handled, ran, worked);
+	RETURN format('found %s, extensions asked %s and decided %s, closed %s, confirmed %s, clues handled %s, dual prevention units run %s and enrolled %s, warning steps %s',
+				  found, asked, decided, closed, confirmed, handled, ran, enrolled, worked);
 END
 $$;
 COMMENT ON FUNCTION demo.tick(timestamptz) IS 'One minute of demo activity. 演示：一分钟的日常工作';

@@ -5308,3 +5308,719 @@ CREATE OR REPLACE FUNCTION escalation_internal.check_times(ats timestamptz[], wa
 RETURNS void
 AS 'MODULE_PATHNAME', 'escalation_check_times'
 LANGUAGE C STABLE;
+
+------------------------------------------------------------------------------
+-- §19 正常运行 as a test the city sets (49_dual_prevention_running.sql): check
+-- tasks that fell due must have runs (or a share of them), units §12 obliges
+-- that never enrolled climb the ladder after a grace period, and the
+-- dual_prevention_idle items are re-timed from their idle episodes.
+------------------------------------------------------------------------------
+CREATE TABLE escalation.dp_obligation (
+	unit_id bigint NOT NULL,
+	obliged_since timestamptz NOT NULL,
+	region escalation.region NOT NULL,
+	CONSTRAINT dp_obligation_pkey PRIMARY KEY (unit_id),
+	CONSTRAINT dp_obligation_unit_fkey FOREIGN KEY (unit_id) REFERENCES escalation.unit (id) ON DELETE CASCADE
+);
+CREATE INDEX dp_obligation_region_idx ON escalation.dp_obligation (region);
+COMMENT ON TABLE escalation.dp_obligation IS
+	'Units §12 obliged to run dual prevention while they were not under platform management (应建未建): from obliged_since plus the grace period (rule_limit dual_prevention_enrol_within) they climb the §19 ladder until they enrol. Kept by triggers on unit and industry; the row stays after the enrolment, as the record of a late one. 应建双重预防机制单位';
+COMMENT ON COLUMN escalation.dp_obligation.unit_id IS 'The unit. 单位';
+COMMENT ON COLUMN escalation.dp_obligation.obliged_since IS 'When §12 came to oblige it while it was not enrolled: its registration, or the change of its data or of its industry that made it obliged. 应建起始时间';
+COMMENT ON COLUMN escalation.dp_obligation.region IS 'Region of the unit (kept by trigger, for row-level security). 所属区划';
+SELECT pg_catalog.pg_extension_config_dump('escalation.dp_obligation', '');
+SELECT escalation.follow_unit_region('escalation.dp_obligation');
+
+-- Record, or forget, the obligation of units that are not enrolled.
+CREATE FUNCTION escalation_internal.dp_obligation_refresh(units bigint[], obliged_at timestamptz) RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, escalation, pg_temp AS
+$$
+BEGIN
+	WITH state AS (
+		SELECT u.id, u.region,
+			coalesce((SELECT c.required FROM escalation.dual_prevention_coverage c WHERE c.unit_id = u.id), false) AS obliged
+		FROM escalation.unit u
+		WHERE u.id = ANY (units)
+		  AND NOT EXISTS (SELECT 1 FROM escalation.dual_prevention p WHERE p.unit_id = u.id)
+	), forgotten AS (
+		DELETE FROM escalation.dp_obligation o USING state s WHERE o.unit_id = s.id AND NOT s.obliged
+	)
+	INSERT INTO escalation.dp_obligation (unit_id, obliged_since, region)
+	SELECT s.id, obliged_at, s.region FROM state s WHERE s.obliged
+	ON CONFLICT (unit_id) DO NOTHING;
+END
+$$;
+COMMENT ON FUNCTION escalation_internal.dp_obligation_refresh(bigint[], timestamptz) IS
+	'Records from obliged_at the units of the list that §12 obliges and that were never enrolled, and forgets those no longer obliged; an enrolled unit''s record stays. 应建单位登记';
+
+-- Trigger (per row) on unit: its registration or a change of its §12 data.
+CREATE FUNCTION escalation_internal.dp_obligation_unit() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, escalation, pg_temp AS
+$$
+BEGIN
+	IF escalation.restoring() THEN
+		RETURN NULL;
+	END IF;
+	PERFORM escalation_internal.dp_obligation_refresh(ARRAY[NEW.id],
+		CASE WHEN TG_OP = 'INSERT' THEN NEW.created_at ELSE statement_timestamp() END);
+	RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION escalation_internal.dp_obligation_unit() IS
+	'Trigger: a unit registered as, or changed into, one §12 obliges is recorded from its registration or the change; one no longer obliged before enrolling is forgotten. 单位应建状态同步';
+-- A unit with no industry and few dust workers matches no clause of §12.
+CREATE TRIGGER unit_dp_obligation_insert AFTER INSERT ON escalation.unit
+	FOR EACH ROW WHEN (NEW.industry_code IS NOT NULL OR NEW.dust_workers > 10)
+	EXECUTE FUNCTION escalation_internal.dp_obligation_unit();
+CREATE TRIGGER unit_dp_obligation_update
+	AFTER UPDATE OF industry_code, dust_workers, ammonia_refrigeration, business_status, social_function ON escalation.unit
+	FOR EACH ROW WHEN (OLD.industry_code IS DISTINCT FROM NEW.industry_code OR OLD.dust_workers <> NEW.dust_workers
+					   OR OLD.ammonia_refrigeration <> NEW.ammonia_refrigeration
+					   OR OLD.business_status <> NEW.business_status OR OLD.social_function <> NEW.social_function)
+	EXECUTE FUNCTION escalation_internal.dp_obligation_unit();
+
+-- Trigger (per row) on industry: the city marks it mandatory, or no longer.
+CREATE FUNCTION escalation_internal.dp_obligation_industry() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, escalation, pg_temp AS
+$$
+BEGIN
+	IF escalation.restoring() THEN
+		RETURN NULL;
+	END IF;
+	PERFORM escalation_internal.dp_obligation_refresh(
+		ARRAY(SELECT u.id FROM escalation.unit u WHERE u.industry_code = NEW.code), statement_timestamp());
+	RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION escalation_internal.dp_obligation_industry() IS
+	'Trigger: when an industry''s §12 marking changes, the obligation of its units that are not enrolled is recorded or forgotten from then. 行业应建状态同步';
+CREATE TRIGGER industry_dp_obligation
+	AFTER UPDATE OF dual_prevention_scope, dual_prevention_mandatory ON escalation.industry
+	FOR EACH ROW WHEN (OLD.dual_prevention_scope IS DISTINCT FROM NEW.dual_prevention_scope
+					   OR OLD.dual_prevention_mandatory <> NEW.dual_prevention_mandatory)
+	EXECUTE FUNCTION escalation_internal.dp_obligation_industry();
+
+------------------------------------------------------------------------------
+-- Idle episodes (未正常运行时段)
+------------------------------------------------------------------------------
+
+-- The first idle episode of a unit that begins at or after a time.
+CREATE FUNCTION escalation.dp_idle_episode(unit_id bigint, after timestamptz,
+	OUT started_at timestamptz, OUT handled_at timestamptz)
+LANGUAGE plpgsql STABLE SET search_path = pg_catalog, escalation, pg_temp AS
+$$
+#variable_conflict use_variable
+DECLARE
+	unit bigint := dp_idle_episode.unit_id;
+	enrolled timestamptz;
+	idle_from timestamptz;
+	share numeric;
+BEGIN
+	SELECT p.since INTO enrolled FROM escalation.dual_prevention p WHERE p.unit_id = unit;
+	SELECT o.obliged_since + coalesce(escalation.rule_limit_span('dual_prevention_enrol_within'), interval '0')
+	INTO idle_from FROM escalation.dp_obligation o WHERE o.unit_id = unit;
+
+	-- Obliged and not enrolled: idle from the end of the grace period until the enrolment.
+	IF idle_from IS NOT NULL AND (enrolled IS NULL OR greatest(after, idle_from) < enrolled) THEN
+		started_at := greatest(after, idle_from);
+		handled_at := enrolled;
+		RETURN;
+	END IF;
+	started_at := greatest(after, enrolled);
+	IF enrolled IS NULL THEN
+		RETURN;
+	END IF;
+
+	-- No scheduled task: any run of the mechanism is a normal run.
+	IF NOT EXISTS (SELECT 1 FROM escalation.dp_check_task k WHERE k.unit_id = unit AND k.active) THEN
+		handled_at := (SELECT min(r.ran_at) FROM escalation.dp_run r WHERE r.unit_id = unit AND r.ran_at > started_at);
+		RETURN;
+	END IF;
+
+	-- Tasks: a task is overdue from one interval after its last run (or its
+	-- start) until its next run; the unit is idle while the tasks that fell
+	-- due and are not overdue are fewer than the share of those that fell due.
+	share := least(greatest(coalesce(escalation.rule_limit_amount('dual_prevention_task_share'), 1), 0), 1);
+	WITH task AS (
+		SELECT k.id, k.every, k.starts_at FROM escalation.dp_check_task k WHERE k.unit_id = unit AND k.active
+	), anchor AS (
+		SELECT k.id, k.every, a.at
+		FROM task k
+		CROSS JOIN LATERAL (
+			SELECT greatest(k.starts_at, (SELECT max(r.ran_at) FROM escalation.dp_run r
+										  WHERE r.task_id = k.id AND r.ran_at <= started_at))
+			UNION ALL
+			SELECT r.ran_at FROM escalation.dp_run r
+			WHERE r.task_id = k.id AND r.ran_at > started_at AND r.ran_at > k.starts_at) a (at)
+	), overdue AS (
+		SELECT x.overdue_from, x.overdue_until
+		FROM (SELECT escalation.stage_due_at(n.at, n.every) AS overdue_from,
+					 lead(n.at) OVER (PARTITION BY n.id ORDER BY n.at) AS overdue_until
+			  FROM anchor n) x
+		WHERE x.overdue_until IS NULL OR (x.overdue_until > x.overdue_from AND x.overdue_until > started_at)
+	), event AS (
+		SELECT greatest(o.overdue_from, started_at) AS at, 1 AS late, 0 AS due FROM overdue o
+		UNION ALL
+		SELECT o.overdue_until, -1, 0 FROM overdue o WHERE o.overdue_until IS NOT NULL
+		UNION ALL
+		SELECT greatest(escalation.stage_due_at(k.starts_at, k.every), started_at), 0, 1 FROM task k
+	), state AS (
+		SELECT e.at, sum(sum(e.late)) OVER w AS late, sum(sum(e.due)) OVER w AS due
+		FROM event e GROUP BY e.at
+		WINDOW w AS (ORDER BY e.at)
+	), idle AS (
+		SELECT s.at, s.late > 0 AND (s.late >= s.due OR s.due - s.late < share * s.due) AS idle FROM state s
+	)
+	SELECT i.at, (SELECT min(j.at) FROM idle j WHERE j.at > i.at AND NOT j.idle)
+	INTO started_at, handled_at
+	FROM idle i WHERE i.idle ORDER BY i.at LIMIT 1;
+	-- Every task runs for ever after: no idle episode is ahead.
+	started_at := coalesce(started_at, 'infinity');
+END
+$$;
+COMMENT ON FUNCTION escalation.dp_idle_episode(bigint, timestamptz) IS
+	'The first episode of a unit not running dual prevention normally (未正常运行, §19) that begins at or after a time: when it begins (+infinity if none is ahead) and when the unit runs normally again (NULL if it has not). A unit §12 obliges and not enrolled is idle from obliged_since plus rule_limit dual_prevention_enrol_within until its enrolment; an enrolled unit without an active check task is idle from the time until its next run; one with tasks is idle while fewer than the share rule_limit dual_prevention_task_share of its tasks that fell due are not overdue (a task is overdue from one interval after its last run, or its start, until its next run). 未正常运行时段';
+
+-- The start of a tracked idle item's current episode, after a change of its data.
+CREATE FUNCTION escalation.dp_idle_start(unit_id bigint, tracked timestamptz, source timestamptz) RETURNS timestamptz
+LANGUAGE sql STABLE PARALLEL SAFE
+BEGIN ATOMIC
+	-- The engine walked to tracked from a normal run at or before it: no
+	-- episode before that run is left to deal with.
+	SELECT e.started_at
+	FROM escalation.dp_idle_episode(dp_idle_start.unit_id,
+		greatest(source, (SELECT max(r.ran_at) FROM escalation.dp_run r
+						  WHERE r.unit_id = dp_idle_start.unit_id AND r.ran_at <= tracked))) e;
+END;
+COMMENT ON FUNCTION escalation.dp_idle_start(bigint, timestamptz, timestamptz) IS
+	'Start of the current idle episode of a tracked dual prevention item after a change of its data: the first that begins at or after the source''s start and the unit''s last run up to the tracked start. 本轮未正常运行起算时间';
+
+------------------------------------------------------------------------------
+-- Row-level security and privileges
+------------------------------------------------------------------------------
+
+SELECT escalation.enable_region_security('escalation.dp_obligation');
+GRANT SELECT ON escalation.dp_obligation TO escalation_admin, escalation_user, escalation_analyst;
+
+REVOKE ALL ON FUNCTION
+	escalation_internal.dp_obligation_refresh(bigint[], timestamptz), escalation_internal.dp_obligation_unit(),
+	escalation_internal.dp_obligation_industry(),
+	escalation.dp_idle_episode(bigint, timestamptz), escalation.dp_idle_start(bigint, timestamptz, timestamptz)
+FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION escalation.dp_idle_episode(bigint, timestamptz),
+	escalation.dp_idle_start(bigint, timestamptz, timestamptz)
+	TO escalation_admin, escalation_user, escalation_analyst;
+
+INSERT INTO escalation.rule_limit_default (name, amount, span, description) VALUES
+	('dual_prevention_task_share', 1, NULL, 'Share (0 to 1) of the check tasks that fell due which must not be overdue for a unit to run dual prevention normally (§19 正常运行); 1: every one. 按期排查任务比例'),
+	('dual_prevention_enrol_within', NULL, '30 days', 'Time a unit §12 obliges has to come under platform management before it climbs the §19 ladder. 应建单位纳入管理期限');
+CREATE OR REPLACE FUNCTION escalation_internal.rule_limit_retime() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, escalation, pg_temp AS
+$$
+BEGIN
+	-- A restore brings back the tracking rows themselves.
+	IF escalation.restoring() THEN
+		RETURN NULL;
+	END IF;
+	PERFORM escalation.sync_items('hazard_overdue', NULL);
+	PERFORM escalation.sync_items('dual_prevention_idle', NULL);
+	RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION escalation_internal.rule_limit_retime() IS
+	'Trigger: after a change of the limits, hazards climbing the overdue ladder get their start from the re-inspection deadline in force, and dual prevention items their idle episodes from the task share and grace period in force. 限值变更后重算';
+-- When a unit runs dual prevention normally again after an idle episode that begins at or after a time.
+CREATE OR REPLACE FUNCTION escalation.dp_first_run_after(unit_id bigint, after timestamptz) RETURNS timestamptz
+LANGUAGE sql STABLE PARALLEL SAFE
+BEGIN ATOMIC
+	SELECT e.handled_at FROM escalation.dp_idle_episode(dp_first_run_after.unit_id, after) e;
+END;
+COMMENT ON FUNCTION escalation.dp_first_run_after(bigint, timestamptz) IS
+	'When the unit runs dual prevention normally again (its enrolment, its next run, or its check tasks back within the share) after the idle episode that begins at or after a time (escalation.dp_idle_episode), NULL if it has not. 此后首次正常运行时间';
+
+-- The start an item's tracking keeps: dual prevention walks from episode to
+-- episode (each normal run ends one), so a change of its data moves the start
+-- only to the idle episode current from where the walk stands.
+CREATE FUNCTION escalation.item_start(kind escalation.warning_kind, subject_id bigint, tracked timestamptz, source timestamptz)
+RETURNS timestamptz
+LANGUAGE sql STABLE PARALLEL SAFE
+RETURN CASE WHEN kind = 'dual_prevention_idle' THEN escalation.dp_idle_start(subject_id, tracked, source) ELSE source END;
+COMMENT ON FUNCTION escalation.item_start(escalation.warning_kind, bigint, timestamptz, timestamptz) IS
+	'Start of an item''s current episode given the tracked and the source start. 本轮起算时间';
+
+REVOKE ALL ON FUNCTION escalation.item_start(escalation.warning_kind, bigint, timestamptz, timestamptz) FROM PUBLIC;
+
+-- Bring the tracking of items of a kind in line with the source tables.
+CREATE OR REPLACE FUNCTION escalation.sync_items(kind escalation.warning_kind, subjects bigint[])
+RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, escalation, pg_temp AS
+$$
+BEGIN
+	-- Items that qualify: insert, or update from the source. The tracked row is
+	-- read under its lock (the ON CONFLICT branch), never from an older snapshot.
+	EXECUTE $q$
+		INSERT INTO escalation.tracked_item AS t
+			(kind, subject_id, origin, started_at, start_set_at, handled_at, handled_reason, withdrawn_at,
+			 unit_id, department_id, region, district, city)
+		SELECT s.kind, s.subject_id, s.origin, s.started_at, s.start_set_at, s.handled_at, s.handled_reason, s.withdrawn_at,
+			s.unit_id, s.department_id, s.region, s.district, s.city
+		FROM escalation.item_source s
+		WHERE s.kind = $1 AND ($2 IS NULL OR s.subject_id = ANY ($2))
+		ON CONFLICT (kind, subject_id) DO UPDATE SET
+			origin = EXCLUDED.origin,
+			unit_id = EXCLUDED.unit_id,
+			department_id = EXCLUDED.department_id,
+			region = EXCLUDED.region,
+			district = EXCLUDED.district,
+			city = EXCLUDED.city,
+			handled_reason = EXCLUDED.handled_reason,
+			withdrawn_at = EXCLUDED.withdrawn_at,
+			started_at = escalation.item_start(t.kind, t.subject_id, t.started_at, EXCLUDED.started_at),
+			-- A moved start: the run resolves what the old start raised (an idle
+			-- episode that raised nothing just moves on).
+			superseded_at = CASE WHEN escalation.item_start(t.kind, t.subject_id, t.started_at, EXCLUDED.started_at) <> t.started_at
+									  AND (t.kind <> 'dual_prevention_idle'
+										   OR EXISTS (SELECT 1 FROM escalation.warning w
+													  WHERE w.subject_id = t.subject_id AND w.kind = t.kind
+														AND w.started_at = t.started_at AND w.resolved_at IS NULL))
+								 THEN coalesce(t.superseded_at, EXCLUDED.start_set_at, now()) ELSE t.superseded_at END,
+			start_set_at = EXCLUDED.start_set_at,
+			handled_at = CASE WHEN t.kind = 'dual_prevention_idle'
+							  THEN escalation.dp_first_run_after(t.subject_id,
+									 escalation.item_start(t.kind, t.subject_id, t.started_at, EXCLUDED.started_at))
+							  ELSE EXCLUDED.handled_at END
+	$q$ USING kind, subjects;
+
+	-- Items that no longer qualify: their active warnings are resolved as
+	-- withdrawn by the next run; one with nothing raised or pending just goes.
+	EXECUTE $q$
+		WITH missing AS (
+			-- A set difference, not a NOT EXISTS: right after a bulk load the
+			-- planner knows too little to join a million rows well.
+			SELECT t.subject_id FROM escalation.tracked_item t
+			WHERE t.kind = $1 AND ($2 IS NULL OR t.subject_id = ANY ($2)) AND t.withdrawn_at IS NULL
+			EXCEPT
+			SELECT s.subject_id FROM escalation.item_source s
+			WHERE s.kind = $1 AND ($2 IS NULL OR s.subject_id = ANY ($2))
+		), gone AS (
+			-- Idle: nothing raised in this episode, nothing due to raise or to deal with.
+			SELECT t.kind, t.subject_id,
+				t.superseded_at IS NULL AND (t.next_due_at IS NULL OR t.next_due_at > now())
+				AND NOT EXISTS (SELECT 1 FROM escalation.warning w
+								WHERE w.subject_id = t.subject_id AND w.kind = t.kind AND w.started_at = t.started_at)
+				AND NOT EXISTS (SELECT 1 FROM escalation.stage_due s
+								WHERE s.subject_id = t.subject_id AND s.kind = t.kind AND s.due_at <= now())
+					AS idle
+			FROM escalation.tracked_item t JOIN missing m ON m.subject_id = t.subject_id
+			WHERE t.kind = $1
+		), dropped AS (
+			DELETE FROM escalation.tracked_item t USING gone g
+			WHERE g.idle AND t.kind = g.kind AND t.subject_id = g.subject_id
+		)
+		UPDATE escalation.tracked_item t SET withdrawn_at = now()
+		FROM gone g
+		WHERE NOT g.idle AND t.kind = g.kind AND t.subject_id = g.subject_id
+	$q$ USING kind, subjects;
+
+	PERFORM escalation.retime_items(kind, NULL, subjects);
+END
+$$;
+COMMENT ON FUNCTION escalation.sync_items(escalation.warning_kind, bigint[]) IS
+	'Brings the tracking of the given items of a kind (all when subjects is NULL) in line with the source tables. 同步预警事项';
+
+DROP FUNCTION escalation.item_start(escalation.warning_kind, timestamptz, timestamptz);
+
+-- Every item that can climb a ladder, from the source tables.
+CREATE OR REPLACE VIEW escalation.item_source AS
+	SELECT i.kind, i.subject_id, i.origin, i.started_at, i.start_set_at, i.handled_at, i.handled_reason, i.withdrawn_at, i.unit_id,
+		i.department_id, i.region, escalation.region_district(i.region) AS district,
+		escalation.region_city(i.region) AS city
+	FROM (
+		SELECT 'hazard_overdue'::escalation.warning_kind AS kind, h.id AS subject_id,
+			escalation.item_origin(coalesce(d.level, u.supervision_level)) AS origin,
+			-- Rectified by the deadline: the department's re-inspection is due
+			-- (逾期未复查); else the unit's deadline (逾期未整改).
+			CASE WHEN h.needs_recheck AND h.status <> 'rectifying'
+					  AND h.rectified_at <= coalesce(x.ladder_start, h.rectify_deadline)
+				 THEN escalation.stage_due_at(h.rectified_at,
+						(SELECT l.span FROM escalation.rule_limit l WHERE l.name = 'hazard_recheck_within'))
+				 ELSE coalesce(x.ladder_start, h.rectify_deadline) END AS started_at,
+			h.deadline_set_at AS start_set_at,
+			CASE WHEN h.needs_recheck THEN h.closed_at ELSE least(h.closed_at, h.rectified_at) END AS handled_at,
+			'closed'::escalation.warning_resolution AS handled_reason, NULL::timestamptz AS withdrawn_at,
+			h.unit_id, h.found_by AS department_id, coalesce(u.region, d.region) AS region
+		FROM escalation.hazard h
+		LEFT JOIN escalation.unit u ON u.id = h.unit_id
+		LEFT JOIN escalation.department d ON d.id = h.found_by
+		-- An extension granted after a warning keeps the ladder's start.
+		LEFT JOIN LATERAL (
+			SELECT e.ladder_start FROM escalation.hazard_extension e
+			WHERE e.hazard_id = h.id AND e.approved AND e.granted_deadline = h.rectify_deadline
+			ORDER BY e.id DESC LIMIT 1) x ON true
+		WHERE h.grade IN ('general', 'not_major') AND isfinite(h.rectify_deadline)
+		UNION ALL
+		SELECT 'major_hazard', h.id,
+			escalation.item_origin(coalesce(d.level, u.supervision_level)),
+			h.found_at, NULL, least(h.confirmed_at, h.closed_at),
+			CASE WHEN h.confirmed_at IS NULL OR h.closed_at < h.confirmed_at THEN 'closed'
+				 WHEN h.grade = 'not_major' THEN 'ruled_out'
+				 ELSE 'confirmed' END::escalation.warning_resolution, NULL,
+			h.unit_id, h.found_by, coalesce(u.region, d.region)
+		FROM escalation.hazard h
+		LEFT JOIN escalation.unit u ON u.id = h.unit_id
+		LEFT JOIN escalation.department d ON d.id = h.found_by
+		WHERE h.grade <> 'general' AND isfinite(h.found_at)
+		UNION ALL
+		SELECT 'clue', c.id,
+			escalation.item_origin(coalesce(d.level, u.supervision_level)),
+			-- A forwarded clue's clock runs from the first transfer of its chain.
+			CASE WHEN c.forwarded_from IS NULL THEN c.transferred_at ELSE (escalation.clue_chain(c.id)).started_at END,
+			NULL, c.handled_at, 'handled', NULL,
+			c.unit_id, c.from_department, coalesce(u.region, d.region)
+		FROM escalation.clue c
+		LEFT JOIN escalation.unit u ON u.id = c.unit_id
+		LEFT JOIN escalation.department d ON d.id = c.from_department
+		WHERE isfinite(c.transferred_at)
+		UNION ALL
+		SELECT 'licence_expired', l.id, escalation.item_origin(u.supervision_level),
+			escalation.licence_expires_at(l.valid_until), NULL, l.superseded_at, 'renewed', NULL,
+			l.unit_id, NULL::bigint, u.region
+		FROM escalation.licence l
+		JOIN escalation.unit u ON u.id = l.unit_id
+		WHERE l.safety_licence AND isfinite(l.valid_until)
+		UNION ALL
+		-- Enrolled units, and units §12 obliged before they enrolled (49_dual_prevention_running.sql).
+		SELECT 'dual_prevention_idle', u.id, escalation.item_origin(u.supervision_level),
+			e.started_at, p.since, e.handled_at, 'ran', p.withdrawn_at,
+			u.id, NULL::bigint, u.region
+		FROM escalation.unit u
+		LEFT JOIN escalation.dual_prevention p ON p.unit_id = u.id
+		LEFT JOIN escalation.dp_obligation o ON o.unit_id = u.id
+		CROSS JOIN LATERAL escalation.dp_idle_episode(u.id, least(p.since, o.obliged_since)) e
+		WHERE (p.unit_id IS NOT NULL OR o.unit_id IS NOT NULL) AND isfinite(least(p.since, o.obliged_since))
+	) i
+	WHERE i.region IS NOT NULL;
+COMMENT ON VIEW escalation.item_source IS
+	'Every item that can climb a warning ladder, read from the hazards, clues, licences, dual-prevention enrolments and the units §12 obliges: its origin, start, handling and region. The engine tracks it in escalation.tracked_item. 预警事项来源';
+COMMENT ON COLUMN escalation.item_source.kind IS 'Kind of warning the item climbs. 预警类型';
+COMMENT ON COLUMN escalation.item_source.subject_id IS 'Hazard, clue or licence id, or unit id for dual prevention. 事项编号';
+COMMENT ON COLUMN escalation.item_source.origin IS 'city or district: the level of the finding/transferring department, else of the unit''s supervision. 事项来源层级';
+COMMENT ON COLUMN escalation.item_source.started_at IS 'Start of the ladder: rectification deadline (kept by an extension granted after a warning), or for a hazard rectified by it the re-inspection deadline (rule_limit hazard_recheck_within after the rectification), discovery, transfer (the first of a forwarding chain), licence expiry, or for dual prevention the start of the first idle episode from the enrolment or the obligation (escalation.dp_idle_episode). 起算时间';
+COMMENT ON COLUMN escalation.item_source.start_set_at IS 'When the start was last set, where the data records it (a hazard''s deadline extension, a re-enrolment); a moved start resolves the old start''s warnings at this time, else when the move is seen. 起算时间设定时间';
+COMMENT ON COLUMN escalation.item_source.handled_at IS 'When it was handled (a hazard: closed, or rectified when it needs no re-inspection; dual prevention: when the unit runs normally again, escalation.dp_first_run_after). 处理时间';
+COMMENT ON COLUMN escalation.item_source.handled_reason IS 'How it is handled. 处理方式';
+COMMENT ON COLUMN escalation.item_source.withdrawn_at IS 'When it stopped being watched although it still exists (a unit withdrawn from dual prevention management). 撤销时间';
+COMMENT ON COLUMN escalation.item_source.unit_id IS 'The unit, if any. 生产经营单位';
+COMMENT ON COLUMN escalation.item_source.department_id IS 'The finding or transferring department, if any. 发现/移交部门';
+COMMENT ON COLUMN escalation.item_source.region IS 'The unit''s region, else the department''s. 所属区划';
+COMMENT ON COLUMN escalation.item_source.district IS 'District of the region (NULL for a city department''s item without a unit). 所属区县';
+COMMENT ON COLUMN escalation.item_source.city IS 'City of the region. 所属城市';
+
+COMMENT ON FUNCTION escalation_internal.track_source() IS
+	'Trigger on hazard, clue, licence, dual_prevention, dp_run, dp_check_task and dp_obligation: re-syncs the tracking of the items a statement touched. 预警事项同步触发器';
+
+DO $upgrade$
+DECLARE
+	tbl text;
+BEGIN
+	FOREACH tbl IN ARRAY ARRAY['dp_check_task', 'dp_obligation'] LOOP
+		EXECUTE format('CREATE TRIGGER %1$I AFTER INSERT ON escalation.%2$I REFERENCING NEW TABLE AS new_rows '
+					   'FOR EACH STATEMENT EXECUTE FUNCTION escalation_internal.track_source(%3$L, %4$L)',
+					   tbl || '_track_insert', tbl, 'unit_id', 'dual_prevention_idle');
+		EXECUTE format('CREATE TRIGGER %1$I AFTER UPDATE ON escalation.%2$I REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows '
+					   'FOR EACH STATEMENT EXECUTE FUNCTION escalation_internal.track_source(%3$L, %4$L)',
+					   tbl || '_track_update', tbl, 'unit_id', 'dual_prevention_idle');
+		EXECUTE format('CREATE TRIGGER %1$I AFTER DELETE ON escalation.%2$I REFERENCING OLD TABLE AS old_rows '
+					   'FOR EACH STATEMENT EXECUTE FUNCTION escalation_internal.track_source(%3$L, %4$L)',
+					   tbl || '_track_delete', tbl, 'unit_id', 'dual_prevention_idle');
+		EXECUTE format('CREATE TRIGGER %1$I AFTER TRUNCATE ON escalation.%2$I '
+					   'FOR EACH STATEMENT EXECUTE FUNCTION escalation_internal.track_source(%3$L, %4$L)',
+					   tbl || '_track_truncate', tbl, 'unit_id', 'dual_prevention_idle');
+	END LOOP;
+END
+$upgrade$;
+
+CREATE VIEW escalation.dp_obligation_analyst WITH (security_invoker = true) AS
+	SELECT t.unit_id,
+		t.obliged_since,
+		t.region::text AS region
+	FROM escalation.dp_obligation t;
+COMMENT ON VIEW escalation.dp_obligation_analyst IS
+	'What an analyst may read of escalation.dp_obligation, for BI tools: its permitted columns, region codes as text. 应建双重预防机制单位（分析视图）';
+COMMENT ON COLUMN escalation.dp_obligation_analyst.unit_id IS 'The unit. 单位';
+COMMENT ON COLUMN escalation.dp_obligation_analyst.obliged_since IS 'When §12 came to oblige it while it was not enrolled. 应建起始时间';
+COMMENT ON COLUMN escalation.dp_obligation_analyst.region IS 'Region of the unit. 所属区划';
+
+GRANT SELECT ON escalation.dp_obligation_analyst TO escalation_admin, escalation_analyst;
+
+-- Units §12 obliges today that never enrolled: obliged since their registration.
+INSERT INTO escalation.dp_obligation (unit_id, obliged_since, region)
+SELECT c.unit_id, u.created_at, u.region
+FROM escalation.dual_prevention_coverage c
+JOIN escalation.unit u ON u.id = c.unit_id
+WHERE c.required AND NOT EXISTS (SELECT 1 FROM escalation.dual_prevention p WHERE p.unit_id = c.unit_id);
+
+-- The dual prevention items are re-timed from their idle episodes.
+SELECT escalation.sync_items('dual_prevention_idle', NULL);
+
+------------------------------------------------------------------------------
+-- The screens label a hazard's overdue warning by its failure (逾期未整改 or
+-- 逾期未复查, escalation.hazard_overdue_warning).
+------------------------------------------------------------------------------
+
+-- The label of one warning: a hazard's overdue warning says whose failure it is.
+CREATE FUNCTION escalation.warning_label(kind escalation.warning_kind, warning_id bigint) RETURNS text
+LANGUAGE sql STABLE PARALLEL SAFE
+BEGIN ATOMIC
+	SELECT coalesce(
+		(SELECT '一般隐患' || o.failure_label FROM escalation.hazard_overdue_warning o
+		 WHERE warning_label.kind = 'hazard_overdue' AND o.warning_id = warning_label.warning_id),
+		escalation.warning_kind_label(warning_label.kind));
+END;
+COMMENT ON FUNCTION escalation.warning_label(escalation.warning_kind, bigint) IS
+	'Chinese label of one warning as the screens show it: the kind''s label, for a hazard''s overdue warning the failure it records, 一般隐患逾期未整改 (the unit) or 一般隐患逾期未复查 (the department; escalation.hazard_overdue_warning). 预警名称';
+
+CREATE OR REPLACE FUNCTION escalation.screen_warnings(for_screen escalation.region DEFAULT NULL)
+RETURNS TABLE (
+	warning_id bigint,
+	kind escalation.warning_kind,
+	kind_label text,
+	subject_id bigint,
+	stage smallint,
+	top_stage smallint,
+	screen escalation.level,
+	screen_label text,
+	screen_region escalation.region,
+	screen_region_name text,
+	district escalation.region,
+	district_name text,
+	street escalation.region,
+	street_name text,
+	unit_id bigint,
+	unit_name text,
+	department_id bigint,
+	department_name text,
+	action escalation.warning_action,
+	action_label text,
+	started_at timestamptz,
+	first_due_at timestamptz,
+	due_at timestamptz,
+	raised_at timestamptz,
+	days_overdue integer,
+	escalated boolean,
+	acknowledged_at timestamptz,
+	handling_state escalation.handling_state,
+	handling_state_label text,
+	handling_overdue boolean,
+	addressee_department_id bigint,
+	addressee_name text,
+	reply_due_at timestamptz)
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, escalation, pg_temp AS
+$$
+BEGIN
+	IF escalation.region_level(for_screen) NOT IN ('district', 'city') THEN
+		RAISE EXCEPTION 'not a screen: %', for_screen
+			USING ERRCODE = 'invalid_parameter_value',
+				  DETAIL = format('%s is a %s; the screens are the districts'' and the city''s.',
+								  for_screen, escalation.region_level(for_screen));
+	END IF;
+	-- The rows to rank, on_screen marking those the screen shows. For a
+	-- district: the active warnings of the items it shows, on every screen,
+	-- found through the district's entries in warning_active_idx. Without a
+	-- screen, or for the city, whose screen shows most active warnings: every
+	-- active warning.
+	RETURN QUERY
+	WITH family AS (
+		SELECT w.*, for_screen IS NULL OR w.screen_region = for_screen AS on_screen
+		FROM escalation.warning w CROSS JOIN escalation.screen_scope() c
+		WHERE (for_screen IS NULL OR escalation.region_level(for_screen) = 'city') AND w.resolved_at IS NULL
+		  AND (c.sees_all OR w.region OPERATOR(escalation.<@) c.region)
+		UNION ALL
+		SELECT w.*, w.screen_region = for_screen
+				OR (w.screen_region = escalation.region_city(for_screen) AND coalesce(w.district = for_screen, false))
+		FROM escalation.warning w CROSS JOIN escalation.screen_scope() c
+		WHERE escalation.region_level(for_screen) = 'district' AND w.resolved_at IS NULL
+		  AND (c.sees_all OR w.region OPERATOR(escalation.<@) c.region)
+		  AND (w.subject_id, w.kind, w.started_at) IN (
+				SELECT x.subject_id, x.kind, x.started_at FROM escalation.warning x
+				WHERE x.resolved_at IS NULL
+				  AND (x.screen_region = for_screen
+					   OR (x.screen_region = escalation.region_city(for_screen) AND x.district = for_screen)))
+	), active AS (
+		SELECT f.*,
+			-- One condition for the rows kept, so the planner's estimate of
+			-- them stays that of one filter (it picks the joins below by it).
+			CASE WHEN f.on_screen THEN row_number() OVER (PARTITION BY f.kind, f.subject_id, f.started_at, f.screen_region
+														  ORDER BY f.stage DESC) END AS latest,
+			max(f.stage) OVER (PARTITION BY f.kind, f.subject_id, f.started_at) AS item_stage,
+			min(f.due_at) OVER (PARTITION BY f.kind, f.subject_id, f.started_at) AS item_due_at
+		FROM family f
+	)
+	SELECT a.id, a.kind, escalation.warning_label(a.kind, a.id), a.subject_id, a.stage, a.item_stage,
+		a.screen, escalation.screen_label(a.screen), a.screen_region, sr.name, a.district, dn.name,
+		CASE WHEN escalation.region_level(a.region) = 'street' THEN a.region END,
+		CASE WHEN escalation.region_level(a.region) = 'street' THEN st.name END,
+		a.unit_id, u.name, a.department_id, dp.name,
+		a.action, escalation.warning_action_label(a.action),
+		a.started_at, a.item_due_at, a.due_at, a.raised_at,
+		floor(extract(epoch FROM now() - a.item_due_at) / 86400)::integer,
+		a.item_stage > a.stage,
+		a.acknowledged_at,
+		h.state, escalation.handling_state_label(h.state), coalesce(h.sign_overdue AND h.state = 'raised' OR h.reply_overdue, false),
+		h.addressee_department_id, coalesce(ad.name, '无承办部门'), h.reply_due_at
+	FROM active a
+	LEFT JOIN escalation.warning_handling h ON h.warning_id = a.id
+	LEFT JOIN escalation.department ad ON ad.id = h.addressee_department_id
+	LEFT JOIN escalation.division sr ON sr.code = a.screen_region
+	LEFT JOIN escalation.division dn ON dn.code = a.district
+	LEFT JOIN escalation.division st ON st.code = a.region
+	LEFT JOIN escalation.unit u ON u.id = a.unit_id
+	LEFT JOIN escalation.department dp ON dp.id = a.department_id
+	WHERE a.latest = 1;
+END
+$$;
+COMMENT ON FUNCTION escalation.screen_warnings(escalation.region) IS
+	'Active warnings, one row per item and screen (its latest stage there), with Chinese labels and names, limited to what the caller may see (escalation.screen_scope). With for_screen (a district or the city), only what that screen shows: its own rows and, for a district, its items escalated to the city screen. 大屏在办预警';
+
+COMMENT ON COLUMN escalation.screen_warning.kind_label IS 'Kind in Chinese; for a hazard''s overdue warning, 逾期未整改 or 逾期未复查 (escalation.warning_label). 预警类型名称';
+
+CREATE OR REPLACE FUNCTION escalation.warning_events(after bigint, max_rows integer DEFAULT 1000)
+RETURNS TABLE (
+	event_id bigint,
+	event text,
+	warning_id bigint,
+	kind escalation.warning_kind,
+	subject_id bigint,
+	started_at timestamptz,
+	stage smallint,
+	screen escalation.level,
+	screen_region escalation.region,
+	district escalation.region,
+	unit_id bigint,
+	unit_name text,
+	street_name text,
+	kind_label text,
+	action escalation.warning_action,
+	action_label text,
+	first_due_at timestamptz,
+	due_at timestamptz,
+	raised_at timestamptz,
+	resolved_at timestamptz,
+	resolved_reason escalation.warning_resolution,
+	acknowledged_at timestamptz,
+	handling_state escalation.handling_state,
+	handling_overdue boolean)
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, escalation, pg_temp AS
+$$
+DECLARE
+	scope record;
+BEGIN
+	IF after IS NULL THEN
+		RAISE EXCEPTION 'after must not be null'
+			USING ERRCODE = 'null_value_not_allowed', HINT = 'Pass 0 to read from the first event.';
+	END IF;
+	IF max_rows IS NULL OR max_rows NOT BETWEEN 1 AND 100000 THEN
+		RAISE EXCEPTION 'max_rows must be between 1 and 100000: %', coalesce(max_rows::text, 'NULL')
+			USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	SELECT * INTO scope FROM escalation.screen_scope();
+	RETURN QUERY
+	SELECT e.event_id, e.event, w.id, w.kind, w.subject_id, w.started_at, w.stage, w.screen, w.screen_region,
+		w.district, w.unit_id, u.name, CASE WHEN escalation.region_level(w.region) = 'street' THEN st.name END,
+		escalation.warning_label(w.kind, w.id), w.action, escalation.warning_action_label(w.action),
+		-- When the item's episode first fell due: its first stage's warning,
+		-- through the item-stage key (an episode's stages are resolved together).
+		(SELECT min(f.due_at) FROM escalation.warning f
+		 WHERE f.subject_id = w.subject_id AND f.kind = w.kind AND f.started_at = w.started_at),
+		w.due_at, w.raised_at, w.resolved_at, w.resolved_reason, w.acknowledged_at,
+		h.state, coalesce(h.sign_overdue AND h.state = 'raised' OR h.reply_overdue, false)
+	FROM (
+		SELECT x.event_id, x.event, x.id FROM (
+			SELECT v.id AS event_id, 'raised' AS event, v.id, v.region FROM escalation.warning v WHERE v.id > after
+			UNION ALL
+			SELECT v.resolved_seq, 'resolved', v.id, v.region FROM escalation.warning v WHERE v.resolved_seq > after
+			UNION ALL
+			SELECT v.ack_seq, 'acknowledged', v.id, v.region FROM escalation.warning v WHERE v.ack_seq > after
+			UNION ALL
+			SELECT s.id, 'handled', s.warning_id, s.region FROM escalation.warning_step s
+			WHERE s.id > after AND s.step <> 'sign'
+		) x
+		WHERE scope.sees_all OR x.region OPERATOR(escalation.<@) scope.region
+		ORDER BY x.event_id
+		LIMIT max_rows
+	) e
+	JOIN escalation.warning w ON w.id = e.id
+	LEFT JOIN escalation.warning_handling h ON h.warning_id = w.id
+	LEFT JOIN escalation.unit u ON u.id = w.unit_id
+	LEFT JOIN escalation.division st ON st.code = w.region
+	ORDER BY e.event_id;
+END
+$$;
+COMMENT ON FUNCTION escalation.warning_events(bigint, integer) IS
+	'The warning events (raised, resolved, acknowledged, and handled for the later handling steps) after an event id, in event order, at most max_rows, limited to what the caller may see (escalation.screen_scope), with the names and labels a screen shows; the screen worker reads it after every NOTIFY escalation_warning. Event ids commit in order, so reading after the last id seen never misses one. 预警事件流';
+
+REVOKE ALL ON FUNCTION escalation.warning_label(escalation.warning_kind, bigint) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION escalation.warning_label(escalation.warning_kind, bigint)
+	TO escalation_admin, escalation_user, escalation_analyst;
+
+------------------------------------------------------------------------------
+-- The scorecard counts extensions of hazards' deadlines (隐患延期考评, §15, §23)
+------------------------------------------------------------------------------
+
+CREATE FUNCTION escalation.extension_scorecard(from_day date, to_day date, per_department boolean DEFAULT true)
+RETURNS TABLE (
+	department_id bigint,
+	department_name text,
+	district escalation.region,
+	district_name text,
+	requested bigint,
+	granted bigint,
+	refused bigint,
+	granted_after_warning bigint,
+	days_granted numeric)
+LANGUAGE plpgsql STABLE SET search_path = pg_catalog, escalation, pg_temp AS
+$$
+BEGIN
+	IF from_day IS NULL OR to_day IS NULL OR to_day < from_day THEN
+		RAISE EXCEPTION 'invalid period: % to %', coalesce(from_day::text, 'NULL'), coalesce(to_day::text, 'NULL')
+			USING ERRCODE = 'invalid_parameter_value', DETAIL = 'to_day is the last day of the period, on or after from_day.';
+	END IF;
+	RETURN QUERY
+	WITH fact AS (
+		SELECT h.found_by AS dept, coalesce(escalation.region_district(e.region), escalation.region_city(e.region)) AS dist,
+			e.requested_at >= escalation.day_start(from_day) AND e.requested_at < escalation.day_start(to_day + 1) AS asked,
+			e.decided_at >= escalation.day_start(from_day) AND e.decided_at < escalation.day_start(to_day + 1) AS decided,
+			e.approved, e.after_warning, e.granted_deadline - e.deadline_then AS added
+		FROM escalation.hazard_extension e
+		JOIN escalation.hazard h ON h.id = e.hazard_id
+		WHERE (e.requested_at >= escalation.day_start(from_day) AND e.requested_at < escalation.day_start(to_day + 1))
+		   OR (e.decided_at >= escalation.day_start(from_day) AND e.decided_at < escalation.day_start(to_day + 1))
+	)
+	SELECT CASE WHEN per_department THEN f.dept END, CASE WHEN per_department THEN d.name END,
+		CASE WHEN NOT per_department THEN f.dist END, CASE WHEN NOT per_department THEN dv.name END,
+		count(*) FILTER (WHERE f.asked),
+		count(*) FILTER (WHERE f.decided AND f.approved),
+		count(*) FILTER (WHERE f.decided AND NOT f.approved),
+		count(*) FILTER (WHERE f.decided AND f.approved AND f.after_warning),
+		coalesce(round((sum(extract(epoch FROM f.added)) FILTER (WHERE f.decided AND f.approved) / 86400)::numeric, 1), 0)
+	FROM fact f
+	LEFT JOIN escalation.department d ON per_department AND d.id = f.dept
+	LEFT JOIN escalation.division dv ON NOT per_department AND dv.code = f.dist
+	GROUP BY 1, 2, 3, 4
+	ORDER BY 1, 3;
+END
+$$;
+COMMENT ON FUNCTION escalation.extension_scorecard(date, date, boolean) IS
+	'Extensions (延期) of hazards'' rectification deadlines over from_day..to_day, per department that found the hazard (per_department) or per district, as far as the caller may see them: requests made, extensions granted and refused in the period, those granted after a stage of the overdue ladder was raised (the warnings stay on the record), and the days granted in all. 隐患延期考评';
+
+REVOKE ALL ON FUNCTION escalation.extension_scorecard(date, date, boolean) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION escalation.extension_scorecard(date, date, boolean)
+TO escalation_admin, escalation_user, escalation_analyst;
+
+-- The comments of the dual prevention tables say what runs count for (§19).
+COMMENT ON TABLE escalation.dual_prevention IS
+	'Units whose dual prevention mechanism is under platform management (纳入平台管理, §12): from since, every scheduled self-inspection is recorded in escalation.dp_run, and 7 days of not running normally (escalation.dp_idle_episode) climb the dual_prevention_idle warning ladder (§19). 双重预防机制平台管理单位';
+COMMENT ON TABLE escalation.dp_run IS
+	'Records of normal running of the dual prevention mechanism (正常运行记录): each row is a completed scheduled self-inspection of an enrolled unit, whatever it found; a run of a task keeps that task on schedule, and a unit without tasks is kept running by any run (§19, escalation.dp_idle_episode). 双重预防机制运行记录';
+COMMENT ON COLUMN escalation.dp_run.task_id IS 'The scheduled task completed, of the same unit; a run that names no task runs none of the unit''s tasks (§19). 排查任务';
+COMMENT ON COLUMN escalation.dp_run_analyst.task_id IS 'The scheduled task completed, of the same unit; a run that names no task runs none of the unit''s tasks (§19). 排查任务';

@@ -486,11 +486,11 @@ EngineProcessItem(void *arg, HeapTuple tuple, TupleDesc desc)
 		if (item.kind != KIND_DUAL_PREVENTION_IDLE || !handled)
 			break;
 
-		/* A normal run ends this idle episode and starts the next one. */
-		item.started_at = item.handled.at;
+		/* Normal running ends this idle episode; the next begins when the data says. */
 		for (int k = 1; k <= ladder->nstages; k++)
 			episode.waiting[k] = true;
-		item.handled.known = EngineNextRun(item.values[DUE_SUBJECT], item.started_at, &item.handled.at);
+		item.handled.known = EngineNextEpisode(item.values[DUE_SUBJECT], item.handled.at, &item.started_at,
+											   &item.handled.at);
 	}
 
 	/* Handled or withdrawn, its warnings resolved: nothing is left to do. */

@@ -11,6 +11,8 @@
 #include "catalog/pg_type.h"
 #include "lib/stringinfo.h"
 #include "miscadmin.h"
+#include "nodes/value.h"
+#include "parser/parse_func.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/fmgrprotos.h"
@@ -135,7 +137,7 @@ FreePlans(EngineCache *c)
 {
 	SPIPlanPtr *plans[] = {
 		&c->rules_plan, &c->event_plan, &c->stage_plan, &c->raised_plan, &c->resolve_plan,
-		&c->next_run_plan, &c->prune_plan, &c->log_plan
+		&c->next_episode_plan, &c->prune_plan, &c->log_plan
 	};
 
 	for (size_t i = 0; i < lengthof(plans); i++)
@@ -206,15 +208,18 @@ PrepareDueQueries(EngineCache *c)
 static void
 PrepareSmallStatements(EngineCache *c)
 {
-	Oid			next_run_types[] = {INT8OID, TIMESTAMPTZOID};
+	Oid			next_episode_types[] = {INT8OID, TIMESTAMPTZOID};
 	Oid			raised_types[] = {c->types[TYPE_KIND].elemtype, INT8OID, TIMESTAMPTZOID, INT2OID};
 	Oid			prune_types[] = {TIMESTAMPTZOID};
 
 	c->rules_plan = KeepPlan(psprintf("SELECT %s FROM escalation.rule ORDER BY kind, origin, stage",
 									  ColumnList("", RuleColumnNames, NUM_RULE_COLUMNS)),
 							 0, NULL, PLAN_ANY);
-	c->next_run_plan = KeepPlan("SELECT min(ran_at) FROM escalation.dp_run WHERE unit_id = $1 AND ran_at > $2",
-								lengthof(next_run_types), next_run_types, PLAN_ANY);
+	/* 0.1.0's SQL has no idle episodes: the next begins at the run that ended the last. */
+	c->next_episode_plan = KeepPlan(OidIsValid(c->episode_function)
+									? "SELECT e.started_at, e.handled_at FROM escalation.dp_idle_episode($1, $2) e"
+									: "SELECT $2, min(ran_at) FROM escalation.dp_run WHERE unit_id = $1 AND ran_at > $2",
+									lengthof(next_episode_types), next_episode_types, PLAN_ANY);
 	c->raised_plan = KeepPlan("SELECT 1 FROM escalation.warning"
 							  " WHERE kind = $1 AND subject_id = $2 AND started_at = $3 AND stage = $4",
 							  lengthof(raised_types), raised_types, PLAN_ANY);
@@ -251,9 +256,19 @@ PrepareResolve(EngineCache *c)
 							   PLAN_CUSTOM);
 }
 
+/* escalation.dp_idle_episode(bigint, timestamptz), InvalidOid before 0.2.0's SQL. */
+static Oid
+EpisodeFunction(void)
+{
+	Oid			args[] = {INT8OID, TIMESTAMPTZOID};
+
+	return LookupFuncName(list_make2(makeString(pstrdup(ENGINE_SCHEMA)), makeString(pstrdup("dp_idle_episode"))),
+						  lengthof(args), args, true);
+}
+
 /* Build (or rebuild) the cache of types, enum values and plans. */
 static void
-LoadCache(Oid warning_relid)
+LoadCache(Oid warning_relid, Oid episode_function)
 {
 	EngineCache *c;
 
@@ -263,6 +278,7 @@ LoadCache(Oid warning_relid)
 		FreePlans(engine_cache);
 	c = engine_cache;
 	c->warning_relid = InvalidOid;
+	c->episode_function = episode_function;
 
 	/* The statements' texts stay in SPI's procedure context until the call ends. */
 	LoadTypes(c);
@@ -281,14 +297,18 @@ EngineCacheEnsure(void)
 {
 	Oid			nsp = get_namespace_oid(ENGINE_SCHEMA, true);
 	Oid			relid = OidIsValid(nsp) ? get_relname_relid("warning", nsp) : InvalidOid;
+	Oid			episode_function;
 
 	if (!OidIsValid(relid))
 		ereport(ERROR,
 				(errcode(ERRCODE_UNDEFINED_TABLE),
 				 errmsg("relation \"escalation.warning\" does not exist"),
 				 errhint("Is the extension escalation installed in this database?")));
-	if (engine_cache == NULL || engine_cache->warning_relid != relid)
-		LoadCache(relid);
+	/* An upgrade in this session changes what the statements may call. */
+	episode_function = EpisodeFunction();
+	if (engine_cache == NULL || engine_cache->warning_relid != relid
+		|| engine_cache->episode_function != episode_function)
+		LoadCache(relid, episode_function);
 }
 
 /* Set up an empty array batch for plan; its arrays are built in cxt. */
@@ -451,17 +471,25 @@ EngineItemKind(Datum kind)
 	pg_unreachable();
 }
 
-/* The first normal dual-prevention run of unit after since, if any. */
+/*
+ * The next idle episode of a dual-prevention unit after the normal running
+ * that ended the last at after: when it begins, and whether (and when) the
+ * unit runs normally again.
+ */
 bool
-EngineNextRun(Datum unit, TimestampTz since, TimestampTz *ran_at)
+EngineNextEpisode(Datum unit, TimestampTz after, TimestampTz *started, TimestampTz *handled)
 {
-	Datum		params[2] = {unit, TimestampTzGetDatum(since)};
+	Datum		params[2] = {unit, TimestampTzGetDatum(after)};
 	bool		isnull;
-	int			ret = SPI_execute_plan(engine_cache->next_run_plan, params, NULL, false, 1);
+	int			ret = SPI_execute_plan(engine_cache->next_episode_plan, params, NULL, false, 1);
 
 	if (ret != SPI_OK_SELECT || SPI_processed != 1)
-		elog(ERROR, "reading escalation.dp_run failed: %s", SPI_result_code_string(ret));
-	*ran_at = DatumGetTimestampTz(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+		elog(ERROR, "reading the idle episodes of unit " INT64_FORMAT " failed: %s", DatumGetInt64(unit),
+			 SPI_result_code_string(ret));
+	*started = DatumGetTimestampTz(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+	if (isnull)
+		*started = DT_NOEND;
+	*handled = DatumGetTimestampTz(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull));
 	SPI_freetuptable(SPI_tuptable);
 	return !isnull;
 }

@@ -209,7 +209,8 @@ typedef struct EngineCache
 	SPIPlanPtr	stage_plan;
 	SPIPlanPtr	raised_plan;
 	SPIPlanPtr	resolve_plan;
-	SPIPlanPtr	next_run_plan;
+	SPIPlanPtr	next_episode_plan;
+	Oid			episode_function;
 	SPIPlanPtr	prune_plan;
 	SPIPlanPtr	log_plan;
 } EngineCache;
@@ -253,7 +254,7 @@ typedef void (*EngineRuleFn) (void *arg, const Datum *values);
 extern void EngineReadRules(EngineRuleFn rule, void *arg);
 
 extern ItemKind EngineItemKind(Datum kind);
-extern bool EngineNextRun(Datum unit, TimestampTz since, TimestampTz *ran_at);
+extern bool EngineNextEpisode(Datum unit, TimestampTz after, TimestampTz *started, TimestampTz *handled);
 extern bool EngineStageRaised(Datum kind, Datum subject, TimestampTz started, int stage);
 extern void EnginePruneRunLog(void);
 extern void EngineLogRun(TimestampTz as_of, TimestampTz started, int64 items, int64 raised, int64 resolved,

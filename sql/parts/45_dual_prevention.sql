@@ -138,7 +138,7 @@ CREATE TABLE escalation.dual_prevention (
 );
 CREATE INDEX dual_prevention_region_idx ON escalation.dual_prevention (region);
 COMMENT ON TABLE escalation.dual_prevention IS
-	'Units whose dual prevention mechanism is under platform management (纳入平台管理, §12): from since, every scheduled self-inspection is recorded in escalation.dp_run, and 7 days without one starts the dual_prevention_idle warning ladder (§19). 双重预防机制平台管理单位';
+	'Units whose dual prevention mechanism is under platform management (纳入平台管理, §12): from since, every scheduled self-inspection is recorded in escalation.dp_run, and 7 days of not running normally (escalation.dp_idle_episode) climb the dual_prevention_idle warning ladder (§19). 双重预防机制平台管理单位';
 COMMENT ON COLUMN escalation.dual_prevention.unit_id IS 'The unit. 单位';
 COMMENT ON COLUMN escalation.dual_prevention.since IS 'When it came under platform management (or came back after a withdrawal); starts the first 7-day clock. 纳入管理时间';
 COMMENT ON COLUMN escalation.dual_prevention.enrolled_by IS 'Department that enrolled it. 纳入部门';
@@ -410,11 +410,11 @@ CREATE INDEX dp_run_unit_idx ON escalation.dp_run (unit_id, ran_at);
 CREATE INDEX dp_run_task_idx ON escalation.dp_run (task_id, ran_at) WHERE task_id IS NOT NULL;
 CREATE INDEX dp_run_region_idx ON escalation.dp_run (region);
 COMMENT ON TABLE escalation.dp_run IS
-	'Records of normal running of the dual prevention mechanism (正常运行记录): each row is a completed scheduled self-inspection of an enrolled unit, whatever it found; each run restarts the unit''s 7-day idle clock (§19). 双重预防机制运行记录';
+	'Records of normal running of the dual prevention mechanism (正常运行记录): each row is a completed scheduled self-inspection of an enrolled unit, whatever it found; a run of a task keeps that task on schedule, and a unit without tasks is kept running by any run (§19, escalation.dp_idle_episode). 双重预防机制运行记录';
 COMMENT ON COLUMN escalation.dp_run.id IS 'Run id (generated). 记录编号';
 COMMENT ON COLUMN escalation.dp_run.unit_id IS 'The unit; must be under dual prevention management at ran_at. 单位';
 COMMENT ON COLUMN escalation.dp_run.ran_at IS 'When the check was completed; at or after the enrolment, before any withdrawal; fixed once recorded. 排查时间';
-COMMENT ON COLUMN escalation.dp_run.task_id IS 'The scheduled task completed, of the same unit. 排查任务';
+COMMENT ON COLUMN escalation.dp_run.task_id IS 'The scheduled task completed, of the same unit; a run that names no task runs none of the unit''s tasks (§19). 排查任务';
 COMMENT ON COLUMN escalation.dp_run.result IS 'normal or hazards_found. 排查结果';
 COMMENT ON COLUMN escalation.dp_run.hazard_id IS 'The hazard self-reported from this check, if any. 上报隐患';
 COMMENT ON COLUMN escalation.dp_run.checked_by IS 'Who at the unit checked. 排查人';

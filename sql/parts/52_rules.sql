@@ -315,7 +315,9 @@ INSERT INTO escalation.rule_limit_default (name, amount, span, description) VALU
 	('hazard_extension_count', 2, NULL, 'Extensions (延期) a hazard may be granted in all. 隐患延期次数上限'),
 	('hazard_extension_total', NULL, '30 days', 'Total time all extensions of a hazard may add to its deadline. 隐患延期累计时长上限'),
 	('hazard_recheck_within', NULL, '3 days', 'Time the supervising department has to re-inspect a hazard rectified on time; after it the hazard climbs as 逾期未复查. 复查期限'),
-	('clue_forward_count', 3, NULL, 'Forwards (转办) a clue may go through before only the city office may forward it. 线索转办次数上限');
+	('clue_forward_count', 3, NULL, 'Forwards (转办) a clue may go through before only the city office may forward it. 线索转办次数上限'),
+	('dual_prevention_task_share', 1, NULL, 'Share (0 to 1) of the check tasks that fell due which must not be overdue for a unit to run dual prevention normally (§19 正常运行); 1: every one. 按期排查任务比例'),
+	('dual_prevention_enrol_within', NULL, '30 days', 'Time a unit §12 obliges has to come under platform management before it climbs the §19 ladder. 应建单位纳入管理期限');
 
 -- The city's changes to the shipped limits.
 CREATE TABLE escalation.rule_limit_override (
@@ -380,11 +382,12 @@ BEGIN
 		RETURN NULL;
 	END IF;
 	PERFORM escalation.sync_items('hazard_overdue', NULL);
+	PERFORM escalation.sync_items('dual_prevention_idle', NULL);
 	RETURN NULL;
 END
 $$;
 COMMENT ON FUNCTION escalation_internal.rule_limit_retime() IS
-	'Trigger: after a change of the limits, hazards climbing the overdue ladder get their start from the re-inspection deadline in force. 限值变更后重算';
+	'Trigger: after a change of the limits, hazards climbing the overdue ladder get their start from the re-inspection deadline in force, and dual prevention items their idle episodes from the task share and grace period in force. 限值变更后重算';
 CREATE TRIGGER rule_limit_retime AFTER INSERT OR UPDATE OR DELETE ON escalation.rule_limit_override
 	FOR EACH STATEMENT EXECUTE FUNCTION escalation_internal.rule_limit_retime();
 

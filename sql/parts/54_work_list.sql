@@ -21,14 +21,14 @@ RETURN CASE WHEN level = 'city' THEN 'city'::escalation.level ELSE 'district'::e
 COMMENT ON FUNCTION escalation.item_origin(escalation.level) IS
 	'Origin of an item from its department''s or unit''s level: city stays city, district and street are district. 事项来源层级';
 
--- First normal dual-prevention run of a unit after a time.
+-- When a unit runs dual prevention normally again after an idle episode that begins at or after a time.
 CREATE FUNCTION escalation.dp_first_run_after(unit_id bigint, after timestamptz) RETURNS timestamptz
 LANGUAGE sql STABLE PARALLEL SAFE
 BEGIN ATOMIC
-	SELECT min(r.ran_at) FROM escalation.dp_run r WHERE r.unit_id = dp_first_run_after.unit_id AND r.ran_at > after;
+	SELECT e.handled_at FROM escalation.dp_idle_episode(dp_first_run_after.unit_id, after) e;
 END;
 COMMENT ON FUNCTION escalation.dp_first_run_after(bigint, timestamptz) IS
-	'The first normal run of the dual prevention mechanism of a unit after a time, NULL if none. 此后首次正常运行时间';
+	'When the unit runs dual prevention normally again (its enrolment, its next run, or its check tasks back within the share) after the idle episode that begins at or after a time (escalation.dp_idle_episode), NULL if it has not. 此后首次正常运行时间';
 
 -- Every item that can climb a ladder, from the source tables.
 CREATE VIEW escalation.item_source AS
@@ -89,22 +89,25 @@ CREATE VIEW escalation.item_source AS
 		JOIN escalation.unit u ON u.id = l.unit_id
 		WHERE l.safety_licence AND isfinite(l.valid_until)
 		UNION ALL
-		SELECT 'dual_prevention_idle', p.unit_id, escalation.item_origin(u.supervision_level),
-			p.since, p.since, escalation.dp_first_run_after(p.unit_id, p.since), 'ran', p.withdrawn_at,
-			p.unit_id, NULL::bigint, u.region
-		FROM escalation.dual_prevention p
-		JOIN escalation.unit u ON u.id = p.unit_id
-		WHERE isfinite(p.since)
+		-- Enrolled units, and units §12 obliged before they enrolled (49_dual_prevention_running.sql).
+		SELECT 'dual_prevention_idle', u.id, escalation.item_origin(u.supervision_level),
+			e.started_at, p.since, e.handled_at, 'ran', p.withdrawn_at,
+			u.id, NULL::bigint, u.region
+		FROM escalation.unit u
+		LEFT JOIN escalation.dual_prevention p ON p.unit_id = u.id
+		LEFT JOIN escalation.dp_obligation o ON o.unit_id = u.id
+		CROSS JOIN LATERAL escalation.dp_idle_episode(u.id, least(p.since, o.obliged_since)) e
+		WHERE (p.unit_id IS NOT NULL OR o.unit_id IS NOT NULL) AND isfinite(least(p.since, o.obliged_since))
 	) i
 	WHERE i.region IS NOT NULL;
 COMMENT ON VIEW escalation.item_source IS
-	'Every item that can climb a warning ladder, read from the hazards, clues, licences and dual-prevention enrolments: its origin, start, handling and region. The engine tracks it in escalation.tracked_item. 预警事项来源';
+	'Every item that can climb a warning ladder, read from the hazards, clues, licences, dual-prevention enrolments and the units §12 obliges: its origin, start, handling and region. The engine tracks it in escalation.tracked_item. 预警事项来源';
 COMMENT ON COLUMN escalation.item_source.kind IS 'Kind of warning the item climbs. 预警类型';
 COMMENT ON COLUMN escalation.item_source.subject_id IS 'Hazard, clue or licence id, or unit id for dual prevention. 事项编号';
 COMMENT ON COLUMN escalation.item_source.origin IS 'city or district: the level of the finding/transferring department, else of the unit''s supervision. 事项来源层级';
-COMMENT ON COLUMN escalation.item_source.started_at IS 'Start of the ladder: rectification deadline (kept by an extension granted after a warning), or for a hazard rectified by it the re-inspection deadline (rule_limit hazard_recheck_within after the rectification), discovery, transfer (the first of a forwarding chain), licence expiry, or enrolment in dual prevention. 起算时间';
+COMMENT ON COLUMN escalation.item_source.started_at IS 'Start of the ladder: rectification deadline (kept by an extension granted after a warning), or for a hazard rectified by it the re-inspection deadline (rule_limit hazard_recheck_within after the rectification), discovery, transfer (the first of a forwarding chain), licence expiry, or for dual prevention the start of the first idle episode from the enrolment or the obligation (escalation.dp_idle_episode). 起算时间';
 COMMENT ON COLUMN escalation.item_source.start_set_at IS 'When the start was last set, where the data records it (a hazard''s deadline extension, a re-enrolment); a moved start resolves the old start''s warnings at this time, else when the move is seen. 起算时间设定时间';
-COMMENT ON COLUMN escalation.item_source.handled_at IS 'When it was handled (a hazard: closed, or rectified when it needs no re-inspection; dual prevention: the first normal run after the start). 处理时间';
+COMMENT ON COLUMN escalation.item_source.handled_at IS 'When it was handled (a hazard: closed, or rectified when it needs no re-inspection; dual prevention: when the unit runs normally again, escalation.dp_first_run_after). 处理时间';
 COMMENT ON COLUMN escalation.item_source.handled_reason IS 'How it is handled. 处理方式';
 COMMENT ON COLUMN escalation.item_source.withdrawn_at IS 'When it stopped being watched although it still exists (a unit withdrawn from dual prevention management). 撤销时间';
 COMMENT ON COLUMN escalation.item_source.unit_id IS 'The unit, if any. 生产经营单位';
@@ -204,12 +207,13 @@ COMMENT ON FUNCTION escalation.item_event_due(escalation.warning_kind, timestamp
 	'When a run must next deal with a tracked item itself (handling, withdrawal, moved start), NULL if only its stages can happen until its data changes. 下次处理时间';
 
 -- The start an item's tracking keeps: dual prevention walks from episode to
--- episode (each normal run starts one), so only a later enrolment moves it.
-CREATE FUNCTION escalation.item_start(kind escalation.warning_kind, tracked timestamptz, source timestamptz)
+-- episode (each normal run ends one), so a change of its data moves the start
+-- only to the idle episode current from where the walk stands.
+CREATE FUNCTION escalation.item_start(kind escalation.warning_kind, subject_id bigint, tracked timestamptz, source timestamptz)
 RETURNS timestamptz
-LANGUAGE sql IMMUTABLE PARALLEL SAFE
-RETURN CASE WHEN kind = 'dual_prevention_idle' THEN greatest(tracked, source) ELSE source END;
-COMMENT ON FUNCTION escalation.item_start(escalation.warning_kind, timestamptz, timestamptz) IS
+LANGUAGE sql STABLE PARALLEL SAFE
+RETURN CASE WHEN kind = 'dual_prevention_idle' THEN escalation.dp_idle_start(subject_id, tracked, source) ELSE source END;
+COMMENT ON FUNCTION escalation.item_start(escalation.warning_kind, bigint, timestamptz, timestamptz) IS
 	'Start of an item''s current episode given the tracked and the source start. 本轮起算时间';
 
 -- Recompute when runs must deal with tracked items (of one kind, optionally
@@ -306,14 +310,19 @@ BEGIN
 			city = EXCLUDED.city,
 			handled_reason = EXCLUDED.handled_reason,
 			withdrawn_at = EXCLUDED.withdrawn_at,
-			started_at = escalation.item_start(t.kind, t.started_at, EXCLUDED.started_at),
-			-- A moved start: the run resolves what the old start raised.
-			superseded_at = CASE WHEN escalation.item_start(t.kind, t.started_at, EXCLUDED.started_at) <> t.started_at
+			started_at = escalation.item_start(t.kind, t.subject_id, t.started_at, EXCLUDED.started_at),
+			-- A moved start: the run resolves what the old start raised (an idle
+			-- episode that raised nothing just moves on).
+			superseded_at = CASE WHEN escalation.item_start(t.kind, t.subject_id, t.started_at, EXCLUDED.started_at) <> t.started_at
+									  AND (t.kind <> 'dual_prevention_idle'
+										   OR EXISTS (SELECT 1 FROM escalation.warning w
+													  WHERE w.subject_id = t.subject_id AND w.kind = t.kind
+														AND w.started_at = t.started_at AND w.resolved_at IS NULL))
 								 THEN coalesce(t.superseded_at, EXCLUDED.start_set_at, now()) ELSE t.superseded_at END,
 			start_set_at = EXCLUDED.start_set_at,
 			handled_at = CASE WHEN t.kind = 'dual_prevention_idle'
 							  THEN escalation.dp_first_run_after(t.subject_id,
-									 escalation.item_start(t.kind, t.started_at, EXCLUDED.started_at))
+									 escalation.item_start(t.kind, t.subject_id, t.started_at, EXCLUDED.started_at))
 							  ELSE EXCLUDED.handled_at END
 	$q$ USING kind, subjects;
 
@@ -402,7 +411,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION escalation_internal.track_source() IS
-	'Trigger on hazard, clue, licence, dual_prevention and dp_run: re-syncs the tracking of the items a statement touched. 预警事项同步触发器';
+	'Trigger on hazard, clue, licence, dual_prevention, dp_run, dp_check_task and dp_obligation: re-syncs the tracking of the items a statement touched. 预警事项同步触发器';
 
 DO $install$
 DECLARE
@@ -414,7 +423,9 @@ BEGIN
 			('clue', 'id', ARRAY['clue']),
 			('licence', 'id', ARRAY['licence_expired']),
 			('dual_prevention', 'unit_id', ARRAY['dual_prevention_idle']),
-			('dp_run', 'unit_id', ARRAY['dual_prevention_idle'])) AS s(tbl, col, kinds)
+			('dp_run', 'unit_id', ARRAY['dual_prevention_idle']),
+			('dp_check_task', 'unit_id', ARRAY['dual_prevention_idle']),
+			('dp_obligation', 'unit_id', ARRAY['dual_prevention_idle'])) AS s(tbl, col, kinds)
 	LOOP
 		EXECUTE format('CREATE TRIGGER %1$I AFTER INSERT ON escalation.%2$I REFERENCING NEW TABLE AS new_rows '
 					   'FOR EACH STATEMENT EXECUTE FUNCTION escalation_internal.track_source(%3$L, %4$s)',
@@ -508,7 +519,7 @@ REVOKE ALL ON FUNCTION
 	escalation.licence_expires_at(date), escalation.item_origin(escalation.level),
 	escalation.dp_first_run_after(bigint, timestamptz),
 	escalation.item_event_due(escalation.warning_kind, timestamptz, timestamptz, timestamptz, timestamptz),
-	escalation.item_start(escalation.warning_kind, timestamptz, timestamptz),
+	escalation.item_start(escalation.warning_kind, bigint, timestamptz, timestamptz),
 	escalation.retime_items(escalation.warning_kind, escalation.level, bigint[]),
 	escalation.sync_items(escalation.warning_kind, bigint[]), escalation.resync_items(),
 	escalation_internal.track_source(), escalation_internal.track_owner(), escalation_internal.rule_retime()

@@ -17,6 +17,18 @@ END;
 COMMENT ON FUNCTION escalation.warning_kind_label(escalation.warning_kind) IS
 	'Chinese label of a kind of warning, as the screens show it. 预警类型名称';
 
+-- The label of one warning: a hazard's overdue warning says whose failure it is.
+CREATE FUNCTION escalation.warning_label(kind escalation.warning_kind, warning_id bigint) RETURNS text
+LANGUAGE sql STABLE PARALLEL SAFE
+BEGIN ATOMIC
+	SELECT coalesce(
+		(SELECT '一般隐患' || o.failure_label FROM escalation.hazard_overdue_warning o
+		 WHERE warning_label.kind = 'hazard_overdue' AND o.warning_id = warning_label.warning_id),
+		escalation.warning_kind_label(warning_label.kind));
+END;
+COMMENT ON FUNCTION escalation.warning_label(escalation.warning_kind, bigint) IS
+	'Chinese label of one warning as the screens show it: the kind''s label, for a hazard''s overdue warning the failure it records, 一般隐患逾期未整改 (the unit) or 一般隐患逾期未复查 (the department; escalation.hazard_overdue_warning). 预警名称';
+
 CREATE FUNCTION escalation.warning_action_label(action escalation.warning_action) RETURNS text
 LANGUAGE sql IMMUTABLE PARALLEL SAFE
 RETURN CASE action
@@ -148,7 +160,7 @@ BEGIN
 			min(f.due_at) OVER (PARTITION BY f.kind, f.subject_id, f.started_at) AS item_due_at
 		FROM family f
 	)
-	SELECT a.id, a.kind, escalation.warning_kind_label(a.kind), a.subject_id, a.stage, a.item_stage,
+	SELECT a.id, a.kind, escalation.warning_label(a.kind, a.id), a.subject_id, a.stage, a.item_stage,
 		a.screen, escalation.screen_label(a.screen), a.screen_region, sr.name, a.district, dn.name,
 		CASE WHEN escalation.region_level(a.region) = 'street' THEN a.region END,
 		CASE WHEN escalation.region_level(a.region) = 'street' THEN st.name END,
@@ -179,7 +191,7 @@ COMMENT ON VIEW escalation.screen_warning IS
 	'Active warnings per screen (大屏在办预警): one row per item and screen at its latest stage there, with unit, street and district names, Chinese labels, days overdue and whether it has escalated beyond this screen. What the screens and BI tools read.';
 COMMENT ON COLUMN escalation.screen_warning.warning_id IS 'Id of the item''s latest warning on this screen. 预警编号';
 COMMENT ON COLUMN escalation.screen_warning.kind IS 'Kind of warning. 预警类型';
-COMMENT ON COLUMN escalation.screen_warning.kind_label IS 'Kind in Chinese. 预警类型名称';
+COMMENT ON COLUMN escalation.screen_warning.kind_label IS 'Kind in Chinese; for a hazard''s overdue warning, 逾期未整改 or 逾期未复查 (escalation.warning_label). 预警类型名称';
 COMMENT ON COLUMN escalation.screen_warning.subject_id IS 'The item: hazard, clue or licence id, or unit id for dual prevention. 事项编号';
 COMMENT ON COLUMN escalation.screen_warning.stage IS 'The item''s latest stage on this screen. 本屏预警级次';
 COMMENT ON COLUMN escalation.screen_warning.top_stage IS 'The item''s highest active stage on any screen. 最高预警级次';
@@ -258,7 +270,7 @@ BEGIN
 	RETURN QUERY
 	SELECT e.event_id, e.event, w.id, w.kind, w.subject_id, w.started_at, w.stage, w.screen, w.screen_region,
 		w.district, w.unit_id, u.name, CASE WHEN escalation.region_level(w.region) = 'street' THEN st.name END,
-		escalation.warning_kind_label(w.kind), w.action, escalation.warning_action_label(w.action),
+		escalation.warning_label(w.kind, w.id), w.action, escalation.warning_action_label(w.action),
 		-- When the item's episode first fell due: its first stage's warning,
 		-- through the item-stage key (an episode's stages are resolved together).
 		(SELECT min(f.due_at) FROM escalation.warning f
@@ -335,4 +347,7 @@ GRANT EXECUTE ON FUNCTION
 	escalation.screen_scope(), escalation.screen_warnings(escalation.region), escalation.warning_events(bigint, integer),
 	escalation.warning_events_tail(integer)
 TO escalation_admin, escalation_user, escalation_analyst, escalation_screen;
+REVOKE ALL ON FUNCTION escalation.warning_label(escalation.warning_kind, bigint) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION escalation.warning_label(escalation.warning_kind, bigint)
+	TO escalation_admin, escalation_user, escalation_analyst;
 GRANT SELECT ON escalation.screen_warning TO escalation_admin, escalation_user, escalation_analyst, escalation_screen;

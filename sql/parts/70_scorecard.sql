@@ -351,3 +351,57 @@ COMMENT ON FUNCTION escalation.handling_scorecard(date, date, boolean) IS
 REVOKE ALL ON FUNCTION escalation.handling_scorecard(date, date, boolean) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION escalation.handling_scorecard(date, date, boolean)
 TO escalation_admin, escalation_user, escalation_analyst;
+
+------------------------------------------------------------------------------
+-- Extensions of hazards' deadlines (隐患延期考评, §15, §23)
+------------------------------------------------------------------------------
+
+CREATE FUNCTION escalation.extension_scorecard(from_day date, to_day date, per_department boolean DEFAULT true)
+RETURNS TABLE (
+	department_id bigint,
+	department_name text,
+	district escalation.region,
+	district_name text,
+	requested bigint,
+	granted bigint,
+	refused bigint,
+	granted_after_warning bigint,
+	days_granted numeric)
+LANGUAGE plpgsql STABLE SET search_path = pg_catalog, escalation, pg_temp AS
+$$
+BEGIN
+	IF from_day IS NULL OR to_day IS NULL OR to_day < from_day THEN
+		RAISE EXCEPTION 'invalid period: % to %', coalesce(from_day::text, 'NULL'), coalesce(to_day::text, 'NULL')
+			USING ERRCODE = 'invalid_parameter_value', DETAIL = 'to_day is the last day of the period, on or after from_day.';
+	END IF;
+	RETURN QUERY
+	WITH fact AS (
+		SELECT h.found_by AS dept, coalesce(escalation.region_district(e.region), escalation.region_city(e.region)) AS dist,
+			e.requested_at >= escalation.day_start(from_day) AND e.requested_at < escalation.day_start(to_day + 1) AS asked,
+			e.decided_at >= escalation.day_start(from_day) AND e.decided_at < escalation.day_start(to_day + 1) AS decided,
+			e.approved, e.after_warning, e.granted_deadline - e.deadline_then AS added
+		FROM escalation.hazard_extension e
+		JOIN escalation.hazard h ON h.id = e.hazard_id
+		WHERE (e.requested_at >= escalation.day_start(from_day) AND e.requested_at < escalation.day_start(to_day + 1))
+		   OR (e.decided_at >= escalation.day_start(from_day) AND e.decided_at < escalation.day_start(to_day + 1))
+	)
+	SELECT CASE WHEN per_department THEN f.dept END, CASE WHEN per_department THEN d.name END,
+		CASE WHEN NOT per_department THEN f.dist END, CASE WHEN NOT per_department THEN dv.name END,
+		count(*) FILTER (WHERE f.asked),
+		count(*) FILTER (WHERE f.decided AND f.approved),
+		count(*) FILTER (WHERE f.decided AND NOT f.approved),
+		count(*) FILTER (WHERE f.decided AND f.approved AND f.after_warning),
+		coalesce(round((sum(extract(epoch FROM f.added)) FILTER (WHERE f.decided AND f.approved) / 86400)::numeric, 1), 0)
+	FROM fact f
+	LEFT JOIN escalation.department d ON per_department AND d.id = f.dept
+	LEFT JOIN escalation.division dv ON NOT per_department AND dv.code = f.dist
+	GROUP BY 1, 2, 3, 4
+	ORDER BY 1, 3;
+END
+$$;
+COMMENT ON FUNCTION escalation.extension_scorecard(date, date, boolean) IS
+	'Extensions (延期) of hazards'' rectification deadlines over from_day..to_day, per department that found the hazard (per_department) or per district, as far as the caller may see them: requests made, extensions granted and refused in the period, those granted after a stage of the overdue ladder was raised (the warnings stay on the record), and the days granted in all. 隐患延期考评';
+
+REVOKE ALL ON FUNCTION escalation.extension_scorecard(date, date, boolean) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION escalation.extension_scorecard(date, date, boolean)
+TO escalation_admin, escalation_user, escalation_analyst;

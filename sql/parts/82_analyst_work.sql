@@ -307,6 +307,17 @@ COMMENT ON COLUMN escalation.dual_prevention_analyst.region IS 'Region of the un
 COMMENT ON COLUMN escalation.dual_prevention_analyst.created_at IS 'When the enrolment was entered. 录入时间';
 COMMENT ON COLUMN escalation.dual_prevention_analyst.created_by IS 'Role that entered it. 录入人';
 
+CREATE VIEW escalation.dp_obligation_analyst WITH (security_invoker = true) AS
+	SELECT t.unit_id,
+		t.obliged_since,
+		t.region::text AS region
+	FROM escalation.dp_obligation t;
+COMMENT ON VIEW escalation.dp_obligation_analyst IS
+	'What an analyst may read of escalation.dp_obligation, for BI tools: its permitted columns, region codes as text. 应建双重预防机制单位（分析视图）';
+COMMENT ON COLUMN escalation.dp_obligation_analyst.unit_id IS 'The unit. 单位';
+COMMENT ON COLUMN escalation.dp_obligation_analyst.obliged_since IS 'When §12 came to oblige it while it was not enrolled. 应建起始时间';
+COMMENT ON COLUMN escalation.dp_obligation_analyst.region IS 'Region of the unit. 所属区划';
+
 CREATE VIEW escalation.dp_risk_point_analyst WITH (security_invoker = true) AS
 	SELECT t.id,
 		t.unit_id,
@@ -386,7 +397,7 @@ COMMENT ON VIEW escalation.dp_run_analyst IS
 COMMENT ON COLUMN escalation.dp_run_analyst.id IS 'Run id (generated). 记录编号';
 COMMENT ON COLUMN escalation.dp_run_analyst.unit_id IS 'The unit; must be under dual prevention management at ran_at. 单位';
 COMMENT ON COLUMN escalation.dp_run_analyst.ran_at IS 'When the check was completed; at or after the enrolment, before any withdrawal; fixed once recorded. 排查时间';
-COMMENT ON COLUMN escalation.dp_run_analyst.task_id IS 'The scheduled task completed, of the same unit. 排查任务';
+COMMENT ON COLUMN escalation.dp_run_analyst.task_id IS 'The scheduled task completed, of the same unit; a run that names no task runs none of the unit''s tasks (§19). 排查任务';
 COMMENT ON COLUMN escalation.dp_run_analyst.result IS 'normal or hazards_found. 排查结果';
 COMMENT ON COLUMN escalation.dp_run_analyst.result_label IS 'result in Chinese (escalation.dp_check_result_label). 排查结果（中文）';
 COMMENT ON COLUMN escalation.dp_run_analyst.hazard_id IS 'The hazard self-reported from this check, if any. 上报隐患';
@@ -432,6 +443,7 @@ GRANT SELECT ON
 	escalation.hazard_history_analyst,
 	escalation.clue_analyst,
 	escalation.dual_prevention_analyst,
+	escalation.dp_obligation_analyst,
 	escalation.dp_risk_point_analyst,
 	escalation.dp_check_task_analyst,
 	escalation.dp_run_analyst,

@@ -6,7 +6,7 @@
 -- after it (catch-up).
 BEGIN;
 CREATE EXTENSION IF NOT EXISTS escalation;
-SELECT plan(38);
+SELECT plan(40);
 \ir fixtures/50_engine.sql
 
 CREATE TEMP TABLE s AS SELECT timestamptz '2024-03-01 09:00+08' AS s;
@@ -127,6 +127,16 @@ SELECT throws_like($$SELECT escalation.hazard_extend(706, pg_temp.at('16 days'),
 SELECT throws_like($$UPDATE escalation.hazard SET rectify_deadline = pg_temp.at('12 days'), deadline_reason = '直接改', deadline_set_by = 7,
 					deadline_set_at = pg_temp.at('2 days') WHERE id = 706$$,
 	'department 7 neither found hazard 706 nor supervises its unit 10', 'a direct UPDATE passes the same checks');
+
+-- The scorecard counts them (隐患延期考评).
+SELECT results_eq($$SELECT department_id, department_name, requested, granted, refused, granted_after_warning, days_granted
+					FROM escalation.extension_scorecard('2024-02-01', '2024-04-30', true)$$,
+	$$VALUES (2::bigint, '历下区应急管理局', 8::bigint, 6::bigint, 1::bigint, 2::bigint, 65.0)$$,
+	'the scorecard of the department that found them: 8 requests, 6 granted (2 after a stage was raised), 1 refused, 65 days granted');
+SELECT results_eq($$SELECT district::text, district_name, requested, granted, refused, granted_after_warning, days_granted
+					FROM escalation.extension_scorecard('2024-03-01', '2024-03-02', false)$$,
+	$$VALUES ('370102', '历下区', 4::bigint, 1::bigint, 0::bigint, 0::bigint, 30.0)$$,
+	'per district over 1-2 March: the 4 requests made then and the 30 days granted on 2 March');
 
 SELECT * FROM finish();
 ROLLBACK;

@@ -5,7 +5,7 @@
 -- addressed to the unit); step by step and in catch-up runs, at the boundaries.
 BEGIN;
 CREATE EXTENSION IF NOT EXISTS escalation;
-SELECT plan(19);
+SELECT plan(21);
 \ir fixtures/50_engine.sql
 
 CREATE TEMP TABLE s AS SELECT timestamptz '2024-03-01 09:00+08' AS s;
@@ -53,6 +53,14 @@ SELECT results_eq($$SELECT hazard_id::int, stage::int, failure_label, started_at
 					WHERE hazard_id IN (803, 804) ORDER BY hazard_id, stage$$,
 	$$VALUES (803, 1, '逾期未复查', interval '13 days'), (804, 1, '逾期未整改', '10 days'), (804, 2, '逾期未整改', '10 days')$$,
 	'a rectification exactly at the deadline is in time: its re-inspection is due 3 days later');
+SELECT results_eq($$SELECT DISTINCT subject_id::int, kind_label FROM escalation.screen_warnings()
+					WHERE kind = 'hazard_overdue' AND subject_id IN (803, 804) ORDER BY 1$$,
+	$$VALUES (803, '一般隐患逾期未复查'), (804, '一般隐患逾期未整改')$$,
+	'the screens label each by its failure: 逾期未复查 for the hazard rectified in time, 逾期未整改 for the other');
+SELECT results_eq($$SELECT DISTINCT subject_id::int, kind_label FROM escalation.warning_events(0)
+					WHERE kind = 'hazard_overdue' AND subject_id IN (803, 804) ORDER BY 1$$,
+	$$VALUES (803, '一般隐患逾期未复查'), (804, '一般隐患逾期未整改')$$,
+	'and so does the event stream the screen worker follows');
 SELECT is((SELECT count(*) FROM escalation.warning WHERE subject_id = 801), 0::bigint,
 	'the hazard rectified on the spot raises nothing');
 SELECT lives_ok($$SELECT escalation.hazard_recheck(802, 2, true, NULL, NULL, NULL, pg_temp.at('13 days 1 hour'))$$, '802 is re-inspected');

@@ -18,6 +18,9 @@
 BEGIN;
 CREATE EXTENSION IF NOT EXISTS escalation;
 \ir fixtures/90_escape.sql
+-- A city industry that §12 names, for the probe that marks it no longer mandatory.
+INSERT INTO escalation.industry (code, name, dual_prevention_scope, dual_prevention_mandatory)
+VALUES ('T91', '测试粉尘行业', 'dust', true);
 SELECT plan(9);
 SELECT pg_temp.t90_grant_tap();
 SELECT pg_temp.t90_base();
@@ -214,7 +217,9 @@ SELECT x.who, x.what, 'own', x.statement FROM (VALUES
 	('t90_admin', 'schedule', $s$SELECT escalation.schedule('*/5 * * * *') > 0 AS job$s$),
 	-- Rules are changed by the superuser (escalation_admin has no rights on rule_override).
 	(session_user, 'change a rule',
-	 $s$UPDATE escalation.rule SET delay = '2 days' WHERE kind = 'clue' AND origin = 'district' AND stage = 1 RETURNING *$s$))
+	 $s$UPDATE escalation.rule SET delay = '2 days' WHERE kind = 'clue' AND origin = 'district' AND stage = 1 RETURNING *$s$),
+	(session_user, 'mark an industry no longer mandatory for dual prevention',
+	 $s$UPDATE escalation.industry SET dual_prevention_mandatory = false WHERE code OPERATOR(pg_catalog.=) 'T91'::pg_catalog.text RETURNING code$s$))
 	AS x (who, what, statement)
 $$;
 

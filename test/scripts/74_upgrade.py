@@ -175,7 +175,7 @@ def rows_of(c, db, cols):
 # sources and re-timed when the rules change, and the registry of tables that
 # follow their unit's region, to which new tables are added.
 RETIMED = ("escalation.stage_due", "escalation.tracked_item")
-RETIMED_KINDS = ("hazard_overdue", "clue")
+RETIMED_KINDS = ("hazard_overdue", "clue", "dual_prevention_idle")
 REGISTRIES = ("escalation.unit_region_follower",)
 
 

@@ -167,7 +167,7 @@
     li.append(unit);
     // A province screen names the city (and district) where a city screen names the street.
     li.append(el('span', 'c-street', w.city_name ? w.city_name + (w.district_name ? ' · ' + w.district_name : '') : (w.street_name || '—')));
-    li.append(el('span', 'c-kind', KIND_LABELS[w.kind] || w.kind_label || w.kind));
+    li.append(el('span', 'c-kind', w.kind_label || KIND_LABELS[w.kind] || w.kind));
     li.append(el('span', 'c-stage', STAGE_LABELS[w.stage] || String(w.stage)));
     const act = el('span', 'c-action');
     act.append(el('span', 'action action-' + w.action, w.action_label || ACTION_LABELS[w.action] || w.action));
@@ -249,7 +249,7 @@
     const li = el('li', 'feed-' + type + (type === 'raised' && w.stage > 1 ? ' feed-up' : ''));
     li.append(el('time', null, fmtTime.format(new Date())));
     li.append(el('b', null, text));
-    li.append(el('span', null, (w.unit_name || '') + ' · ' + (KIND_LABELS[w.kind] || w.kind_label || '') + ' · ' + (STAGE_LABELS[w.stage] || '')));
+    li.append(el('span', null, (w.unit_name || '') + ' · ' + (w.kind_label || KIND_LABELS[w.kind] || '') + ' · ' + (STAGE_LABELS[w.stage] || '')));
     const box = $('feed');
     box.prepend(li);
     while (box.children.length > FEED_MAX) box.lastChild.remove();

@@ -55,6 +55,12 @@ ORDER BY u.id, d.id;
 INSERT INTO escalation.industry (code, name, category, dual_prevention_scope, dual_prevention_mandatory)
 VALUES ('JN01', '城市燃气储配站（市定）', '工矿商贸', 'hazardous_chemicals', true);
 UPDATE escalation.unit SET industry_code = 'JN01', employees = 40 + id % 60 WHERE id % 5 = 1;
+-- Two units with dust operations of more than 10 workers that never enrolled (§12 应建未建).
+UPDATE escalation.unit u SET employees = 60, dust_workers = 12
+WHERE u.id IN (SELECT x.id FROM escalation.unit x
+			   WHERE x.business_status = 'operating' AND x.social_function = 'enterprise'
+				 AND NOT EXISTS (SELECT 1 FROM escalation.dual_prevention p WHERE p.unit_id = x.id)
+			   ORDER BY x.id LIMIT 2);
 
 INSERT INTO escalation.safety_rule (unit_id, title, category, document_ref, issued_on)
 SELECT u.id, r.title, r.category, format('%s-AQ-%s', u.id, r.n), date '2025-03-01' + r.n
