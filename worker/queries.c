@@ -15,8 +15,13 @@ static const SourceQueries CityQueries = {
 	.events_tail = "SELECT escalation.warning_events_tail($1::int)",
 	.screen_warnings = "SELECT * FROM escalation.screen_warnings($1::escalation.region)"
 	" ORDER BY raised_at DESC, warning_id DESC",
+	.documents = "SELECT * FROM escalation.screen_documents($1::escalation.region)"
+	" ORDER BY issued_at DESC, kind, id DESC",
+	.order_document = "SELECT * FROM escalation.order_document($1::bigint)",
+	.circular_document = "SELECT * FROM escalation.circular_document($1::bigint) ORDER BY item_no",
 };
 
+/* A province issues no documents: its queries leave them NULL (404). */
 static const SourceQueries ProvinceQueries = {
 	.screens = "SELECT code, name, level FROM escalation.province_screens()",
 	.events = "SELECT * FROM escalation.province_events($1::bigint, $2::int)",

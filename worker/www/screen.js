@@ -30,6 +30,9 @@
 
   const $ = (id) => document.getElementById(id);
 
+  // The screen's supervision orders and circulars, printable (the worker's /documents/ pages).
+  $('documents-link').href = '/documents/' + encodeURIComponent(code);
+
   // One item (a hazard, clue, licence or unit) climbs several stages; the
   // screen shows it once, at its highest active stage. The page keeps every
   // active warning of the item it was sent: a catch-up run raises an item's
