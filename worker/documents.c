@@ -89,8 +89,8 @@ AppendFact(Buf *html, const char *label, const char *value)
 
 /*
  * A supervision order from the one row of escalation.order_document():
- * the item, how long it is overdue, the ladder's history, the required
- * measures and the reply deadline, and the reply once it came.
+ * the item as issued, how long it was overdue, the ladder's history, the
+ * reply deadline and the required measures, and the reply once it came.
  */
 void
 OrderHtml(Buf *html, const PGresult *res)
@@ -99,21 +99,18 @@ OrderHtml(Buf *html, const PGresult *res)
 	BufAppendStr(html, "<div class=\"body\">\n<p>");
 	AppendField(html, res, 0, "opening");
 	BufAppendStr(html, "</p>\n<table class=\"facts\">\n");
+	AppendFact(html, "督办事项", Field(res, 0, "items"));
 	AppendFact(html, "生产经营单位", Field(res, 0, "unit_name"));
 	AppendFact(html, "所在区县", Field(res, 0, "district_name"));
 	AppendFact(html, "街道/镇", Field(res, 0, "street_name"));
 	AppendFact(html, "发现/移交部门", Field(res, 0, "department_name"));
 	AppendFact(html, "逾期事项", Field(res, 0, "kind_label"));
-	AppendFact(html, "办理期限", Field(res, 0, "due_on"));
 	AppendFact(html, "逾期时长", Field(res, 0, "overdue_text"));
 	AppendFact(html, "预警经过", Field(res, 0, "history"));
+	AppendFact(html, "回复期限", Field(res, 0, "reply_due_on"));
 	BufAppendStr(html, "</table>\n<p class=\"measures-head\">督办要求：</p>\n<p class=\"measures\">");
 	AppendField(html, res, 0, "measures");
-	BufAppendStr(html, "</p>\n<p>请于<b class=\"deadline\">");
-	AppendField(html, res, 0, "reply_due_on");
-	BufAppendStr(html, "</b>前将办理情况书面回复");
-	AppendField(html, res, 0, "issuer_name");
-	BufAppendStr(html, "。</p>\n");
+	BufAppendStr(html, "</p>\n");
 	if (*Field(res, 0, "replied_on") != '\0')
 	{
 		BufAppendStr(html, "<p class=\"reply\">回复情况（");
@@ -155,8 +152,8 @@ CircularHtml(Buf *html, const PGresult *res)
 			BufAppendStr(html, "<h2 class=\"district\">");
 			BufAppendHtml(html, *district ? district : "未划定区县");
 			BufAppendStr(html, "</h2>\n<table class=\"items\"><colgroup><col class=\"no\"><col class=\"department\">"
-						 "<col class=\"unit\"><col class=\"kind\"><col class=\"overdue\"><col class=\"history\"></colgroup>\n"
-						 "<thead><tr><th>序号</th><th>责任部门</th><th>生产经营单位</th><th>逾期事项</th><th>逾期时长</th>"
+						 "<col class=\"item\"><col class=\"kind\"><col class=\"overdue\"><col class=\"history\"></colgroup>\n"
+						 "<thead><tr><th>序号</th><th>责任部门</th><th>通报事项</th><th>事由</th><th>逾期时长</th>"
 						 "<th>预警经过</th></tr></thead><tbody>\n");
 			last_district = district;
 		}
@@ -165,7 +162,7 @@ CircularHtml(Buf *html, const PGresult *res)
 		BufAppendStr(html, "</td><td>");
 		AppendField(html, res, row, "department_name");
 		BufAppendStr(html, "</td><td>");
-		AppendField(html, res, row, "unit_name");
+		AppendField(html, res, row, "item");
 		BufAppendStr(html, "</td><td>");
 		AppendField(html, res, row, "kind_label");
 		BufAppendStr(html, "</td><td>");

@@ -52,6 +52,9 @@ INSERT INTO escalation.department (name, level, region, kind) VALUES
   ('市中区安全生产委员会办公室', 'district', '370103', 'safety_committee_office'),
   ('历下区应急管理局', 'district', '370102', 'functional_department'),
   ('市中区应急管理局', 'district', '370103', 'functional_department');
+INSERT INTO escalation.document_office (department_id, short_name, region)
+SELECT d.id, CASE d.region::text WHEN '370100' THEN '济安办' WHEN '370102' THEN '历下安办' ELSE '市中安办' END, d.region
+FROM escalation.department d WHERE d.kind = 'safety_committee_office';
 INSERT INTO escalation.unit (name, region, supervision_level) VALUES
   ('历下明湖仓储有限公司', '370102001', 'district'),
   ('市中<b>大观</b>&"食品"有限公司', '370103001', 'district');
@@ -65,9 +68,9 @@ SQL
 
 # The documents as the database has them (the superuser sees all).
 order_lixia=$(qd -c "SELECT o.id FROM escalation.supervision_order o JOIN escalation.warning w ON w.id = o.warning_id
-	WHERE w.district::text = '370102' ORDER BY o.id LIMIT 1")
+	WHERE w.district::text = '370102' AND o.issuing_level = 'district' ORDER BY o.id LIMIT 1")
 order_shizhong=$(qd -c "SELECT o.id FROM escalation.supervision_order o JOIN escalation.warning w ON w.id = o.warning_id
-	WHERE w.district::text = '370103' ORDER BY o.id LIMIT 1")
+	WHERE w.district::text = '370103' AND o.issuing_level = 'district' ORDER BY o.id LIMIT 1")
 circular=$(qd -c "SELECT max(id) FROM escalation.circular")
 ok $([ -n "$order_lixia" ] && [ -n "$order_shizhong" ] && [ -n "$circular" ]; echo $?) \
 	"the run issued orders in both districts and a circular was issued (orders $order_lixia, $order_shizhong; circular $circular)"
@@ -169,15 +172,15 @@ check_document circular "$circular" circular
 # The lists link exactly their documents.
 s=$(status "$city/documents/city")
 want=$(qd -c "SELECT string_agg(p, ' ' ORDER BY p) FROM (
-	SELECT '/order/' || o.id AS p FROM escalation.supervision_order o JOIN escalation.department i ON i.id = o.issued_by
-	WHERE i.level = 'city'
+	SELECT '/order/' || o.id AS p FROM escalation.supervision_order o
+	WHERE o.issuing_level = 'city' AND o.number IS NOT NULL
 	UNION ALL SELECT '/circular/' || c.id FROM escalation.circular c) x")
 got=$(grep -o 'href="/\(order\|circular\)/[0-9]*"' "$work/body" | sed 's/href="\(.*\)"/\1/' | sort | tr '\n' ' ' | sed 's/ $//')
 ok $([ "$s" = 200 ] && [ -n "$want" ] && [ "$got" = "$want" ]; echo $?) \
 	"the city's list links every city order and every circular, and nothing else ($got)" "want: $want"
 s=$(status "$city/documents/370102")
 want=$(qd -c "SELECT string_agg('/order/' || o.id, ' ' ORDER BY '/order/' || o.id) FROM escalation.supervision_order o
-	JOIN escalation.warning w ON w.id = o.warning_id WHERE w.district::text = '370102'")
+	JOIN escalation.warning w ON w.id = o.warning_id WHERE w.district::text = '370102' AND o.number IS NOT NULL")
 got=$(grep -o 'href="/\(order\|circular\)/[0-9]*"' "$work/body" | sed 's/href="\(.*\)"/\1/' | sort | tr '\n' ' ' | sed 's/ $//')
 ok $([ "$s" = 200 ] && [ -n "$want" ] && [ "$got" = "$want" ]; echo $?) \
 	"历下区's list links the orders about its items, and nothing else ($got)" "want: $want"
