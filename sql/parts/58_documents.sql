@@ -426,7 +426,7 @@ SELECT pg_catalog.pg_extension_config_dump('escalation.circular_id_seq', '');
 CREATE TABLE escalation.circular_item (
 	circular_id bigint NOT NULL,
 	warning_id bigint NOT NULL,
-	position integer NOT NULL,
+	item_no integer NOT NULL,
 	reason text NOT NULL,
 	order_id bigint,
 	kind escalation.warning_kind NOT NULL,
@@ -443,7 +443,7 @@ CREATE TABLE escalation.circular_item (
 	handled_at timestamptz,
 	ladder text NOT NULL,
 	CONSTRAINT circular_item_pkey PRIMARY KEY (circular_id, warning_id),
-	CONSTRAINT circular_item_position_key UNIQUE (circular_id, position),
+	CONSTRAINT circular_item_item_no_key UNIQUE (circular_id, item_no),
 	CONSTRAINT circular_item_circular_fkey FOREIGN KEY (circular_id) REFERENCES escalation.circular (id),
 	CONSTRAINT circular_item_warning_fkey FOREIGN KEY (warning_id) REFERENCES escalation.warning (id),
 	CONSTRAINT circular_item_order_fkey FOREIGN KEY (order_id) REFERENCES escalation.supervision_order (id),
@@ -459,7 +459,7 @@ COMMENT ON TABLE escalation.circular_item IS
 	'The items of a circular (通报事项), in the order printed (by district, then department): each warning whose action is 通报 raised in its period, and each supervision order whose reply fell due in it unanswered while its item was unhandled, with what the circular says of it as it stood when issued. 通报事项';
 COMMENT ON COLUMN escalation.circular_item.circular_id IS 'The circular. 通报编号';
 COMMENT ON COLUMN escalation.circular_item.warning_id IS 'The warning: the 通报 stage, or the 督办 stage of the overdue order. 预警编号';
-COMMENT ON COLUMN escalation.circular_item.position IS 'Place in the circular, 1..n, grouped by district and department. 序号';
+COMMENT ON COLUMN escalation.circular_item.item_no IS 'Place in the circular, 1..n, grouped by district and department. 序号';
 COMMENT ON COLUMN escalation.circular_item.reason IS 'circulate 预警通报 (a 通报 stage) or order_overdue 督办逾期未回复. 通报事由';
 COMMENT ON COLUMN escalation.circular_item.order_id IS 'order_overdue: the supervision order not answered in time. 督办单编号';
 COMMENT ON COLUMN escalation.circular_item.kind IS 'Kind of warning. 预警类型';
@@ -572,7 +572,7 @@ DECLARE
 BEGIN
 	CREATE TEMP TABLE IF NOT EXISTS circular_compiled (LIKE escalation.circular_item) ON COMMIT DROP;
 	TRUNCATE pg_temp.circular_compiled;
-	INSERT INTO pg_temp.circular_compiled (circular_id, warning_id, position, reason, order_id, kind, stage, unit_id, unit_name,
+	INSERT INTO pg_temp.circular_compiled (circular_id, warning_id, item_no, reason, order_id, kind, stage, unit_id, unit_name,
 		district, district_name, department_id, department_name, item, overdue_since, overdue_by, handled_at, ladder)
 	SELECT 0, f.id, row_number() OVER (ORDER BY f.district NULLS FIRST, f.department_id NULLS LAST, f.reason, f.id),
 		f.reason, f.order_id, f.kind, f.stage, f.unit_id, u.name, f.district, dv.name, f.department_id, d.name,
@@ -616,7 +616,7 @@ BEGIN
 		corrects, reason)
 	RETURNING c.id INTO id;
 	INSERT INTO escalation.circular_item
-	SELECT id, x.warning_id, x.position, x.reason, x.order_id, x.kind, x.stage, x.unit_id, x.unit_name, x.district,
+	SELECT id, x.warning_id, x.item_no, x.reason, x.order_id, x.kind, x.stage, x.unit_id, x.unit_name, x.district,
 		x.district_name, x.department_id, x.department_name, x.item, x.overdue_since, x.overdue_by, x.handled_at, x.ladder
 	FROM pg_temp.circular_compiled x;
 	RETURN id;
