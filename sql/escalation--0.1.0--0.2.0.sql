@@ -5776,9 +5776,15 @@ LANGUAGE plpgsql SET search_path = pg_catalog, escalation, pg_temp AS
 $$
 DECLARE
 	c escalation.circular;
+	target bigint;
 BEGIN
-	SELECT * INTO c FROM escalation.circular x
-	WHERE x.id = CASE WHEN TG_TABLE_NAME = 'circular' THEN OLD.id ELSE OLD.circular_id END;
+	-- Two statements: a record's missing field is an error only when read.
+	IF TG_TABLE_NAME = 'circular' THEN
+		target := OLD.id;
+	ELSE
+		target := OLD.circular_id;
+	END IF;
+	SELECT * INTO c FROM escalation.circular x WHERE x.id = target;
 	RAISE EXCEPTION 'circular % (%) is issued and cannot be changed', c.id, c.number
 		USING ERRCODE = 'object_not_in_prerequisite_state',
 			  DETAIL = format('%s of %s refused: an issued circular is a record.', TG_OP, TG_TABLE_NAME),
@@ -5864,8 +5870,11 @@ DECLARE
 	id bigint;
 	zone text := escalation_internal.document_zone();
 BEGIN
-	CREATE TEMP TABLE IF NOT EXISTS circular_compiled (LIKE escalation.circular_item) ON COMMIT DROP;
-	TRUNCATE pg_temp.circular_compiled;
+	IF to_regclass('pg_temp.circular_compiled') IS NULL THEN
+		CREATE TEMP TABLE circular_compiled (LIKE escalation.circular_item) ON COMMIT DROP;
+	ELSE
+		TRUNCATE pg_temp.circular_compiled;
+	END IF;
 	INSERT INTO pg_temp.circular_compiled (circular_id, warning_id, item_no, reason, order_id, kind, stage, unit_id, unit_name,
 		district, district_name, department_id, department_name, item, overdue_since, overdue_by, handled_at, ladder)
 	SELECT 0, f.id, row_number() OVER (ORDER BY f.district NULLS FIRST, f.department_id NULLS LAST, f.reason, f.id),
@@ -6213,7 +6222,7 @@ BEGIN
 	), fact AS (
 		SELECT o.addressee_department_id AS dept, coalesce(w.district, escalation.region_city(w.screen_region)) AS dist,
 			1 AS received, (o.replied_at IS NOT NULL)::int AS answered, (o.replied_at <= o.reply_due_at)::int AS on_time,
-			(o.replied_at IS NULL AND o.reply_due_at < now())::int AS overdue, 0 AS items, NULL::bigint AS circ,
+			(o.replied_at IS NULL AND o.reply_due_at < now() AND (w.resolved_at IS NULL OR w.resolved_at > o.reply_due_at))::int AS overdue, 0 AS items, NULL::bigint AS circ,
 			0 AS interview, 0 AS caution
 		FROM escalation.supervision_order o JOIN escalation.warning w ON w.id = o.warning_id, span
 		WHERE o.issued_at >= span.lo AND o.issued_at < span.hi
@@ -6223,6 +6232,7 @@ BEGIN
 		JOIN escalation.circular c ON c.id = i.circular_id
 		JOIN escalation.department d ON d.id = c.issued_by, span
 		WHERE c.issued_at >= span.lo AND c.issued_at < span.hi
+			AND NOT EXISTS (SELECT 1 FROM escalation.circular x WHERE x.corrects = c.id)
 		UNION ALL
 		SELECT a.department_id, coalesce(escalation.region_district(a.region), escalation.region_city(a.region)),
 			0, 0, 0, 0, 0, NULL, (a.kind = 'interview')::int, (a.kind = 'caution')::int
@@ -6241,7 +6251,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION escalation.document_scorecard(date, date, boolean) IS
-	'Documents of from_day..to_day per department (per_department) or per district, as far as the caller may see them: supervision orders received (issued in the period), answered, answered by their deadline, overdue and unanswered now; items in the circulars issued in the period and how many circulars named it; interviews (约谈) and cautions (警示) taken against it (a unit''s count for its district). 公文考评';
+	'Documents of from_day..to_day per department (per_department) or per district, as far as the caller may see them: supervision orders received (issued in the period), answered, answered by their deadline, unanswered past their deadline now (unless the item was handled before it); items in the circulars issued in the period and in force (not corrected) and how many of them named it; interviews (约谈) and cautions (警示) taken against it (a unit''s count for its district). 公文考评';
 
 ------------------------------------------------------------------------------
 -- Row-level security and privileges
