@@ -5720,7 +5720,7 @@ SELECT pg_catalog.pg_extension_config_dump('escalation.circular_id_seq', '');
 CREATE TABLE escalation.circular_item (
 	circular_id bigint NOT NULL,
 	warning_id bigint NOT NULL,
-	position integer NOT NULL,
+	item_no integer NOT NULL,
 	reason text NOT NULL,
 	order_id bigint,
 	kind escalation.warning_kind NOT NULL,
@@ -5737,7 +5737,7 @@ CREATE TABLE escalation.circular_item (
 	handled_at timestamptz,
 	ladder text NOT NULL,
 	CONSTRAINT circular_item_pkey PRIMARY KEY (circular_id, warning_id),
-	CONSTRAINT circular_item_position_key UNIQUE (circular_id, position),
+	CONSTRAINT circular_item_item_no_key UNIQUE (circular_id, item_no),
 	CONSTRAINT circular_item_circular_fkey FOREIGN KEY (circular_id) REFERENCES escalation.circular (id),
 	CONSTRAINT circular_item_warning_fkey FOREIGN KEY (warning_id) REFERENCES escalation.warning (id),
 	CONSTRAINT circular_item_order_fkey FOREIGN KEY (order_id) REFERENCES escalation.supervision_order (id),
@@ -5753,7 +5753,7 @@ COMMENT ON TABLE escalation.circular_item IS
 	'The items of a circular (通报事项), in the order printed (by district, then department): each warning whose action is 通报 raised in its period, and each supervision order whose reply fell due in it unanswered while its item was unhandled, with what the circular says of it as it stood when issued. 通报事项';
 COMMENT ON COLUMN escalation.circular_item.circular_id IS 'The circular. 通报编号';
 COMMENT ON COLUMN escalation.circular_item.warning_id IS 'The warning: the 通报 stage, or the 督办 stage of the overdue order. 预警编号';
-COMMENT ON COLUMN escalation.circular_item.position IS 'Place in the circular, 1..n, grouped by district and department. 序号';
+COMMENT ON COLUMN escalation.circular_item.item_no IS 'Place in the circular, 1..n, grouped by district and department. 序号';
 COMMENT ON COLUMN escalation.circular_item.reason IS 'circulate 预警通报 (a 通报 stage) or order_overdue 督办逾期未回复. 通报事由';
 COMMENT ON COLUMN escalation.circular_item.order_id IS 'order_overdue: the supervision order not answered in time. 督办单编号';
 COMMENT ON COLUMN escalation.circular_item.kind IS 'Kind of warning. 预警类型';
@@ -5776,9 +5776,15 @@ LANGUAGE plpgsql SET search_path = pg_catalog, escalation, pg_temp AS
 $$
 DECLARE
 	c escalation.circular;
+	target bigint;
 BEGIN
-	SELECT * INTO c FROM escalation.circular x
-	WHERE x.id = CASE WHEN TG_TABLE_NAME = 'circular' THEN OLD.id ELSE OLD.circular_id END;
+	-- Two statements: a record's missing field is an error only when read.
+	IF TG_TABLE_NAME = 'circular' THEN
+		target := OLD.id;
+	ELSE
+		target := OLD.circular_id;
+	END IF;
+	SELECT * INTO c FROM escalation.circular x WHERE x.id = target;
 	RAISE EXCEPTION 'circular % (%) is issued and cannot be changed', c.id, c.number
 		USING ERRCODE = 'object_not_in_prerequisite_state',
 			  DETAIL = format('%s of %s refused: an issued circular is a record.', TG_OP, TG_TABLE_NAME),
@@ -5864,9 +5870,12 @@ DECLARE
 	id bigint;
 	zone text := escalation_internal.document_zone();
 BEGIN
-	CREATE TEMP TABLE IF NOT EXISTS circular_compiled (LIKE escalation.circular_item) ON COMMIT DROP;
-	TRUNCATE pg_temp.circular_compiled;
-	INSERT INTO pg_temp.circular_compiled (circular_id, warning_id, position, reason, order_id, kind, stage, unit_id, unit_name,
+	IF to_regclass('pg_temp.circular_compiled') IS NULL THEN
+		CREATE TEMP TABLE circular_compiled (LIKE escalation.circular_item) ON COMMIT DROP;
+	ELSE
+		TRUNCATE pg_temp.circular_compiled;
+	END IF;
+	INSERT INTO pg_temp.circular_compiled (circular_id, warning_id, item_no, reason, order_id, kind, stage, unit_id, unit_name,
 		district, district_name, department_id, department_name, item, overdue_since, overdue_by, handled_at, ladder)
 	SELECT 0, f.id, row_number() OVER (ORDER BY f.district NULLS FIRST, f.department_id NULLS LAST, f.reason, f.id),
 		f.reason, f.order_id, f.kind, f.stage, f.unit_id, u.name, f.district, dv.name, f.department_id, d.name,
@@ -5910,7 +5919,7 @@ BEGIN
 		corrects, reason)
 	RETURNING c.id INTO id;
 	INSERT INTO escalation.circular_item
-	SELECT id, x.warning_id, x.position, x.reason, x.order_id, x.kind, x.stage, x.unit_id, x.unit_name, x.district,
+	SELECT id, x.warning_id, x.item_no, x.reason, x.order_id, x.kind, x.stage, x.unit_id, x.unit_name, x.district,
 		x.district_name, x.department_id, x.department_name, x.item, x.overdue_since, x.overdue_by, x.handled_at, x.ladder
 	FROM pg_temp.circular_compiled x;
 	RETURN id;
@@ -6213,7 +6222,7 @@ BEGIN
 	), fact AS (
 		SELECT o.addressee_department_id AS dept, coalesce(w.district, escalation.region_city(w.screen_region)) AS dist,
 			1 AS received, (o.replied_at IS NOT NULL)::int AS answered, (o.replied_at <= o.reply_due_at)::int AS on_time,
-			(o.replied_at IS NULL AND o.reply_due_at < now())::int AS overdue, 0 AS items, NULL::bigint AS circ,
+			(o.replied_at IS NULL AND o.reply_due_at < now() AND (w.resolved_at IS NULL OR w.resolved_at > o.reply_due_at))::int AS overdue, 0 AS items, NULL::bigint AS circ,
 			0 AS interview, 0 AS caution
 		FROM escalation.supervision_order o JOIN escalation.warning w ON w.id = o.warning_id, span
 		WHERE o.issued_at >= span.lo AND o.issued_at < span.hi
@@ -6223,6 +6232,7 @@ BEGIN
 		JOIN escalation.circular c ON c.id = i.circular_id
 		JOIN escalation.department d ON d.id = c.issued_by, span
 		WHERE c.issued_at >= span.lo AND c.issued_at < span.hi
+			AND NOT EXISTS (SELECT 1 FROM escalation.circular x WHERE x.corrects = c.id)
 		UNION ALL
 		SELECT a.department_id, coalesce(escalation.region_district(a.region), escalation.region_city(a.region)),
 			0, 0, 0, 0, 0, NULL, (a.kind = 'interview')::int, (a.kind = 'caution')::int
@@ -6241,7 +6251,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION escalation.document_scorecard(date, date, boolean) IS
-	'Documents of from_day..to_day per department (per_department) or per district, as far as the caller may see them: supervision orders received (issued in the period), answered, answered by their deadline, overdue and unanswered now; items in the circulars issued in the period and how many circulars named it; interviews (约谈) and cautions (警示) taken against it (a unit''s count for its district). 公文考评';
+	'Documents of from_day..to_day per department (per_department) or per district, as far as the caller may see them: supervision orders received (issued in the period), answered, answered by their deadline, unanswered past their deadline now (unless the item was handled before it); items in the circulars issued in the period and in force (not corrected) and how many of them named it; interviews (约谈) and cautions (警示) taken against it (a unit''s count for its district). 公文考评';
 
 ------------------------------------------------------------------------------
 -- Row-level security and privileges
@@ -6283,3 +6293,398 @@ GRANT EXECUTE ON FUNCTION escalation.supervision_order_reply(bigint, text),
 	escalation.admonition_record(text, bigint, bigint, bigint, text, timestamptz, bigint[], bigint[], text)
 TO escalation_admin, escalation_user;
 GRANT EXECUTE ON FUNCTION escalation.circular_schedule(text), escalation.circular_unschedule() TO escalation_admin;
+
+------------------------------------------------------------------------------
+-- The documents as printed (sql/parts/62_document_pages.sql, issue 14)
+------------------------------------------------------------------------------
+
+-- A day as a document dates it: 2026年3月1日.
+CREATE FUNCTION escalation.document_date(at timestamptz) RETURNS text
+LANGUAGE sql STABLE STRICT PARALLEL SAFE
+RETURN to_char(at AT TIME ZONE coalesce(nullif(pg_catalog.current_setting('escalation.timezone', true), ''), 'Asia/Shanghai'),
+			   'YYYY"年"FMMM"月"FMDD"日"');
+COMMENT ON FUNCTION escalation.document_date(timestamptz) IS
+	'The day of a time in escalation.timezone as documents write it: 2026年3月1日. 公文日期';
+
+-- A length of time as a circular writes it: 5天3小时.
+CREATE FUNCTION escalation.document_duration(span interval) RETURNS text
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+RETURN CASE
+	WHEN span < interval '1 hour' THEN '不足1小时'
+	ELSE concat(nullif(floor(extract(epoch FROM span) / 86400)::bigint, 0) || '天',
+				nullif(floor(extract(epoch FROM span) / 3600)::bigint % 24, 0) || '小时')
+END;
+COMMENT ON FUNCTION escalation.document_duration(interval) IS
+	'A length of time as documents write it, in days and hours of 24 hours: 5天3小时, 不足1小时. 时长表述';
+
+-- Whether the caller may read a document of a region on the screens' terms.
+CREATE FUNCTION escalation_internal.document_visible(region escalation.region) RETURNS boolean
+LANGUAGE sql STABLE SET search_path = pg_catalog, escalation, pg_temp
+BEGIN ATOMIC
+	SELECT c.sees_all OR coalesce(document_visible.region OPERATOR(escalation.<@) c.region, false)
+	FROM escalation.screen_scope() c;
+END;
+COMMENT ON FUNCTION escalation_internal.document_visible(escalation.region) IS
+	'True when the caller sees a region on the screens (screen_scope): unmapped admin, analyst and screen roles everything, a mapped role its region. 公文可见';
+
+CREATE FUNCTION escalation.document_list(for_screen escalation.region DEFAULT NULL)
+RETURNS TABLE (
+	document text,
+	id bigint,
+	number text,
+	title text,
+	issuing_office_name text,
+	addressee_name text,
+	issued_at timestamptz,
+	issued_date text,
+	state_label text)
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, escalation, pg_temp
+BEGIN ATOMIC
+	SELECT 'order', o.id, o.number, o.title, d.name, coalesce(a.name, '（无承办部门）'), o.issued_at,
+		escalation.document_date(o.issued_at),
+		CASE WHEN o.replied_at IS NULL AND o.reply_due_at < now() THEN '逾期未回复'
+			 WHEN o.replied_at IS NULL THEN '待回复'
+			 WHEN o.replied_at > o.reply_due_at THEN '逾期回复' ELSE '已回复' END
+	FROM escalation.supervision_order o
+	LEFT JOIN escalation.department d ON d.id = o.issued_by
+	LEFT JOIN escalation.department a ON a.id = o.addressee_department_id
+	WHERE (document_list.for_screen IS NULL OR o.issuing_region = document_list.for_screen)
+		AND escalation_internal.document_visible(o.region)
+	UNION ALL
+	SELECT 'circular', c.id, c.number, c.title, d.name, '各区县（功能区）安委会办公室、市安委会有关成员单位', c.issued_at,
+		escalation.document_date(c.issued_at),
+		CASE WHEN EXISTS (SELECT 1 FROM escalation.circular x WHERE x.corrects = c.id) THEN '已更正'
+			 WHEN c.corrects IS NOT NULL THEN '更正' ELSE '已印发' END
+	FROM escalation.circular c
+	JOIN escalation.department d ON d.id = c.issued_by
+	WHERE (document_list.for_screen IS NULL OR escalation.region_city(document_list.for_screen) = d.region)
+		AND (SELECT s.sees_all OR s.region IS NOT NULL FROM escalation.screen_scope() s)
+	ORDER BY 7 DESC, 1, 2 DESC;
+END;
+COMMENT ON FUNCTION escalation.document_list(escalation.region) IS
+	'The documents of a screen, newest first: the supervision orders its office issued (for_screen: the screen''s region; NULL every order) and the circulars of its city, with number, title, issuing office, addressee, date and state (待回复, 已回复, 逾期回复, 逾期未回复; 已印发, 更正, 已更正), on the screens'' terms (screen_scope). 公文列表';
+
+CREATE FUNCTION escalation.supervision_order_page(order_id bigint)
+RETURNS TABLE (
+	id bigint,
+	number text,
+	title text,
+	issuing_office_name text,
+	issuing_short_name text,
+	issuing_level_label text,
+	addressee_name text,
+	warning_id bigint,
+	kind_label text,
+	stage smallint,
+	unit_name text,
+	district_name text,
+	items text,
+	measures text,
+	issued_at timestamptz,
+	issued_date text,
+	reply_due_at timestamptz,
+	reply_due_text text,
+	replied_at timestamptz,
+	replied_date text,
+	reply text,
+	state_label text)
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, escalation, pg_temp
+BEGIN ATOMIC
+	SELECT o.id, coalesce(o.number, '（未编号）'), o.title, coalesce(d.name, '安全生产委员会办公室'), f.short_name,
+		CASE o.issuing_level WHEN 'city' THEN '市级' ELSE '区级' END, coalesce(a.name, '（无承办部门）'),
+		o.warning_id, escalation.warning_kind_label(w.kind), w.stage, u.name, dv.name, o.items, o.measures,
+		o.issued_at, escalation.document_date(o.issued_at), o.reply_due_at,
+		to_char(o.reply_due_at AT TIME ZONE coalesce(nullif(pg_catalog.current_setting('escalation.timezone', true), ''), 'Asia/Shanghai'),
+				'YYYY"年"FMMM"月"FMDD"日"HH24:MI') || '前',
+		o.replied_at, escalation.document_date(o.replied_at), o.reply,
+		CASE WHEN o.replied_at IS NULL AND o.reply_due_at < now() THEN '逾期未回复'
+			 WHEN o.replied_at IS NULL THEN '待回复'
+			 WHEN o.replied_at > o.reply_due_at THEN '逾期回复' ELSE '已回复' END
+	FROM escalation.supervision_order o
+	JOIN escalation.warning w ON w.id = o.warning_id
+	LEFT JOIN escalation.document_office f ON f.department_id = o.issued_by
+	LEFT JOIN escalation.department d ON d.id = o.issued_by
+	LEFT JOIN escalation.department a ON a.id = o.addressee_department_id
+	LEFT JOIN escalation.unit u ON u.id = w.unit_id
+	LEFT JOIN escalation.division dv ON dv.code = w.district
+	WHERE o.id = supervision_order_page.order_id AND escalation_internal.document_visible(o.region);
+END;
+COMMENT ON FUNCTION escalation.supervision_order_page(bigint) IS
+	'One supervision order as its printed page shows it, in Chinese: number (（未编号） while its region has no issuing office), title, issuing office, addressee, the item, the measures, issue date, reply deadline, the reply and its state; no row unless the caller sees it on the screens. 督办单版面';
+
+CREATE FUNCTION escalation.circular_page(circular_id bigint)
+RETURNS TABLE (
+	id bigint,
+	number text,
+	title text,
+	issuing_office_name text,
+	issuing_short_name text,
+	period_text text,
+	issued_at timestamptz,
+	issued_date text,
+	corrects bigint,
+	corrects_number text,
+	correction_reason text,
+	corrected_by_number text,
+	items bigint,
+	circulated bigint,
+	orders_overdue bigint,
+	districts bigint,
+	departments bigint,
+	body text)
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, escalation, pg_temp
+BEGIN ATOMIC
+	SELECT c.id, c.number, c.title, d.name, f.short_name,
+		escalation.document_date(lower(c.period)) || '至' || escalation.document_date(upper(c.period)),
+		c.issued_at, escalation.document_date(c.issued_at), c.corrects, p.number, c.correction_reason, q.number,
+		n.items, n.circulated, n.orders_overdue, n.districts, n.departments,
+		CASE WHEN c.corrects IS NOT NULL THEN '因' || c.correction_reason || '，现对' || p.number || '予以更正，以本通报为准。' ELSE '' END
+			|| escalation.document_date(lower(c.period)) || '至' || escalation.document_date(upper(c.period))
+			|| '，全市安全生产综合监管平台'
+			|| CASE WHEN n.items = 0 THEN '无需通报事项。'
+				ELSE '升级至市级通报的预警' || n.circulated || '项，督办单逾期未回复' || n.orders_overdue || '件，涉及'
+					|| n.districts || '个区县（功能区）、' || n.departments || '个部门。现将有关情况通报如下：' END
+	FROM escalation.circular c
+	JOIN escalation.department d ON d.id = c.issued_by
+	LEFT JOIN escalation.document_office f ON f.department_id = c.issued_by
+	LEFT JOIN escalation.circular p ON p.id = c.corrects
+	LEFT JOIN escalation.circular q ON q.corrects = c.id
+	CROSS JOIN LATERAL (
+		SELECT count(*) AS items, count(*) FILTER (WHERE i.reason = 'circulate') AS circulated,
+			count(*) FILTER (WHERE i.reason = 'order_overdue') AS orders_overdue,
+			count(DISTINCT i.district) AS districts, count(DISTINCT i.department_id) AS departments
+		FROM escalation.circular_item i WHERE i.circular_id = c.id) n
+	WHERE c.id = circular_page.circular_id
+		AND (SELECT s.sees_all OR s.region IS NOT NULL FROM escalation.screen_scope() s);
+END;
+COMMENT ON FUNCTION escalation.circular_page(bigint) IS
+	'One circular''s head and opening as its printed page shows them, in Chinese: number, title, issuing office, period, date, the circular it corrects (or that corrects it), counts and the opening paragraph. 通报版面';
+
+CREATE FUNCTION escalation.circular_page_items(circular_id bigint)
+RETURNS TABLE (
+	item_no integer,
+	district_name text,
+	department_name text,
+	unit_name text,
+	kind_label text,
+	reason_label text,
+	stage smallint,
+	item text,
+	order_number text,
+	overdue_text text,
+	handled_text text,
+	ladder text,
+	warning_id bigint)
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, escalation, pg_temp
+BEGIN ATOMIC
+	SELECT i.item_no, coalesce(i.district_name, '市本级'), coalesce(i.department_name, '（无承办部门）'), i.unit_name,
+		escalation.warning_kind_label(i.kind), CASE i.reason WHEN 'circulate' THEN '预警通报' ELSE '督办逾期未回复' END,
+		i.stage, i.item, o.number,
+		CASE i.reason WHEN 'circulate' THEN '逾期' ELSE '超过回复期限' END || escalation.document_duration(i.overdue_by),
+		CASE WHEN i.handled_at IS NULL THEN '未处理' ELSE escalation.document_date(i.handled_at) || '已处理' END,
+		i.ladder, i.warning_id
+	FROM escalation.circular_item i
+	LEFT JOIN escalation.supervision_order o ON o.id = i.order_id
+	WHERE i.circular_id = circular_page_items.circular_id
+		AND (SELECT s.sees_all OR s.region IS NOT NULL FROM escalation.screen_scope() s)
+	ORDER BY i.item_no;
+END;
+COMMENT ON FUNCTION escalation.circular_page_items(bigint) IS
+	'The items of a circular in print order (by district, then department), in Chinese: district (市本级 without one), department, unit, kind, reason (预警通报 or 督办逾期未回复), the item, the order''s number, how long overdue, whether handled, the ladder''s history. 通报事项版面';
+
+REVOKE ALL ON FUNCTION escalation.document_date(timestamptz), escalation.document_duration(interval),
+	escalation_internal.document_visible(escalation.region), escalation.document_list(escalation.region),
+	escalation.supervision_order_page(bigint), escalation.circular_page(bigint), escalation.circular_page_items(bigint)
+FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION escalation.document_date(timestamptz), escalation.document_duration(interval),
+	escalation.document_list(escalation.region),
+	escalation.supervision_order_page(bigint), escalation.circular_page(bigint), escalation.circular_page_items(bigint)
+TO escalation_admin, escalation_user, escalation_analyst, escalation_screen;
+
+------------------------------------------------------------------------------
+-- Analyst views of the documents (sql/parts/83_analyst_documents.sql, issue 14)
+------------------------------------------------------------------------------
+
+CREATE VIEW escalation.document_office_analyst WITH (security_invoker = true) AS
+	SELECT t.department_id,
+		t.short_name,
+		t.region::text AS region,
+		t.created_at
+	FROM escalation.document_office t;
+COMMENT ON VIEW escalation.document_office_analyst IS
+	'What an analyst may read of escalation.document_office, for BI tools: its permitted columns, region and uscc codes as text, enum columns with their Chinese labels. 发文机关（分析视图）';
+COMMENT ON COLUMN escalation.document_office_analyst.department_id IS 'The office, a department of kind safety_committee_office at city or district level. 发文机关（部门）';
+COMMENT ON COLUMN escalation.document_office_analyst.short_name IS 'Short name in document numbers, e.g. 济安办, 历下安办. 机关代字';
+COMMENT ON COLUMN escalation.document_office_analyst.region IS 'Region of the office (follows the department). 所属区划';
+COMMENT ON COLUMN escalation.document_office_analyst.created_at IS 'When the office was registered. 创建时间';
+
+CREATE VIEW escalation.document_sequence_analyst WITH (security_invoker = true) AS
+	SELECT t.office_id,
+		t.series,
+		t.year,
+		t.last_number,
+		t.region::text AS region
+	FROM escalation.document_sequence t;
+COMMENT ON VIEW escalation.document_sequence_analyst IS
+	'What an analyst may read of escalation.document_sequence, for BI tools: its permitted columns, region and uscc codes as text, enum columns with their Chinese labels. 发文序号（分析视图）';
+COMMENT ON COLUMN escalation.document_sequence_analyst.office_id IS 'The issuing office (document_office). 发文机关';
+COMMENT ON COLUMN escalation.document_sequence_analyst.series IS 'order 督办单 (督〔year〕n号) or circular 通报 (通〔year〕n号). 文种';
+COMMENT ON COLUMN escalation.document_sequence_analyst.year IS 'Year of issue in escalation.timezone. 年度';
+COMMENT ON COLUMN escalation.document_sequence_analyst.last_number IS 'The last number issued; the next document takes the one after. 已用序号';
+COMMENT ON COLUMN escalation.document_sequence_analyst.region IS 'Region of the office (follows the department). 所属区划';
+
+CREATE VIEW escalation.supervision_order_analyst WITH (security_invoker = true) AS
+	SELECT t.id,
+		t.number,
+		t.year,
+		t.sequence,
+		t.issued_by,
+		t.issuing_level,
+		escalation.level_label(t.issuing_level) AS issuing_level_label,
+		t.issuing_region::text AS issuing_region,
+		t.addressee_department_id,
+		t.warning_id,
+		t.title,
+		t.items,
+		t.measures,
+		t.issued_at,
+		t.reply_due_at,
+		t.replied_at,
+		t.reply,
+		t.replied_by,
+		t.region::text AS region
+	FROM escalation.supervision_order t;
+COMMENT ON VIEW escalation.supervision_order_analyst IS
+	'What an analyst may read of escalation.supervision_order, for BI tools: its permitted columns, region and uscc codes as text, enum columns with their Chinese labels. 督办单（分析视图）';
+COMMENT ON COLUMN escalation.supervision_order_analyst.id IS 'Order id (generated). 督办单编号';
+COMMENT ON COLUMN escalation.supervision_order_analyst.number IS 'Document number, e.g. 历下安办督〔2026〕17号; NULL while the screen''s region has no issuing office (document_office). 文号';
+COMMENT ON COLUMN escalation.supervision_order_analyst.year IS 'Year of issue in escalation.timezone. 年度';
+COMMENT ON COLUMN escalation.supervision_order_analyst.sequence IS 'Number within the office and year (gapless). 序号';
+COMMENT ON COLUMN escalation.supervision_order_analyst.issued_by IS 'The issuing office (安委会办公室 of the screen''s region); NULL when none is registered. 发文机关';
+COMMENT ON COLUMN escalation.supervision_order_analyst.issuing_level IS 'Level of the issuing office: the warning''s screen, district or city. 督办层级';
+COMMENT ON COLUMN escalation.supervision_order_analyst.issuing_level_label IS 'issuing_level in Chinese (escalation.level_label). 督办层级（中文）';
+COMMENT ON COLUMN escalation.supervision_order_analyst.issuing_region IS 'Region of the issuing office: the warning''s screen region. 督办区划';
+COMMENT ON COLUMN escalation.supervision_order_analyst.addressee_department_id IS 'The department it is addressed to: the warning''s addressee decided at raising; NULL when none was found. 主送部门';
+COMMENT ON COLUMN escalation.supervision_order_analyst.warning_id IS 'The warning (the 督办 stage) it was issued for. 预警编号';
+COMMENT ON COLUMN escalation.supervision_order_analyst.title IS 'Title of the document. 标题';
+COMMENT ON COLUMN escalation.supervision_order_analyst.items IS 'The item supervised, as written on the order: kind, unit, what and since when. 督办事项';
+COMMENT ON COLUMN escalation.supervision_order_analyst.measures IS 'The measures required of the addressee. 工作要求';
+COMMENT ON COLUMN escalation.supervision_order_analyst.issued_at IS 'When it was issued (the run that raised the warning). 发文时间';
+COMMENT ON COLUMN escalation.supervision_order_analyst.reply_due_at IS 'Reply deadline: issue plus rule_limit supervision_order_reply_within (3 days as shipped). 回复期限';
+COMMENT ON COLUMN escalation.supervision_order_analyst.replied_at IS 'When the addressee replied. 回复时间';
+COMMENT ON COLUMN escalation.supervision_order_analyst.reply IS 'The reply: what was done. 回复内容';
+COMMENT ON COLUMN escalation.supervision_order_analyst.replied_by IS 'Role that replied. 回复人';
+COMMENT ON COLUMN escalation.supervision_order_analyst.region IS 'Region of the warning, for row-level security. 所属区划';
+
+CREATE VIEW escalation.circular_analyst WITH (security_invoker = true) AS
+	SELECT t.id,
+		t.number,
+		t.year,
+		t.sequence,
+		t.issued_by,
+		t.period,
+		t.issued_at,
+		t.issued_by_role,
+		t.title,
+		t.corrects,
+		t.correction_reason
+	FROM escalation.circular t;
+COMMENT ON VIEW escalation.circular_analyst IS
+	'What an analyst may read of escalation.circular, for BI tools: its permitted columns, region and uscc codes as text, enum columns with their Chinese labels. 通报（分析视图）';
+COMMENT ON COLUMN escalation.circular_analyst.id IS 'Circular id (generated). 通报编号';
+COMMENT ON COLUMN escalation.circular_analyst.number IS 'Document number, e.g. 济安办通〔2026〕3号. 文号';
+COMMENT ON COLUMN escalation.circular_analyst.year IS 'Year of issue in escalation.timezone. 年度';
+COMMENT ON COLUMN escalation.circular_analyst.sequence IS 'Number within the office and year (gapless). 序号';
+COMMENT ON COLUMN escalation.circular_analyst.issued_by IS 'The issuing office: the city''s work-safety committee office. 发文机关';
+COMMENT ON COLUMN escalation.circular_analyst.period IS 'The period circulated, bounded and in the past. 通报期间';
+COMMENT ON COLUMN escalation.circular_analyst.issued_at IS 'When it was issued. 发文时间';
+COMMENT ON COLUMN escalation.circular_analyst.issued_by_role IS 'Role that issued it (the pg_cron job''s role for the weekly circular). 签发人';
+COMMENT ON COLUMN escalation.circular_analyst.title IS 'Title of the document. 标题';
+COMMENT ON COLUMN escalation.circular_analyst.corrects IS 'The circular this one corrects (更正); NULL for a regular circular. 更正的通报';
+COMMENT ON COLUMN escalation.circular_analyst.correction_reason IS 'Why the correction was issued. 更正原因';
+
+CREATE VIEW escalation.circular_item_analyst WITH (security_invoker = true) AS
+	SELECT t.circular_id,
+		t.warning_id,
+		t.item_no,
+		t.reason,
+		t.order_id,
+		t.kind,
+		escalation.warning_kind_label(t.kind) AS kind_label,
+		t.stage,
+		t.unit_id,
+		t.unit_name,
+		t.district::text AS district,
+		t.district_name,
+		t.department_id,
+		t.department_name,
+		t.item,
+		t.overdue_since,
+		t.overdue_by,
+		t.handled_at,
+		t.ladder
+	FROM escalation.circular_item t;
+COMMENT ON VIEW escalation.circular_item_analyst IS
+	'What an analyst may read of escalation.circular_item, for BI tools: its permitted columns, region and uscc codes as text, enum columns with their Chinese labels. 通报事项（分析视图）';
+COMMENT ON COLUMN escalation.circular_item_analyst.circular_id IS 'The circular. 通报编号';
+COMMENT ON COLUMN escalation.circular_item_analyst.warning_id IS 'The warning: the 通报 stage, or the 督办 stage of the overdue order. 预警编号';
+COMMENT ON COLUMN escalation.circular_item_analyst.item_no IS 'Place in the circular, 1..n, grouped by district and department. 序号';
+COMMENT ON COLUMN escalation.circular_item_analyst.reason IS 'circulate 预警通报 (a 通报 stage) or order_overdue 督办逾期未回复. 通报事由';
+COMMENT ON COLUMN escalation.circular_item_analyst.order_id IS 'order_overdue: the supervision order not answered in time. 督办单编号';
+COMMENT ON COLUMN escalation.circular_item_analyst.kind IS 'Kind of warning. 预警类型';
+COMMENT ON COLUMN escalation.circular_item_analyst.kind_label IS 'kind in Chinese (escalation.warning_kind_label). 预警类型（中文）';
+COMMENT ON COLUMN escalation.circular_item_analyst.stage IS 'Stage of the ladder. 预警级次';
+COMMENT ON COLUMN escalation.circular_item_analyst.unit_id IS 'The unit concerned, if any. 生产经营单位';
+COMMENT ON COLUMN escalation.circular_item_analyst.unit_name IS 'Its name as printed. 单位名称';
+COMMENT ON COLUMN escalation.circular_item_analyst.district IS 'District of the item; NULL for a city item without one. 所属区县';
+COMMENT ON COLUMN escalation.circular_item_analyst.district_name IS 'Its name as printed. 区县名称';
+COMMENT ON COLUMN escalation.circular_item_analyst.department_id IS 'The department that answers for it (the warning''s addressee). 责任部门';
+COMMENT ON COLUMN escalation.circular_item_analyst.department_name IS 'Its name as printed. 部门名称';
+COMMENT ON COLUMN escalation.circular_item_analyst.item IS 'What the circular says of the item. 通报事项';
+COMMENT ON COLUMN escalation.circular_item_analyst.overdue_since IS 'Since when it is overdue: the ladder''s start (circulate) or the order''s reply deadline (order_overdue). 逾期起算时间';
+COMMENT ON COLUMN escalation.circular_item_analyst.overdue_by IS 'How long it had been overdue when circulated, or until it was handled (answered) if earlier. 逾期时长';
+COMMENT ON COLUMN escalation.circular_item_analyst.handled_at IS 'When the item was handled (the warning resolved), if before the circular. 处理时间';
+COMMENT ON COLUMN escalation.circular_item_analyst.ladder IS 'The history of the ladder up to the circular: each stage''s day, screen and action. 预警升级过程';
+
+CREATE VIEW escalation.admonition_analyst WITH (security_invoker = true) AS
+	SELECT t.id,
+		t.kind,
+		t.taken_by,
+		t.department_id,
+		t.unit_id,
+		t.taken_at,
+		t.reason,
+		t.note,
+		t.recorded_at,
+		t.recorded_by,
+		t.region::text AS region
+	FROM escalation.admonition t;
+COMMENT ON VIEW escalation.admonition_analyst IS
+	'What an analyst may read of escalation.admonition, for BI tools: its permitted columns, region and uscc codes as text, enum columns with their Chinese labels. 约谈警示记录（分析视图）';
+COMMENT ON COLUMN escalation.admonition_analyst.id IS 'Record id (generated). 记录编号';
+COMMENT ON COLUMN escalation.admonition_analyst.kind IS 'interview 约谈 or caution 警示. 措施类别';
+COMMENT ON COLUMN escalation.admonition_analyst.taken_by IS 'The office that took it (document_office). 实施机关';
+COMMENT ON COLUMN escalation.admonition_analyst.department_id IS 'The department admonished (or unit_id). 被约谈/警示部门';
+COMMENT ON COLUMN escalation.admonition_analyst.unit_id IS 'The unit admonished (or department_id). 被约谈/警示单位';
+COMMENT ON COLUMN escalation.admonition_analyst.taken_at IS 'When it took place. 实施时间';
+COMMENT ON COLUMN escalation.admonition_analyst.reason IS 'Why. 事由';
+COMMENT ON COLUMN escalation.admonition_analyst.note IS 'What was required, who attended, references to the minutes. 情况说明';
+COMMENT ON COLUMN escalation.admonition_analyst.recorded_at IS 'When it was recorded. 录入时间';
+COMMENT ON COLUMN escalation.admonition_analyst.recorded_by IS 'Role that recorded it. 录入人';
+COMMENT ON COLUMN escalation.admonition_analyst.region IS 'Region of the department or unit admonished, for row-level security. 所属区划';
+
+CREATE VIEW escalation.admonition_basis_analyst WITH (security_invoker = true) AS
+	SELECT t.admonition_id,
+		t.warning_id,
+		t.circular_id,
+		t.region::text AS region
+	FROM escalation.admonition_basis t;
+COMMENT ON VIEW escalation.admonition_basis_analyst IS
+	'What an analyst may read of escalation.admonition_basis, for BI tools: its permitted columns, region and uscc codes as text, enum columns with their Chinese labels. 约谈警示依据（分析视图）';
+COMMENT ON COLUMN escalation.admonition_basis_analyst.admonition_id IS 'The interview or caution. 约谈警示记录';
+COMMENT ON COLUMN escalation.admonition_basis_analyst.warning_id IS 'A warning that led to it (or circular_id). 预警编号';
+COMMENT ON COLUMN escalation.admonition_basis_analyst.circular_id IS 'A circular that led to it (or warning_id). 通报编号';
+COMMENT ON COLUMN escalation.admonition_basis_analyst.region IS 'Region of the admonition, for row-level security. 所属区划';
+
+GRANT SELECT ON escalation.document_office_analyst, escalation.document_sequence_analyst, escalation.supervision_order_analyst, escalation.circular_analyst, escalation.circular_item_analyst, escalation.admonition_analyst, escalation.admonition_basis_analyst
+TO escalation_admin, escalation_analyst;

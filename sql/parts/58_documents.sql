@@ -426,7 +426,7 @@ SELECT pg_catalog.pg_extension_config_dump('escalation.circular_id_seq', '');
 CREATE TABLE escalation.circular_item (
 	circular_id bigint NOT NULL,
 	warning_id bigint NOT NULL,
-	position integer NOT NULL,
+	item_no integer NOT NULL,
 	reason text NOT NULL,
 	order_id bigint,
 	kind escalation.warning_kind NOT NULL,
@@ -443,7 +443,7 @@ CREATE TABLE escalation.circular_item (
 	handled_at timestamptz,
 	ladder text NOT NULL,
 	CONSTRAINT circular_item_pkey PRIMARY KEY (circular_id, warning_id),
-	CONSTRAINT circular_item_position_key UNIQUE (circular_id, position),
+	CONSTRAINT circular_item_item_no_key UNIQUE (circular_id, item_no),
 	CONSTRAINT circular_item_circular_fkey FOREIGN KEY (circular_id) REFERENCES escalation.circular (id),
 	CONSTRAINT circular_item_warning_fkey FOREIGN KEY (warning_id) REFERENCES escalation.warning (id),
 	CONSTRAINT circular_item_order_fkey FOREIGN KEY (order_id) REFERENCES escalation.supervision_order (id),
@@ -459,7 +459,7 @@ COMMENT ON TABLE escalation.circular_item IS
 	'The items of a circular (通报事项), in the order printed (by district, then department): each warning whose action is 通报 raised in its period, and each supervision order whose reply fell due in it unanswered while its item was unhandled, with what the circular says of it as it stood when issued. 通报事项';
 COMMENT ON COLUMN escalation.circular_item.circular_id IS 'The circular. 通报编号';
 COMMENT ON COLUMN escalation.circular_item.warning_id IS 'The warning: the 通报 stage, or the 督办 stage of the overdue order. 预警编号';
-COMMENT ON COLUMN escalation.circular_item.position IS 'Place in the circular, 1..n, grouped by district and department. 序号';
+COMMENT ON COLUMN escalation.circular_item.item_no IS 'Place in the circular, 1..n, grouped by district and department. 序号';
 COMMENT ON COLUMN escalation.circular_item.reason IS 'circulate 预警通报 (a 通报 stage) or order_overdue 督办逾期未回复. 通报事由';
 COMMENT ON COLUMN escalation.circular_item.order_id IS 'order_overdue: the supervision order not answered in time. 督办单编号';
 COMMENT ON COLUMN escalation.circular_item.kind IS 'Kind of warning. 预警类型';
@@ -482,9 +482,15 @@ LANGUAGE plpgsql SET search_path = pg_catalog, escalation, pg_temp AS
 $$
 DECLARE
 	c escalation.circular;
+	target bigint;
 BEGIN
-	SELECT * INTO c FROM escalation.circular x
-	WHERE x.id = CASE WHEN TG_TABLE_NAME = 'circular' THEN OLD.id ELSE OLD.circular_id END;
+	-- Two statements: a record's missing field is an error only when read.
+	IF TG_TABLE_NAME = 'circular' THEN
+		target := OLD.id;
+	ELSE
+		target := OLD.circular_id;
+	END IF;
+	SELECT * INTO c FROM escalation.circular x WHERE x.id = target;
 	RAISE EXCEPTION 'circular % (%) is issued and cannot be changed', c.id, c.number
 		USING ERRCODE = 'object_not_in_prerequisite_state',
 			  DETAIL = format('%s of %s refused: an issued circular is a record.', TG_OP, TG_TABLE_NAME),
@@ -570,9 +576,12 @@ DECLARE
 	id bigint;
 	zone text := escalation_internal.document_zone();
 BEGIN
-	CREATE TEMP TABLE IF NOT EXISTS circular_compiled (LIKE escalation.circular_item) ON COMMIT DROP;
-	TRUNCATE pg_temp.circular_compiled;
-	INSERT INTO pg_temp.circular_compiled (circular_id, warning_id, position, reason, order_id, kind, stage, unit_id, unit_name,
+	IF to_regclass('pg_temp.circular_compiled') IS NULL THEN
+		CREATE TEMP TABLE circular_compiled (LIKE escalation.circular_item) ON COMMIT DROP;
+	ELSE
+		TRUNCATE pg_temp.circular_compiled;
+	END IF;
+	INSERT INTO pg_temp.circular_compiled (circular_id, warning_id, item_no, reason, order_id, kind, stage, unit_id, unit_name,
 		district, district_name, department_id, department_name, item, overdue_since, overdue_by, handled_at, ladder)
 	SELECT 0, f.id, row_number() OVER (ORDER BY f.district NULLS FIRST, f.department_id NULLS LAST, f.reason, f.id),
 		f.reason, f.order_id, f.kind, f.stage, f.unit_id, u.name, f.district, dv.name, f.department_id, d.name,
@@ -616,7 +625,7 @@ BEGIN
 		corrects, reason)
 	RETURNING c.id INTO id;
 	INSERT INTO escalation.circular_item
-	SELECT id, x.warning_id, x.position, x.reason, x.order_id, x.kind, x.stage, x.unit_id, x.unit_name, x.district,
+	SELECT id, x.warning_id, x.item_no, x.reason, x.order_id, x.kind, x.stage, x.unit_id, x.unit_name, x.district,
 		x.district_name, x.department_id, x.department_name, x.item, x.overdue_since, x.overdue_by, x.handled_at, x.ladder
 	FROM pg_temp.circular_compiled x;
 	RETURN id;
@@ -919,7 +928,7 @@ BEGIN
 	), fact AS (
 		SELECT o.addressee_department_id AS dept, coalesce(w.district, escalation.region_city(w.screen_region)) AS dist,
 			1 AS received, (o.replied_at IS NOT NULL)::int AS answered, (o.replied_at <= o.reply_due_at)::int AS on_time,
-			(o.replied_at IS NULL AND o.reply_due_at < now())::int AS overdue, 0 AS items, NULL::bigint AS circ,
+			(o.replied_at IS NULL AND o.reply_due_at < now() AND (w.resolved_at IS NULL OR w.resolved_at > o.reply_due_at))::int AS overdue, 0 AS items, NULL::bigint AS circ,
 			0 AS interview, 0 AS caution
 		FROM escalation.supervision_order o JOIN escalation.warning w ON w.id = o.warning_id, span
 		WHERE o.issued_at >= span.lo AND o.issued_at < span.hi
@@ -929,6 +938,7 @@ BEGIN
 		JOIN escalation.circular c ON c.id = i.circular_id
 		JOIN escalation.department d ON d.id = c.issued_by, span
 		WHERE c.issued_at >= span.lo AND c.issued_at < span.hi
+			AND NOT EXISTS (SELECT 1 FROM escalation.circular x WHERE x.corrects = c.id)
 		UNION ALL
 		SELECT a.department_id, coalesce(escalation.region_district(a.region), escalation.region_city(a.region)),
 			0, 0, 0, 0, 0, NULL, (a.kind = 'interview')::int, (a.kind = 'caution')::int
@@ -947,7 +957,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION escalation.document_scorecard(date, date, boolean) IS
-	'Documents of from_day..to_day per department (per_department) or per district, as far as the caller may see them: supervision orders received (issued in the period), answered, answered by their deadline, overdue and unanswered now; items in the circulars issued in the period and how many circulars named it; interviews (约谈) and cautions (警示) taken against it (a unit''s count for its district). 公文考评';
+	'Documents of from_day..to_day per department (per_department) or per district, as far as the caller may see them: supervision orders received (issued in the period), answered, answered by their deadline, unanswered past their deadline now (unless the item was handled before it); items in the circulars issued in the period and in force (not corrected) and how many of them named it; interviews (约谈) and cautions (警示) taken against it (a unit''s count for its district). 公文考评';
 
 ------------------------------------------------------------------------------
 -- Row-level security and privileges
