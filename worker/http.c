@@ -287,18 +287,19 @@ ServeScreens(struct MHD_Connection *conn)
 }
 
 /*
- * Run one query with one parameter on a connection of its own, within the
- * --db-connections slots, for a request from peer. On failure, answers the
- * request (503/429, nothing of the database's text) and returns NULL with
- * *ret set; what names the rows in the answer and the log.
+ * Run queries with one parameter on a connection of their own, within the
+ * --db-connections slots, for a request from peer, into results[]. On
+ * failure, answers the request (503/429, nothing of the database's text) and
+ * returns false with *ret set and no result kept; what names the rows in the
+ * answer and the log.
  */
-static PGresult *
-ReadRows(struct MHD_Connection *conn, const char *peer, const char *sql, const char *const *params,
-		 const char *what, enum MHD_Result *ret)
+static bool
+ReadRows(struct MHD_Connection *conn, const char *peer, int n, const char *const *sqls, PGresult **results,
+		 const char *const *params, const char *what, enum MHD_Result *ret)
 {
 	char		err[512];
 	PGconn	   *db;
-	PGresult   *res;
+	int			done = 0;
 
 	switch (DbAcquireSlot(peer))
 	{
@@ -306,10 +307,10 @@ ReadRows(struct MHD_Connection *conn, const char *peer, const char *sql, const c
 			break;
 		case SLOT_OVER_SHARE:
 			*ret = RespondError(conn, MHD_HTTP_TOO_MANY_REQUESTS, "too many snapshot requests from this address at once; retry shortly");
-			return NULL;
+			return false;
 		case SLOT_ALL_BUSY:
 			*ret = RespondError(conn, MHD_HTTP_SERVICE_UNAVAILABLE, "too many snapshot requests at once; retry shortly");
-			return NULL;
+			return false;
 	}
 	db = DbConnect(config.conninfo, config.connect_timeout_s, err, sizeof(err));
 	if (db == NULL || !DbSetupSession(db, err, sizeof(err)))
@@ -318,17 +319,19 @@ ReadRows(struct MHD_Connection *conn, const char *peer, const char *sql, const c
 		DbReleaseSlot(peer);
 		LogMessage(LEVEL_WARNING, "read of %s (%s): %s", what, params[0], err);
 		*ret = RespondError(conn, MHD_HTTP_SERVICE_UNAVAILABLE, "the database cannot be reached; retry shortly");
-		return NULL;
+		return false;
 	}
-	res = DbQuery(db, sql, 1, params, config.query_timeout_s, err, sizeof(err));
+	while (done < n && (results[done] = DbQuery(db, sqls[done], 1, params, config.query_timeout_s, err, sizeof(err))) != NULL)
+		done++;
 	PQfinish(db);
 	DbReleaseSlot(peer);
-	if (res == NULL)
-	{
-		LogMessage(LEVEL_WARNING, "read of %s (%s): %s", what, params[0], err);
-		*ret = RespondError(conn, MHD_HTTP_SERVICE_UNAVAILABLE, "cannot read %s; retry shortly", what);
-	}
-	return res;
+	if (done == n)
+		return true;
+	while (done > 0)
+		PQclear(results[--done]);
+	LogMessage(LEVEL_WARNING, "read of %s (%s): %s", what, params[0], err);
+	*ret = RespondError(conn, MHD_HTTP_SERVICE_UNAVAILABLE, "cannot read %s; retry shortly", what);
+	return false;
 }
 
 /*
@@ -350,8 +353,7 @@ ServeWarnings(struct MHD_Connection *conn, const Screen *screen, const char *pee
 	/* Before the first catch-up, last_id would send the page through all history. */
 	if (!HubSynced())
 		return RespondError(conn, MHD_HTTP_SERVICE_UNAVAILABLE, "not yet in step with the database; retry shortly");
-	res = ReadRows(conn, peer, Queries()->screen_warnings, params, "the screen's warnings", &ret);
-	if (res == NULL)
+	if (!ReadRows(conn, peer, 1, &Queries()->screen_warnings, &res, params, "the screen's warnings", &ret))
 		return ret;
 	BufInit(&json);
 	FormatTimestamp(NowSeconds(), stamp, sizeof(stamp));
@@ -578,8 +580,7 @@ ServeDocumentList(struct MHD_Connection *conn, const char *code)
 	}
 	params[0] = screen.code;
 	ClientAddress(conn, peer, sizeof(peer));
-	res = ReadRows(conn, peer, Queries()->documents, params, "the screen's documents", &ret);
-	if (res != NULL)
+	if (ReadRows(conn, peer, 1, &Queries()->documents, &res, params, "the screen's documents", &ret))
 	{
 		snprintf(title, sizeof(title), "%s · 督办单与通报", screen.name);
 		BufInit(&html);
@@ -602,33 +603,36 @@ ServeDocument(struct MHD_Connection *conn, DocumentKind kind, const char *id_tex
 	char		peer[PEER_TEXT_LEN];
 	char		id[24];
 	int64_t		value;
-	const char *sql = kind == DOCUMENT_ORDER ? Queries()->order_document : Queries()->circular_document;
+	const SourceQueries *q = Queries();
+	const char *sqls[2] = {kind == DOCUMENT_ORDER ? q->order_document : q->circular_document, q->circular_items};
+	int			n = kind == DOCUMENT_ORDER ? 1 : 2;
 	const char *params[1] = {id};
-	PGresult   *res;
+	PGresult   *res[2];
 	Buf			html;
 	enum MHD_Result ret;
 
 	if (!ParseDocumentId(id_text, &value))
 		return ServeNoDocument(conn, MHD_HTTP_BAD_REQUEST);
-	if (sql == NULL)
+	if (sqls[0] == NULL)
 		return ServeNoDocument(conn, MHD_HTTP_NOT_FOUND);
 	snprintf(id, sizeof(id), "%lld", (long long) value);
 	ClientAddress(conn, peer, sizeof(peer));
-	res = ReadRows(conn, peer, sql, params, kind == DOCUMENT_ORDER ? "a supervision order" : "a circular", &ret);
-	if (res == NULL)
+	if (!ReadRows(conn, peer, n, sqls, res, params, kind == DOCUMENT_ORDER ? "a supervision order" : "a circular", &ret))
 		return ret;
-	if (PQntuples(res) == 0)
-	{
-		PQclear(res);
-		return ServeNoDocument(conn, MHD_HTTP_NOT_FOUND);
-	}
-	BufInit(&html);
-	if (kind == DOCUMENT_ORDER)
-		OrderHtml(&html, res);
+	if (PQntuples(res[0]) == 0)
+		ret = ServeNoDocument(conn, MHD_HTTP_NOT_FOUND);
 	else
-		CircularHtml(&html, res);
-	PQclear(res);
-	return RespondHtml(conn, &html);
+	{
+		BufInit(&html);
+		if (kind == DOCUMENT_ORDER)
+			OrderHtml(&html, res[0]);
+		else
+			CircularHtml(&html, res[0], res[1]);
+		ret = RespondHtml(conn, &html);
+	}
+	for (int i = 0; i < n; i++)
+		PQclear(res[i]);
+	return ret;
 }
 
 /*

@@ -15,10 +15,10 @@ static const SourceQueries CityQueries = {
 	.events_tail = "SELECT escalation.warning_events_tail($1::int)",
 	.screen_warnings = "SELECT * FROM escalation.screen_warnings($1::escalation.region)"
 	" ORDER BY raised_at DESC, warning_id DESC",
-	.documents = "SELECT * FROM escalation.screen_documents($1::escalation.region)"
-	" ORDER BY issued_at DESC, kind, id DESC",
-	.order_document = "SELECT * FROM escalation.order_document($1::bigint)",
-	.circular_document = "SELECT * FROM escalation.circular_document($1::bigint) ORDER BY item_no",
+	.documents = "SELECT * FROM escalation.document_list($1::escalation.region)",
+	.order_document = "SELECT * FROM escalation.supervision_order_page($1::bigint)",
+	.circular_document = "SELECT * FROM escalation.circular_page($1::bigint)",
+	.circular_items = "SELECT * FROM escalation.circular_page_items($1::bigint)",
 };
 
 /* A province issues no documents: its queries leave them NULL (404). */

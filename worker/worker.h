@@ -63,7 +63,8 @@ typedef struct SourceQueries
 	const char *screen_warnings;	/* $1 screen */
 	const char *documents;		/* $1 screen: its orders and circulars; NULL: none */
 	const char *order_document;	/* $1 id: a supervision order, one row */
-	const char *circular_document;	/* $1 id: a circular, a row per item */
+	const char *circular_document;	/* $1 id: a circular's head, one row */
+	const char *circular_items; /* $1 id: a circular's items, in print order */
 } SourceQueries;
 
 extern const SourceQueries *Queries(void);
@@ -230,7 +231,7 @@ extern ssize_t ClientRead(Client *client, char *buf, size_t max);
 
 /* documents.c: the printable documents and their lists as HTML */
 extern void OrderHtml(Buf *html, const PGresult *res);
-extern void CircularHtml(Buf *html, const PGresult *res);
+extern void CircularHtml(Buf *html, const PGresult *head, const PGresult *items);
 extern void DocumentListHtml(Buf *html, const char *title, const char *screen_path, const PGresult *res);
 
 /* listener.c */

@@ -589,10 +589,10 @@ CheckEvent(const Fields *f)
 
 /* The columns the document pages read (a superset of the three functions'). */
 static const char *const document_columns[] = {
-	"kind", "id", "number", "title", "issuer_name", "addressee_name", "list_screen", "issued_on",
-	"reply_due_on", "replied_on", "reply", "opening", "closing", "items", "item", "item_no",
-	"unit_name", "district_name", "street_name", "department_name", "kind_label", "overdue_text",
-	"history", "measures", "state_label"
+	"document", "id", "number", "title", "issuing_office_name", "issuing_level_label", "addressee_name",
+	"issued_date", "corrected_by_number", "body", "items", "item", "item_no", "stage", "unit_name",
+	"district_name", "department_name", "kind_label", "reason_label", "overdue_text", "handled_text",
+	"ladder", "measures", "reply_due_text", "replied_date", "reply", "state_label"
 };
 #define DOCUMENT_COLUMNS (int) (sizeof(document_columns) / sizeof(document_columns[0]))
 #define DOCUMENT_ROWS 3
@@ -689,8 +689,8 @@ CheckDocuments(const Fields *f)
 		}
 		else if (page == 1)
 		{
-			CircularHtml(&got, rows);
-			CircularHtml(&want, plain);
+			CircularHtml(&got, rows, rows);
+			CircularHtml(&want, plain, plain);
 		}
 		else
 		{
