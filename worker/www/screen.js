@@ -324,6 +324,8 @@
         ? '全市预警 · 市级督办与通报 · 实时推送'
         : '本区县预警 · 含已升级至市级事项 · 实时推送';
     document.body.classList.toggle('level-city', isCity || isProvince);
+    // A province issues no documents: its worker serves no list.
+    $('documents-link').hidden = isProvince;
     document.body.classList.toggle('level-province', isProvince);
     $('city-panel').hidden = !isProvince;
   }
