@@ -6133,7 +6133,9 @@ BEGIN
 	END IF;
 	PERFORM escalation.require_argument(taken_by, 'taken_by');
 	SELECT * INTO office FROM escalation.document_office o WHERE o.department_id = taken_by;
-	IF NOT FOUND THEN
+	-- An office of another district is none the caller may name (the offices above it are known).
+	IF NOT FOUND OR NOT (escalation.caller_sees_region(office.region)
+						 OR coalesce(office.region OPERATOR(escalation.@>) escalation.current_region(), false)) THEN
 		RAISE EXCEPTION 'department % is no issuing office', taken_by
 			USING ERRCODE = 'invalid_parameter_value',
 				  HINT = 'Interviews and cautions are taken by the city''s or a district''s work-safety committee office (escalation.document_office).';
