@@ -508,7 +508,7 @@ CREATE TRIGGER circular_item_refuse_change BEFORE UPDATE OR DELETE ON escalation
 CREATE FUNCTION escalation_internal.document_ladder(w escalation.warning, up_to timestamptz) RETURNS text
 LANGUAGE sql STABLE SET search_path = pg_catalog, escalation, pg_temp
 BEGIN ATOMIC
-	SELECT string_agg(to_char(x.raised_at AT TIME ZONE escalation_internal.document_zone(), 'FMMM"月"FMDD"日"')
+	SELECT string_agg(to_char(x.due_at AT TIME ZONE escalation_internal.document_zone(), 'FMMM"月"FMDD"日"')
 			|| CASE x.screen WHEN 'city' THEN '市级' ELSE '区级' END
 			|| CASE x.action WHEN 'confirm' THEN '通知确认' WHEN 'supervise' THEN '督办' ELSE '通报' END
 			|| coalesce('（' || o.number || '）', ''),
@@ -518,7 +518,7 @@ BEGIN ATOMIC
 	WHERE x.subject_id = w.subject_id AND x.kind = w.kind AND x.started_at = w.started_at AND x.raised_at <= up_to;
 END;
 COMMENT ON FUNCTION escalation_internal.document_ladder(escalation.warning, timestamptz) IS
-	'The stages an item''s ladder raised up to a time, in Chinese: day, level, action and the order''s number (3月1日区级督办（历下安办督〔2026〕17号） → …). 预警升级过程';
+	'The stages an item''s ladder raised up to a time, in Chinese: the day each fell due, level, action and the order''s number (3月1日区级督办（历下安办督〔2026〕17号） → …). 预警升级过程';
 
 -- Who may issue a circular: the city's command centre, the city office's
 -- administrators and the pg_cron job that runs as one of them.
@@ -839,7 +839,9 @@ BEGIN
 	END IF;
 	PERFORM escalation.require_argument(taken_by, 'taken_by');
 	SELECT * INTO office FROM escalation.document_office o WHERE o.department_id = taken_by;
-	IF NOT FOUND THEN
+	-- An office of another district is none the caller may name (the offices above it are known).
+	IF NOT FOUND OR NOT (escalation.caller_sees_region(office.region)
+						 OR coalesce(office.region OPERATOR(escalation.@>) escalation.current_region(), false)) THEN
 		RAISE EXCEPTION 'department % is no issuing office', taken_by
 			USING ERRCODE = 'invalid_parameter_value',
 				  HINT = 'Interviews and cautions are taken by the city''s or a district''s work-safety committee office (escalation.document_office).';

@@ -191,9 +191,10 @@ SELECT results_eq(
 SELECT results_eq(
 	$$SELECT i.ladder, i.overdue_by >= interval '7 days', i.handled_at FROM escalation.circular_item i
 	  JOIN escalation.warning w ON w.id = i.warning_id WHERE w.subject_id = 601$$,
-	$$SELECT format('%1$s区级督办（历下安办督〔%2$s〕1号） → %1$s市级督办（济安办督〔%2$s〕1号） → %1$s市级通报',
-				  to_char(now() AT TIME ZONE 'Asia/Shanghai', 'FMMM"月"FMDD"日"'), (SELECT y FROM yr)), true, NULL::timestamptz$$,
-	'an item carries the history of its ladder with the orders'' numbers, and how long it is overdue');
+	$$SELECT format('%1$s区级督办（历下安办督〔%4$s〕1号） → %2$s市级督办（济安办督〔%4$s〕1号） → %3$s市级通报',
+				  to_char(now() - interval '7 days', 'FMMM"月"FMDD"日"'), to_char(now() - interval '4 days', 'FMMM"月"FMDD"日"'),
+				  to_char(now() - interval '1 day', 'FMMM"月"FMDD"日"'), (SELECT y FROM yr)), true, NULL::timestamptz$$,
+	'an item carries the history of its ladder (the day each stage fell due, the orders'' numbers), and how long it is overdue');
 SELECT is(escalation.circular_issue(), NULL, 'a circular issued right after finds nothing new: no circular, no number');
 SELECT is((SELECT last_number FROM escalation.document_sequence WHERE series = 'circular'), 1, 'the counter stays at 1');
 SELECT throws_ok($$SELECT escalation.circular_issue(tstzrange(now() - interval '10 days', now() - interval '5 days'))$$,
