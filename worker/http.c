@@ -1,7 +1,8 @@
 /*
  * http.c — the HTTP side: the list of screens, the screen page and its static
  * files, the SSE stream of a screen, a JSON snapshot of a screen's active
- * warnings, health and metrics.
+ * warnings, the printable documents (supervision orders, circulars) and a
+ * screen's list of them, health and metrics.
  *
  * The server runs one thread per connection: an SSE stream waits for events
  * in its own thread (hub.c), so a slow or stalled browser blocks nobody but
@@ -286,6 +287,54 @@ ServeScreens(struct MHD_Connection *conn)
 }
 
 /*
+ * Run queries with one parameter on a connection of their own, within the
+ * --db-connections slots, for a request from peer, into results[]. On
+ * failure, answers the request (503/429, nothing of the database's text) and
+ * returns false with *ret set and no result kept; what names the rows in the
+ * answer and the log.
+ */
+static bool
+ReadRows(struct MHD_Connection *conn, const char *peer, int n, const char *const *sqls, PGresult **results,
+		 const char *const *params, const char *what, enum MHD_Result *ret)
+{
+	char		err[512];
+	PGconn	   *db;
+	int			done = 0;
+
+	switch (DbAcquireSlot(peer))
+	{
+		case SLOT_TAKEN:
+			break;
+		case SLOT_OVER_SHARE:
+			*ret = RespondError(conn, MHD_HTTP_TOO_MANY_REQUESTS, "too many snapshot requests from this address at once; retry shortly");
+			return false;
+		case SLOT_ALL_BUSY:
+			*ret = RespondError(conn, MHD_HTTP_SERVICE_UNAVAILABLE, "too many snapshot requests at once; retry shortly");
+			return false;
+	}
+	db = DbConnect(config.conninfo, config.connect_timeout_s, err, sizeof(err));
+	if (db == NULL || !DbSetupSession(db, err, sizeof(err)))
+	{
+		PQfinish(db);
+		DbReleaseSlot(peer);
+		LogMessage(LEVEL_WARNING, "read of %s (%s): %s", what, params[0], err);
+		*ret = RespondError(conn, MHD_HTTP_SERVICE_UNAVAILABLE, "the database cannot be reached; retry shortly");
+		return false;
+	}
+	while (done < n && (results[done] = DbQuery(db, sqls[done], 1, params, config.query_timeout_s, err, sizeof(err))) != NULL)
+		done++;
+	PQfinish(db);
+	DbReleaseSlot(peer);
+	if (done == n)
+		return true;
+	while (done > 0)
+		PQclear(results[--done]);
+	LogMessage(LEVEL_WARNING, "read of %s (%s): %s", what, params[0], err);
+	*ret = RespondError(conn, MHD_HTTP_SERVICE_UNAVAILABLE, "cannot read %s; retry shortly", what);
+	return false;
+}
+
+/*
  * "/api/warnings?screen=R": the screen's active warnings, newest first, from
  * escalation.screen_warnings(R). last_event_id is read before the query, so a
  * client that applies the snapshot and then streams events after that id
@@ -296,40 +345,16 @@ ServeWarnings(struct MHD_Connection *conn, const Screen *screen, const char *pee
 {
 	int64_t		last_id = HubLastId();
 	const char *params[1] = {screen->code};
-	char		err[512];
 	char		stamp[32];
-	PGconn	   *db;
 	PGresult   *res;
 	Buf			json;
+	enum MHD_Result ret;
 
 	/* Before the first catch-up, last_id would send the page through all history. */
 	if (!HubSynced())
 		return RespondError(conn, MHD_HTTP_SERVICE_UNAVAILABLE, "not yet in step with the database; retry shortly");
-	switch (DbAcquireSlot(peer))
-	{
-		case SLOT_TAKEN:
-			break;
-		case SLOT_OVER_SHARE:
-			return RespondError(conn, MHD_HTTP_TOO_MANY_REQUESTS, "too many snapshot requests from this address at once; retry shortly");
-		case SLOT_ALL_BUSY:
-			return RespondError(conn, MHD_HTTP_SERVICE_UNAVAILABLE, "too many snapshot requests at once; retry shortly");
-	}
-	db = DbConnect(config.conninfo, config.connect_timeout_s, err, sizeof(err));
-	if (db == NULL || !DbSetupSession(db, err, sizeof(err)))
-	{
-		PQfinish(db);
-		DbReleaseSlot(peer);
-		LogMessage(LEVEL_WARNING, "snapshot of screen %s: %s", screen->code, err);
-		return RespondError(conn, MHD_HTTP_SERVICE_UNAVAILABLE, "the database cannot be reached; retry shortly");
-	}
-	res = DbQuery(db, Queries()->screen_warnings, 1, params, config.query_timeout_s, err, sizeof(err));
-	PQfinish(db);
-	DbReleaseSlot(peer);
-	if (res == NULL)
-	{
-		LogMessage(LEVEL_WARNING, "snapshot of screen %s: %s", screen->code, err);
-		return RespondError(conn, MHD_HTTP_SERVICE_UNAVAILABLE, "cannot read the screen's warnings; retry shortly");
-	}
+	if (!ReadRows(conn, peer, 1, &Queries()->screen_warnings, &res, params, "the screen's warnings", &ret))
+		return ret;
 	BufInit(&json);
 	FormatTimestamp(NowSeconds(), stamp, sizeof(stamp));
 	BufPrintf(&json, "{\"screen\":{\"code\":\"%s\",\"level\":\"%s\",\"name\":",
@@ -494,6 +519,123 @@ ServeScreenPage(struct MHD_Connection *conn, const char *code)
 }
 
 /*
+ * A short page for a document or list that is not there (404) or cannot be
+ * named so (400): the request's text is not echoed, nothing is said of why.
+ */
+static enum MHD_Result
+ServeNoDocument(struct MHD_Connection *conn, unsigned int status)
+{
+	static const char not_found[] = "<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"
+		"<title>没有这份文件</title></head>\n<body><p id=\"not-found\">没有这份文件。No such document.</p>"
+		"<p><a href=\"/\">返回大屏列表</a></p></body></html>\n";
+	static const char bad[] = "<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"
+		"<title>地址有误</title></head>\n<body><p id=\"bad-request\">文件地址有误。Invalid document address.</p>"
+		"<p><a href=\"/\">返回大屏列表</a></p></body></html>\n";
+	const char *body = status == MHD_HTTP_NOT_FOUND ? not_found : bad;
+
+	LogMessage(LEVEL_DEBUG, "HTTP %u: no such document", status);
+	return Respond(conn, status, "text/html; charset=utf-8", body, strlen(body), NULL);
+}
+
+/* Answer with an HTML page built in html, which is freed. */
+static enum MHD_Result
+RespondHtml(struct MHD_Connection *conn, Buf *html)
+{
+	enum MHD_Result ret;
+
+	ret = Respond(conn, MHD_HTTP_OK, "text/html; charset=utf-8", html->data, html->len, NULL);
+	BufFree(html);
+	return ret;
+}
+
+/*
+ * "/documents/<city|district code>": the screen's supervision orders and
+ * circulars, each linking its printable page; what the worker's role may see
+ * (escalation.screen_documents applies its scope).
+ */
+static enum MHD_Result
+ServeDocumentList(struct MHD_Connection *conn, const char *code)
+{
+	char		peer[PEER_TEXT_LEN];
+	char		title[256];
+	const char *params[1];
+	Screen		screen;
+	bool		known;
+	PGresult   *res;
+	Buf			html;
+	enum MHD_Result ret;
+
+	if (!IsScreenCode(code))
+		return ServeNoDocument(conn, MHD_HTTP_NOT_FOUND);
+	if (!HubFindScreen(code, &screen, &known))
+	{
+		if (!known)
+			return RespondError(conn, MHD_HTTP_SERVICE_UNAVAILABLE, "the list of screens is not loaded yet: the database has not been reached");
+		return ServeNoDocument(conn, MHD_HTTP_NOT_FOUND);
+	}
+	if (Queries()->documents == NULL)
+	{
+		free(screen.name);
+		return ServeNoDocument(conn, MHD_HTTP_NOT_FOUND);
+	}
+	params[0] = screen.code;
+	ClientAddress(conn, peer, sizeof(peer));
+	if (ReadRows(conn, peer, 1, &Queries()->documents, &res, params, "the screen's documents", &ret))
+	{
+		snprintf(title, sizeof(title), "%s · 督办单与通报", screen.name);
+		BufInit(&html);
+		DocumentListHtml(&html, title, screen.is_city ? "city" : screen.code, res);
+		PQclear(res);
+		ret = RespondHtml(conn, &html);
+	}
+	free(screen.name);
+	return ret;
+}
+
+/*
+ * "/order/<id>", "/circular/<id>": a printable document. An id that is not
+ * one (not 1-18 digits) is 400; one the database does not show the worker's
+ * role (none, or another district's) is 404, told apart from nothing else.
+ */
+static enum MHD_Result
+ServeDocument(struct MHD_Connection *conn, DocumentKind kind, const char *id_text)
+{
+	char		peer[PEER_TEXT_LEN];
+	char		id[24];
+	int64_t		value;
+	const SourceQueries *q = Queries();
+	const char *sqls[2] = {kind == DOCUMENT_ORDER ? q->order_document : q->circular_document, q->circular_items};
+	int			n = kind == DOCUMENT_ORDER ? 1 : 2;
+	const char *params[1] = {id};
+	PGresult   *res[2];
+	Buf			html;
+	enum MHD_Result ret;
+
+	if (!ParseDocumentId(id_text, &value))
+		return ServeNoDocument(conn, MHD_HTTP_BAD_REQUEST);
+	if (sqls[0] == NULL)
+		return ServeNoDocument(conn, MHD_HTTP_NOT_FOUND);
+	snprintf(id, sizeof(id), "%lld", (long long) value);
+	ClientAddress(conn, peer, sizeof(peer));
+	if (!ReadRows(conn, peer, n, sqls, res, params, kind == DOCUMENT_ORDER ? "a supervision order" : "a circular", &ret))
+		return ret;
+	if (PQntuples(res[0]) == 0)
+		ret = ServeNoDocument(conn, MHD_HTTP_NOT_FOUND);
+	else
+	{
+		BufInit(&html);
+		if (kind == DOCUMENT_ORDER)
+			OrderHtml(&html, res[0]);
+		else
+			CircularHtml(&html, res[0], res[1]);
+		ret = RespondHtml(conn, &html);
+	}
+	for (int i = 0; i < n; i++)
+		PQclear(res[i]);
+	return ret;
+}
+
+/*
  * Note the state of a connection's request: being answered (no deadline), or
  * answered, so the next request of a kept-alive connection must be complete
  * within --request-timeout like the first.
@@ -629,6 +771,8 @@ HandleRequest(void *cls, struct MHD_Connection *conn, const char *url, const cha
 			  const char *version, const char *upload_data, size_t *upload_data_size, void **req_cls)
 {
 	bool		head = strcmp(method, MHD_HTTP_METHOD_HEAD) == 0;
+	DocumentKind kind;
+	const char *id_text;
 
 	(void) cls;
 	(void) version;
@@ -645,6 +789,10 @@ HandleRequest(void *cls, struct MHD_Connection *conn, const char *url, const cha
 		return ServeIndex(conn);
 	if (strncmp(url, "/screen/", 8) == 0)
 		return ServeScreenPage(conn, url + 8);
+	if (strncmp(url, "/documents/", 11) == 0)
+		return ServeDocumentList(conn, url + 11);
+	if (DocumentPath(url, &kind, &id_text))
+		return ServeDocument(conn, kind, id_text);
 	if (strncmp(url, "/static/", 8) == 0)
 	{
 		if (!IsStaticName(url + 8))

@@ -15,8 +15,13 @@ static const SourceQueries CityQueries = {
 	.events_tail = "SELECT escalation.warning_events_tail($1::int)",
 	.screen_warnings = "SELECT * FROM escalation.screen_warnings($1::escalation.region)"
 	" ORDER BY raised_at DESC, warning_id DESC",
+	.documents = "SELECT * FROM escalation.document_list($1::escalation.region)",
+	.order_document = "SELECT * FROM escalation.supervision_order_page($1::bigint)",
+	.circular_document = "SELECT * FROM escalation.circular_page($1::bigint)",
+	.circular_items = "SELECT * FROM escalation.circular_page_items($1::bigint)",
 };
 
+/* A province issues no documents: its queries leave them NULL (404). */
 static const SourceQueries ProvinceQueries = {
 	.screens = "SELECT code, name, level FROM escalation.province_screens()",
 	.events = "SELECT * FROM escalation.province_events($1::bigint, $2::int)",

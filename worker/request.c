@@ -1,9 +1,11 @@
 /*
  * request.c — what a request may name: a screen ("city" or a district's
- * 6-digit code) and a file of the static directory, with its content type.
+ * 6-digit code), a printable document (a supervision order or a circular by
+ * its id) and a file of the static directory, with its content type.
  * Nothing here allocates or depends on the HTTP library.
  */
 #include <ctype.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "request.h"
@@ -25,6 +27,51 @@ bool
 IsScreenCode(const char *s)
 {
 	return strcmp(s, "city") == 0 || IsDivisionCode(s);
+}
+
+/*
+ * Parse a document id: 1 to 18 digits without a leading zero, so every id
+ * has one spelling and fits a bigint. False (and *id untouched) otherwise.
+ */
+bool
+ParseDocumentId(const char *s, int64_t *id)
+{
+	size_t		len = strlen(s);
+	int64_t		value = 0;
+
+	if (len == 0 || len > 18 || s[0] == '0')
+		return false;
+	for (size_t i = 0; i < len; i++)
+	{
+		if (!isdigit((unsigned char) s[i]))
+			return false;
+		value = value * 10 + (s[i] - '0');
+	}
+	*id = value;
+	return true;
+}
+
+/*
+ * Split the path of a printable document, "/order/<id>" or "/circular/<id>",
+ * into its kind and the text of its id (still to be parsed). False if the
+ * path names no kind of document.
+ */
+bool
+DocumentPath(const char *path, DocumentKind *kind, const char **id_text)
+{
+	if (strncmp(path, "/order/", 7) == 0)
+	{
+		*kind = DOCUMENT_ORDER;
+		*id_text = path + 7;
+		return true;
+	}
+	if (strncmp(path, "/circular/", 10) == 0)
+	{
+		*kind = DOCUMENT_CIRCULAR;
+		*id_text = path + 10;
+		return true;
+	}
+	return false;
 }
 
 /*

@@ -61,6 +61,10 @@ typedef struct SourceQueries
 	const char *events;			/* $1 after, $2 max rows */
 	const char *events_tail;	/* $1 keep */
 	const char *screen_warnings;	/* $1 screen */
+	const char *documents;		/* $1 screen: its orders and circulars; NULL: none */
+	const char *order_document;	/* $1 id: a supervision order, one row */
+	const char *circular_document;	/* $1 id: a circular's head, one row */
+	const char *circular_items; /* $1 id: a circular's items, in print order */
 } SourceQueries;
 
 extern const SourceQueries *Queries(void);
@@ -224,6 +228,11 @@ extern void ClientClose(Client *client);
 #define STREAM_END (-1)			/* the worker is stopping */
 #define STREAM_ERROR (-2)		/* drop the connection: the browser resumes */
 extern ssize_t ClientRead(Client *client, char *buf, size_t max);
+
+/* documents.c: the printable documents and their lists as HTML */
+extern void OrderHtml(Buf *html, const PGresult *res);
+extern void CircularHtml(Buf *html, const PGresult *head, const PGresult *items);
+extern void DocumentListHtml(Buf *html, const char *title, const char *screen_path, const PGresult *res);
 
 /* listener.c */
 extern void *ListenerMain(void *arg);

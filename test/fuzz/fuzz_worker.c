@@ -3,7 +3,8 @@
  * text it did not write: request values (Last-Event-ID and ?after= event ids,
  * ?screen= codes, static file names), user text from the database escaped
  * into JSON, HTML and log lines, and whole rows of warning_events() turned
- * into Server-Sent Events.
+ * into Server-Sent Events, and rows of the printable documents laid out as
+ * HTML pages.
  *
  * The input is split at NUL bytes into fields (neither HTTP values nor
  * database text carry NUL). Every field goes through the request parsers and
@@ -13,7 +14,10 @@
  * oracles written here: escaped text decodes back to the original; a JSON
  * string never carries a raw control character or line break; an event id is
  * accepted exactly when it is 1-19 digits within int64; a static file name
- * can never leave its directory; an event is built exactly when its key
+ * can never leave its directory; a document id is accepted exactly when it
+ * is 1-18 digits without a leading zero; a document page has the markup of
+ * its template and no more, whatever the database's text holds; an event is
+ * built exactly when its key
  * columns are usable, and its SSE message is "id", "event" and one "data"
  * line of a JSON object whose members are the row's columns with their
  * values, ended by a blank line.
@@ -282,6 +286,24 @@ CheckRequestText(const char *s)
 				 strlen(s) <= 64 && strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.") == strlen(s),
 				 "static file name \"%.80s\" accepted", s);
 	PROPERTY(ContentType(s) != NULL, "no content type for \"%.40s\"", s);
+
+	/* A document id has one spelling: 1-18 digits, no leading zero, its value. */
+	{
+		int64_t		doc = -1;
+		bool		want_doc = strlen(s) >= 1 && strlen(s) <= 18 && s[0] != '0' && strspn(s, "0123456789") == strlen(s);
+		DocumentKind kind;
+		const char *id_text = NULL;
+
+		PROPERTY(ParseDocumentId(s, &doc) == want_doc, "ParseDocumentId(\"%.40s\") says %d", s, !want_doc);
+		PROPERTY(!want_doc || doc == strtoll(s, NULL, 10), "document id \"%s\" parsed as %lld", s, (long long) doc);
+		if (DocumentPath(s, &kind, &id_text))
+			PROPERTY((kind == DOCUMENT_ORDER && strncmp(s, "/order/", 7) == 0 && id_text == s + 7) ||
+					 (kind == DOCUMENT_CIRCULAR && strncmp(s, "/circular/", 10) == 0 && id_text == s + 10),
+					 "DocumentPath(\"%.40s\") splits it wrongly", s);
+		else
+			PROPERTY(strncmp(s, "/order/", 7) != 0 && strncmp(s, "/circular/", 10) != 0,
+					 "DocumentPath refuses \"%.40s\"", s);
+	}
 
 	/* Log lines: one line, nothing trailing, otherwise the same text. */
 	n = strlen(s) < sizeof(line) ? strlen(s) : sizeof(line) - 1;
@@ -565,6 +587,127 @@ CheckEvent(const Fields *f)
 	PQclear(res);
 }
 
+/* The columns the document pages read (a superset of the three functions'). */
+static const char *const document_columns[] = {
+	"document", "id", "number", "title", "issuing_office_name", "issuing_level_label", "addressee_name",
+	"issued_date", "corrected_by_number", "body", "items", "item", "item_no", "stage", "unit_name",
+	"district_name", "department_name", "kind_label", "reason_label", "overdue_text", "handled_text",
+	"ladder", "measures", "reply_due_text", "replied_date", "reply", "state_label"
+};
+#define DOCUMENT_COLUMNS (int) (sizeof(document_columns) / sizeof(document_columns[0]))
+#define DOCUMENT_ROWS 3
+
+/*
+ * A result of the document columns: each value a field or NULL, steered; in
+ * plain, each field spelled in hex instead, so equal values stay equal and
+ * empty ones empty (the pages branch on both) but none holds markup.
+ */
+static PGresult *
+MakeDocumentRows(const Fields *f, bool plain)
+{
+	const char *ctl = f->text[0];
+	size_t		pos = 0;
+	int			next = 1;
+	PGresAttDesc atts[DOCUMENT_COLUMNS];
+	PGresult   *res = PQmakeEmptyPGresult(NULL, PGRES_TUPLES_OK);
+
+	PROPERTY(res != NULL, "libpq cannot make a result");
+	memset(atts, 0, sizeof(atts));
+	for (int i = 0; i < DOCUMENT_COLUMNS; i++)
+	{
+		atts[i].name = (char *) document_columns[i];
+		atts[i].typid = TEXT_OID;
+		atts[i].typlen = -1;
+		atts[i].atttypmod = -1;
+	}
+	PROPERTY(PQsetResultAttrs(res, DOCUMENT_COLUMNS, atts), "libpq refuses the columns");
+	for (int row = 0; row < DOCUMENT_ROWS; row++)
+		for (int i = 0; i < DOCUMENT_COLUMNS; i++)
+		{
+			const char *value = NULL;
+			Buf			hex;
+
+			BufInit(&hex);
+			if (Steer(ctl, &pos) % 5 != 0)
+			{
+				value = next < f->count ? f->text[next] : "";
+				next = next + 1 < f->count ? next + 1 : 1;
+				if (plain)
+				{
+					BufAppendStr(&hex, "");
+					for (const char *c = value; *c; c++)
+						BufPrintf(&hex, "%02x", (unsigned char) *c);
+					value = hex.data;
+				}
+			}
+			PROPERTY(PQsetvalue(res, row, i, (char *) value, value ? (int) strlen(value) : -1),
+					 "libpq refuses a value");
+			BufFree(&hex);
+		}
+	return res;
+}
+
+/* How many bytes of buf are markup: < > " ' (escaped text carries none). */
+static size_t
+MarkupBytes(const Buf *buf)
+{
+	size_t		n = 0;
+
+	for (size_t i = 0; i < buf->len; i++)
+		if (strchr("<>\"'", buf->data[i]) != NULL && buf->data[i] != '\0')
+			n++;
+	return n;
+}
+
+/*
+ * Lay the fields out as each document page and as a list, and again with
+ * every non-empty value replaced by plain text: the markup must be the same,
+ * so nothing the database says can add a tag or an attribute.
+ */
+static void
+CheckDocuments(const Fields *f)
+{
+	PGresult   *rows = MakeDocumentRows(f, false);
+	PGresult   *plain = MakeDocumentRows(f, true);
+	const char *title = f->count > 1 ? f->text[1] : "";
+	Buf			plain_title;
+	Buf			got;
+	Buf			want;
+
+	BufInit(&plain_title);
+	BufAppendStr(&plain_title, "");
+	for (const char *c = title; *c; c++)
+		BufPrintf(&plain_title, "%02x", (unsigned char) *c);
+	for (int page = 0; page < 3; page++)
+	{
+		BufInit(&got);
+		BufInit(&want);
+		if (page == 0)
+		{
+			OrderHtml(&got, rows);
+			OrderHtml(&want, plain);
+		}
+		else if (page == 1)
+		{
+			CircularHtml(&got, rows, rows);
+			CircularHtml(&want, plain, plain);
+		}
+		else
+		{
+			DocumentListHtml(&got, title, title, rows);
+			DocumentListHtml(&want, plain_title.data, plain_title.data, plain);
+		}
+		PROPERTY(MarkupBytes(&got) == MarkupBytes(&want),
+				 "page %d: database text changed the markup (%zu markup bytes, the template has %zu)",
+				 page, MarkupBytes(&got), MarkupBytes(&want));
+		BufFree(&got);
+		BufFree(&want);
+	}
+	BufFree(&plain_title);
+	PQclear(rows);
+	PQclear(plain);
+}
+
 /* Judge one input: each field as request and log text, then the row built from them. */
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -589,6 +732,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		CheckHtml(f.text[i]);
 	}
 	CheckEvent(&f);
+	CheckDocuments(&f);
 	free(copy);
 	return 0;
 }

@@ -294,7 +294,9 @@ def main():
                  b"/screen/../../etc/passwd", b"/screen/..%2f..%2fetc%2fpasswd", b"//etc/passwd", b"/etc/passwd",
                  b"/static//etc/passwd", b"/static/screen.js%00.html", b"/static/..\\..\\worker.h",
                  b"/static/%5c..%5cworker.h", b"/static/.%2e/worker.h", b"http://127.0.0.1/static/../worker.h",
-                 b"/static/screen.js/..", b"/static/../http.c", b"/static/%2fetc%2fpasswd"]
+                 b"/static/screen.js/..", b"/static/../http.c", b"/static/%2fetc%2fpasswd",
+                 b"/order/..%2f..%2fetc%2fpasswd", b"/circular/%2e%2e/%2e%2e/etc/passwd", b"/order/1/../../worker.h",
+                 b"/documents/..%2f..%2fetc%2fpasswd", b"/documents/city/../../etc/passwd"]
         leaks, statuses = [], {}
         for p in paths:
             status, answer = raw_request(w.port, b"GET " + p + b" HTTP/1.1\r\nHost: x\r\n\r\n")

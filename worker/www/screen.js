@@ -30,6 +30,9 @@
 
   const $ = (id) => document.getElementById(id);
 
+  // The screen's supervision orders and circulars, printable (the worker's /documents/ pages).
+  $('documents-link').href = '/documents/' + encodeURIComponent(code);
+
   // One item (a hazard, clue, licence or unit) climbs several stages; the
   // screen shows it once, at its highest active stage. The page keeps every
   // active warning of the item it was sent: a catch-up run raises an item's
@@ -321,6 +324,8 @@
         ? '全市预警 · 市级督办与通报 · 实时推送'
         : '本区县预警 · 含已升级至市级事项 · 实时推送';
     document.body.classList.toggle('level-city', isCity || isProvince);
+    // A province issues no documents: its worker serves no list.
+    $('documents-link').hidden = isProvince;
     document.body.classList.toggle('level-province', isProvince);
     $('city-panel').hidden = !isProvince;
   }
