@@ -5711,13 +5711,12 @@ BEGIN
 		format('%s：%s；应预警时间：%s', start_label, escalation_internal.notification_time(w.started_at),
 			   escalation_internal.notification_time(w.due_at)),
 		format('处置：%s', action),
-		CASE WHEN nullif(btrim(note), '') IS NOT NULL THEN format('说明：%s', btrim(note)) END,
-		CASE WHEN base IS NOT NULL THEN format('查看：%s/screen/%s#warning-%s', base, w.screen_region, w.id) END);
+		CASE WHEN nullif(btrim(note), '') IS NOT NULL THEN format('说明：%s', btrim(note)) END);
 	link := CASE WHEN base IS NOT NULL THEN format('%s/screen/%s#warning-%s', base, w.screen_region, w.id) END;
 END
 $$;
 COMMENT ON FUNCTION escalation_internal.notification_message(text, escalation.warning, bigint, timestamptz, text) IS
-	'Subject, text and link of a notification, in Chinese: what (kind), where (unit, district), stage, screen and action, the item''s date and the stage''s due time, what to do by when, the link to the warning''s screen. 通知内容';
+	'Subject, text and link of a notification, in Chinese: what (kind), where (unit, district), stage, screen and action, the item''s date and the stage''s due time, what to do by when; the link to the warning on its screen apart (the text names no id, so a catch-up writes the same text). 通知内容';
 
 -- Write the notifications of an event: one per person and channel the rules in
 -- force name, nothing twice (the idempotency key), and wake the senders.
