@@ -702,9 +702,9 @@ GRANT EXECUTE ON FUNCTION
 	escalation.notification_channel_kind_label(escalation.notification_channel_kind),
 	escalation.notification_state_label(escalation.notification_state)
 TO escalation_admin, escalation_user, escalation_analyst, escalation_screen;
-GRANT EXECUTE ON FUNCTION escalation.notification_key(text, bigint, bigint, bigint), escalation.notification_backoff(integer),
-	escalation.warning_timeline(bigint)
+GRANT EXECUTE ON FUNCTION escalation.notification_backoff(integer), escalation.warning_timeline(bigint)
 TO escalation_admin, escalation_user, escalation_analyst;
+GRANT EXECUTE ON FUNCTION escalation.notification_key(text, bigint, bigint, bigint) TO escalation_admin, escalation_analyst;
 GRANT EXECUTE ON FUNCTION escalation.notification_claim(text, integer, interval),
 	escalation.notification_result(bigint, boolean, text, interval), escalation.notification_metrics()
 TO escalation_sender;
