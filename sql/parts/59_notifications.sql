@@ -1,6 +1,6 @@
 -- Notifications to people (预警通知, §16, §21): a transactional outbox. When a
--- stage is raised, or a handling step needs a department (下发 dispatch, 退回
--- return), the same transaction writes one notification per recipient and
+-- stage is raised, a supervision order (督办单) issued, or a handling step needs
+-- a department (下发 dispatch, 退回 return), the same transaction writes one notification per recipient and
 -- channel: the recipients come from the responsibility database (the
 -- department's liaisons 联络员, the unit's named supervisor, the department's
 -- in-charge person) by rules as data, the channels (企业微信 and 钉钉 group
@@ -189,7 +189,7 @@ CREATE TABLE escalation.notification_rule_default (
 );
 COMMENT ON TABLE escalation.notification_rule_default IS
 	'Who is told of what, as shipped (默认通知规则); the rules in force are escalation.notification_rule. 默认通知规则';
-COMMENT ON COLUMN escalation.notification_rule_default.event IS 'raised 预警发出, dispatch 预警下发, return 预警退回. 通知事件';
+COMMENT ON COLUMN escalation.notification_rule_default.event IS 'raised 预警发出, order 督办单签发, dispatch 预警下发, return 预警退回. 通知事件';
 COMMENT ON COLUMN escalation.notification_rule_default.from_stage IS 'The rule applies to warnings of this stage and above. 起始级次';
 COMMENT ON COLUMN escalation.notification_rule_default.recipient IS 'Who, in the department concerned: liaison 联络员, supervisor the unit''s named supervisor 监管责任人, in_charge 分管责任人, first_responsible 第一责任人. 通知对象';
 COMMENT ON COLUMN escalation.notification_rule_default.channel_kind IS 'Through every enabled channel of this kind. 渠道类型';
@@ -199,7 +199,8 @@ INSERT INTO escalation.notification_rule_default (event, from_stage, recipient, 
 	('raised', 1, 'supervisor', 'sms'), ('raised', 3, 'in_charge', 'sms'), ('raised', 3, 'in_charge', 'email'),
 	('dispatch', 1, 'liaison', 'wecom'), ('dispatch', 1, 'liaison', 'dingtalk'), ('dispatch', 1, 'liaison', 'sms'),
 	('dispatch', 1, 'liaison', 'email'), ('dispatch', 1, 'supervisor', 'sms'),
-	('return', 1, 'liaison', 'wecom'), ('return', 1, 'liaison', 'dingtalk'), ('return', 1, 'liaison', 'sms');
+	('return', 1, 'liaison', 'wecom'), ('return', 1, 'liaison', 'dingtalk'), ('return', 1, 'liaison', 'sms'),
+	('order', 1, 'liaison', 'sms'), ('order', 1, 'in_charge', 'sms'), ('order', 1, 'in_charge', 'email');
 
 CREATE TABLE escalation.notification_rule_override (
 	event text NOT NULL,
@@ -210,14 +211,14 @@ CREATE TABLE escalation.notification_rule_override (
 	changed_at timestamptz NOT NULL DEFAULT statement_timestamp(),
 	changed_by name NOT NULL DEFAULT current_user,
 	CONSTRAINT notification_rule_override_pkey PRIMARY KEY (event, from_stage, recipient, channel_kind),
-	CONSTRAINT notification_rule_override_event_known CHECK (event IN ('raised', 'dispatch', 'return')),
+	CONSTRAINT notification_rule_override_event_known CHECK (event IN ('raised', 'order', 'dispatch', 'return')),
 	CONSTRAINT notification_rule_override_stage_between_1_and_9 CHECK (from_stage BETWEEN 1 AND 9),
 	CONSTRAINT notification_rule_override_recipient_known
 		CHECK (recipient IN ('liaison', 'supervisor', 'in_charge', 'first_responsible'))
 );
 COMMENT ON TABLE escalation.notification_rule_override IS
 	'The city''s changes to the shipped notification rules: a row with enabled adds a rule, without it switches a shipped rule off; kept by pg_dump. 通知规则调整';
-COMMENT ON COLUMN escalation.notification_rule_override.event IS 'raised, dispatch or return. 通知事件';
+COMMENT ON COLUMN escalation.notification_rule_override.event IS 'raised, order, dispatch or return. 通知事件';
 COMMENT ON COLUMN escalation.notification_rule_override.from_stage IS 'The rule applies to warnings of this stage and above (1..9). 起始级次';
 COMMENT ON COLUMN escalation.notification_rule_override.recipient IS 'liaison, supervisor, in_charge or first_responsible. 通知对象';
 COMMENT ON COLUMN escalation.notification_rule_override.channel_kind IS 'Kind of channel. 渠道类型';
@@ -235,7 +236,7 @@ CREATE VIEW escalation.notification_rule AS
 		ON o.event = d.event AND o.from_stage = d.from_stage AND o.recipient = d.recipient AND o.channel_kind = d.channel_kind;
 COMMENT ON VIEW escalation.notification_rule IS
 	'The notification rules in force (通知规则): at which event, from which stage, who of the department concerned is told through which kind of channel; the shipped rules with the city''s changes. 通知规则';
-COMMENT ON COLUMN escalation.notification_rule.event IS 'raised 预警发出, dispatch 预警下发, return 预警退回. 通知事件';
+COMMENT ON COLUMN escalation.notification_rule.event IS 'raised 预警发出, order 督办单签发, dispatch 预警下发, return 预警退回. 通知事件';
 COMMENT ON COLUMN escalation.notification_rule.from_stage IS 'Applies to warnings of this stage and above. 起始级次';
 COMMENT ON COLUMN escalation.notification_rule.recipient IS 'liaison 联络员, supervisor 监管责任人, in_charge 分管责任人, first_responsible 第一责任人. 通知对象';
 COMMENT ON COLUMN escalation.notification_rule.channel_kind IS 'Kind of channel. 渠道类型';
@@ -268,6 +269,7 @@ CREATE TABLE escalation.notification (
 	repeats integer NOT NULL DEFAULT 0,
 	event text NOT NULL,
 	step_id bigint,
+	order_id bigint,
 	person_id bigint NOT NULL,
 	recipient text NOT NULL,
 	claimed_by text,
@@ -277,9 +279,11 @@ CREATE TABLE escalation.notification (
 	CONSTRAINT notification_channel_fkey FOREIGN KEY (channel_id) REFERENCES escalation.notification_channel (id),
 	CONSTRAINT notification_warning_fkey FOREIGN KEY (warning_id) REFERENCES escalation.warning (id) ON DELETE CASCADE,
 	CONSTRAINT notification_step_fkey FOREIGN KEY (step_id) REFERENCES escalation.warning_step (id) ON DELETE CASCADE,
+	CONSTRAINT notification_order_fkey FOREIGN KEY (order_id) REFERENCES escalation.supervision_order (id) ON DELETE CASCADE,
 	CONSTRAINT notification_person_fkey FOREIGN KEY (person_id) REFERENCES escalation.person (id),
-	CONSTRAINT notification_event_known CHECK (event IN ('raised', 'dispatch', 'return')),
-	CONSTRAINT notification_step_of_handling CHECK ((event = 'raised') = (step_id IS NULL)),
+	CONSTRAINT notification_event_known CHECK (event IN ('raised', 'order', 'dispatch', 'return')),
+	CONSTRAINT notification_step_of_handling CHECK ((event IN ('dispatch', 'return')) = (step_id IS NOT NULL)),
+	CONSTRAINT notification_order_of_order CHECK ((event = 'order') = (order_id IS NOT NULL)),
 	CONSTRAINT notification_recipient_known CHECK (recipient IN ('liaison', 'supervisor', 'in_charge', 'first_responsible')),
 	CONSTRAINT notification_delivered_with_time CHECK ((state = 'delivered') = (delivered_at IS NOT NULL)),
 	CONSTRAINT notification_failed_with_time CHECK ((state = 'failed') = (failed_at IS NOT NULL)),
@@ -291,13 +295,14 @@ CREATE TABLE escalation.notification (
 CREATE INDEX notification_due_idx ON escalation.notification (next_attempt_at, id) WHERE state IN ('pending', 'sending');
 CREATE INDEX notification_warning_idx ON escalation.notification (warning_id);
 CREATE INDEX notification_step_idx ON escalation.notification (step_id) WHERE step_id IS NOT NULL;
+CREATE INDEX notification_order_idx ON escalation.notification (order_id) WHERE order_id IS NOT NULL;
 CREATE INDEX notification_person_idx ON escalation.notification (person_id);
 CREATE INDEX notification_channel_idx ON escalation.notification (channel_id);
 CREATE INDEX notification_region_idx ON escalation.notification (region);
 COMMENT ON TABLE escalation.notification IS
-	'The notification outbox (通知发件箱): one row per recipient and channel of a raised stage, a dispatch or a return, written in the transaction that raised or recorded it; the sender claims it, delivers it at least once and records the outcome. 预警通知';
+	'The notification outbox (通知发件箱): one row per recipient and channel of a raised stage, a supervision order, a dispatch or a return, written in the transaction that raised or recorded it; the sender claims it, delivers it at least once and records the outcome. 预警通知';
 COMMENT ON COLUMN escalation.notification.id IS 'Notification id (generated). 通知编号';
-COMMENT ON COLUMN escalation.notification.idempotency_key IS 'event-source-person-channel (escalation.notification_key): the same notification is never written twice; the sender derives its Message-ID from it. 幂等键';
+COMMENT ON COLUMN escalation.notification.idempotency_key IS 'event-source-person-channel (escalation.notification_key; the source is the warning, order or step): the same notification is never written twice; the sender derives its Message-ID from it. 幂等键';
 COMMENT ON COLUMN escalation.notification.channel_id IS 'The channel it goes through. 通知渠道';
 COMMENT ON COLUMN escalation.notification.address IS 'Mobile (SMS, the mention on a robot) or e-mail address of the recipient; NULL on a robot when the person has no mobile (the group is told without a mention). 接收地址';
 COMMENT ON COLUMN escalation.notification.subject IS 'Subject line, in Chinese. 通知标题';
@@ -314,8 +319,9 @@ COMMENT ON COLUMN escalation.notification.failed_at IS 'When it was given up. �
 COMMENT ON COLUMN escalation.notification.last_error IS 'Why the latest attempt failed. 最近错误';
 COMMENT ON COLUMN escalation.notification.provider_answer IS 'What the provider answered last (may hold personal data). 渠道应答';
 COMMENT ON COLUMN escalation.notification.repeats IS 'Sends whose outcome was never recorded (a sender lost mid-send), so the recipient may have it twice. 可能重复发送次数';
-COMMENT ON COLUMN escalation.notification.event IS 'raised 预警发出, dispatch 预警下发, return 预警退回. 通知事件';
-COMMENT ON COLUMN escalation.notification.step_id IS 'The handling step (warning_step) of a dispatch or return; NULL for a raising. 处置环节编号';
+COMMENT ON COLUMN escalation.notification.event IS 'raised 预警发出, order 督办单签发, dispatch 预警下发, return 预警退回. 通知事件';
+COMMENT ON COLUMN escalation.notification.step_id IS 'The handling step (warning_step) of a dispatch or return; NULL otherwise. 处置环节编号';
+COMMENT ON COLUMN escalation.notification.order_id IS 'The supervision order (supervision_order) of an order notification; NULL otherwise. 督办单编号';
 COMMENT ON COLUMN escalation.notification.person_id IS 'The person told. 通知对象';
 COMMENT ON COLUMN escalation.notification.recipient IS 'Why the person is told: liaison, supervisor, in_charge, first_responsible. 通知对象类别';
 COMMENT ON COLUMN escalation.notification.claimed_by IS 'The sender that claimed it last. 发送进程';
@@ -337,7 +343,7 @@ CREATE FUNCTION escalation.notification_key(event text, source_id bigint, person
 LANGUAGE sql IMMUTABLE PARALLEL SAFE
 RETURN format('%s-%s-p%s-c%s', event, source_id, person_id, channel_id);
 COMMENT ON FUNCTION escalation.notification_key(text, bigint, bigint, bigint) IS
-	'The idempotency key of a notification: its event, the warning (raised) or step (dispatch, return) id, the person and the channel. 通知幂等键';
+	'The idempotency key of a notification: its event, the warning (raised), order (order) or step (dispatch, return) id, the person and the channel. 通知幂等键';
 
 -- The people of a department who may be told, on a day. Without a SET clause
 -- the planner inlines it into the writing statement: called as a function it
@@ -381,8 +387,8 @@ DECLARE
 						  coalesce(w.district, w.screen_region)::text);
 	base text := (SELECT rtrim(s.value, '/') FROM escalation.notification_setting s WHERE s.name = 'screen_base_url');
 	sign_hours numeric := extract(epoch FROM escalation.handling_within('sign')) / 3600;
-	head text := CASE notification_message.event WHEN 'raised' THEN '安全生产预警' WHEN 'dispatch' THEN '预警下发'
-											   ELSE '预警退回' END;
+	head text := CASE notification_message.event WHEN 'raised' THEN '安全生产预警' WHEN 'order' THEN '督办单'
+											   WHEN 'dispatch' THEN '预警下发' ELSE '预警退回' END;
 	start_label text := CASE w.kind WHEN 'hazard_overdue' THEN '整改（复查）期限' WHEN 'major_hazard' THEN '发现时间'
 								   WHEN 'clue' THEN '移交时间' WHEN 'licence_expired' THEN '证件到期'
 								   ELSE '起算时间' END;
@@ -391,6 +397,10 @@ BEGIN
 	IF event = 'raised' THEN
 		action := format('%s；请于%s内签收', escalation.warning_action_label(w.action),
 						 CASE WHEN sign_hours % 24 = 0 THEN (sign_hours / 24)::bigint || '天' ELSE round(sign_hours, 1) || '小时' END);
+	ELSIF event = 'order' THEN
+		-- An order's note is its document number.
+		action := format('已签发督办单%s，请于%s前反馈整改情况', coalesce('（' || note || '）', ''),
+						 escalation_internal.notification_time(reply_by));
 	ELSIF event = 'dispatch' THEN
 		action := format('已下发至%s，请于%s前反馈', escalation.department_label(department_id),
 						 escalation_internal.notification_time(reply_by));
@@ -405,7 +415,7 @@ BEGIN
 		format('%s：%s；应预警时间：%s', start_label, escalation_internal.notification_time(w.started_at),
 			   escalation_internal.notification_time(w.due_at)),
 		format('处置：%s', action),
-		CASE WHEN nullif(btrim(note), '') IS NOT NULL THEN format('说明：%s', btrim(note)) END);
+		CASE WHEN event <> 'order' AND nullif(btrim(note), '') IS NOT NULL THEN format('说明：%s', btrim(note)) END);
 	link := CASE WHEN base IS NOT NULL THEN format('%s/screen/%s#warning-%s', base, w.screen_region, w.id) END;
 END
 $$;
@@ -414,7 +424,7 @@ COMMENT ON FUNCTION escalation_internal.notification_message(text, escalation.wa
 
 -- Write the notifications of an event: one per person and channel the rules in
 -- force name, nothing twice (the idempotency key), and wake the senders.
-CREATE FUNCTION escalation_internal.notification_write(event text, w escalation.warning, step_id bigint,
+CREATE FUNCTION escalation_internal.notification_write(event text, w escalation.warning, source_id bigint,
 	department_id bigint, on_day date, reply_by timestamptz, note text) RETURNS integer
 LANGUAGE plpgsql SET search_path = pg_catalog, escalation, pg_temp AS
 $$
@@ -427,11 +437,14 @@ BEGIN
 	END IF;
 	m := escalation_internal.notification_message(event, w, department_id, reply_by, note);
 	INSERT INTO escalation.notification (idempotency_key, channel_id, address, subject, body, link, warning_id,
-		event, step_id, person_id, recipient, region)
+		event, step_id, order_id, person_id, recipient, region)
 	SELECT DISTINCT ON (c.id, r.person_id)
-		escalation.notification_key(notification_write.event, coalesce(notification_write.step_id, w.id), r.person_id, c.id),
+		escalation.notification_key(notification_write.event, coalesce(source_id, w.id), r.person_id, c.id),
 		c.id, CASE WHEN c.kind = 'email' THEN p.email ELSE p.mobile END, m.subject, m.body, m.link, w.id,
-		notification_write.event, notification_write.step_id, r.person_id, r.recipient, w.region
+		notification_write.event,
+		CASE WHEN notification_write.event IN ('dispatch', 'return') THEN source_id END,
+		CASE WHEN notification_write.event = 'order' THEN source_id END,
+		r.person_id, r.recipient, w.region
 	FROM escalation_internal.notification_recipients(notification_write.department_id, w.unit_id, on_day) r
 	JOIN escalation.notification_rule nr
 		ON nr.event = notification_write.event AND nr.recipient = r.recipient AND nr.enabled AND nr.from_stage <= w.stage
@@ -449,12 +462,14 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION escalation_internal.notification_write(text, escalation.warning, bigint, bigint, date, timestamptz, text) IS
-	'Writes the notifications of an event of a warning to a department''s people by the rules in force, one per person and enabled channel (a person named by two rules once), none already written; sends NOTIFY escalation_notification when it wrote any. Returns how many it wrote. 生成通知';
+	'Writes the notifications of an event of a warning (source: the order or step, NULL for the raising) to a department''s people by the rules in force, one per person and enabled channel (a person named by two rules once), none already written; sends NOTIFY escalation_notification when it wrote any. Returns how many it wrote. 生成通知';
 
 -- Trigger: a raised stage tells its addressee department's people.
 CREATE FUNCTION escalation_internal.warning_notify() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, escalation, pg_temp AS
 $$
+DECLARE
+	o escalation.supervision_order;
 BEGIN
 	-- A restore brings back the notifications written when the warnings were raised.
 	IF escalation.restoring() THEN
@@ -464,11 +479,17 @@ BEGIN
 	PERFORM escalation_internal.notification_write('raised', NEW, NULL,
 		(SELECT a.department_id FROM escalation.warning_addressee a WHERE a.warning_id = NEW.id),
 		escalation.local_day(NEW.raised_at), NULL, NULL);
+	-- warning_issue_order (also earlier) has issued the order of a 督办 stage.
+	SELECT * INTO o FROM escalation.supervision_order x WHERE x.warning_id = NEW.id;
+	IF FOUND THEN
+		PERFORM escalation_internal.notification_write('order', NEW, o.id, o.addressee_department_id,
+			escalation.local_day(o.issued_at), o.reply_due_at, o.number);
+	END IF;
 	RETURN NULL;
 END
 $$;
 COMMENT ON FUNCTION escalation_internal.warning_notify() IS
-	'Trigger: writes the notifications of a raised stage to its addressee department''s people. 预警发出通知';
+	'Trigger: writes the notifications of a raised stage, and of the supervision order it issued, to the addressee department''s people. 预警发出、督办单通知';
 CREATE TRIGGER warning_notify AFTER INSERT ON escalation.warning
 	FOR EACH ROW EXECUTE FUNCTION escalation_internal.warning_notify();
 
@@ -645,7 +666,7 @@ BEGIN ATOMIC
 		UNION ALL
 		SELECT coalesce(n.step_id, n.warning_id), s.step, n.created_at, NULL::name, p.department_id, d.name,
 			NULL::timestamptz, NULL::boolean,
-			format('通知%s（%s）', p.name, CASE n.recipient WHEN 'liaison' THEN '联络员' WHEN 'supervisor' THEN '监管责任人'
+			format('%s%s（%s）', CASE WHEN n.event = 'order' THEN '督办单通知' ELSE '通知' END, p.name, CASE n.recipient WHEN 'liaison' THEN '联络员' WHEN 'supervisor' THEN '监管责任人'
 										   WHEN 'in_charge' THEN '分管责任人' ELSE '第一责任人' END),
 			n.id, format('%s（%s）', c.name, escalation.notification_channel_kind_label(c.kind)),
 			escalation.notification_state_label(n.state)
@@ -682,7 +703,7 @@ GRANT SELECT ON escalation.notification_rule TO escalation_admin, escalation_use
 -- The outbox: written by the triggers and the sender's functions only.
 GRANT SELECT ON escalation.notification TO escalation_admin, escalation_user;
 GRANT SELECT (id, idempotency_key, channel_id, subject, body, link, warning_id, created_at, state, attempts,
-	next_attempt_at, lease_until, delivered_at, failed_at, last_error, repeats, event, step_id, person_id, recipient,
+	next_attempt_at, lease_until, delivered_at, failed_at, last_error, repeats, event, step_id, order_id, person_id, recipient,
 	claimed_by, region) ON escalation.notification TO escalation_analyst;
 
 REVOKE ALL ON FUNCTION

@@ -383,6 +383,7 @@ CREATE VIEW escalation.notification_analyst WITH (security_invoker = true) AS
 		t.repeats,
 		t.event,
 		t.step_id,
+		t.order_id,
 		t.person_id,
 		t.recipient,
 		t.claimed_by,
@@ -415,7 +416,8 @@ TO escalation_admin, escalation_analyst;
 -- Who was told (通知记录), with the labels of 60_screen.sql.
 CREATE VIEW escalation.notification_log_analyst WITH (security_invoker = true) AS
 	SELECT n.id AS notification_id, n.warning_id, w.kind, escalation.warning_kind_label(w.kind) AS kind_label, w.stage,
-		n.event, CASE n.event WHEN 'raised' THEN '预警发出' WHEN 'dispatch' THEN '预警下发' ELSE '预警退回' END AS event_label,
+		n.event, CASE n.event WHEN 'raised' THEN '预警发出' WHEN 'order' THEN '督办单签发' WHEN 'dispatch' THEN '预警下发'
+			ELSE '预警退回' END AS event_label,
 		n.created_at AS notified_at, n.person_id, p.name AS person_name, p.department_id, d.name AS department_name,
 		n.recipient,
 		CASE n.recipient WHEN 'liaison' THEN '联络员' WHEN 'supervisor' THEN '监管责任人' WHEN 'in_charge' THEN '分管责任人'
@@ -450,7 +452,7 @@ BEGIN
 			('notification_id', 'The notification. 通知编号'), ('warning_id', 'The warning. 预警编号'),
 			('kind', 'Kind of warning. 预警类型'), ('kind_label', 'kind in Chinese. 预警类型（中文）'),
 			('stage', 'Stage of the warning. 预警级次'),
-			('event', 'raised, dispatch or return. 通知事件'), ('event_label', 'event in Chinese. 通知事件（中文）'),
+			('event', 'raised, order, dispatch or return. 通知事件'), ('event_label', 'event in Chinese. 通知事件（中文）'),
 			('notified_at', 'When the notification was written. 通知时间'),
 			('person_id', 'The person told. 通知对象'), ('person_name', 'Name of the person. 姓名'),
 			('department_id', 'The person''s department. 所在部门'), ('department_name', 'Its name. 部门名称'),

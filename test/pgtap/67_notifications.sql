@@ -1,7 +1,8 @@
 -- Notifications to people (docs/NOTIFICATIONS.md): a run writes exactly the
 -- notifications the rules name (liaisons, the unit's supervisor, the
 -- in-charge person from stage 3, through the enabled channels of each kind,
--- SMS and e-mail only to people with that address), in Chinese; a catch-up
+-- SMS and e-mail only to people with that address), in Chinese, and those of
+-- the supervision orders (督办单) its 督办 stages issue; a catch-up
 -- run writes the same notifications as hourly runs; a rerun writes none and
 -- writing an event again writes nothing (the idempotency key); the city's
 -- rule changes apply; a dispatch and a return tell the department concerned,
@@ -13,7 +14,7 @@
 -- test/scripts/57_outbox_claims.py.
 BEGIN;
 CREATE EXTENSION IF NOT EXISTS escalation;
-SELECT plan(67);
+SELECT plan(69);
 \ir fixtures/50_engine.sql
 
 -- 历下区应急管理局 (2): liaisons 王 (mobile, e-mail) and 陈 (mobile), 李
@@ -58,7 +59,9 @@ CREATE TYPE pg_temp.written_row AS (subject_id bigint, stage smallint, event tex
 CREATE FUNCTION pg_temp.written() RETURNS SETOF pg_temp.written_row
 LANGUAGE sql AS
 $$
-	SELECT w.subject_id, w.stage, n.event, n.person_id, n.channel_id, n.recipient, n.address, n.subject, n.body,
+	SELECT w.subject_id, w.stage, n.event, n.person_id, n.channel_id, n.recipient, n.address, n.subject,
+		-- An order's reply deadline counts from its issue (58_documents.sql), the run's clock.
+		CASE WHEN n.event = 'order' THEN regexp_replace(n.body, '请于.*前', '请于…前') ELSE n.body END,
 		regexp_replace(n.link, '#warning-[0-9]+$', '#warning-ID')
 	FROM escalation.notification n JOIN escalation.warning w ON w.id = n.warning_id
 $$;
@@ -88,7 +91,7 @@ SELECT cmp_ok((SELECT count(*) FROM by_hour), '>', 0::bigint, 'and those are som
 
 -- 2. Exactly the recipients the shipped rules name.
 SELECT set_eq(
-	$$SELECT subject_id, stage, person_id, channel_id, recipient, address FROM pg_temp.written() WHERE subject_id = 671$$,
+	$$SELECT subject_id, stage, person_id, channel_id, recipient, address FROM pg_temp.written() WHERE subject_id = 671 AND event = 'raised'$$,
 	$$VALUES (671::bigint, 1::smallint, 21::bigint, 1::bigint, 'liaison', '13800000021'), (671, 1, 25, 1, 'liaison', '13800000025'),
 			 (671, 1, 21, 4, 'liaison', 'wang@lixia.example.cn'), (671, 1, 23, 3, 'supervisor', '13800000023'),
 			 (671, 2, 21, 1, 'liaison', '13800000021'), (671, 2, 25, 1, 'liaison', '13800000025'),
@@ -97,11 +100,22 @@ SELECT set_eq(
 			 (671, 3, 21, 4, 'liaison', 'wang@lixia.example.cn'), (671, 3, 23, 3, 'supervisor', '13800000023'),
 			 (671, 3, 22, 3, 'in_charge', '13800000022')$$,
 	'every stage tells the liaisons on the robot and by e-mail (if they have one) and the unit''s supervisor by SMS; stage 3 also the in-charge person; the disabled 钉钉 channel nobody');
-SELECT set_eq($$SELECT stage, person_id, channel_id FROM pg_temp.written() WHERE subject_id = 673$$,
+SELECT set_eq($$SELECT stage, person_id, channel_id FROM pg_temp.written() WHERE subject_id = 673 AND event = 'raised'$$,
 	$$VALUES (1::smallint, 41::bigint, 1::bigint), (1, 41, 4), (2, 41, 1), (2, 41, 4), (3, 41, 1), (3, 41, 4)$$,
 	'a 市中区 hazard tells 市中区''s liaison (it has no supervisor there)');
 SELECT is((SELECT count(*) FROM escalation.notification n JOIN escalation.person p ON p.id = n.person_id WHERE p.id = 26), 0::bigint,
 	'no shipped rule tells the first responsible person');
+SELECT set_eq($$SELECT w.stage, n.person_id, n.channel_id, n.recipient, n.order_id = o.id
+				FROM escalation.notification n JOIN escalation.warning w ON w.id = n.warning_id
+				JOIN escalation.supervision_order o ON o.warning_id = w.id
+				WHERE w.subject_id = 671 AND n.event = 'order'$$,
+	$$VALUES (1::smallint, 21::bigint, 3::bigint, 'liaison', true), (1, 25, 3, 'liaison', true), (1, 22, 3, 'in_charge', true),
+			 (2, 21, 3, 'liaison', true), (2, 25, 3, 'liaison', true), (2, 22, 3, 'in_charge', true)$$,
+	'the supervision orders of the two 督办 stages tell the liaisons and the in-charge person by SMS (he has no e-mail)');
+SELECT matches((SELECT n.body FROM escalation.notification n JOIN escalation.warning w ON w.id = n.warning_id
+				WHERE w.subject_id = 671 AND w.stage = 1 AND n.event = 'order' AND n.person_id = 22),
+	E'^【督办单】一般隐患逾期未整改\n单位：济南泉城机械有限公司（历下区）\n.*\n处置：已签发督办单，请于.*前反馈整改情况$',
+	'an order''s text says it was issued and by when to answer');
 SELECT is((SELECT count(*) FROM escalation.notification WHERE state = 'pending' AND attempts = 0 AND repeats = 0
 		   AND next_attempt_at = created_at), (SELECT count(*) FROM escalation.notification),
 	'every notification starts pending, due at once');
@@ -144,7 +158,7 @@ SELECT results_eq($$SELECT enabled, shipped, changed FROM escalation.notificatio
 INSERT INTO escalation.hazard (id, unit_id, found_by, found_at, grade, needs_recheck, rectify_deadline)
 OVERRIDING SYSTEM VALUE VALUES (674, 10, 2, now() - interval '9 days', 'general', true, now() - interval '4 days');
 SELECT is(escalation.run(now()), 2::bigint, 'a new hazard raises two stages');
-SELECT set_eq($$SELECT stage, person_id, channel_id FROM pg_temp.written() WHERE subject_id = 674$$,
+SELECT set_eq($$SELECT stage, person_id, channel_id FROM pg_temp.written() WHERE subject_id = 674 AND event = 'raised'$$,
 	$$VALUES (1::smallint, 21::bigint, 1::bigint), (1, 25, 1), (1, 21, 4), (2, 21, 1), (2, 25, 1), (2, 21, 4), (2, 26, 4)$$,
 	'the changed rules apply: the first responsible by e-mail at stage 2, no supervisor by SMS');
 DELETE FROM escalation.notification_rule_override;
@@ -152,7 +166,7 @@ DELETE FROM escalation.notification_rule_override;
 -- 6. Dispatch and return.
 CREATE TEMP TABLE w1 AS SELECT id FROM escalation.warning WHERE subject_id = 671 AND stage = 1;
 SELECT escalation.warning_sign((SELECT id FROM w1), '收到');
-SELECT is((SELECT count(*) FROM escalation.notification WHERE warning_id = (SELECT id FROM w1)), 4::bigint,
+SELECT is((SELECT count(*) FROM escalation.notification WHERE warning_id = (SELECT id FROM w1)), 7::bigint,
 	'signing tells nobody');
 CREATE TEMP TABLE d1 AS SELECT escalation.warning_dispatch((SELECT id FROM w1), 2, now() + interval '2 days', '请核查') AS step;
 SELECT set_eq($$SELECT person_id, channel_id, recipient, address FROM escalation.notification WHERE step_id = (SELECT step FROM d1)$$,
@@ -175,16 +189,16 @@ SELECT matches((SELECT body FROM escalation.notification WHERE step_id = (SELECT
 	E'处置：反馈已被退回，请于.*前重新反馈\n说明：整改材料不全$', 'its text says it was returned, why, and by when to answer');
 SELECT escalation.warning_feedback((SELECT id FROM w1), '已补充整改材料');
 SELECT escalation.warning_review((SELECT id FROM w1), true, '已立案');
-SELECT is((SELECT count(*) FROM escalation.notification WHERE warning_id = (SELECT id FROM w1)), 14::bigint,
-	'feedback and acceptance tell nobody: 4 for the raising, 6 for the dispatch, 4 for the return');
+SELECT is((SELECT count(*) FROM escalation.notification WHERE warning_id = (SELECT id FROM w1)), 17::bigint,
+	'feedback and acceptance tell nobody: 4 for the raising, 3 for its order, 6 for the dispatch, 4 for the return');
 
 -- 7. The timeline and the record.
 SELECT results_eq(
 	$$SELECT coalesce(step::text, '-'), count(*) FILTER (WHERE notification_id IS NULL), count(notification_id)
 	  FROM escalation.warning_timeline((SELECT id FROM w1)) GROUP BY event_id, step ORDER BY event_id$$,
-	$$VALUES ('-', 0::bigint, 4::bigint), ('sign', 1, 0), ('dispatch', 1, 6), ('feedback', 1, 0), ('review', 1, 4),
+	$$VALUES ('-', 0::bigint, 7::bigint), ('sign', 1, 0), ('dispatch', 1, 6), ('feedback', 1, 0), ('review', 1, 4),
 			 ('feedback', 1, 0), ('review', 1, 0)$$,
-	'the timeline shows each step followed by the notifications it caused, the raising''s first');
+	'the timeline shows each step followed by the notifications it caused, the raising''s and its order''s first');
 SELECT is((SELECT note || ' ' || channel_name || ' ' || delivery FROM escalation.warning_timeline((SELECT id FROM w1))
 		   WHERE step = 'dispatch' AND notification_id IS NOT NULL ORDER BY notification_id LIMIT 1),
 	'通知王联络（联络员） 历下群（企业微信） 待发送', 'a notification row says who, through which channel, and its state');
@@ -207,14 +221,14 @@ SELECT throws_ok('SELECT endpoint FROM escalation.notification_channel', '42501'
 SELECT is((SELECT string_agg(name || ' ' || kind_label, ', ' ORDER BY id) FROM escalation.notification_channel_analyst),
 	'历下群 企业微信, 钉钉群 钉钉, 短信网关 短信, 邮件 电子邮件', 'but reads the channels'' names and kinds in its view');
 SELECT throws_ok('SELECT address FROM escalation.notification', '42501', NULL, 'an analyst cannot read the addresses');
-SELECT is((SELECT count(*) FROM escalation.notification_log_analyst WHERE warning_id = (SELECT id FROM w1)), 14::bigint,
+SELECT is((SELECT count(*) FROM escalation.notification_log_analyst WHERE warning_id = (SELECT id FROM w1)), 17::bigint,
 	'but reads the record without them');
 SELECT throws_ok($$SELECT * FROM escalation.notification_claim('t67', 10)$$, '42501', NULL, 'an analyst cannot claim notifications');
 RESET ROLE;
 SET ROLE t67_lixia;
 SELECT throws_ok('SELECT secret FROM escalation.notification_channel', '42501', NULL, 'a district user cannot read channel secrets');
 SELECT throws_ok('SELECT * FROM escalation.notification_channel', '42501', NULL, 'nor the whole channel');
-SELECT is((SELECT count(*) FROM escalation.notification_log WHERE channel_kind = 'sms' AND warning_id = (SELECT id FROM w1)), 6::bigint,
+SELECT is((SELECT count(*) FROM escalation.notification_log WHERE channel_kind = 'sms' AND warning_id = (SELECT id FROM w1)), 9::bigint,
 	'a 历下区 user reads the record of its district''s warnings, addresses included');
 SELECT throws_ok($$SELECT escalation.notification_result(1, true, 'ok')$$, '42501', NULL, 'a district user cannot record results');
 RESET ROLE;
@@ -241,7 +255,7 @@ SET ROLE t67_sender;
 CREATE TEMP TABLE c2 AS SELECT * FROM escalation.notification_claim('sender-b', 100);
 RESET ROLE;
 SELECT is((SELECT count(*) FROM c2 WHERE id IN (SELECT id FROM c1)), 0::bigint, 'a second claim does not take leased rows');
-SELECT is((SELECT count(*) FROM c2), 7::bigint, 'it takes the other seven; the disabled e-mail channel''s two stay pending');
+SELECT is((SELECT count(*) FROM c2), 10::bigint, 'it takes the other ten; the disabled e-mail channel''s two stay pending');
 
 -- A lapsed lease: the send's outcome is unknown, so its next send is a repeat.
 UPDATE escalation.notification SET lease_until = now() - interval '1 s', next_attempt_at = now() - interval '1 s'
