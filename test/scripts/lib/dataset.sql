@@ -162,6 +162,22 @@ BEGIN
 END
 $limits$;
 
+-- From 0.2.0 on: the city's notification channels, its link setting and a rule
+-- of its own, and the people's mobiles, so that the run writes notifications.
+DO $notifications$
+BEGIN
+	IF to_regclass('escalation.notification_channel') IS NOT NULL THEN
+		INSERT INTO escalation.notification_channel (name, kind, endpoint, secret, rate_per_minute) VALUES
+			('市应急局值班群', 'wecom', 'https://127.0.0.1:9/cgi-bin/webhook/send?key=rel73', NULL, 20),
+			('短信平台', 'sms', 'https://127.0.0.1:9/sms', 'rel73-token', NULL);
+		INSERT INTO escalation.notification_setting (name, value) VALUES ('screen_base_url', 'https://screen.example.cn');
+		INSERT INTO escalation.notification_rule_override (event, from_stage, recipient, channel_kind, enabled)
+		VALUES ('raised', 2, 'first_responsible', 'sms', true);
+		UPDATE escalation.person SET mobile = '1390000' || lpad(id::text, 4, '0');
+	END IF;
+END
+$notifications$;
+
 -- The engine catches up to two weeks after t0; the command centre acknowledges
 -- the first city-screen warning.
 SELECT escalation.run(:t0::timestamptz + interval '14 days');
