@@ -528,19 +528,8 @@ RETURN escalation.warning_sign(warning_id, note);
 COMMENT ON FUNCTION escalation.acknowledge(bigint, text) IS
 	'The signing step under its 0.1.0 name: escalation.warning_sign(). 预警签收';
 
-CREATE FUNCTION escalation.warning_timeline(warning_id bigint)
-RETURNS TABLE (event_id bigint, step escalation.handling_step, done_at timestamptz, done_by name,
-	department_id bigint, department_name text, reply_by timestamptz, accepted boolean, note text)
-LANGUAGE sql STABLE
-BEGIN ATOMIC
-	SELECT s.id, s.step, s.done_at, s.done_by, s.department_id, d.name, s.reply_by, s.accepted, s.note
-	FROM escalation.warning_step s
-	LEFT JOIN escalation.department d ON d.id = s.department_id
-	WHERE s.warning_id = warning_timeline.warning_id
-	ORDER BY s.id;
-END;
-COMMENT ON FUNCTION escalation.warning_timeline(bigint) IS
-	'The handling steps of a warning in order, as far as the caller may see them. 预警处置过程';
+-- The timeline of a warning (warning_timeline) is in 59_notifications.sql: it
+-- shows the notifications beside the steps.
 
 ------------------------------------------------------------------------------
 -- Row-level security and privileges
@@ -567,9 +556,9 @@ REVOKE ALL ON FUNCTION
 	escalation_internal.handling_record(escalation.warning, escalation.handling_step, bigint, timestamptz, boolean, text, bigint),
 	escalation.warning_sign(bigint, text), escalation.warning_dispatch(bigint, bigint, timestamptz, text),
 	escalation.warning_feedback(bigint, text), escalation.warning_review(bigint, boolean, text),
-	escalation.acknowledge(bigint, text), escalation.warning_timeline(bigint)
+	escalation.acknowledge(bigint, text)
 FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION escalation.handling_within(escalation.handling_timer), escalation.warning_timeline(bigint)
+GRANT EXECUTE ON FUNCTION escalation.handling_within(escalation.handling_timer)
 TO escalation_admin, escalation_user, escalation_analyst;
 GRANT EXECUTE ON FUNCTION escalation.handling_state_label(escalation.handling_state),
 	escalation.handling_step_label(escalation.handling_step), escalation.handling_timer_label(escalation.handling_timer)

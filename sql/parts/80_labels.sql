@@ -156,6 +156,8 @@ CREATE VIEW escalation.enum_label AS
 	UNION ALL SELECT 'inspection_kind', v::text, escalation.inspection_kind_label(v) FROM unnest(enum_range(NULL::escalation.inspection_kind)) v
 	UNION ALL SELECT 'inspection_mode', v::text, escalation.inspection_mode_label(v) FROM unnest(enum_range(NULL::escalation.inspection_mode)) v
 	UNION ALL SELECT 'level', v::text, escalation.level_label(v) FROM unnest(enum_range(NULL::escalation.level)) v
+	UNION ALL SELECT 'notification_channel_kind', v::text, escalation.notification_channel_kind_label(v) FROM unnest(enum_range(NULL::escalation.notification_channel_kind)) v
+	UNION ALL SELECT 'notification_state', v::text, escalation.notification_state_label(v) FROM unnest(enum_range(NULL::escalation.notification_state)) v
 	UNION ALL SELECT 'recheck_result', v::text, escalation.recheck_result_label(v) FROM unnest(enum_range(NULL::escalation.recheck_result)) v
 	UNION ALL SELECT 'safety_state', v::text, escalation.safety_state_label(v) FROM unnest(enum_range(NULL::escalation.safety_state)) v
 	UNION ALL SELECT 'social_function', v::text, escalation.social_function_label(v) FROM unnest(enum_range(NULL::escalation.social_function)) v

@@ -346,3 +346,132 @@ COMMENT ON COLUMN escalation.rule_limit_override_analyst.changed_by IS 'Role tha
 
 GRANT SELECT ON escalation.hazard_extension_analyst, escalation.rule_limit_default_analyst, escalation.rule_limit_override_analyst
 TO escalation_admin, escalation_analyst;
+
+-- The notification channels and the outbox (59_notifications.sql): no
+-- endpoint, secret, settings, address or provider answer.
+CREATE VIEW escalation.notification_channel_analyst WITH (security_invoker = true) AS
+	SELECT t.id,
+		t.name,
+		t.kind,
+		escalation.notification_channel_kind_label(t.kind) AS kind_label,
+		t.rate_per_minute,
+		t.enabled,
+		t.created_at,
+		t.created_by
+	FROM escalation.notification_channel t;
+COMMENT ON VIEW escalation.notification_channel_analyst IS
+	'What an analyst may read of escalation.notification_channel, for BI tools: its permitted columns (no endpoint, secret or settings), enum columns with their Chinese labels. 通知渠道（分析视图）';
+COMMENT ON COLUMN escalation.notification_channel_analyst.kind_label IS 'kind in Chinese (escalation.notification_channel_kind_label). 渠道类型（中文）';
+
+CREATE VIEW escalation.notification_analyst WITH (security_invoker = true) AS
+	SELECT t.id,
+		t.idempotency_key,
+		t.channel_id,
+		t.subject,
+		t.body,
+		t.link,
+		t.warning_id,
+		t.created_at,
+		t.state,
+		escalation.notification_state_label(t.state) AS state_label,
+		t.attempts,
+		t.next_attempt_at,
+		t.lease_until,
+		t.delivered_at,
+		t.failed_at,
+		t.last_error,
+		t.repeats,
+		t.event,
+		t.step_id,
+		t.person_id,
+		t.recipient,
+		t.claimed_by,
+		t.region::text AS region
+	FROM escalation.notification t;
+COMMENT ON VIEW escalation.notification_analyst IS
+	'What an analyst may read of escalation.notification, for BI tools: its permitted columns (no address or provider answer), region codes as text, enum columns with their Chinese labels. 预警通知（分析视图）';
+COMMENT ON COLUMN escalation.notification_analyst.state_label IS 'state in Chinese (escalation.notification_state_label). 通知状态（中文）';
+
+-- The columns keep their tables' comments.
+DO $comments$
+DECLARE
+	a record;
+BEGIN
+	FOR a IN
+		SELECT v.relname AS view, t.attname, pg_catalog.col_description(t.attrelid, t.attnum) AS note
+		FROM (VALUES ('notification_channel'), ('notification')) x (tbl)
+		JOIN pg_catalog.pg_class v ON v.relname = x.tbl || '_analyst' AND v.relnamespace = 'escalation'::regnamespace
+		JOIN pg_catalog.pg_attribute t ON t.attrelid = ('escalation.' || x.tbl)::regclass AND t.attnum > 0 AND NOT t.attisdropped
+		JOIN pg_catalog.pg_attribute va ON va.attrelid = v.oid AND va.attname = t.attname
+	LOOP
+		EXECUTE format('COMMENT ON COLUMN escalation.%I.%I IS %L', a.view, a.attname, a.note);
+	END LOOP;
+END
+$comments$;
+
+GRANT SELECT ON escalation.notification_channel_analyst, escalation.notification_analyst
+TO escalation_admin, escalation_analyst;
+
+-- Who was told (通知记录), with the labels of 60_screen.sql.
+CREATE VIEW escalation.notification_log_analyst WITH (security_invoker = true) AS
+	SELECT n.id AS notification_id, n.warning_id, w.kind, escalation.warning_kind_label(w.kind) AS kind_label, w.stage,
+		n.event, CASE n.event WHEN 'raised' THEN '预警发出' WHEN 'dispatch' THEN '预警下发' ELSE '预警退回' END AS event_label,
+		n.created_at AS notified_at, n.person_id, p.name AS person_name, p.department_id, d.name AS department_name,
+		n.recipient,
+		CASE n.recipient WHEN 'liaison' THEN '联络员' WHEN 'supervisor' THEN '监管责任人' WHEN 'in_charge' THEN '分管责任人'
+			ELSE '第一责任人' END AS recipient_label,
+		n.channel_id, c.name AS channel_name, c.kind AS channel_kind,
+		escalation.notification_channel_kind_label(c.kind) AS channel_kind_label,
+		n.state, escalation.notification_state_label(n.state) AS state_label, n.attempts, n.repeats,
+		n.delivered_at, n.failed_at, n.last_error, n.region::text AS region
+	FROM escalation.notification n
+	JOIN escalation.warning w ON w.id = n.warning_id
+	JOIN escalation.notification_channel c ON c.id = n.channel_id
+	LEFT JOIN escalation.person p ON p.id = n.person_id
+	LEFT JOIN escalation.department d ON d.id = p.department_id;
+COMMENT ON VIEW escalation.notification_log_analyst IS
+	'Who was told of which warning, when, through which channel, and whether it was delivered or failed (通知记录), without the recipients'' addresses: for analysts and BI tools, as far as the caller may see. 通知记录（分析视图）';
+
+CREATE VIEW escalation.notification_log WITH (security_invoker = true) AS
+	SELECT l.*, n.address
+	FROM escalation.notification_log_analyst l
+	JOIN escalation.notification n ON n.id = l.notification_id;
+COMMENT ON VIEW escalation.notification_log IS
+	'Who was told of which warning, when, through which channel and at which address, and whether it was delivered or failed (通知记录), as far as the caller may see. 通知记录';
+
+-- The columns of the record.
+DO $comments$
+DECLARE
+	v text;
+	c record;
+BEGIN
+	FOREACH v IN ARRAY ARRAY['notification_log_analyst', 'notification_log'] LOOP
+		FOR c IN SELECT * FROM (VALUES
+			('notification_id', 'The notification. 通知编号'), ('warning_id', 'The warning. 预警编号'),
+			('kind', 'Kind of warning. 预警类型'), ('kind_label', 'kind in Chinese. 预警类型（中文）'),
+			('stage', 'Stage of the warning. 预警级次'),
+			('event', 'raised, dispatch or return. 通知事件'), ('event_label', 'event in Chinese. 通知事件（中文）'),
+			('notified_at', 'When the notification was written. 通知时间'),
+			('person_id', 'The person told. 通知对象'), ('person_name', 'Name of the person. 姓名'),
+			('department_id', 'The person''s department. 所在部门'), ('department_name', 'Its name. 部门名称'),
+			('recipient', 'Why the person is told: liaison, supervisor, in_charge, first_responsible. 通知对象类别'),
+			('recipient_label', 'recipient in Chinese. 通知对象类别（中文）'),
+			('channel_id', 'The channel. 通知渠道'), ('channel_name', 'Name of the channel. 渠道名称'),
+			('channel_kind', 'Kind of channel. 渠道类型'), ('channel_kind_label', 'channel_kind in Chinese. 渠道类型（中文）'),
+			('state', 'pending, sending, delivered or failed. 通知状态'), ('state_label', 'state in Chinese. 通知状态（中文）'),
+			('attempts', 'Times a sender claimed it. 发送次数'),
+			('repeats', 'Sends whose outcome was never recorded. 可能重复发送次数'),
+			('delivered_at', 'When the provider accepted it. 送达时间'), ('failed_at', 'When it was given up. 失败时间'),
+			('last_error', 'Why the latest attempt failed. 最近错误'), ('region', 'Region of the warning, as text. 所属区划'),
+			('address', 'Mobile or e-mail address it went to. 接收地址')) x (col, note)
+		WHERE EXISTS (SELECT 1 FROM pg_catalog.pg_attribute a
+					  WHERE a.attrelid = ('escalation.' || v)::regclass AND a.attname = x.col)
+		LOOP
+			EXECUTE format('COMMENT ON COLUMN escalation.%I.%I IS %L', v, c.col, c.note);
+		END LOOP;
+	END LOOP;
+END
+$comments$;
+
+GRANT SELECT ON escalation.notification_log TO escalation_admin, escalation_user;
+GRANT SELECT ON escalation.notification_log_analyst TO escalation_admin, escalation_user, escalation_analyst;

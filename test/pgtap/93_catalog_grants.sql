@@ -30,8 +30,8 @@ SELECT is_empty($$
 	SELECT p.oid::regprocedure::text, a.grantee::regrole::text FROM pg_proc p, aclexplode(p.proacl) a
 	WHERE p.pronamespace IN ('escalation'::regnamespace, 'escalation_internal'::regnamespace) AND p.prosecdef AND a.grantee <> p.proowner
 		AND a.grantee NOT IN ('escalation_admin'::regrole, 'escalation_user'::regrole, 'escalation_analyst'::regrole,
-							  'escalation_screen'::regrole)$$,
-	'a SECURITY DEFINER function is executable only by its owner and the platform''s four roles');
+							  'escalation_screen'::regrole, 'escalation_sender'::regrole)$$,
+	'a SECURITY DEFINER function is executable only by its owner, the platform''s four roles and the notification sender');
 
 -- The internal schema: trigger functions and the helpers behind SECURITY
 -- DEFINER code, out of the users' schema and out of their reach.
@@ -42,7 +42,7 @@ SELECT ok(EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = 'escalation_interna
 SELECT is_empty($$
 	SELECT p.oid::regprocedure::text, r.rolname::text FROM pg_proc p, pg_roles r
 	WHERE p.pronamespace = 'escalation_internal'::regnamespace
-		AND r.rolname IN ('escalation_admin', 'escalation_user', 'escalation_analyst', 'escalation_screen')
+		AND r.rolname IN ('escalation_admin', 'escalation_user', 'escalation_analyst', 'escalation_screen', 'escalation_sender')
 		AND has_function_privilege(r.oid, p.oid, 'EXECUTE')$$,
 	'no function of escalation_internal is executable by the platform''s roles, whatever the schema allows');
 SELECT is_empty($$
