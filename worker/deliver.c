@@ -379,7 +379,7 @@ ParseHttpDate(const char *s)
 	return curl_getdate(s, NULL);
 }
 
-/* libcurl: note Retry-After; for SMTP, each server reply line (the last one is the answer). */
+/* libcurl: note Retry-After; for SMTP, each server reply line (the last but QUIT's is the answer). */
 static size_t
 OnHeader(char *data, size_t size, size_t nmemb, void *arg)
 {
@@ -391,8 +391,12 @@ OnHeader(char *data, size_t size, size_t nmemb, void *arg)
 	OneLine(line);
 	if (s->kind == KIND_EMAIL)
 	{
-		BufReset(&s->answer);
-		BufAppendStr(&s->answer, line);
+		/* The reply to QUIT says nothing about the message. */
+		if (strncmp(line, "221", 3) != 0)
+		{
+			BufReset(&s->answer);
+			BufAppendStr(&s->answer, line);
+		}
 	}
 	else if (strncasecmp(line, "Retry-After:", 12) == 0)
 		s->retry_after_s = RetryAfterSeconds(line + 12, NowSeconds(), ParseHttpDate);
