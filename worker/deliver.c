@@ -929,6 +929,9 @@ WaitForWork(Deliverer *d, double next_start)
 	double		until = now + 1.0;
 	int			timeout_ms;
 
+	/* A notification that came in during a query is queued already: its socket will not wake us. */
+	if (d->state == DB_LISTENING && DrainNotifies(d))
+		d->wake = true;
 	if (d->wake && CanClaim(d))
 		until = now;
 	if (CanClaim(d) && d->next_poll < until)
@@ -1108,7 +1111,7 @@ DeliverMetrics(Buf *text)
 		DeliverMetric(text, "escalation_notifications_backlog", "gauge",
 					  "Notifications not yet delivered nor failed (pending or being sent).", (double) stats.sql_pending);
 		DeliverMetric(text, "escalation_notifications_oldest_pending_age_seconds", "gauge",
-					  "Age of the oldest notification not yet delivered nor failed (-1: none).",
+					  "Age of the oldest notification not yet delivered nor failed (0: none).",
 					  stats.sql_oldest_pending_s);
 	}
 	pthread_mutex_unlock(&stats.lock);
