@@ -14,7 +14,7 @@ import sys
 import time
 
 from escalation_test import Cluster, Worker, figure, run_tests, ok
-from receivers import HttpReceiver
+from receivers import HttpReceiver, outbox_fixture
 
 RATE = int(sys.argv[1]) if len(sys.argv) > 1 else 100
 SECONDS = int(sys.argv[2]) if len(sys.argv) > 2 else 60
@@ -33,16 +33,7 @@ def percentile(values, p):
 
 def main():
     CHECK.new_role(ROLE, "IN ROLE escalation_sender")
-    psql("""
-        INSERT INTO escalation.division (code, name) VALUES ('370100', '济南市'), ('370102', '历下区')
-        ON CONFLICT (code) DO NOTHING;
-        INSERT INTO escalation.department (name, level, region) VALUES ('历下区应急管理局', 'district', '370102');
-        INSERT INTO escalation.unit (name, region, supervision_level) VALUES ('济南泉城化工有限公司', '370102001', 'district');
-        INSERT INTO escalation.person (department_id, name, phone) SELECT id, '张联络', '13800000001' FROM escalation.department;
-        INSERT INTO escalation.hazard (unit_id, found_by, found_at, grade, needs_recheck)
-            SELECT u.id, d.id, now() - interval '2 hours', 'suspected_major', true FROM escalation.unit u, escalation.department d;
-        SELECT escalation.run(now());
-    """)
+    warning, person = outbox_fixture(psql)
     receiver = HttpReceiver()
     channel = psql("INSERT INTO escalation.notification_channel (name, kind, endpoint) VALUES"
                    " ('基准测试群', 'wecom', '%s') RETURNING id" % receiver.url("wecom", "bench", "?key=bench"))
@@ -57,15 +48,13 @@ def main():
         DO $$
         DECLARE
             t0 timestamptz := clock_timestamp();
-            w bigint := (SELECT min(id) FROM escalation.warning);
-            p bigint := (SELECT min(id) FROM escalation.person);
         BEGIN
             FOR i IN 0 .. %(ticks)d - 1 LOOP
                 INSERT INTO escalation.notification (idempotency_key, channel_id, address, subject, body, link,
                     warning_id, event, person_id, recipient, region)
                 SELECT 'bench-' || (i * %(per_tx)d + k), %(channel)s, '13800000001', '【一级预警】基准测试',
                     '隐患：储罐区防火堤破损，请于 24 小时内签收。', 'http://screen.test/screen/370102',
-                    w, 'raised', p, 'liaison', '370102'
+                    %(warning)d, 'raised', %(person)d, 'liaison', '370102'
                 FROM generate_series(1, %(per_tx)d) k;
                 -- The sender updates its rows at once: their commit is kept where nobody updates it.
                 INSERT INTO bench_written SELECT 'bench-' || (i * %(per_tx)d + k) FROM generate_series(1, %(per_tx)d) k;
@@ -73,7 +62,8 @@ def main():
                 COMMIT;
                 PERFORM pg_sleep(greatest(0, extract(epoch FROM t0 + (i + 1) * interval '100 ms' - clock_timestamp())));
             END LOOP;
-        END $$""" % {"ticks": 10 * SECONDS, "per_tx": per_tx, "channel": channel})
+        END $$""" % {"ticks": 10 * SECONDS, "per_tx": per_tx, "channel": channel, "warning": warning,
+                         "person": person})
     written = time.time() - started
     receiver.wait_for(lambda rs: len(rs) >= total, 60)
     delivered = int(psql("SELECT count(*) FROM escalation.notification WHERE state = 'delivered'"))

@@ -52,7 +52,7 @@ BufAppendUrlEncoded(Buf *buf, const char *s)
 {
 	for (const unsigned char *p = (const unsigned char *) s; *p; p++)
 	{
-		if (isalnum(*p) || *p == '-' || *p == '.' || *p == '_' || *p == '~')
+		if ((*p < 0x80 && isalnum(*p)) || *p == '-' || *p == '.' || *p == '_' || *p == '~')
 			BufAppend(buf, (const char *) p, 1);
 		else
 			BufPrintf(buf, "%%%02X", *p);
@@ -173,19 +173,19 @@ EscapeForContentType(const char *content_type)
 }
 
 /*
- * Fill a template: each {{name}} with the value of that name, escaped; an
- * unknown placeholder stays as it is, so a mistyped template shows at the
- * gateway instead of silently losing text.
+ * Fill a template: each {{name}} with the value of that name, escaped, and
+ * the values never read again. Anything else stays as it is, an unknown
+ * placeholder too, so a mistyped template shows at the gateway instead of
+ * silently losing text; "{{{text}}" is a brace and the text.
  */
 void
 FillTemplate(Buf *out, const char *tmpl, const TemplateValue *values, int nvalues, TemplateEscape escape)
 {
 	const char *p = tmpl;
 
-	while (*p)
+	for (;;)
 	{
 		const char *open = strstr(p, "{{");
-		const char *close;
 		bool		known = false;
 
 		if (open == NULL)
@@ -194,26 +194,22 @@ FillTemplate(Buf *out, const char *tmpl, const TemplateValue *values, int nvalue
 			return;
 		}
 		BufAppend(out, p, (size_t) (open - p));
-		close = strstr(open + 2, "}}");
-		if (close == NULL)
-		{
-			BufAppendStr(out, open);
-			return;
-		}
-		for (int i = 0; i < nvalues; i++)
+		for (int i = 0; i < nvalues && !known; i++)
 		{
 			size_t		n = strlen(values[i].name);
 
-			if ((size_t) (close - open - 2) == n && strncmp(open + 2, values[i].name, n) == 0)
+			if (strncmp(open + 2, values[i].name, n) == 0 && strncmp(open + 2 + n, "}}", 2) == 0)
 			{
 				AppendEscaped(out, values[i].value, escape);
+				p = open + 4 + n;
 				known = true;
-				break;
 			}
 		}
 		if (!known)
-			BufAppend(out, open, (size_t) (close + 2 - open));
-		p = close + 2;
+		{
+			BufAppend(out, "{", 1);
+			p = open + 1;
+		}
 	}
 }
 
@@ -256,8 +252,9 @@ MailSubject(Buf *out, const char *subject)
 
 /*
  * A Message-ID from the idempotency key: the same notification always has
- * the same one, so a mail system can drop a repeat. Bytes that an id may not
- * hold become =XX.
+ * the same one, so a mail system can drop a repeat. Bytes that are not
+ * RFC 5322 atext become =XX (dots too: an id may not start or end with one,
+ * nor hold two in a row).
  */
 void
 MailMessageId(Buf *out, const char *key)
@@ -265,7 +262,7 @@ MailMessageId(Buf *out, const char *key)
 	BufAppendStr(out, "<");
 	for (const unsigned char *p = (const unsigned char *) key; *p; p++)
 	{
-		if (isalnum(*p) || strchr("!#$%&'*+-/?^_`{|}~.", *p) != NULL)
+		if (*p < 0x80 && (isalnum(*p) || strchr("!#$%&'*+-/?^_`{|}~", *p) != NULL))
 			BufAppend(out, (const char *) p, 1);
 		else
 			BufPrintf(out, "=%02X", *p);

@@ -15,10 +15,11 @@ Runs in a database and with a login role of its own, dropped at the end."""
 import email
 import email.policy
 import json
+import threading
 import time
 
 from escalation_test import Cluster, Worker, at_exit, ok, run_tests
-from receivers import HttpReceiver, SmtpReceiver
+from receivers import HttpReceiver, SmtpReceiver, outbox_fixture
 
 DB = ROLE = "escalation_delivery_test"
 CHECK = Cluster.of_check()
@@ -44,22 +45,10 @@ def q(text):
 def setup():
     CHECK.new_database(DB, extension=True)
     CHECK.new_role(ROLE, "IN ROLE escalation_sender")
-    psql("""
-        INSERT INTO escalation.division (code, name) VALUES ('370100', '济南市'), ('370102', '历下区')
-        ON CONFLICT (code) DO NOTHING;
-        INSERT INTO escalation.department (name, level, region) VALUES ('历下区应急管理局', 'district', '370102');
-        INSERT INTO escalation.unit (name, region, supervision_level) VALUES ('济南泉城化工有限公司', '370102001', 'district');
-        INSERT INTO escalation.person (department_id, name, phone)
-            SELECT id, '张联络', '13800000001' FROM escalation.department;
-        INSERT INTO escalation.hazard (unit_id, found_by, found_at, grade, needs_recheck)
-            SELECT u.id, d.id, now() - interval '2 hours', 'suspected_major', true
-              FROM escalation.unit u, escalation.department d;
-        -- Retries a second apart, so the test sees several.
-        INSERT INTO escalation.rule_limit_override (name, span) VALUES
-            ('notification_backoff_base', '1 second'), ('notification_backoff_cap', '2 seconds');
-    """)
-    psql("SELECT escalation.run(now())")
-    return int(psql("SELECT min(id) FROM escalation.warning")), int(psql("SELECT min(id) FROM escalation.person"))
+    # Retries a second apart, so the test sees several.
+    psql("INSERT INTO escalation.rule_limit_override (name, span) VALUES"
+         " ('notification_backoff_base', '1 second'), ('notification_backoff_cap', '2 seconds')")
+    return outbox_fixture(psql)
 
 
 def add_channel(name, kind, endpoint, secret=None, settings=None, rate=None):
@@ -224,7 +213,7 @@ def check_retries(outbox, http, ch):
 
 
 def check_kill(outbox, http, ch, first):
-    release = __import__("threading").Event()
+    release = threading.Event()
     at_exit(release.set)
     http.script("hold", ("hold", release))
     key = outbox.add(ch["hold"], "13800000010")
@@ -257,8 +246,6 @@ def check_rate(http, keys, started):
 
 
 def check_sigterm(outbox, http, ch, w):
-    release = __import__("threading").Event()
-    at_exit(release.set)
     http.script("hold", ("stall", 1.5))
     key = outbox.add(ch["hold"], "13800000011")
     http.wait_for(lambda rs: any(r.headers.get("Idempotency-Key") == key for r in rs), 10)

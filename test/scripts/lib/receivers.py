@@ -3,7 +3,8 @@ delivery test (test/scripts/68_delivery.py) and benchmark (bench/delivery.py):
 an HTTP receiver that plays a 企业微信 or 钉钉 group robot or an SMS gateway
 (钉钉's signature checked as 钉钉 checks it), and an SMTP server that speaks
 the real dialogue. Each records what it received, with the time it arrived,
-and answers as a script tells it (429, 500, errcodes, holding, stalling)."""
+and answers as a script tells it (429, 500, errcodes, holding, stalling).
+outbox_fixture() makes what a notification row refers to: a warning and a person."""
 import base64
 import collections
 import hashlib
@@ -23,6 +24,25 @@ def dingtalk_sign(secret, timestamp_ms):
     """base64(HMAC-SHA256(secret, "<timestamp>\\n<secret>")), as 钉钉 computes it."""
     mac = hmac.new(secret.encode(), ("%s\n%s" % (timestamp_ms, secret)).encode(), hashlib.sha256).digest()
     return base64.b64encode(mac).decode()
+
+
+def outbox_fixture(psql):
+    """A district, a department with a person, and a warning raised for one of
+    its units (escalation.run()), in the database psql(sql) runs in: what the
+    notifications of a test refer to. (warning id, person id)."""
+    psql("""
+        INSERT INTO escalation.division (code, name) VALUES ('370100', '济南市'), ('370102', '历下区')
+        ON CONFLICT (code) DO NOTHING;
+        INSERT INTO escalation.department (name, level, region) VALUES ('历下区应急管理局', 'district', '370102');
+        INSERT INTO escalation.unit (name, region, supervision_level) VALUES ('济南泉城化工有限公司', '370102001', 'district');
+        INSERT INTO escalation.person (department_id, name, phone)
+            SELECT id, '张联络', '13800000001' FROM escalation.department;
+        INSERT INTO escalation.hazard (unit_id, found_by, found_at, grade, needs_recheck)
+            SELECT u.id, d.id, now() - interval '2 hours', 'suspected_major', true
+              FROM escalation.unit u, escalation.department d;
+    """)
+    psql("SELECT escalation.run(now())")
+    return int(psql("SELECT min(id) FROM escalation.warning")), int(psql("SELECT min(id) FROM escalation.person"))
 
 
 class Request:
