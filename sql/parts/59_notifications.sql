@@ -339,10 +339,12 @@ RETURN format('%s-%s-p%s-c%s', event, source_id, person_id, channel_id);
 COMMENT ON FUNCTION escalation.notification_key(text, bigint, bigint, bigint) IS
 	'The idempotency key of a notification: its event, the warning (raised) or step (dispatch, return) id, the person and the channel. 通知幂等键';
 
--- The people of a department who may be told, on a day.
+-- The people of a department who may be told, on a day. Without a SET clause
+-- the planner inlines it into the writing statement: called as a function it
+-- is planned again at every call (0.3 ms a warning).
 CREATE FUNCTION escalation_internal.notification_recipients(department_id bigint, unit_id bigint, on_day date)
 RETURNS TABLE (recipient text, person_id bigint)
-LANGUAGE sql STABLE SET search_path = pg_catalog, escalation, pg_temp
+LANGUAGE sql STABLE
 BEGIN ATOMIC
 	SELECT CASE d.role WHEN 'liaison' THEN 'liaison' WHEN 'responsible_in_charge' THEN 'in_charge' ELSE 'first_responsible' END,
 		d.person_id
@@ -403,13 +405,12 @@ BEGIN
 		format('%s：%s；应预警时间：%s', start_label, escalation_internal.notification_time(w.started_at),
 			   escalation_internal.notification_time(w.due_at)),
 		format('处置：%s', action),
-		CASE WHEN nullif(btrim(note), '') IS NOT NULL THEN format('说明：%s', btrim(note)) END,
-		CASE WHEN base IS NOT NULL THEN format('查看：%s/screen/%s#warning-%s', base, w.screen_region, w.id) END);
+		CASE WHEN nullif(btrim(note), '') IS NOT NULL THEN format('说明：%s', btrim(note)) END);
 	link := CASE WHEN base IS NOT NULL THEN format('%s/screen/%s#warning-%s', base, w.screen_region, w.id) END;
 END
 $$;
 COMMENT ON FUNCTION escalation_internal.notification_message(text, escalation.warning, bigint, timestamptz, text) IS
-	'Subject, text and link of a notification, in Chinese: what (kind), where (unit, district), stage, screen and action, the item''s date and the stage''s due time, what to do by when, the link to the warning''s screen. 通知内容';
+	'Subject, text and link of a notification, in Chinese: what (kind), where (unit, district), stage, screen and action, the item''s date and the stage''s due time, what to do by when; the link to the warning on its screen apart (the text names no id, so a catch-up writes the same text). 通知内容';
 
 -- Write the notifications of an event: one per person and channel the rules in
 -- force name, nothing twice (the idempotency key), and wake the senders.
@@ -703,9 +704,9 @@ GRANT EXECUTE ON FUNCTION
 	escalation.notification_channel_kind_label(escalation.notification_channel_kind),
 	escalation.notification_state_label(escalation.notification_state)
 TO escalation_admin, escalation_user, escalation_analyst, escalation_screen;
-GRANT EXECUTE ON FUNCTION escalation.notification_key(text, bigint, bigint, bigint), escalation.notification_backoff(integer),
-	escalation.warning_timeline(bigint)
+GRANT EXECUTE ON FUNCTION escalation.notification_backoff(integer), escalation.warning_timeline(bigint)
 TO escalation_admin, escalation_user, escalation_analyst;
+GRANT EXECUTE ON FUNCTION escalation.notification_key(text, bigint, bigint, bigint) TO escalation_admin, escalation_analyst;
 GRANT EXECUTE ON FUNCTION escalation.notification_claim(text, integer, interval),
 	escalation.notification_result(bigint, boolean, text, interval), escalation.notification_metrics()
 TO escalation_sender;

@@ -24,6 +24,14 @@ SELECT pg_temp.t90_base();
 -- The district user is also its district's command centre and works for its emergency bureau.
 GRANT escalation_command_centre TO t90_lixia;
 INSERT INTO escalation.user_department (role_name, department_id) VALUES ('t90_lixia', 9210);
+-- A notification sender, a channel and one notification waiting: the sender's
+-- functions are probed too.
+CREATE ROLE t91_sender LOGIN IN ROLE escalation_sender;
+INSERT INTO escalation.notification_channel (name, kind, endpoint) VALUES ('t91 robot', 'wecom', 'https://127.0.0.1:9/send?key=t91');
+INSERT INTO escalation.notification (idempotency_key, channel_id, address, subject, body, warning_id, event, person_id, recipient, region)
+SELECT 't91', c.id, '13800009213', '预警', '预警', w.id, 'raised', 9213, 'liaison', w.region
+FROM escalation.notification_channel c, escalation.warning w
+WHERE w.id = (SELECT min(x.id) FROM escalation.warning x WHERE x.district OPERATOR(escalation.=) '370102');
 SET LOCAL track_functions = 'all';
 
 -- The catalog.
@@ -210,7 +218,18 @@ SELECT x.who, x.what, 'own', x.statement FROM (VALUES
 		FROM (SELECT escalation.hazard_extension_request(9261, '2024-05-20 18:00+08'::pg_catalog.timestamptz, '配件未到'::pg_catalog.text,
 			'历下申请人'::pg_catalog.text, '2024-05-05 10:00+08'::pg_catalog.timestamptz) OFFSET 0) r$s$),
 	('t90_admin', 'run', $s$SELECT * FROM escalation.run()$s$),
+	('t90_lixia', 'answer a supervision order',
+	 $s$SELECT escalation.supervision_order_reply(1, '已整改'::pg_catalog.text) IS NOT NULL AS answered$s$),
+	('t90_admin', 'caution a unit', $s$SELECT escalation.admonition_record('caution'::pg_catalog.text, 9220, NULL, 9201,
+		'逾期'::pg_catalog.text, '2024-06-01 10:00+08'::pg_catalog.timestamptz) > 0 AS recorded$s$),
+	('t90_admin', 'issue and correct a circular',
+	 $s$SELECT escalation.circular_correct(c, '更正'::pg_catalog.text) > 0 AS corrected FROM (SELECT escalation.circular_issue() AS c OFFSET 0) x$s$),
+	('t90_admin', 'rename an issuing office',
+	 $s$UPDATE escalation.document_office SET short_name = '历下区安办' WHERE department_id = 9220 RETURNING *$s$),
 	('t90_admin', 'schedule', $s$SELECT escalation.schedule('*/5 * * * *') > 0 AS job$s$),
+	('t91_sender', 'claim, send and count notifications',
+	 $s$SELECT c.attempts, escalation.notification_result(c.id, true, 'ok'::pg_catalog.text) IS NULL AS recorded, m.delivered
+		FROM escalation.notification_claim('t91', 10) c, escalation.notification_metrics() m$s$),
 	-- Rules are changed by the superuser (escalation_admin has no rights on rule_override).
 	(session_user, 'change a rule',
 	 $s$UPDATE escalation.rule SET delay = '2 days' WHERE kind = 'clue' AND origin = 'district' AND stage = 1 RETURNING *$s$))

@@ -173,10 +173,10 @@ def rows_of(c, db, cols):
 
 # Tables the update may change: the engine's work list, derived from the
 # sources and re-timed when the rules change, and the registry of tables that
-# follow their unit's region, to which new tables are added.
+# follow their unit's or their department's region, to which new tables are added.
 RETIMED = ("escalation.stage_due", "escalation.tracked_item")
 RETIMED_KINDS = ("hazard_overdue", "clue")
-REGISTRIES = ("escalation.unit_region_follower",)
+REGISTRIES = ("escalation.unit_region_follower", "escalation.department_region_follower")
 
 
 def work_list_digest(c, db):
