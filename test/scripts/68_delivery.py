@@ -8,7 +8,8 @@ idempotency key. Answers of 429 (Retry-After honoured), 500 and a stalled
 receiver are retried with backoff; 45009 holds the channel back; a
 notification past the give-up age ends failed. A worker killed mid-send
 (SIGKILL) loses nothing: after the lease the send is repeated, recorded as a
-repeat. A channel's rate limit holds in every minute at the receiver. SIGTERM
+repeat. Two senders share a burst, each notification sent once. A channel's
+rate limit holds in every minute at the receiver. SIGTERM
 lets a running send finish and records it. At the end every notification is
 delivered or failed, and /metrics shows the deliveries and the backlog.
 Runs in a database and with a login role of its own, dropped at the end."""
@@ -235,6 +236,21 @@ def check_kill(outbox, http, ch, first):
     return w, key
 
 
+def check_shared(outbox, http, ch):
+    second = sender("second")
+    http.script("shared", *[("stall", 0.3)] * 60)
+    keys = outbox.add(ch["shared"], "13800000012", count=60)
+    ok(all(wait_state(k, ("delivered",), 30) for k in keys), "two senders deliver 60 notifications written at once")
+    got = [r.headers.get("Idempotency-Key") for r in http.received("shared")]
+    ok(sorted(got) == sorted(keys), "each reached the receiver exactly once: two senders never claim the same row",
+       "%d arrivals for %d notifications" % (len(got), len(keys)))
+    shares = psql("SELECT count(*) FROM escalation.notification WHERE idempotency_key LIKE 'raised-%%' AND channel_id = %d"
+                  " GROUP BY claimed_by ORDER BY 1" % ch["shared"]).split()
+    ok(len(shares) == 2, "both senders took a share of them (claimed_by)", shares)
+    ok(second.stop() == 0, "the second sender stops cleanly")
+    return keys
+
+
 def check_rate(http, keys, started):
     ok(http.wait_for(lambda rs: len([r for r in rs if r.path.endswith("/limited")]) >= len(keys), 150),
        "every notification on the rate-limited channel reaches it")
@@ -279,6 +295,7 @@ def main():
         "dead": add_channel("短信故障", "sms", http.url("sms", "dead")),
         "hold": add_channel("短信慢", "sms", http.url("sms", "hold")),
         "limited": add_channel("企业微信限流", "wecom", http.url("wecom", "limited"), rate=RATE),
+        "shared": add_channel("短信共享", "sms", http.url("sms", "shared")),
     }
     http.script("dead", *[("status", 500)] * 50)
     outbox = Outbox(warning, person)
@@ -306,6 +323,7 @@ def main():
 
     w, held = check_kill(outbox, http, ch, w)
     keys.append(held)
+    keys += check_shared(outbox, http, ch)
     check_rate(http, limited, rate_started)
     keys += limited
     keys.append(check_sigterm(outbox, http, ch, w))
