@@ -85,6 +85,7 @@ class HttpReceiver:
 
         class Server(http.server.ThreadingHTTPServer):
             daemon_threads = True
+            request_queue_size = 128     # many sends connect at once
 
             def handle_error(self, request, client_address):
                 pass                 # a sender killed or timing out mid-request: expected here
@@ -232,6 +233,7 @@ class SmtpReceiver:
         class Server(socketserver.ThreadingTCPServer):
             daemon_threads = True
             allow_reuse_address = True
+            request_queue_size = 128
 
         self.server = Server(("127.0.0.1", 0), Handler)
         self.port = self.server.server_address[1]
