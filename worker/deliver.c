@@ -217,6 +217,7 @@ Count(long long *counter, long long n)
 	pthread_mutex_unlock(&stats.lock);
 }
 
+/* The kind of a channel, from its name in the outbox. */
 static ChannelKind
 KindOf(const char *kind)
 {
@@ -1071,48 +1072,41 @@ DeliverMain(void *arg)
 	return NULL;
 }
 
-/* One Prometheus metric with its help and type. */
-static void
-DeliverMetric(Buf *text, const char *name, const char *type, const char *help, double value)
-{
-	BufPrintf(text, "# HELP %s %s\n# TYPE %s %s\n%s %.17g\n", name, help, name, type, name, value);
-}
-
 /* "/metrics" of a sender: its own counters, and the outbox as the database counts it. */
 void
 DeliverMetrics(Buf *text)
 {
 	pthread_mutex_lock(&stats.lock);
-	DeliverMetric(text, "escalation_worker_notifications_claimed_total", "counter",
-				  "Notifications this sender claimed since start.", (double) stats.claimed);
-	DeliverMetric(text, "escalation_worker_deliveries_total", "counter",
-				  "Sends the provider accepted since start.", (double) stats.delivered);
-	DeliverMetric(text, "escalation_worker_delivery_failures_total", "counter",
-				  "Sends that did not deliver since start (error answer, timeout, refused); retried by the outbox's backoff.",
-				  (double) stats.not_delivered);
-	DeliverMetric(text, "escalation_worker_deliveries_held_back_total", "counter",
-				  "Claims given back unsent because a channel's rate limit or its provider asked to wait.",
-				  (double) stats.held_back);
-	DeliverMetric(text, "escalation_worker_deliveries_released_total", "counter",
-				  "Claims given back unsent at a stop.", (double) stats.released);
-	DeliverMetric(text, "escalation_worker_deliveries_in_flight", "gauge",
-				  "Sends running now.", stats.running);
-	DeliverMetric(text, "escalation_worker_deliveries_waiting", "gauge",
-				  "Claimed notifications waiting for their channel's rate limit.", stats.waiting);
-	DeliverMetric(text, "escalation_worker_database_up", "gauge",
-				  "1 while connected and claiming, else 0.", stats.db_state == DB_LISTENING ? 1 : 0);
+	Metric(text, "escalation_worker_notifications_claimed_total", "counter",
+		   "Notifications this sender claimed since start.", (double) stats.claimed);
+	Metric(text, "escalation_worker_deliveries_total", "counter",
+		   "Sends the provider accepted since start.", (double) stats.delivered);
+	Metric(text, "escalation_worker_delivery_failures_total", "counter",
+		   "Sends that did not deliver since start (error answer, timeout, refused); retried by the outbox's backoff.",
+		   (double) stats.not_delivered);
+	Metric(text, "escalation_worker_deliveries_held_back_total", "counter",
+		   "Claims given back unsent because a channel's rate limit or its provider asked to wait.",
+		   (double) stats.held_back);
+	Metric(text, "escalation_worker_deliveries_released_total", "counter",
+		   "Claims given back unsent at a stop.", (double) stats.released);
+	Metric(text, "escalation_worker_deliveries_in_flight", "gauge",
+		   "Sends running now.", stats.running);
+	Metric(text, "escalation_worker_deliveries_waiting", "gauge",
+		   "Claimed notifications waiting for their channel's rate limit.", stats.waiting);
+	Metric(text, "escalation_worker_database_up", "gauge",
+		   "1 while connected and claiming, else 0.", stats.db_state == DB_LISTENING ? 1 : 0);
 	if (stats.sql_known)
 	{
-		DeliverMetric(text, "escalation_notifications_delivered", "gauge",
-					  "Notifications delivered, as the outbox counts them (escalation.notification_metrics()).",
-					  (double) stats.sql_delivered);
-		DeliverMetric(text, "escalation_notifications_failed", "gauge",
-					  "Notifications given up (failed), as the outbox counts them.", (double) stats.sql_failed);
-		DeliverMetric(text, "escalation_notifications_backlog", "gauge",
-					  "Notifications not yet delivered nor failed (pending or being sent).", (double) stats.sql_pending);
-		DeliverMetric(text, "escalation_notifications_oldest_pending_age_seconds", "gauge",
-					  "Age of the oldest notification not yet delivered nor failed (0: none).",
-					  stats.sql_oldest_pending_s);
+		Metric(text, "escalation_notifications_delivered", "gauge",
+			   "Notifications delivered, as the outbox counts them (escalation.notification_metrics()).",
+			   (double) stats.sql_delivered);
+		Metric(text, "escalation_notifications_failed", "gauge",
+			   "Notifications given up (failed), as the outbox counts them.", (double) stats.sql_failed);
+		Metric(text, "escalation_notifications_backlog", "gauge",
+			   "Notifications not yet delivered nor failed (pending or being sent).", (double) stats.sql_pending);
+		Metric(text, "escalation_notifications_oldest_pending_age_seconds", "gauge",
+			   "Age of the oldest notification not yet delivered nor failed (0: none).",
+			   stats.sql_oldest_pending_s);
 	}
 	pthread_mutex_unlock(&stats.lock);
 }

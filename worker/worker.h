@@ -224,6 +224,7 @@ extern int	HubListScreens(Buf *json, Buf *html);
 extern const char *ScreenLevel(const Screen *s);
 extern void HubHealth(Buf *json, bool *healthy);
 extern void HubMetrics(Buf *text);
+extern void Metric(Buf *text, const char *name, const char *type, const char *help, double value);
 extern void HubCountRequest(int status);
 extern Client *ClientOpen(const char *screen, int64_t cursor, const char *peer);
 extern void ClientClose(Client *client);
