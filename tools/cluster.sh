@@ -7,7 +7,7 @@ PG_BINDIR=${PG_BINDIR:-/usr/lib/postgresql/15/bin}
 
 # Debian packages the project needs to build, test and demo.
 ESCALATION_PACKAGES="make gcc postgresql-15 postgresql-server-dev-15 postgresql-15-cron
-  postgresql-15-pgtap pgtap libpq-dev libmicrohttpd-dev chromium fonts-noto-cjk poppler-utils curl python3
+  postgresql-15-pgtap pgtap libpq-dev libmicrohttpd-dev libcurl4-openssl-dev libssl-dev chromium fonts-noto-cjk poppler-utils curl python3
   clang-14 libclang-rt-14-dev valgrind odbc-postgresql unixodbc libpostgresql-jdbc-java default-jdk-headless
   postgresql-15-auto-failover"
 

@@ -447,7 +447,10 @@ ServeHealth(struct MHD_Connection *conn)
 	bool		healthy;
 
 	BufInit(&json);
-	HubHealth(&json, &healthy);
+	if (config.deliver)
+		DeliverHealth(&json, &healthy);
+	else
+		HubHealth(&json, &healthy);
 	BufAppendStr(&json, "\n");
 	return RespondJson(conn, healthy ? MHD_HTTP_OK : MHD_HTTP_SERVICE_UNAVAILABLE, &json);
 }
@@ -460,7 +463,10 @@ ServeMetrics(struct MHD_Connection *conn)
 	enum MHD_Result ret;
 
 	BufInit(&text);
-	HubMetrics(&text);
+	if (config.deliver)
+		DeliverMetrics(&text);
+	else
+		HubMetrics(&text);
 	ret = Respond(conn, MHD_HTTP_OK, "text/plain; version=0.0.4; charset=utf-8", text.data, text.len, NULL);
 	BufFree(&text);
 	return ret;
@@ -785,6 +791,9 @@ HandleRequest(void *cls, struct MHD_Connection *conn, const char *url, const cha
 		return RespondError(conn, MHD_HTTP_METHOD_NOT_ALLOWED, "method %.16s not allowed: only GET and HEAD", method);
 	if (strstr(url, "..") != NULL || strchr(url, '\\') != NULL)
 		return RespondError(conn, MHD_HTTP_BAD_REQUEST, "invalid path");
+	if (config.deliver && strcmp(url, "/healthz") != 0 && strcmp(url, "/metrics") != 0)
+		return RespondError(conn, MHD_HTTP_NOT_FOUND, "no such path: this worker sends notifications (--deliver)"
+							" and serves only /healthz and /metrics");
 	if (strcmp(url, "/") == 0)
 		return ServeIndex(conn);
 	if (strncmp(url, "/screen/", 8) == 0)
@@ -892,7 +901,7 @@ HttpStart(void)
 		return false;
 	}
 	info = MHD_get_daemon_info(daemon_handle, MHD_DAEMON_INFO_BIND_PORT);
-	LogMessage(LEVEL_INFO, "serving screens on http://%s%s%s:%u/",
+	LogMessage(LEVEL_INFO, "serving %s on http://%s%s%s:%u/", config.deliver ? "metrics" : "screens",
 			   strchr(config.listen_address, ':') ? "[" : "", config.listen_address,
 			   strchr(config.listen_address, ':') ? "]" : "",
 			   info ? (unsigned int) info->port : (unsigned int) config.port);

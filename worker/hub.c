@@ -647,7 +647,7 @@ HubHealth(Buf *json, bool *healthy)
 }
 
 /* Append one metric with its help and type lines. */
-static void
+void
 Metric(Buf *text, const char *name, const char *type, const char *help, double value)
 {
 	BufPrintf(text, "# HELP %s %s\n# TYPE %s %s\n%s %.17g\n", name, help, name, type, name, value);

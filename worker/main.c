@@ -1,9 +1,11 @@
 /*
  * main.c — escalation-worker: forwards the warnings of the escalation
- * extension to the district and city big screens.
+ * extension to the district and city big screens; with --deliver, sends
+ * the notifications of its outbox instead.
  *
  * Options and signals live here; the database side is listener.c, the
- * screens' side http.c, and hub.c is where they meet.
+ * screens' side http.c, and hub.c is where they meet; the sender is
+ * deliver.c.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -16,6 +18,8 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include <curl/curl.h>
 
 #include "worker.h"
 
@@ -43,7 +47,15 @@ WorkerConfig config = {
 	.db_connections = 8,
 	.db_connections_per_client = 0, /* half of db_connections */
 	.engine_stale_s = 300,
+	.senders = 16,
+	.send_timeout_s = 15,
+	.send_connect_timeout_s = 5,
+	.lease_s = 60,
 };
+
+/* Options whose default differs with --deliver, if given. */
+static bool port_given;
+static bool poll_interval_given;
 
 /* Where the conninfo came from, for the log (never the conninfo itself). */
 static const char *conninfo_source = "the PG* environment";
@@ -123,6 +135,20 @@ Usage(FILE *out)
 			"                             (/screen/<province code>) from the cities'\n"
 			"                             warnings it subscribes to (docs/PROVINCE.md)\n"
 			"\n"
+			"Delivery (--deliver): send the notifications of the outbox instead of serving\n"
+			"screens; connect as a login role in escalation_sender. Only /healthz and\n"
+			"/metrics are served (default port 8081); --poll-interval defaults to 1:\n"
+			"      --deliver              claim, send and record notifications\n"
+			"                             (escalation.notification_claim/_result)\n"
+			"      --senders=N            sends at once, across all channels (default %d)\n"
+			"      --send-timeout=SECONDS  limit on one send, connection included\n"
+			"                             (default %.0f)\n"
+			"      --send-connect-timeout=SECONDS  limit on connecting to a provider\n"
+			"                             (default %.0f)\n"
+			"      --lease=SECONDS        how long a claim stays this sender's; a claim not\n"
+			"                             recorded by then is sent again and counted as a\n"
+			"                             repeat. More than --send-timeout + 5 (default %d)\n"
+			"\n"
 			"Other:\n"
 			"      --log-level=LEVEL      debug, info, warning or error (default info); lines\n"
 			"                             carry a syslog priority prefix (<3>..<7>) when\n"
@@ -137,7 +163,8 @@ Usage(FILE *out)
 			config.max_clients, config.heartbeat_s, config.request_timeout_s, config.ring_size, config.client_queue, config.client_lag_s,
 			config.page_size, config.poll_interval_s, config.connect_timeout_s,
 			config.query_timeout_s, config.backoff_min_s, config.backoff_max_s, config.db_connections,
-			config.engine_stale_s);
+			config.engine_stale_s, config.senders, config.send_timeout_s, config.send_connect_timeout_s,
+			config.lease_s);
 }
 
 /* Parse an integer option in [min, max] or exit with a message. */
@@ -197,7 +224,12 @@ enum
 	OPT_ALLOW_PARTIAL_SCOPE,
 	OPT_ENGINE_STALE,
 	OPT_IGNORE_ENGINE,
-	OPT_PROVINCE
+	OPT_PROVINCE,
+	OPT_DELIVER,
+	OPT_SENDERS,
+	OPT_SEND_TIMEOUT,
+	OPT_SEND_CONNECT_TIMEOUT,
+	OPT_LEASE
 };
 
 /*
@@ -293,6 +325,11 @@ ParseOptions(int argc, char **argv)
 		{"allow-partial-scope", no_argument, NULL, OPT_ALLOW_PARTIAL_SCOPE},
 		{"engine-stale", required_argument, NULL, OPT_ENGINE_STALE},
 		{"ignore-engine", no_argument, NULL, OPT_IGNORE_ENGINE},
+		{"deliver", no_argument, NULL, OPT_DELIVER},
+		{"senders", required_argument, NULL, OPT_SENDERS},
+		{"send-timeout", required_argument, NULL, OPT_SEND_TIMEOUT},
+		{"send-connect-timeout", required_argument, NULL, OPT_SEND_CONNECT_TIMEOUT},
+		{"lease", required_argument, NULL, OPT_LEASE},
 		{"version", no_argument, NULL, 'V'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0}
@@ -309,6 +346,7 @@ ParseOptions(int argc, char **argv)
 				break;
 			case 'p':
 				config.port = IntOption("port", optarg, 0, 65535);
+				port_given = true;
 				break;
 			case 'w':
 				config.www_dir = optarg;
@@ -341,6 +379,7 @@ ParseOptions(int argc, char **argv)
 				break;
 			case OPT_POLL_INTERVAL:
 				config.poll_interval_s = IntOption("poll-interval", optarg, 1, 86400);
+				poll_interval_given = true;
 				break;
 			case OPT_CONNECT_TIMEOUT:
 				config.connect_timeout_s = IntOption("connect-timeout", optarg, 1, 3600);
@@ -380,6 +419,21 @@ ParseOptions(int argc, char **argv)
 			case OPT_IGNORE_ENGINE:
 				config.ignore_engine = true;
 				break;
+			case OPT_DELIVER:
+				config.deliver = true;
+				break;
+			case OPT_SENDERS:
+				config.senders = IntOption("senders", optarg, 1, 1000);
+				break;
+			case OPT_SEND_TIMEOUT:
+				config.send_timeout_s = SecondsOption("send-timeout", optarg, 0.1, 3600);
+				break;
+			case OPT_SEND_CONNECT_TIMEOUT:
+				config.send_connect_timeout_s = SecondsOption("send-connect-timeout", optarg, 0.1, 3600);
+				break;
+			case OPT_LEASE:
+				config.lease_s = IntOption("lease", optarg, 1, 86400);
+				break;
 			case 'V':
 				printf("%s %s\n", WORKER_NAME, WORKER_VERSION);
 				exit(0);
@@ -412,6 +466,21 @@ ParseOptions(int argc, char **argv)
 		config.conninfo = CheckedStrdup(getenv("ESCALATION_WORKER_CONNINFO"));
 		conninfo_source = "ESCALATION_WORKER_CONNINFO";
 	}
+	if (config.deliver && config.province)
+	{
+		fprintf(stderr, "%s: --deliver and --province exclude each other: a province sends no notifications\n", WORKER_NAME);
+		exit(2);
+	}
+	if (config.deliver && config.lease_s <= config.send_timeout_s + 5)
+	{
+		fprintf(stderr, "%s: invalid --lease %d: a claim must outlast a send (--send-timeout %g) by more than 5 s\n",
+				WORKER_NAME, config.lease_s, config.send_timeout_s);
+		exit(2);
+	}
+	if (config.deliver && !port_given)
+		config.port = 8081;
+	if (config.deliver && !poll_interval_given)
+		config.poll_interval_s = 1;
 	if (config.backoff_max_s < config.backoff_min_s)
 		config.backoff_max_s = config.backoff_min_s;
 	if (config.db_connections_per_client == 0)
@@ -471,14 +540,23 @@ main(int argc, char **argv)
 	}
 	shutdown_fd = pipefd[0];
 
+	if (config.deliver && curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+	{
+		LogMessage(LEVEL_ERROR, "cannot initialise libcurl");
+		return 1;
+	}
 	HubInit();
-	LogMessage(LEVEL_INFO, "%s %s starting (ring %d events, client queue %d, heartbeat %d s; connection from %s)",
-			   WORKER_NAME, WORKER_VERSION, config.ring_size, config.client_queue, config.heartbeat_s, conninfo_source);
+	if (config.deliver)
+		LogMessage(LEVEL_INFO, "%s %s starting as a sender of notifications (connection from %s)",
+				   WORKER_NAME, WORKER_VERSION, conninfo_source);
+	else
+		LogMessage(LEVEL_INFO, "%s %s starting (ring %d events, client queue %d, heartbeat %d s; connection from %s)",
+				   WORKER_NAME, WORKER_VERSION, config.ring_size, config.client_queue, config.heartbeat_s, conninfo_source);
 	if (!HttpStart())
 		return 1;
-	if (pthread_create(&listener, NULL, ListenerMain, NULL) != 0)
+	if (pthread_create(&listener, NULL, config.deliver ? DeliverMain : ListenerMain, NULL) != 0)
 	{
-		LogMessage(LEVEL_ERROR, "cannot start the listener thread");
+		LogMessage(LEVEL_ERROR, "cannot start the %s thread", config.deliver ? "sender" : "listener");
 		HttpStop();
 		return 1;
 	}
@@ -488,16 +566,25 @@ main(int argc, char **argv)
 	if (fatal_exit_code == 0)
 		LogMessage(LEVEL_INFO, "received %s, shutting down", sig == SIGTERM ? "SIGTERM" : "SIGINT");
 
+	/* The sender drains first: it still needs its database connection to record outcomes. */
+	if (config.deliver)
+	{
+		DeliverStop();
+		pthread_join(listener, NULL);
+	}
 	/* Streams first (they end at once), then every wait on a socket is cut short. */
 	HubShutdown();
 	if (write(pipefd[1], "x", 1) != 1)
 		LogMessage(LEVEL_WARNING, "cannot signal the shutdown pipe: %s", strerror(errno));
 	HttpStop();
-	pthread_join(listener, NULL);
+	if (!config.deliver)
+		pthread_join(listener, NULL);
 	HubDestroy();
 	DbFreeSlots();
 	close(pipefd[0]);
 	close(pipefd[1]);
+	if (config.deliver)
+		curl_global_cleanup();
 	LogMessage(fatal_exit_code ? LEVEL_ERROR : LEVEL_INFO, "stopped%s",
 			   fatal_exit_code == EXIT_CONFIG ? ": its configuration must change before it can serve" : "");
 	return fatal_exit_code;

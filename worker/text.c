@@ -136,15 +136,15 @@ BufPrintf(Buf *buf, const char *fmt,...)
 }
 
 /*
- * Append s as a JSON string literal (RFC 8259). U+2028 and U+2029 are escaped
- * too, so the text is also a valid JavaScript literal.
+ * Append s escaped for the inside of a JSON string literal (RFC 8259), no
+ * quotes. U+2028 and U+2029 are escaped too, so the text is also valid
+ * inside a JavaScript literal.
  */
 void
-BufAppendJsonString(Buf *buf, const char *s)
+BufAppendJsonChars(Buf *buf, const char *s)
 {
 	const unsigned char *p = (const unsigned char *) s;
 
-	BufAppend(buf, "\"", 1);
 	for (; *p; p++)
 	{
 		switch (*p)
@@ -182,6 +182,14 @@ BufAppendJsonString(Buf *buf, const char *s)
 					BufAppend(buf, (const char *) p, 1);
 		}
 	}
+}
+
+/* Append s as a JSON string, quotes included. */
+void
+BufAppendJsonString(Buf *buf, const char *s)
+{
+	BufAppend(buf, "\"", 1);
+	BufAppendJsonChars(buf, s);
 	BufAppend(buf, "\"", 1);
 }
 

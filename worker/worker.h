@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
+#include <time.h>
 
 #include <libpq-fe.h>
 
@@ -47,6 +48,11 @@ typedef struct WorkerConfig
 	bool		ignore_engine;	/* /healthz does not judge the engine */
 	bool		allow_partial_scope;	/* serve a role that sees less than the city */
 	bool		province;		/* serve a province database (docs/PROVINCE.md) */
+	bool		deliver;		/* send notifications instead of serving screens */
+	int			senders;		/* --deliver: sends at once */
+	double		send_timeout_s; /* ... each within this, connection included */
+	double		send_connect_timeout_s;
+	int			lease_s;		/* how long a claim is ours */
 } WorkerConfig;
 
 extern WorkerConfig config;
@@ -103,6 +109,7 @@ extern void BufReset(Buf *buf);
 extern void BufAppend(Buf *buf, const char *data, size_t len);
 extern void BufAppendStr(Buf *buf, const char *s);
 extern void BufPrintf(Buf *buf, const char *fmt,...) __attribute__((format(printf, 2, 3)));
+extern void BufAppendJsonChars(Buf *buf, const char *s);
 extern void BufAppendJsonString(Buf *buf, const char *s);
 extern void BufAppendHtml(Buf *buf, const char *s);
 extern void BufAppendRowJson(Buf *buf, const PGresult *res, int row);
@@ -221,6 +228,7 @@ extern int	HubListScreens(Buf *json, Buf *html);
 extern const char *ScreenLevel(const Screen *s);
 extern void HubHealth(Buf *json, bool *healthy);
 extern void HubMetrics(Buf *text);
+extern void Metric(Buf *text, const char *name, const char *type, const char *help, double value);
 extern void HubCountRequest(int status);
 extern Client *ClientOpen(const char *screen, int64_t cursor, const char *peer);
 extern void ClientClose(Client *client);
@@ -233,6 +241,41 @@ extern ssize_t ClientRead(Client *client, char *buf, size_t max);
 extern void OrderHtml(Buf *html, const PGresult *res);
 extern void CircularHtml(Buf *html, const PGresult *head, const PGresult *items);
 extern void DocumentListHtml(Buf *html, const char *title, const char *screen_path, const PGresult *res);
+/* message.c: what the sender puts on the wire, and the reading of answers */
+typedef enum TemplateEscape
+{
+	ESCAPE_NONE,
+	ESCAPE_JSON,
+	ESCAPE_URL
+} TemplateEscape;
+
+typedef struct TemplateValue
+{
+	const char *name;
+	const char *value;
+} TemplateValue;
+
+extern void BufAppendBase64(Buf *buf, const unsigned char *data, size_t len);
+extern void BufAppendUrlEncoded(Buf *buf, const char *s);
+extern void MessageText(Buf *out, const char *subject, const char *body, const char *link);
+extern void WecomBody(Buf *out, const char *text, const char *mobile);
+extern void DingtalkBody(Buf *out, const char *text, const char *mobile);
+extern bool DingtalkSignedUrl(Buf *out, const char *endpoint, const char *secret, long long timestamp_ms);
+extern TemplateEscape EscapeForContentType(const char *content_type);
+extern void FillTemplate(Buf *out, const char *tmpl, const TemplateValue *values, int nvalues,
+						 TemplateEscape escape);
+extern void MailSubject(Buf *out, const char *subject);
+extern void MailMessageId(Buf *out, const char *key);
+extern void MailMessage(Buf *out, const char *from, const char *to, const char *subject, const char *body,
+						const char *link, const char *key, time_t now);
+extern bool RobotErrcode(const char *answer, long *errcode);
+extern double RetryAfterSeconds(const char *value, double now, time_t (*parse_date) (const char *));
+
+/* deliver.c: the sender (--deliver) */
+extern void *DeliverMain(void *arg);
+extern void DeliverStop(void);
+extern void DeliverMetrics(Buf *text);
+extern void DeliverHealth(Buf *json, bool *healthy);
 
 /* listener.c */
 extern void *ListenerMain(void *arg);

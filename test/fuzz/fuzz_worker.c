@@ -20,7 +20,8 @@
  * built exactly when its key
  * columns are usable, and its SSE message is "id", "event" and one "data"
  * line of a JSON object whose members are the row's columns with their
- * values, ended by a blank line.
+ * values, ended by a blank line. The same fields go through what the
+ * notification sender builds (message.c): see CheckMessage.
  */
 #include <ctype.h>
 #include <math.h>
@@ -708,6 +709,232 @@ CheckDocuments(const Fields *f)
 	PQclear(plain);
 }
 
+/* Decode standard, padded base64 of len characters into out; false if it is not that. */
+static bool
+Base64Decode(const char *s, size_t len, Buf *out)
+{
+	static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+	if (len % 4 != 0)
+		return false;
+	for (size_t i = 0; i < len; i += 4)
+	{
+		unsigned int v = 0;
+		int			pad = 0;
+
+		for (size_t k = 0; k < 4; k++)
+		{
+			const char *c = s[i + k] ? strchr(alphabet, s[i + k]) : NULL;
+
+			if (s[i + k] == '=' && i + 4 == len && k >= 2 && (k == 3 || s[i + 3] == '='))
+				pad++;
+			else if (c == NULL || pad > 0)
+				return false;
+			v = v * 64 + (unsigned int) (c ? c - alphabet : 0);
+		}
+		for (int k = 0; k < 3 - pad; k++)
+		{
+			char		b = (char) ((v >> (16 - 8 * k)) & 0xff);
+
+			BufAppend(out, &b, 1);
+		}
+	}
+	return true;
+}
+
+/* The subject of an e-mail: RFC 2047 words of at most 75 characters, folded, decoding to itself. */
+static void
+CheckMailSubject(const char *subject)
+{
+	Buf			out;
+	Buf			back;
+	bool		plain = true;
+	const char *p;
+
+	BufInit(&out);
+	BufInit(&back);
+	BufAppendStr(&back, "");
+	MailSubject(&out, subject);
+	BufAppendStr(&out, "");
+	for (const unsigned char *c = (const unsigned char *) subject; *c; c++)
+		if (*c < 0x20 || *c > 0x7e || (c[0] == '=' && c[1] == '?'))
+			plain = false;
+	if (plain)
+		PROPERTY(strcmp(out.data, subject) == 0, "plain subject changed: %s", out.data);
+	else
+	{
+		for (p = out.data; *p;)
+		{
+			const char *end = strstr(p, "?=");
+			size_t		word = end ? (size_t) (end + 2 - p) : 0;
+
+			PROPERTY(strncmp(p, "=?UTF-8?B?", 10) == 0 && end != NULL && word <= 75,
+					 "not an encoded word of at most 75 characters: %s", p);
+			PROPERTY(Base64Decode(p + 10, (size_t) (end - p - 10), &back), "encoded word is not base64: %s", p);
+			p = end + 2;
+			PROPERTY(*p == '\0' || strncmp(p, "\r\n ", 3) == 0, "encoded words not folded: %s", p);
+			if (*p)
+				p += 3;
+		}
+		PROPERTY(back.len == strlen(subject) && memcmp(back.data, subject, back.len) == 0,
+				 "subject decodes to other text");
+	}
+	BufFree(&out);
+	BufFree(&back);
+}
+
+/* A Message-ID: <atext@escalation.notification>, its =XX decoding back to the key. */
+static void
+CheckMessageId(const char *key)
+{
+	static const char suffix[] = "@escalation.notification>";
+	Buf			out;
+	Buf			back;
+	size_t		left;
+
+	BufInit(&out);
+	BufInit(&back);
+	BufAppendStr(&back, "");
+	MailMessageId(&out, key);
+	PROPERTY(out.len >= 1 + strlen(suffix) && out.data[0] == '<' &&
+			 strcmp(out.data + out.len - strlen(suffix), suffix) == 0, "Message-ID malformed: %s", out.data);
+	left = out.len - strlen(suffix);
+	PROPERTY(left > 1 || key[0] == '\0', "Message-ID of a key has an empty left side");
+	for (size_t i = 1; i < left; i++)
+	{
+		unsigned char c = (unsigned char) out.data[i];
+
+		PROPERTY(c < 0x80 && (isalnum(c) || strchr("!#$%&'*+-/=?^_`{|}~", c) != NULL),
+				 "Message-ID holds a character that is not atext: 0x%02x", c);
+		if (c == '=')
+		{
+			unsigned int b;
+			char		byte;
+
+			PROPERTY(i + 2 < left && sscanf(out.data + i + 1, "%2X", &b) == 1 &&
+					 isxdigit((unsigned char) out.data[i + 1]) && isxdigit((unsigned char) out.data[i + 2]),
+					 "Message-ID has a broken =XX");
+			byte = (char) b;
+			BufAppend(&back, &byte, 1);
+			i += 2;
+		}
+		else
+			BufAppend(&back, (const char *) &c, 1);
+	}
+	PROPERTY(strcmp(back.data, key) == 0, "Message-ID decodes to another key");
+	BufFree(&out);
+	BufFree(&back);
+}
+
+/* A wait from Retry-After is -1 (none) or not negative, whatever the header says. */
+static time_t
+StubDate(const char *s)
+{
+	return s[0] == 'S' ? 1000 : (time_t) -1;
+}
+
+/*
+ * What the sender builds from the database's text (message.c): the e-mail's
+ * subject and Message-ID; an SMS template "<before>{{text}}<after>" gives
+ * exactly before, the value JSON-escaped (decoding back to it) and after,
+ * with nothing in the value filled in again; a 企业微信 body is one JSON
+ * object whose content is a prefix of the text, cut on a character boundary
+ * at 2,048 bytes; 钉钉's URL is the endpoint with a timestamp and a
+ * percent-encoded 44-character base64 signature; Retry-After is never a
+ * negative wait but -1.
+ */
+static void
+CheckMessage(const Fields *f)
+{
+	const char *text = f->count > 1 ? f->text[1] : "";
+	const char *before = f->count > 2 ? f->text[2] : "";
+	const char *after = f->count > 3 ? f->text[3] : "";
+	const TemplateValue values[] = {{"text", text}, {"address", before}};
+	Buf			tmpl;
+	Buf			out;
+	Buf			back;
+	const char *p;
+	double		wait;
+
+	CheckMailSubject(f->text[0]);
+	CheckMessageId(f->text[0]);
+
+	BufInit(&tmpl);
+	BufInit(&out);
+	BufInit(&back);
+	BufAppendStr(&back, "");
+	FillTemplate(&out, f->text[0], values, 2, ESCAPE_JSON);
+	BufAppendStr(&out, "");
+	if (strstr(f->text[0], "{{") == NULL)
+		PROPERTY(out.len == strlen(f->text[0]) && memcmp(out.data, f->text[0], out.len) == 0,
+				 "a template without placeholders changed");
+	BufReset(&out);
+	if (strstr(before, "{{") == NULL && strstr(after, "{{") == NULL && strstr(after, "}}") == NULL)
+	{
+		BufPrintf(&tmpl, "%s{{text}}%s", before, after);
+		FillTemplate(&out, tmpl.data, values, 2, ESCAPE_JSON);
+		BufAppendStr(&out, "");
+		PROPERTY(out.len >= strlen(before) + strlen(after) && memcmp(out.data, before, strlen(before)) == 0 &&
+				 strcmp(out.data + out.len - strlen(after), after) == 0, "template's literal text changed");
+		out.data[out.len - strlen(after)] = '\0';
+		BufReset(&tmpl);
+		BufPrintf(&tmpl, "\"%s\"", out.data + strlen(before));
+		p = tmpl.data;
+		PROPERTY(JsonDecodeString(&p, &back) && *p == '\0' && strcmp(back.data, text) == 0,
+				 "placeholder is not the value JSON-escaped: %s", tmpl.data);
+	}
+
+	BufReset(&out);
+	BufReset(&back);
+	BufAppendStr(&back, "");
+	WecomBody(&out, text, "");
+	p = out.data + strlen("{\"msgtype\":\"text\",\"text\":{\"content\":");
+	PROPERTY(strncmp(out.data, "{\"msgtype\":\"text\",\"text\":{\"content\":", p - out.data) == 0 &&
+			 JsonDecodeString(&p, &back) && strcmp(p, "}}") == 0, "企业微信 body malformed: %s", out.data);
+	PROPERTY(back.len <= 2048 && strncmp(back.data, text, back.len) == 0, "企业微信 content is not a prefix of the text");
+	PROPERTY(back.len == strlen(text) ||
+			 (back.len + 4 > 2048 && ((unsigned char) text[back.len] & 0xc0) != 0x80),
+			 "企业微信 content cut early or inside a character (%zu of %zu bytes)", back.len, strlen(text));
+
+	BufReset(&out);
+	if (before[0] != '\0')
+	{
+		PROPERTY(DingtalkSignedUrl(&out, text, before, 1700000000123LL), "no 钉钉 signature");
+		p = out.data + strlen(text);
+		PROPERTY(strncmp(out.data, text, strlen(text)) == 0 &&
+				 strncmp(p + 1, "timestamp=1700000000123&sign=", 29) == 0 && (*p == '?' || *p == '&'),
+				 "钉钉 URL malformed: %s", out.data);
+		BufReset(&back);
+		for (p += 30; *p; p++)
+		{
+			unsigned int b;
+			char		byte;
+
+			if (*p == '%')
+			{
+				PROPERTY(sscanf(p + 1, "%2X", &b) == 1, "broken percent-encoding");
+				byte = (char) b;
+				BufAppend(&back, &byte, 1);
+				p += 2;
+			}
+			else
+				BufAppend(&back, p, 1);
+		}
+		PROPERTY(back.len == 44 && back.data[43] == '=', "钉钉 sign is not base64 of 32 bytes: %s", out.data);
+	}
+
+	wait = RetryAfterSeconds(text, 500, StubDate);
+	PROPERTY(wait == -1 || wait >= 0, "Retry-After gave a negative wait: %g", wait);
+	{
+		long		errcode;
+
+		(void) RobotErrcode(text, &errcode);
+	}
+	BufFree(&tmpl);
+	BufFree(&out);
+	BufFree(&back);
+}
+
 /* Judge one input: each field as request and log text, then the row built from them. */
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -733,6 +960,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	CheckEvent(&f);
 	CheckDocuments(&f);
+	CheckMessage(&f);
 	free(copy);
 	return 0;
 }

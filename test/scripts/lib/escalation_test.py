@@ -452,7 +452,7 @@ class Worker:
         self.port = None
         deadline = time.monotonic() + (60 if wrapper else 10)
         while self.port is None and time.monotonic() < deadline:
-            m = re.search(r"serving screens on http://127\.0\.0\.1:(\d+)/", self.log_text())
+            m = re.search(r"serving (?:screens|metrics) on http://127\.0\.0\.1:(\d+)/", self.log_text())
             if m:
                 self.port = int(m.group(1))
             else:
