@@ -5312,7 +5312,7 @@ ALTER TYPE escalation.warning_resolution ADD VALUE 'signed';
 ALTER TYPE escalation.warning_resolution ADD VALUE 'answered';
 ALTER TYPE escalation.gap_reason ADD VALUE 'warning_no_addressee';
 COMMENT ON TYPE escalation.warning_kind IS
-	'Kind of warning (预警类型): hazard_overdue 一般隐患逾期未整改 (§15), major_hazard 疑似重大事故隐患未确认 (§16), clue 移交线索未处理 (§17), licence_expired 安全生产许可类证件逾期 (§18), dual_prevention_idle 双重预防机制未正常运行 (§19), handling_sign 预警超时未签收, handling_reply 预警逾期未反馈 (§14, the handling timers). Values added after 0.1.0 come last, in the order the upgrade adds them.';
+	'Kind of warning (预警类型): hazard_overdue 一般隐患逾期未整改 (§15), major_hazard 疑似重大事故隐患未确认 (§16), clue 移交线索未处理 (§17), licence_expired 安全生产许可类证件逾期 (§18), dual_prevention_idle 双重预防机制未正常运行 (§19), handling_sign 预警超时未签收, handling_reply 预警逾期未反馈 (§14, the handling timers), major_hazard_listed 挂牌督办重大事故隐患逾期未治理 (§14). Values added after 0.1.0 come last, in the order the upgrade adds them.';
 COMMENT ON TYPE escalation.warning_resolution IS
 	'Why a warning was resolved (解除原因): closed 隐患已销号, confirmed 已确认为重大事故隐患, ruled_out 已排除重大事故隐患, handled 线索已处理, renewed 证件已换发, ran 双重预防机制已恢复运行, rescheduled 起算时间已变更（如延期）, withdrawn 事项已撤销或不再适用, signed 预警已签收, answered 预警已反馈.';
 COMMENT ON TYPE escalation.gap_reason IS
@@ -5365,7 +5365,7 @@ CREATE OR REPLACE VIEW escalation.rule_shipped AS
 	WHERE k.kind IS NOT NULL;
 
 COMMENT ON VIEW escalation.rule_shipped IS
-	'Every ladder as shipped: the rows of rule_default and the ladders derived from other rules data (the handling timers of escalation.handling_rule). 默认预警规则（含派生）';
+	'Every ladder as shipped: the rows of rule_default and the ladders of the kinds added after 0.1.0, derived from rules data of their own (the handling timers of escalation.handling_rule; the listed major hazards). 默认预警规则（含派生）';
 COMMENT ON COLUMN escalation.rule_shipped.kind IS 'Kind of warning. 预警类型';
 COMMENT ON COLUMN escalation.rule_shipped.origin IS 'Origin of the item. 事项来源层级';
 COMMENT ON COLUMN escalation.rule_shipped.stage IS 'Stage number, 1 to n. 预警级次';
@@ -5802,76 +5802,7 @@ END;
 COMMENT ON FUNCTION escalation.responsibility_gaps(date) IS
 	'Every defect of the responsibility database on a day (不落空挡、不留盲区), limited to the rows the caller may see; closed units need no supervision; warnings active at the end of the day without an addressee (§7). 监管责任缺项清单';
 
-CREATE OR REPLACE VIEW escalation.item_source AS
-	SELECT i.kind, i.subject_id, i.origin, i.started_at, i.start_set_at, i.handled_at, i.handled_reason, i.withdrawn_at, i.unit_id,
-		i.department_id, i.region, escalation.region_district(i.region) AS district,
-		escalation.region_city(i.region) AS city
-	FROM (
-		SELECT 'hazard_overdue'::escalation.warning_kind AS kind, h.id AS subject_id,
-			escalation.item_origin(coalesce(d.level, u.supervision_level)) AS origin,
-			-- Rectified by the deadline: the department's re-inspection is due
-			-- (逾期未复查); else the unit's deadline (逾期未整改).
-			CASE WHEN h.needs_recheck AND h.status <> 'rectifying'
-					  AND h.rectified_at <= coalesce(x.ladder_start, h.rectify_deadline)
-				 THEN escalation.stage_due_at(h.rectified_at,
-						(SELECT l.span FROM escalation.rule_limit l WHERE l.name = 'hazard_recheck_within'))
-				 ELSE coalesce(x.ladder_start, h.rectify_deadline) END AS started_at,
-			h.deadline_set_at AS start_set_at,
-			CASE WHEN h.needs_recheck THEN h.closed_at ELSE least(h.closed_at, h.rectified_at) END AS handled_at,
-			'closed'::escalation.warning_resolution AS handled_reason, NULL::timestamptz AS withdrawn_at,
-			h.unit_id, h.found_by AS department_id, coalesce(u.region, d.region) AS region
-		FROM escalation.hazard h
-		LEFT JOIN escalation.unit u ON u.id = h.unit_id
-		LEFT JOIN escalation.department d ON d.id = h.found_by
-		-- An extension granted after a warning keeps the ladder's start.
-		LEFT JOIN LATERAL (
-			SELECT e.ladder_start FROM escalation.hazard_extension e
-			WHERE e.hazard_id = h.id AND e.approved AND e.granted_deadline = h.rectify_deadline
-			ORDER BY e.id DESC LIMIT 1) x ON true
-		WHERE h.grade IN ('general', 'not_major') AND isfinite(h.rectify_deadline)
-		UNION ALL
-		SELECT 'major_hazard', h.id,
-			escalation.item_origin(coalesce(d.level, u.supervision_level)),
-			h.found_at, NULL, least(h.confirmed_at, h.closed_at),
-			CASE WHEN h.confirmed_at IS NULL OR h.closed_at < h.confirmed_at THEN 'closed'
-				 WHEN h.grade = 'not_major' THEN 'ruled_out'
-				 ELSE 'confirmed' END::escalation.warning_resolution, NULL,
-			h.unit_id, h.found_by, coalesce(u.region, d.region)
-		FROM escalation.hazard h
-		LEFT JOIN escalation.unit u ON u.id = h.unit_id
-		LEFT JOIN escalation.department d ON d.id = h.found_by
-		WHERE h.grade <> 'general' AND isfinite(h.found_at)
-		UNION ALL
-		SELECT 'clue', c.id,
-			escalation.item_origin(coalesce(d.level, u.supervision_level)),
-			-- A forwarded clue's clock runs from the first transfer of its chain.
-			CASE WHEN c.forwarded_from IS NULL THEN c.transferred_at ELSE (escalation.clue_chain(c.id)).started_at END,
-			NULL, c.handled_at, 'handled', NULL,
-			c.unit_id, c.from_department, coalesce(u.region, d.region)
-		FROM escalation.clue c
-		LEFT JOIN escalation.unit u ON u.id = c.unit_id
-		LEFT JOIN escalation.department d ON d.id = c.from_department
-		WHERE isfinite(c.transferred_at)
-		UNION ALL
-		SELECT 'licence_expired', l.id, escalation.item_origin(u.supervision_level),
-			escalation.licence_expires_at(l.valid_until), NULL, l.superseded_at, 'renewed', NULL,
-			l.unit_id, NULL::bigint, u.region
-		FROM escalation.licence l
-		JOIN escalation.unit u ON u.id = l.unit_id
-		WHERE l.safety_licence AND isfinite(l.valid_until)
-		UNION ALL
-		SELECT 'dual_prevention_idle', p.unit_id, escalation.item_origin(u.supervision_level),
-			p.since, p.since, escalation.dp_first_run_after(p.unit_id, p.since), 'ran', p.withdrawn_at,
-			p.unit_id, NULL::bigint, u.region
-		FROM escalation.dual_prevention p
-		JOIN escalation.unit u ON u.id = p.unit_id
-		WHERE isfinite(p.since)
-		UNION ALL
-		SELECT * FROM escalation.handling_timer_source
-	) i
-	WHERE i.region IS NOT NULL;
-COMMENT ON VIEW escalation.item_source IS
-	'Every item that can climb a warning ladder, read from the hazards, clues, licences, dual-prevention enrolments and the handling of warnings (escalation.handling_timer_source): its origin, start, handling and region. The engine tracks it in escalation.tracked_item. 预警事项来源';
+-- item_source gets its branch in the next section.
 COMMENT ON COLUMN escalation.item_source.subject_id IS 'Hazard, clue or licence id, unit id for dual prevention, warning id for handling_sign, the dispatch or return step''s id for handling_reply. 事项编号';
 
 CREATE OR REPLACE FUNCTION escalation.sync_items(kind escalation.warning_kind, subjects bigint[])
@@ -5972,7 +5903,7 @@ BEGIN
 	END IF;
 	IF w.kind = 'clue' THEN
 		SELECT c.to_department, 'receiver' INTO department_id, basis FROM escalation.clue c WHERE c.id = w.subject_id;
-	ELSIF w.kind IN ('hazard_overdue', 'major_hazard') THEN
+	ELSIF w.kind::text IN ('hazard_overdue', 'major_hazard', 'major_hazard_listed') THEN
 		department_id := w.department_id;
 		basis := 'finder';
 	END IF;
@@ -5992,7 +5923,7 @@ BEGIN
 	-- The unit's supervising department: a hazard's at the stage's level, a
 	-- licence's or a dual prevention's at the unit's supervision level; the
 	-- territorial one when that level has none.
-	SELECT CASE WHEN w.kind IN ('hazard_overdue', 'major_hazard') THEN w.screen ELSE u.supervision_level END
+	SELECT CASE WHEN w.kind::text IN ('hazard_overdue', 'major_hazard', 'major_hazard_listed') THEN w.screen ELSE u.supervision_level END
 	INTO wanted FROM escalation.unit u WHERE u.id = w.unit_id;
 	SELECT a.department_id, a.supervisor_id,
 		CASE WHEN a.supervision_type = 'territorial' THEN 'territorial' ELSE 'supervision' END
@@ -6018,6 +5949,7 @@ RETURN CASE kind::text
 	WHEN 'dual_prevention_idle' THEN '双重预防机制未正常运行'
 	WHEN 'handling_sign' THEN '预警超时未签收'
 	WHEN 'handling_reply' THEN '预警逾期未反馈'
+	WHEN 'major_hazard_listed' THEN '挂牌督办重大事故隐患逾期未治理'
 END;
 
 CREATE OR REPLACE FUNCTION escalation.warning_resolution_label(reason escalation.warning_resolution) RETURNS text
@@ -6036,3 +5968,223 @@ RETURN CASE reason::text
 END;
 
 -- End of: the handling timers as warnings.
+
+------------------------------------------------------------------------------
+-- Confirmed major hazards listed for supervision (58_major_hazard_listing.sql):
+-- the kind major_hazard_listed, its ladder (derived in rule_shipped), its
+-- items, the close path only the city office may take (its addressee and its
+-- label are in the section above). As above, nothing
+-- below evaluates the new kind in this transaction; the listed hazards are
+-- tracked after it has committed: SELECT escalation.sync_items('major_hazard_listed', NULL).
+------------------------------------------------------------------------------
+
+ALTER TYPE escalation.warning_kind ADD VALUE 'major_hazard_listed';
+COMMENT ON TYPE escalation.warning_kind IS
+	'Kind of warning (预警类型): hazard_overdue 一般隐患逾期未整改 (§15), major_hazard 疑似重大事故隐患未确认 (§16), clue 移交线索未处理 (§17), licence_expired 安全生产许可类证件逾期 (§18), dual_prevention_idle 双重预防机制未正常运行 (§19), handling_sign 预警超时未签收, handling_reply 预警逾期未反馈 (§14, the handling timers), major_hazard_listed 挂牌督办重大事故隐患逾期未治理 (§14). Values added after 0.1.0 come last, in the order the upgrade adds them.';
+
+------------------------------------------------------------------------------
+-- The ladder (挂牌督办预警规则)
+------------------------------------------------------------------------------
+
+-- Every shipped ladder (52_rules.sql), with the handling timers
+-- (57_handling_timers.sql) and the listed major hazards: both origins climb
+-- the same stages on the city screen, the city being the listing authority.
+CREATE OR REPLACE VIEW escalation.rule_shipped AS
+	SELECT d.kind, d.origin, d.stage, d.delay, d.screen, d.action
+	FROM escalation.rule_default d
+	UNION ALL
+	SELECT k.kind, o.origin, 1::smallint,
+		CASE WHEN h.timer = 'sign' THEN h.within ELSE interval '0' END,
+		'city'::escalation.level, 'supervise'::escalation.warning_action
+	FROM escalation.handling_rule h
+	CROSS JOIN LATERAL (SELECT escalation.enum_value(NULL::escalation.warning_kind, 'handling_' || h.timer::text)) k(kind)
+	CROSS JOIN (VALUES ('city'::escalation.level), ('district'::escalation.level)) o(origin)
+	WHERE k.kind IS NOT NULL
+	UNION ALL
+	SELECT k.kind, o.origin, s.stage, s.delay, 'city'::escalation.level, s.action
+	FROM (SELECT escalation.enum_value(NULL::escalation.warning_kind, 'major_hazard_listed')) k(kind)
+	CROSS JOIN (VALUES (1::smallint, interval '0', 'supervise'::escalation.warning_action),
+					   (2::smallint, interval '3 days', 'circulate'::escalation.warning_action)) s(stage, delay, action)
+	CROSS JOIN (VALUES ('city'::escalation.level), ('district'::escalation.level)) o(origin)
+	WHERE k.kind IS NOT NULL;
+
+------------------------------------------------------------------------------
+-- The items (挂牌督办事项)
+------------------------------------------------------------------------------
+
+-- The city of a hazard: that of its unit, else of its finder.
+CREATE FUNCTION escalation.hazard_city(h escalation.hazard) RETURNS escalation.region
+LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, escalation, pg_temp
+BEGIN ATOMIC
+	SELECT escalation.region_city(coalesce(
+		(SELECT u.region FROM escalation.unit u WHERE u.id = h.unit_id),
+		(SELECT d.region FROM escalation.department d WHERE d.id = h.found_by)));
+END;
+COMMENT ON FUNCTION escalation.hazard_city(escalation.hazard) IS
+	'The city of a hazard (of its unit, else of the department that found it): the listing authority of a confirmed major hazard. 隐患所属城市';
+
+-- Every confirmed major hazard, from its confirmation: on the ladder from its
+-- governance plan's deadline (the deadline hazard_confirm requires, moved by
+-- an extension like any deadline, kept by one granted after a warning) until
+-- it is closed.
+CREATE OR REPLACE VIEW escalation.major_hazard_listing_source AS
+	SELECT (SELECT escalation.enum_value(NULL::escalation.warning_kind, 'major_hazard_listed')) AS kind,
+		h.id AS subject_id, escalation.item_origin(coalesce(d.level, u.supervision_level)) AS origin,
+		coalesce(x.ladder_start, h.rectify_deadline) AS started_at, h.deadline_set_at AS start_set_at,
+		h.closed_at AS handled_at, 'closed'::escalation.warning_resolution AS handled_reason,
+		NULL::timestamptz AS withdrawn_at, h.unit_id, h.found_by AS department_id, coalesce(u.region, d.region) AS region
+	FROM escalation.hazard h
+	LEFT JOIN escalation.unit u ON u.id = h.unit_id
+	LEFT JOIN escalation.department d ON d.id = h.found_by
+	LEFT JOIN LATERAL (
+		SELECT e.ladder_start FROM escalation.hazard_extension e
+		WHERE e.hazard_id = h.id AND e.approved AND e.granted_deadline = h.rectify_deadline
+		ORDER BY e.id DESC LIMIT 1) x ON true
+	WHERE h.grade = 'major' AND h.confirmed_at IS NOT NULL AND isfinite(h.rectify_deadline);
+COMMENT ON VIEW escalation.major_hazard_listing_source IS
+	'The confirmed major hazards listed for supervision by the city (挂牌督办), a branch of escalation.item_source: on the ladder major_hazard_listed from the governance plan''s deadline until closed (销号). 挂牌督办事项';
+COMMENT ON COLUMN escalation.major_hazard_listing_source.kind IS 'major_hazard_listed. 预警类型';
+COMMENT ON COLUMN escalation.major_hazard_listing_source.subject_id IS 'The hazard. 隐患编号';
+COMMENT ON COLUMN escalation.major_hazard_listing_source.origin IS 'Level of the finding department, else of the unit''s supervision. 事项来源层级';
+COMMENT ON COLUMN escalation.major_hazard_listing_source.started_at IS 'The governance plan''s deadline (rectify_deadline; kept by an extension granted after a warning). 治理期限';
+COMMENT ON COLUMN escalation.major_hazard_listing_source.start_set_at IS 'When the deadline was last set. 期限设定时间';
+COMMENT ON COLUMN escalation.major_hazard_listing_source.handled_at IS 'When it was closed (销号). 销号时间';
+COMMENT ON COLUMN escalation.major_hazard_listing_source.handled_reason IS 'closed. 处理方式';
+COMMENT ON COLUMN escalation.major_hazard_listing_source.withdrawn_at IS 'Always NULL: a confirmed grade does not change. 撤销时间';
+COMMENT ON COLUMN escalation.major_hazard_listing_source.unit_id IS 'The unit, if any. 生产经营单位';
+COMMENT ON COLUMN escalation.major_hazard_listing_source.department_id IS 'The department that found it. 发现部门';
+COMMENT ON COLUMN escalation.major_hazard_listing_source.region IS 'The unit''s region, else the department''s. 所属区划';
+
+DO $install$
+BEGIN
+	EXECUTE 'CREATE TRIGGER hazard_listing_track_insert AFTER INSERT ON escalation.hazard REFERENCING NEW TABLE AS new_rows '
+			'FOR EACH STATEMENT EXECUTE FUNCTION escalation_internal.track_source(''id'', ''major_hazard_listed'')';
+	EXECUTE 'CREATE TRIGGER hazard_listing_track_update AFTER UPDATE ON escalation.hazard REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows '
+			'FOR EACH STATEMENT EXECUTE FUNCTION escalation_internal.track_source(''id'', ''major_hazard_listed'')';
+	EXECUTE 'CREATE TRIGGER hazard_listing_track_delete AFTER DELETE ON escalation.hazard REFERENCING OLD TABLE AS old_rows '
+			'FOR EACH STATEMENT EXECUTE FUNCTION escalation_internal.track_source(''id'', ''major_hazard_listed'')';
+	EXECUTE 'CREATE TRIGGER hazard_listing_track_truncate AFTER TRUNCATE ON escalation.hazard '
+			'FOR EACH STATEMENT EXECUTE FUNCTION escalation_internal.track_source(''id'', ''major_hazard_listed'')';
+END
+$install$;
+
+------------------------------------------------------------------------------
+-- Closed only by the listing authority (销号)
+------------------------------------------------------------------------------
+
+-- Trigger: a listed major hazard is closed only by a role of the city's
+-- work-safety committee office (escalation.user_department).
+CREATE FUNCTION escalation_internal.major_hazard_close_check() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, escalation, pg_temp AS
+$$
+DECLARE
+	who name := escalation.acting_role();
+	city escalation.region;
+BEGIN
+	IF escalation.restoring() OR NEW.grade <> 'major' OR NEW.closed_at IS NULL OR OLD.closed_at IS NOT NULL
+	   OR EXISTS (SELECT 1 FROM pg_catalog.pg_roles r WHERE r.rolname = who AND r.rolsuper) THEN
+		RETURN NEW;
+	END IF;
+	city := escalation.hazard_city(NEW);
+	IF NOT EXISTS (SELECT 1 FROM escalation.user_department ud
+				   JOIN escalation.department d ON d.id = ud.department_id
+				   WHERE ud.role_name = who AND d.kind = 'safety_committee_office' AND d.level = 'city'
+					 AND d.region = city) THEN
+		RAISE EXCEPTION 'role "%" cannot close hazard %: it is a major accident hazard listed for supervision by city %', who, NEW.id,
+				coalesce((SELECT v.name FROM escalation.division v WHERE v.code = city), city::text)
+			USING ERRCODE = 'insufficient_privilege',
+				  DETAIL = format('Hazard %s was confirmed major at %s and listed for supervision (挂牌督办); only the listing authority closes it (销号).',
+								  NEW.id, NEW.confirmed_at),
+				  HINT = format('A role of the work-safety committee office (安委会办公室) of city %s, mapped in escalation.user_department, closes it.', city);
+	END IF;
+	RETURN NEW;
+END
+$$;
+COMMENT ON FUNCTION escalation_internal.major_hazard_close_check() IS
+	'Trigger: refuses (insufficient_privilege, naming the hazard) to close a confirmed major hazard unless the caller works for the city''s work-safety committee office, the listing authority (挂牌督办销号). 重大事故隐患销号校验';
+CREATE TRIGGER hazard_major_close_check BEFORE UPDATE OF closed_at ON escalation.hazard
+	FOR EACH ROW EXECUTE FUNCTION escalation_internal.major_hazard_close_check();
+
+------------------------------------------------------------------------------
+-- Privileges
+------------------------------------------------------------------------------
+
+GRANT SELECT ON escalation.major_hazard_listing_source TO escalation_admin, escalation_analyst;
+REVOKE ALL ON FUNCTION escalation.hazard_city(escalation.hazard), escalation_internal.major_hazard_close_check() FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION escalation.hazard_city(escalation.hazard) TO escalation_admin, escalation_analyst;
+
+-- item_source with the branches of both sections.
+CREATE OR REPLACE VIEW escalation.item_source AS
+	SELECT i.kind, i.subject_id, i.origin, i.started_at, i.start_set_at, i.handled_at, i.handled_reason, i.withdrawn_at, i.unit_id,
+		i.department_id, i.region, escalation.region_district(i.region) AS district,
+		escalation.region_city(i.region) AS city
+	FROM (
+		SELECT 'hazard_overdue'::escalation.warning_kind AS kind, h.id AS subject_id,
+			escalation.item_origin(coalesce(d.level, u.supervision_level)) AS origin,
+			-- Rectified by the deadline: the department's re-inspection is due
+			-- (逾期未复查); else the unit's deadline (逾期未整改).
+			CASE WHEN h.needs_recheck AND h.status <> 'rectifying'
+					  AND h.rectified_at <= coalesce(x.ladder_start, h.rectify_deadline)
+				 THEN escalation.stage_due_at(h.rectified_at,
+						(SELECT l.span FROM escalation.rule_limit l WHERE l.name = 'hazard_recheck_within'))
+				 ELSE coalesce(x.ladder_start, h.rectify_deadline) END AS started_at,
+			h.deadline_set_at AS start_set_at,
+			CASE WHEN h.needs_recheck THEN h.closed_at ELSE least(h.closed_at, h.rectified_at) END AS handled_at,
+			'closed'::escalation.warning_resolution AS handled_reason, NULL::timestamptz AS withdrawn_at,
+			h.unit_id, h.found_by AS department_id, coalesce(u.region, d.region) AS region
+		FROM escalation.hazard h
+		LEFT JOIN escalation.unit u ON u.id = h.unit_id
+		LEFT JOIN escalation.department d ON d.id = h.found_by
+		-- An extension granted after a warning keeps the ladder's start.
+		LEFT JOIN LATERAL (
+			SELECT e.ladder_start FROM escalation.hazard_extension e
+			WHERE e.hazard_id = h.id AND e.approved AND e.granted_deadline = h.rectify_deadline
+			ORDER BY e.id DESC LIMIT 1) x ON true
+		WHERE h.grade IN ('general', 'not_major') AND isfinite(h.rectify_deadline)
+		UNION ALL
+		SELECT 'major_hazard', h.id,
+			escalation.item_origin(coalesce(d.level, u.supervision_level)),
+			h.found_at, NULL, least(h.confirmed_at, h.closed_at),
+			CASE WHEN h.confirmed_at IS NULL OR h.closed_at < h.confirmed_at THEN 'closed'
+				 WHEN h.grade = 'not_major' THEN 'ruled_out'
+				 ELSE 'confirmed' END::escalation.warning_resolution, NULL,
+			h.unit_id, h.found_by, coalesce(u.region, d.region)
+		FROM escalation.hazard h
+		LEFT JOIN escalation.unit u ON u.id = h.unit_id
+		LEFT JOIN escalation.department d ON d.id = h.found_by
+		WHERE h.grade <> 'general' AND isfinite(h.found_at)
+		UNION ALL
+		SELECT 'clue', c.id,
+			escalation.item_origin(coalesce(d.level, u.supervision_level)),
+			-- A forwarded clue's clock runs from the first transfer of its chain.
+			CASE WHEN c.forwarded_from IS NULL THEN c.transferred_at ELSE (escalation.clue_chain(c.id)).started_at END,
+			NULL, c.handled_at, 'handled', NULL,
+			c.unit_id, c.from_department, coalesce(u.region, d.region)
+		FROM escalation.clue c
+		LEFT JOIN escalation.unit u ON u.id = c.unit_id
+		LEFT JOIN escalation.department d ON d.id = c.from_department
+		WHERE isfinite(c.transferred_at)
+		UNION ALL
+		SELECT 'licence_expired', l.id, escalation.item_origin(u.supervision_level),
+			escalation.licence_expires_at(l.valid_until), NULL, l.superseded_at, 'renewed', NULL,
+			l.unit_id, NULL::bigint, u.region
+		FROM escalation.licence l
+		JOIN escalation.unit u ON u.id = l.unit_id
+		WHERE l.safety_licence AND isfinite(l.valid_until)
+		UNION ALL
+		SELECT 'dual_prevention_idle', p.unit_id, escalation.item_origin(u.supervision_level),
+			p.since, p.since, escalation.dp_first_run_after(p.unit_id, p.since), 'ran', p.withdrawn_at,
+			p.unit_id, NULL::bigint, u.region
+		FROM escalation.dual_prevention p
+		JOIN escalation.unit u ON u.id = p.unit_id
+		WHERE isfinite(p.since)
+		UNION ALL
+		SELECT * FROM escalation.handling_timer_source
+		UNION ALL
+		SELECT * FROM escalation.major_hazard_listing_source
+	) i
+	WHERE i.region IS NOT NULL;
+COMMENT ON VIEW escalation.item_source IS
+	'Every item that can climb a warning ladder, read from the hazards, clues, licences, dual-prevention enrolments, the handling of warnings (escalation.handling_timer_source) and the listed major hazards (escalation.major_hazard_listing_source): its origin, start, handling and region. The engine tracks it in escalation.tracked_item. 预警事项来源';
+
+-- End of: confirmed major hazards listed for supervision.

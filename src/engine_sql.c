@@ -30,7 +30,7 @@ EngineCache *engine_cache = NULL;
 
 static const char *const KindNames[NUM_KINDS] = {
 	"hazard_overdue", "major_hazard", "clue", "licence_expired", "dual_prevention_idle",
-	"handling_sign", "handling_reply"
+	"handling_sign", "handling_reply", "major_hazard_listed"
 };
 
 /* The statements' column names, from their lists in engine_sql.h. */

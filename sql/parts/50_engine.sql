@@ -9,9 +9,9 @@
 
 CREATE TYPE escalation.warning_kind AS ENUM
 	('hazard_overdue', 'major_hazard', 'clue', 'licence_expired', 'dual_prevention_idle',
-	 'handling_sign', 'handling_reply');
+	 'handling_sign', 'handling_reply', 'major_hazard_listed');
 COMMENT ON TYPE escalation.warning_kind IS
-	'Kind of warning (预警类型): hazard_overdue 一般隐患逾期未整改 (§15), major_hazard 疑似重大事故隐患未确认 (§16), clue 移交线索未处理 (§17), licence_expired 安全生产许可类证件逾期 (§18), dual_prevention_idle 双重预防机制未正常运行 (§19), handling_sign 预警超时未签收, handling_reply 预警逾期未反馈 (§14, the handling timers). Values added after 0.1.0 come last, in the order the upgrade adds them.';
+	'Kind of warning (预警类型): hazard_overdue 一般隐患逾期未整改 (§15), major_hazard 疑似重大事故隐患未确认 (§16), clue 移交线索未处理 (§17), licence_expired 安全生产许可类证件逾期 (§18), dual_prevention_idle 双重预防机制未正常运行 (§19), handling_sign 预警超时未签收, handling_reply 预警逾期未反馈 (§14, the handling timers), major_hazard_listed 挂牌督办重大事故隐患逾期未治理 (§14). Values added after 0.1.0 come last, in the order the upgrade adds them.';
 
 CREATE TYPE escalation.warning_action AS ENUM ('confirm', 'supervise', 'circulate');
 COMMENT ON TYPE escalation.warning_action IS

@@ -100,7 +100,7 @@ CREATE VIEW escalation.rule_shipped AS
 	SELECT d.kind, d.origin, d.stage, d.delay, d.screen, d.action
 	FROM escalation.rule_default d;
 COMMENT ON VIEW escalation.rule_shipped IS
-	'Every ladder as shipped: the rows of rule_default and the ladders derived from other rules data (the handling timers of escalation.handling_rule). 默认预警规则（含派生）';
+	'Every ladder as shipped: the rows of rule_default and the ladders of the kinds added after 0.1.0, derived from rules data of their own (the handling timers of escalation.handling_rule; the listed major hazards). 默认预警规则（含派生）';
 COMMENT ON COLUMN escalation.rule_shipped.kind IS 'Kind of warning. 预警类型';
 COMMENT ON COLUMN escalation.rule_shipped.origin IS 'Origin of the item. 事项来源层级';
 COMMENT ON COLUMN escalation.rule_shipped.stage IS 'Stage number, 1 to n. 预警级次';

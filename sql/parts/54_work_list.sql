@@ -40,6 +40,15 @@ CREATE VIEW escalation.handling_timer_source AS
 		NULL::bigint AS unit_id, NULL::bigint AS department_id, NULL::escalation.region AS region
 	WHERE false;
 
+-- The confirmed major hazards listed for supervision (挂牌督办,
+-- 58_major_hazard_listing.sql, which defines this view), declared likewise.
+CREATE VIEW escalation.major_hazard_listing_source AS
+	SELECT NULL::escalation.warning_kind AS kind, NULL::bigint AS subject_id, NULL::escalation.level AS origin,
+		NULL::timestamptz AS started_at, NULL::timestamptz AS start_set_at, NULL::timestamptz AS handled_at,
+		NULL::escalation.warning_resolution AS handled_reason, NULL::timestamptz AS withdrawn_at,
+		NULL::bigint AS unit_id, NULL::bigint AS department_id, NULL::escalation.region AS region
+	WHERE false;
+
 -- Every item that can climb a ladder, from the source tables.
 CREATE VIEW escalation.item_source AS
 	SELECT i.kind, i.subject_id, i.origin, i.started_at, i.start_set_at, i.handled_at, i.handled_reason, i.withdrawn_at, i.unit_id,
@@ -107,10 +116,12 @@ CREATE VIEW escalation.item_source AS
 		WHERE isfinite(p.since)
 		UNION ALL
 		SELECT * FROM escalation.handling_timer_source
+		UNION ALL
+		SELECT * FROM escalation.major_hazard_listing_source
 	) i
 	WHERE i.region IS NOT NULL;
 COMMENT ON VIEW escalation.item_source IS
-	'Every item that can climb a warning ladder, read from the hazards, clues, licences, dual-prevention enrolments and the handling of warnings (escalation.handling_timer_source): its origin, start, handling and region. The engine tracks it in escalation.tracked_item. 预警事项来源';
+	'Every item that can climb a warning ladder, read from the hazards, clues, licences, dual-prevention enrolments, the handling of warnings (escalation.handling_timer_source) and the listed major hazards (escalation.major_hazard_listing_source): its origin, start, handling and region. The engine tracks it in escalation.tracked_item. 预警事项来源';
 COMMENT ON COLUMN escalation.item_source.kind IS 'Kind of warning the item climbs. 预警类型';
 COMMENT ON COLUMN escalation.item_source.subject_id IS 'Hazard, clue or licence id, unit id for dual prevention, warning id for handling_sign, the dispatch or return step''s id for handling_reply. 事项编号';
 COMMENT ON COLUMN escalation.item_source.origin IS 'city or district: the level of the finding/transferring department, else of the unit''s supervision. 事项来源层级';

@@ -136,7 +136,7 @@ BEGIN
 	END IF;
 	IF w.kind = 'clue' THEN
 		SELECT c.to_department, 'receiver' INTO department_id, basis FROM escalation.clue c WHERE c.id = w.subject_id;
-	ELSIF w.kind IN ('hazard_overdue', 'major_hazard') THEN
+	ELSIF w.kind::text IN ('hazard_overdue', 'major_hazard', 'major_hazard_listed') THEN
 		department_id := w.department_id;
 		basis := 'finder';
 	END IF;
@@ -156,7 +156,7 @@ BEGIN
 	-- The unit's supervising department: a hazard's at the stage's level, a
 	-- licence's or a dual prevention's at the unit's supervision level; the
 	-- territorial one when that level has none.
-	SELECT CASE WHEN w.kind IN ('hazard_overdue', 'major_hazard') THEN w.screen ELSE u.supervision_level END
+	SELECT CASE WHEN w.kind::text IN ('hazard_overdue', 'major_hazard', 'major_hazard_listed') THEN w.screen ELSE u.supervision_level END
 	INTO wanted FROM escalation.unit u WHERE u.id = w.unit_id;
 	SELECT a.department_id, a.supervisor_id,
 		CASE WHEN a.supervision_type = 'territorial' THEN 'territorial' ELSE 'supervision' END

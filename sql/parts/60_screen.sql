@@ -17,6 +17,7 @@ RETURN CASE kind::text
 	WHEN 'dual_prevention_idle' THEN '双重预防机制未正常运行'
 	WHEN 'handling_sign' THEN '预警超时未签收'
 	WHEN 'handling_reply' THEN '预警逾期未反馈'
+	WHEN 'major_hazard_listed' THEN '挂牌督办重大事故隐患逾期未治理'
 END;
 COMMENT ON FUNCTION escalation.warning_kind_label(escalation.warning_kind) IS
 	'Chinese label of a kind of warning, as the screens show it. 预警类型名称';

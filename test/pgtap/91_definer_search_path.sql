@@ -210,6 +210,8 @@ SELECT x.who, x.what, 'own', x.statement FROM (VALUES
 		FROM (SELECT escalation.hazard_extension_request(9261, '2024-05-20 18:00+08'::pg_catalog.timestamptz, '配件未到'::pg_catalog.text,
 			'历下申请人'::pg_catalog.text, '2024-05-05 10:00+08'::pg_catalog.timestamptz) OFFSET 0) r$s$),
 	('t90_admin', 'run', $s$SELECT * FROM escalation.run()$s$),
+	('t90_lixia', 'write the closing time of a hazard (the check of listed major hazards)',
+	 $s$UPDATE escalation.hazard SET closed_at = closed_at WHERE id = 9261 RETURNING id$s$),
 	('t90_admin', 'schedule', $s$SELECT escalation.schedule('*/5 * * * *') > 0 AS job$s$),
 	-- Rules are changed by the superuser (escalation_admin has no rights on rule_override).
 	(session_user, 'change a rule',

@@ -176,7 +176,7 @@ def rows_of(c, db, cols):
 # follow their unit's region, to which new tables are added.
 RETIMED = ("escalation.stage_due", "escalation.tracked_item")
 RETIMED_KINDS = ("hazard_overdue", "clue")
-ADDED_KINDS = ("handling_sign", "handling_reply")
+ADDED_KINDS = ("handling_sign", "handling_reply", "major_hazard_listed")
 REGISTRIES = ("escalation.unit_region_follower",)
 
 
