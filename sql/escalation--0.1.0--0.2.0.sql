@@ -5326,18 +5326,27 @@ COMMENT ON TYPE escalation.gap_reason IS
 -- the transaction of the upgrade that adds it, PostgreSQL refuses a new enum
 -- value ("unsafe use of new value"). The views that name the new values call
 -- it in an uncorrelated subquery, once per query, so that within the upgrade
--- they show nothing of the new kinds instead of failing. In escalation, not
--- escalation_internal: a view calls it with its reader's rights.
+-- they show nothing of the new kinds instead of failing. A value is unsafe
+-- when its row in pg_enum was written by the current transaction and its
+-- type's was not (a type created in the transaction may use its values; an
+-- upgrade run in a subtransaction is not recognised, and fails as without
+-- this). In
+-- escalation, not escalation_internal: a view calls it with its reader's
+-- rights.
 CREATE FUNCTION escalation.enum_value(type anyenum, label text) RETURNS anyenum
 LANGUAGE plpgsql STABLE SET search_path = pg_catalog, escalation, pg_temp AS
 $$
 DECLARE
 	result ALIAS FOR $0;
 BEGIN
-	EXECUTE format('SELECT $1::%s', pg_catalog.pg_typeof(type)) USING label INTO result;
+	IF EXISTS (SELECT 1 FROM pg_catalog.pg_enum e JOIN pg_catalog.pg_type t ON t.oid = e.enumtypid
+			   WHERE e.enumtypid = pg_catalog.pg_typeof(type) AND e.enumlabel = label
+				 AND e.xmin = pg_catalog.xid(pg_catalog.pg_current_xact_id_if_assigned())
+				 AND t.xmin <> e.xmin) THEN
+		RETURN NULL;
+	END IF;
+	result := label;
 	RETURN result;
-EXCEPTION WHEN unsafe_new_enum_value_usage THEN
-	RETURN NULL;
 END
 $$;
 COMMENT ON FUNCTION escalation.enum_value(anyenum, text) IS
@@ -5441,6 +5450,16 @@ RETURN coalesce(w.resolved_at,
 COMMENT ON FUNCTION escalation.warning_ends_at(escalation.warning, escalation.tracked_item) IS
 	'When a warning is (or will be) resolved, from its resolution or from the work-list row of its item; NULL while unknown. 预警解除时间';
 
+-- The work-safety committee office (安委会办公室) of a screen's region, which
+-- answers for its command centre's signing. In escalation: a view calls it
+-- with its reader's rights.
+CREATE FUNCTION escalation.screen_office(screen_region escalation.region) RETURNS bigint
+LANGUAGE sql STABLE PARALLEL SAFE
+RETURN (SELECT d.id FROM escalation.department d
+		WHERE d.region = screen_region AND d.kind = 'safety_committee_office' ORDER BY d.id LIMIT 1);
+COMMENT ON FUNCTION escalation.screen_office(escalation.region) IS
+	'The work-safety committee office of a screen''s region (the lowest id if several), NULL if none. 大屏所在区划的安委会办公室';
+
 CREATE OR REPLACE VIEW escalation.handling_timer_source AS
 	-- Every warning but a timer's own: signed within the sign timer, or the
 	-- timer's warning goes to the office (安委会办公室) of its screen's region.
@@ -5448,8 +5467,7 @@ CREATE OR REPLACE VIEW escalation.handling_timer_source AS
 		w.id AS subject_id, w.screen AS origin, w.raised_at AS started_at, NULL::timestamptz AS start_set_at,
 		s.done_at AS handled_at, 'signed'::text::escalation.warning_resolution AS handled_reason,
 		escalation.warning_ends_at(w, t) AS withdrawn_at, w.unit_id,
-		(SELECT d.id FROM escalation.department d
-		 WHERE d.region = w.screen_region AND d.kind = 'safety_committee_office' ORDER BY d.id LIMIT 1) AS department_id,
+		escalation.screen_office(w.screen_region) AS department_id,
 		w.region
 	FROM escalation.warning w
 	LEFT JOIN escalation.warning_step s ON s.warning_id = w.id AND s.step = 'sign'
@@ -5551,42 +5569,53 @@ CREATE FUNCTION escalation_internal.warning_track_timers() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, escalation, pg_temp AS
 $$
 DECLARE
-	item escalation.handling_timer_source;
+	sign escalation.warning_kind;
+	until timestamptz;
+	office bigint;
 	first_due timestamptz;
 BEGIN
 	IF escalation.restoring() OR NEW.kind::text IN ('handling_sign', 'handling_reply') THEN
 		RETURN NULL;
 	END IF;
-	-- What escalation.sync_items would write for it, in two statements with
-	-- kept plans: a run may raise a million warnings.
-	SELECT * INTO item FROM escalation.handling_timer_source s
-	WHERE s.subject_id = NEW.id AND s.kind::text = 'handling_sign';
-	IF item.kind IS NULL OR item.region IS NULL THEN
+	-- What escalation.sync_items would write for it (handling_timer_source),
+	-- in a few statements with kept plans: a run may raise a million warnings.
+	sign := 'handling_sign';
+	-- A warning raised and resolved at once has no sign timer.
+	IF NEW.resolved_at <= NEW.raised_at THEN
 		RETURN NULL;
 	END IF;
-	SELECT escalation.stage_due_at(item.started_at, o.due_after) INTO first_due
-	FROM escalation.rule_offset o WHERE o.kind = item.kind AND o.origin = item.origin AND o.stage = 1;
-	-- Resolved before its sign timer could run out (a catch-up run raises and
-	-- resolves at once): nothing can be raised, nothing is tracked.
-	IF first_due IS NULL OR NOT escalation.stage_fires(first_due, item.handled_at, item.withdrawn_at) THEN
-		RETURN NULL;
-	END IF;
-	INSERT INTO escalation.tracked_item (kind, subject_id, origin, started_at, start_set_at, handled_at, handled_reason,
-		withdrawn_at, next_due_at, unit_id, department_id, region, district, city)
-	VALUES (item.kind, item.subject_id, item.origin, item.started_at, NULL, item.handled_at, item.handled_reason,
-		item.withdrawn_at, escalation.item_event_due(item.kind, first_due, item.handled_at, item.withdrawn_at, NULL),
-		item.unit_id, item.department_id, item.region, escalation.region_district(item.region),
-		escalation.region_city(item.region))
-	ON CONFLICT (subject_id, kind) DO NOTHING;
+	until := coalesce(NEW.resolved_at,
+		(SELECT CASE WHEN t.started_at = NEW.started_at THEN least(t.handled_at, t.withdrawn_at) ELSE t.superseded_at END
+		 FROM escalation.tracked_item t WHERE t.subject_id = NEW.subject_id AND t.kind = NEW.kind));
+	-- escalation.screen_office, with a kept plan.
+	SELECT d.id INTO office FROM escalation.department d
+	WHERE d.region = NEW.screen_region AND d.kind = 'safety_committee_office' ORDER BY d.id LIMIT 1;
+	-- The stages of the ladder in force: while the city has not changed it,
+	-- the one stage rule_shipped derives from the sign timer (read directly:
+	-- escalation.rule costs more than the rest of this trigger together).
 	INSERT INTO escalation.stage_due (kind, subject_id, started_at, stage, due_at, fires_until, origin,
 		unit_id, department_id, region, district, city)
-	SELECT t.kind, t.subject_id, t.started_at, o.stage, escalation.stage_due_at(t.started_at, o.due_after),
-		least(t.handled_at, t.withdrawn_at), t.origin, t.unit_id, t.department_id, t.region, t.district, t.city
-	FROM escalation.tracked_item t
-	JOIN escalation.rule_offset o ON o.kind = t.kind AND o.origin = t.origin
-	WHERE t.subject_id = NEW.id AND t.kind = item.kind
-	  AND escalation.stage_fires(escalation.stage_due_at(t.started_at, o.due_after), t.handled_at, t.withdrawn_at)
+	SELECT sign, NEW.id, NEW.raised_at, o.stage, escalation.stage_due_at(NEW.raised_at, o.due_after), until, NEW.screen,
+		NEW.unit_id, office, NEW.region, escalation.region_district(NEW.region), escalation.region_city(NEW.region)
+	FROM (SELECT 1::smallint, h.within FROM escalation.handling_rule h
+		  WHERE h.timer = 'sign' AND NOT EXISTS (SELECT 1 FROM escalation.rule_override r WHERE r.kind = sign)
+		  UNION ALL
+		  SELECT r.stage, r.due_after FROM escalation.rule_offset r
+		  WHERE r.kind = sign AND r.origin = NEW.screen
+			AND EXISTS (SELECT 1 FROM escalation.rule_override x WHERE x.kind = sign)) o(stage, due_after)
+	WHERE escalation.stage_fires(escalation.stage_due_at(NEW.raised_at, o.due_after), NULL, until)
 	ON CONFLICT DO NOTHING;
+	-- Resolved before its sign timer could run out: nothing is tracked.
+	IF NOT FOUND THEN
+		RETURN NULL;
+	END IF;
+	SELECT min(s.due_at) INTO first_due FROM escalation.stage_due s WHERE s.subject_id = NEW.id AND s.kind = sign;
+	INSERT INTO escalation.tracked_item (kind, subject_id, origin, started_at, start_set_at, handled_at, handled_reason,
+		withdrawn_at, next_due_at, unit_id, department_id, region, district, city)
+	SELECT s.kind, s.subject_id, s.origin, s.started_at, NULL, NULL, 'signed', until,
+		escalation.item_event_due(sign, first_due, NULL, until, NULL), s.unit_id, s.department_id, s.region, s.district, s.city
+	FROM escalation.stage_due s WHERE s.subject_id = NEW.id AND s.kind = sign AND s.stage = 1
+	ON CONFLICT (subject_id, kind) DO NOTHING;
 	RETURN NULL;
 END
 $$;
@@ -5680,12 +5709,14 @@ GRANT SELECT ON escalation.warning_gap_source TO escalation_admin, escalation_us
 GRANT SELECT ON escalation.handling_timer_source TO escalation_admin, escalation_analyst;
 REVOKE ALL ON FUNCTION
 	escalation.enum_value(anyenum, text),
-	escalation.warning_ends_at(escalation.warning, escalation.tracked_item)
+	escalation.warning_ends_at(escalation.warning, escalation.tracked_item),
+	escalation.screen_office(escalation.region)
 FROM PUBLIC;
 -- Called by the views (rule, item_source) with their readers' rights.
 GRANT EXECUTE ON FUNCTION escalation.enum_value(anyenum, text)
 TO escalation_admin, escalation_user, escalation_analyst;
-GRANT EXECUTE ON FUNCTION escalation.warning_ends_at(escalation.warning, escalation.tracked_item)
+GRANT EXECUTE ON FUNCTION escalation.warning_ends_at(escalation.warning, escalation.tracked_item),
+	escalation.screen_office(escalation.region)
 TO escalation_admin, escalation_analyst;
 REVOKE ALL ON FUNCTION
 	escalation_internal.sync_warning_timers(bigint[], bigint[]),
