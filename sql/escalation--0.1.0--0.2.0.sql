@@ -8330,3 +8330,1087 @@ $comments$;
 
 GRANT SELECT ON escalation.notification_log TO escalation_admin, escalation_user;
 GRANT SELECT ON escalation.notification_log_analyst TO escalation_admin, escalation_user, escalation_analyst;
+
+------------------------------------------------------------------------------
+-- The handling timers as warnings (57_handling_timers.sql): the kinds
+-- handling_sign and handling_reply, the resolutions signed and answered.
+-- The values are appended to the enums (a fresh install lists them last, in
+-- this order). Nothing below evaluates them in this transaction: the views
+-- that name them call escalation.enum_value, which gives NULL here,
+-- and their ladders are derived (rule_shipped), not rows of rule_default.
+-- Existing warnings get their timers after the upgrade has committed:
+-- SELECT escalation.resync_items() (docs/ENGINE-INTERNALS.md).
+------------------------------------------------------------------------------
+
+ALTER TYPE escalation.warning_kind ADD VALUE 'handling_sign';
+ALTER TYPE escalation.warning_kind ADD VALUE 'handling_reply';
+ALTER TYPE escalation.warning_resolution ADD VALUE 'signed';
+ALTER TYPE escalation.warning_resolution ADD VALUE 'answered';
+ALTER TYPE escalation.gap_reason ADD VALUE 'warning_no_addressee';
+COMMENT ON TYPE escalation.warning_kind IS
+	'Kind of warning (预警类型): hazard_overdue 一般隐患逾期未整改 (§15), major_hazard 疑似重大事故隐患未确认 (§16), clue 移交线索未处理 (§17), licence_expired 安全生产许可类证件逾期 (§18), dual_prevention_idle 双重预防机制未正常运行 (§19), handling_sign 预警超时未签收, handling_reply 预警逾期未反馈 (§14, the handling timers), major_hazard_listed 挂牌督办重大事故隐患逾期未治理 (§14). Values added after 0.1.0 come last, in the order the upgrade adds them.';
+COMMENT ON TYPE escalation.warning_resolution IS
+	'Why a warning was resolved (解除原因): closed 隐患已销号, confirmed 已确认为重大事故隐患, ruled_out 已排除重大事故隐患, handled 线索已处理, renewed 证件已换发, ran 双重预防机制已恢复运行, rescheduled 起算时间已变更（如延期）, withdrawn 事项已撤销或不再适用, signed 预警已签收, answered 预警已反馈.';
+COMMENT ON TYPE escalation.gap_reason IS
+	'Defect of the responsibility database: unit without territorial responsibility, unit without industry supervision, supervision without named supervisor, supervision by a department outside the unit''s region, department without first responsible person, without responsible-in-charge, without lead office, without liaison, with more than two liaisons, an active warning for which it names no addressee. 监管责任缺项';
+
+------------------------------------------------------------------------------
+-- Enum values added by an upgrade
+------------------------------------------------------------------------------
+
+-- The value label of the enum of type, or NULL while it cannot be used: in
+-- the transaction of the upgrade that adds it, PostgreSQL refuses a new enum
+-- value ("unsafe use of new value"). The views that name the new values call
+-- it in an uncorrelated subquery, once per query, so that within the upgrade
+-- they show nothing of the new kinds instead of failing. A value is unsafe
+-- when its row in pg_enum was written by the current transaction and its
+-- type's was not (a type created in the transaction may use its values; an
+-- upgrade run in a subtransaction is not recognised, and fails as without
+-- this). In
+-- escalation, not escalation_internal: a view calls it with its reader's
+-- rights.
+CREATE FUNCTION escalation.enum_value(type anyenum, label text) RETURNS anyenum
+LANGUAGE plpgsql STABLE SET search_path = pg_catalog, escalation, pg_temp AS
+$$
+DECLARE
+	result ALIAS FOR $0;
+BEGIN
+	IF EXISTS (SELECT 1 FROM pg_catalog.pg_enum e JOIN pg_catalog.pg_type t ON t.oid = e.enumtypid
+			   WHERE e.enumtypid = pg_catalog.pg_typeof(type) AND e.enumlabel = label
+				 AND e.xmin = pg_catalog.xid(pg_catalog.pg_current_xact_id_if_assigned())
+				 AND t.xmin <> e.xmin) THEN
+		RETURN NULL;
+	END IF;
+	result := label;
+	RETURN result;
+END
+$$;
+COMMENT ON FUNCTION escalation.enum_value(anyenum, text) IS
+	'The value label of the enum type of its first argument, NULL within the transaction that added it (where it cannot be used yet). 枚举值（新增值可用时）';
+
+------------------------------------------------------------------------------
+-- The ladders of the timers (处置时限预警规则): derived from handling_rule
+------------------------------------------------------------------------------
+
+-- One stage each, on the city screen: handling_sign falls due the sign timer
+-- after the warning was raised, handling_reply at the reply deadline (which
+-- the dispatch or return set from the reply timer, or the centre gave). The
+-- city changes them through escalation.rule like any ladder; the sign delay
+-- also follows escalation.handling_timer_override.
+CREATE OR REPLACE VIEW escalation.rule_shipped AS
+	SELECT d.kind, d.origin, d.stage, d.delay, d.screen, d.action
+	FROM escalation.rule_default d
+	UNION ALL
+	SELECT k.kind, o.origin, 1::smallint,
+		CASE WHEN h.timer = 'sign' THEN h.within ELSE interval '0' END,
+		'city'::escalation.level, 'supervise'::escalation.warning_action
+	FROM escalation.handling_rule h
+	CROSS JOIN LATERAL (SELECT escalation.enum_value(NULL::escalation.warning_kind, 'handling_' || h.timer::text)) k(kind)
+	CROSS JOIN (VALUES ('city'::escalation.level), ('district'::escalation.level)) o(origin)
+	WHERE k.kind IS NOT NULL;
+
+COMMENT ON VIEW escalation.rule_shipped IS
+	'Every ladder as shipped: the rows of rule_default and the ladders of the kinds added after 0.1.0, derived from rules data of their own (the handling timers of escalation.handling_rule; the listed major hazards). 默认预警规则（含派生）';
+COMMENT ON COLUMN escalation.rule_shipped.kind IS 'Kind of warning. 预警类型';
+COMMENT ON COLUMN escalation.rule_shipped.origin IS 'Origin of the item. 事项来源层级';
+COMMENT ON COLUMN escalation.rule_shipped.stage IS 'Stage number, 1 to n. 预警级次';
+COMMENT ON COLUMN escalation.rule_shipped.delay IS 'Time from the previous stage (stage 1: from the item''s start). 间隔时间';
+COMMENT ON COLUMN escalation.rule_shipped.screen IS 'Screen the stage shows on. 预警大屏层级';
+COMMENT ON COLUMN escalation.rule_shipped.action IS 'Action of that level''s office. 处置动作';
+
+CREATE OR REPLACE VIEW escalation.rule AS
+	SELECT d.kind, d.origin, d.stage, d.delay, d.screen, d.action, false AS changed
+	FROM escalation.rule_shipped d
+	WHERE NOT EXISTS (SELECT 1 FROM escalation.rule_override o
+					  WHERE o.kind = d.kind AND o.origin = d.origin AND o.stage = d.stage)
+	UNION ALL
+	SELECT o.kind, o.origin, o.stage, o.delay, o.screen, o.action, true
+	FROM escalation.rule_override o
+	WHERE NOT o.removed;
+
+CREATE OR REPLACE FUNCTION escalation_internal.rule_write() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, escalation, pg_temp AS
+$$
+BEGIN
+	IF TG_OP = 'UPDATE' AND (NEW.kind, NEW.origin, NEW.stage) IS DISTINCT FROM (OLD.kind, OLD.origin, OLD.stage) THEN
+		RAISE EXCEPTION 'cannot change kind, origin or stage of a rule: (%, %, %)', OLD.kind, OLD.origin, OLD.stage
+			USING ERRCODE = 'feature_not_supported',
+				  HINT = 'Renumber a ladder with DELETE and INSERT in one transaction.';
+	END IF;
+	IF TG_OP = 'INSERT' AND EXISTS (
+		SELECT 1 FROM escalation.rule r WHERE (r.kind, r.origin, r.stage) = (NEW.kind, NEW.origin, NEW.stage))
+	THEN
+		RAISE EXCEPTION 'rule (%, %, stage %) already exists', NEW.kind, NEW.origin, NEW.stage
+			USING ERRCODE = 'unique_violation',
+				  HINT = 'Change an existing stage with UPDATE.';
+	END IF;
+
+	IF TG_OP = 'DELETE' THEN
+		IF EXISTS (SELECT 1 FROM escalation.rule_shipped d
+				   WHERE (d.kind, d.origin, d.stage) = (OLD.kind, OLD.origin, OLD.stage)) THEN
+			INSERT INTO escalation.rule_override AS o (kind, origin, stage, removed)
+			VALUES (OLD.kind, OLD.origin, OLD.stage, true)
+			ON CONFLICT (kind, origin, stage) DO UPDATE
+				SET delay = NULL, screen = NULL, action = NULL, removed = true,
+					changed_at = statement_timestamp(), changed_by = current_user;
+		ELSE
+			DELETE FROM escalation.rule_override o
+			WHERE (o.kind, o.origin, o.stage) = (OLD.kind, OLD.origin, OLD.stage);
+		END IF;
+		RETURN OLD;
+	END IF;
+
+	INSERT INTO escalation.rule_override AS o (kind, origin, stage, delay, screen, action)
+	VALUES (NEW.kind, NEW.origin, NEW.stage, NEW.delay, NEW.screen, NEW.action)
+	ON CONFLICT (kind, origin, stage) DO UPDATE
+		SET delay = EXCLUDED.delay, screen = EXCLUDED.screen, action = EXCLUDED.action, removed = false,
+			changed_at = statement_timestamp(), changed_by = current_user;
+	NEW.changed := true;
+	RETURN NEW;
+END
+$$;
+GRANT SELECT ON escalation.rule_shipped TO escalation_admin, escalation_analyst;
+
+------------------------------------------------------------------------------
+-- The items of the timers (处置时限事项)
+------------------------------------------------------------------------------
+
+-- When the engine resolves a warning that is still active: its item's
+-- handling or withdrawal for the current episode, the move of its start for
+-- an earlier one (the work list knows both as soon as the sources change).
+CREATE FUNCTION escalation.warning_ends_at(w escalation.warning, t escalation.tracked_item)
+RETURNS timestamptz
+LANGUAGE sql STABLE PARALLEL SAFE
+RETURN coalesce(w.resolved_at,
+	CASE WHEN t.started_at = w.started_at THEN least(t.handled_at, t.withdrawn_at) ELSE t.superseded_at END);
+COMMENT ON FUNCTION escalation.warning_ends_at(escalation.warning, escalation.tracked_item) IS
+	'When a warning is (or will be) resolved, from its resolution or from the work-list row of its item; NULL while unknown. 预警解除时间';
+
+-- The work-safety committee office (安委会办公室) of a screen's region, which
+-- answers for its command centre's signing. In escalation: a view calls it
+-- with its reader's rights.
+CREATE FUNCTION escalation.screen_office(screen_region escalation.region) RETURNS bigint
+LANGUAGE sql STABLE PARALLEL SAFE
+RETURN (SELECT d.id FROM escalation.department d
+		WHERE d.region = screen_region AND d.kind = 'safety_committee_office' ORDER BY d.id LIMIT 1);
+COMMENT ON FUNCTION escalation.screen_office(escalation.region) IS
+	'The work-safety committee office of a screen''s region (the lowest id if several), NULL if none. 大屏所在区划的安委会办公室';
+
+CREATE OR REPLACE VIEW escalation.handling_timer_source AS
+	-- Every warning but a timer's own: signed within the sign timer, or the
+	-- timer's warning goes to the office (安委会办公室) of its screen's region.
+	SELECT (SELECT escalation.enum_value(NULL::escalation.warning_kind, 'handling_sign')) AS kind,
+		w.id AS subject_id, w.screen AS origin, w.raised_at AS started_at, NULL::timestamptz AS start_set_at,
+		s.done_at AS handled_at, 'signed'::text::escalation.warning_resolution AS handled_reason,
+		escalation.warning_ends_at(w, t) AS withdrawn_at, w.unit_id,
+		escalation.screen_office(w.screen_region) AS department_id,
+		w.region
+	FROM escalation.warning w
+	LEFT JOIN escalation.warning_step s ON s.warning_id = w.id AND s.step = 'sign'
+	LEFT JOIN escalation.tracked_item t ON t.subject_id = w.subject_id AND t.kind = w.kind
+	-- Raised and resolved at once (a catch-up run): no sign timer can run out.
+	WHERE w.kind::text NOT IN ('handling_sign', 'handling_reply')
+	  AND (w.resolved_at IS NULL OR w.resolved_at > w.raised_at)
+	UNION ALL
+	-- Every dispatch and return: answered by its reply deadline, or the
+	-- timer's warning goes to the department it was dispatched to.
+	SELECT (SELECT escalation.enum_value(NULL::escalation.warning_kind, 'handling_reply')),
+		s.id, w.screen, s.reply_by, NULL,
+		(SELECT min(f.done_at) FROM escalation.warning_step f
+		 WHERE f.warning_id = s.warning_id AND f.step = 'feedback' AND f.id > s.id),
+		'answered'::text::escalation.warning_resolution,
+		escalation.warning_ends_at(w, t), w.unit_id,
+		(SELECT x.department_id FROM escalation.warning_step x
+		 WHERE x.warning_id = s.warning_id AND x.step = 'dispatch' AND x.id <= s.id ORDER BY x.id DESC LIMIT 1),
+		w.region
+	FROM escalation.warning_step s
+	JOIN escalation.warning w ON w.id = s.warning_id
+	LEFT JOIN escalation.tracked_item t ON t.subject_id = w.subject_id AND t.kind = w.kind
+	WHERE (s.step = 'dispatch' OR (s.step = 'review' AND NOT s.accepted))
+	  AND w.kind::text NOT IN ('handling_sign', 'handling_reply');
+COMMENT ON VIEW escalation.handling_timer_source IS
+	'The items of the handling timers, a branch of escalation.item_source: handling_sign per warning (from its raising; handled by its signing), handling_reply per dispatch or return (from its reply deadline; handled by the next feedback); both withdrawn when the warning is resolved. Timer warnings have no timers of their own. 处置时限事项';
+COMMENT ON COLUMN escalation.handling_timer_source.kind IS 'handling_sign or handling_reply. 预警类型';
+COMMENT ON COLUMN escalation.handling_timer_source.subject_id IS 'handling_sign: the warning; handling_reply: the dispatch or return (warning_step) whose reply deadline runs. 事项编号';
+COMMENT ON COLUMN escalation.handling_timer_source.origin IS 'The screen of the warning: its timers climb one level up from there. 事项来源层级';
+COMMENT ON COLUMN escalation.handling_timer_source.started_at IS 'handling_sign: when the warning was raised; handling_reply: the reply deadline. 起算时间';
+COMMENT ON COLUMN escalation.handling_timer_source.start_set_at IS 'Always NULL. 起算时间设定时间';
+COMMENT ON COLUMN escalation.handling_timer_source.handled_at IS 'When it was signed, or answered after the dispatch or return. 处理时间';
+COMMENT ON COLUMN escalation.handling_timer_source.handled_reason IS 'signed or answered. 处理方式';
+COMMENT ON COLUMN escalation.handling_timer_source.withdrawn_at IS 'When the warning is resolved. 撤销时间';
+COMMENT ON COLUMN escalation.handling_timer_source.unit_id IS 'The warning''s unit, if any. 生产经营单位';
+COMMENT ON COLUMN escalation.handling_timer_source.department_id IS 'Who failed to act: the work-safety committee office of the warning''s screen (sign), the department it was dispatched to (reply). 责任部门';
+COMMENT ON COLUMN escalation.handling_timer_source.region IS 'The warning''s region. 所属区划';
+
+------------------------------------------------------------------------------
+-- Keeping the work list in step (处置时限事项同步)
+------------------------------------------------------------------------------
+
+-- Re-sync the timers of some warnings (and of some dispatch or return steps
+-- that are gone).
+CREATE FUNCTION escalation_internal.sync_warning_timers(warnings bigint[], steps bigint[] DEFAULT NULL)
+RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, escalation, pg_temp AS
+$$
+DECLARE
+	sign escalation.warning_kind;
+	reply escalation.warning_kind;
+	replies bigint[];
+BEGIN
+	IF coalesce(cardinality(warnings), 0) + coalesce(cardinality(steps), 0) = 0 THEN
+		RETURN;
+	END IF;
+	sign := escalation.enum_value(NULL::escalation.warning_kind, 'handling_sign');
+	reply := escalation.enum_value(NULL::escalation.warning_kind, 'handling_reply');
+	-- In the transaction of the upgrade that adds the kinds: resync after it.
+	IF sign IS NULL OR reply IS NULL THEN
+		RETURN;
+	END IF;
+	IF cardinality(warnings) > 0 THEN
+		PERFORM escalation.sync_items(sign, warnings);
+	END IF;
+	replies := ARRAY(SELECT s.id FROM escalation.warning_step s
+					 WHERE s.warning_id = ANY (warnings) AND (s.step = 'dispatch' OR (s.step = 'review' AND NOT s.accepted))
+					 UNION SELECT unnest(steps));
+	IF cardinality(replies) > 0 THEN
+		PERFORM escalation.sync_items(reply, replies);
+	END IF;
+END
+$$;
+COMMENT ON FUNCTION escalation_internal.sync_warning_timers(bigint[], bigint[]) IS
+	'Brings the handling timers of the given warnings (and of the given dispatch or return steps) in line with their sources. 同步处置时限事项';
+
+-- Called by escalation.sync_items at its end: the timers of the active
+-- warnings of the items it synced learn when those warnings end.
+CREATE FUNCTION escalation_internal.sync_handling_timers(kind escalation.warning_kind, subjects bigint[])
+RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, escalation, pg_temp AS
+$$
+BEGIN
+	IF kind::text IN ('handling_sign', 'handling_reply') THEN
+		RETURN;
+	END IF;
+	PERFORM escalation_internal.sync_warning_timers(ARRAY(
+		SELECT w.id FROM escalation.warning w
+		WHERE w.kind = sync_handling_timers.kind AND (subjects IS NULL OR w.subject_id = ANY (subjects))
+		  AND w.resolved_at IS NULL));
+END
+$$;
+COMMENT ON FUNCTION escalation_internal.sync_handling_timers(escalation.warning_kind, bigint[]) IS
+	'After a sync of items of a kind: re-syncs the handling timers of their active warnings, which end when the items do. 同步预警的处置时限';
+
+-- Trigger (per row) on warning: a new warning's sign timer starts. A row
+-- trigger, because the engine's writer fires row triggers only (as COPY).
+CREATE FUNCTION escalation_internal.warning_track_timers() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, escalation, pg_temp AS
+$$
+DECLARE
+	sign escalation.warning_kind;
+	until timestamptz;
+	office bigint;
+	first_due timestamptz;
+BEGIN
+	IF escalation.restoring() OR NEW.kind::text IN ('handling_sign', 'handling_reply') THEN
+		RETURN NULL;
+	END IF;
+	-- What escalation.sync_items would write for it (handling_timer_source),
+	-- in a few statements with kept plans: a run may raise a million warnings.
+	sign := 'handling_sign';
+	-- A warning raised and resolved at once has no sign timer.
+	IF NEW.resolved_at <= NEW.raised_at THEN
+		RETURN NULL;
+	END IF;
+	until := coalesce(NEW.resolved_at,
+		(SELECT CASE WHEN t.started_at = NEW.started_at THEN least(t.handled_at, t.withdrawn_at) ELSE t.superseded_at END
+		 FROM escalation.tracked_item t WHERE t.subject_id = NEW.subject_id AND t.kind = NEW.kind));
+	-- escalation.screen_office, with a kept plan.
+	SELECT d.id INTO office FROM escalation.department d
+	WHERE d.region = NEW.screen_region AND d.kind = 'safety_committee_office' ORDER BY d.id LIMIT 1;
+	-- The stages of the ladder in force: while the city has not changed it,
+	-- the one stage rule_shipped derives from the sign timer (read directly:
+	-- escalation.rule costs more than the rest of this trigger together).
+	INSERT INTO escalation.stage_due (kind, subject_id, started_at, stage, due_at, fires_until, origin,
+		unit_id, department_id, region, district, city)
+	SELECT sign, NEW.id, NEW.raised_at, o.stage, escalation.stage_due_at(NEW.raised_at, o.due_after), until, NEW.screen,
+		NEW.unit_id, office, NEW.region, escalation.region_district(NEW.region), escalation.region_city(NEW.region)
+	FROM (SELECT 1::smallint, h.within FROM escalation.handling_rule h
+		  WHERE h.timer = 'sign' AND NOT EXISTS (SELECT 1 FROM escalation.rule_override r WHERE r.kind = sign)
+		  UNION ALL
+		  SELECT r.stage, r.due_after FROM escalation.rule_offset r
+		  WHERE r.kind = sign AND r.origin = NEW.screen
+			AND EXISTS (SELECT 1 FROM escalation.rule_override x WHERE x.kind = sign)) o(stage, due_after)
+	WHERE escalation.stage_fires(escalation.stage_due_at(NEW.raised_at, o.due_after), NULL, until)
+	ON CONFLICT DO NOTHING;
+	-- Resolved before its sign timer could run out: nothing is tracked.
+	IF NOT FOUND THEN
+		RETURN NULL;
+	END IF;
+	SELECT min(s.due_at) INTO first_due FROM escalation.stage_due s WHERE s.subject_id = NEW.id AND s.kind = sign;
+	INSERT INTO escalation.tracked_item (kind, subject_id, origin, started_at, start_set_at, handled_at, handled_reason,
+		withdrawn_at, next_due_at, unit_id, department_id, region, district, city)
+	SELECT s.kind, s.subject_id, s.origin, s.started_at, NULL, NULL, 'signed', until,
+		escalation.item_event_due(sign, first_due, NULL, until, NULL), s.unit_id, s.department_id, s.region, s.district, s.city
+	FROM escalation.stage_due s WHERE s.subject_id = NEW.id AND s.kind = sign AND s.stage = 1
+	ON CONFLICT (subject_id, kind) DO NOTHING;
+	RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION escalation_internal.warning_track_timers() IS
+	'Trigger: a new warning (raised by the engine or inserted) starts its sign timer in the work list. 预警签收时限跟踪';
+CREATE TRIGGER warning_track_timers AFTER INSERT ON escalation.warning
+	FOR EACH ROW EXECUTE FUNCTION escalation_internal.warning_track_timers();
+
+-- Trigger (per statement) on warning_step: a signing, dispatch, feedback or
+-- return moves the timers of its warning.
+CREATE FUNCTION escalation_internal.warning_step_track_timers() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, escalation, pg_temp AS
+$$
+DECLARE
+	warnings bigint[];
+	gone bigint[];
+BEGIN
+	IF escalation.restoring() THEN
+		RETURN NULL;
+	END IF;
+	IF TG_OP IN ('INSERT', 'UPDATE') THEN
+		warnings := ARRAY(SELECT DISTINCT n.warning_id FROM new_rows n);
+	END IF;
+	IF TG_OP IN ('UPDATE', 'DELETE') THEN
+		warnings := warnings || ARRAY(SELECT DISTINCT o.warning_id FROM old_rows o);
+		gone := ARRAY(SELECT o.id FROM old_rows o);
+	END IF;
+	PERFORM escalation_internal.sync_warning_timers(warnings, gone);
+	RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION escalation_internal.warning_step_track_timers() IS
+	'Trigger: a handling step re-syncs the handling timers of its warning (signed, answered, a new reply deadline). 处置环节同步处置时限';
+CREATE TRIGGER warning_step_track_insert AFTER INSERT ON escalation.warning_step
+	REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION escalation_internal.warning_step_track_timers();
+CREATE TRIGGER warning_step_track_update AFTER UPDATE ON escalation.warning_step
+	REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+	FOR EACH STATEMENT EXECUTE FUNCTION escalation_internal.warning_step_track_timers();
+CREATE TRIGGER warning_step_track_delete AFTER DELETE ON escalation.warning_step
+	REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION escalation_internal.warning_step_track_timers();
+
+-- Trigger (per statement) on handling_timer_override: a changed sign timer
+-- re-times the sign timers (the reply deadlines already set stay).
+CREATE FUNCTION escalation_internal.handling_timer_retime() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, escalation, pg_temp AS
+$$
+DECLARE
+	sign escalation.warning_kind := escalation.enum_value(NULL::escalation.warning_kind, 'handling_sign');
+BEGIN
+	IF escalation.restoring() OR sign IS NULL THEN
+		RETURN NULL;
+	END IF;
+	PERFORM escalation.retime_items(sign, NULL, NULL);
+	RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION escalation_internal.handling_timer_retime() IS
+	'Trigger: after a change of the handling timers, the sign timers fall due from the new value. 处置时限变更后重算';
+CREATE TRIGGER handling_timer_retime AFTER INSERT OR UPDATE OR DELETE ON escalation.handling_timer_override
+	FOR EACH STATEMENT EXECUTE FUNCTION escalation_internal.handling_timer_retime();
+
+------------------------------------------------------------------------------
+-- Warnings without an addressee in the gap report (§7)
+------------------------------------------------------------------------------
+
+CREATE OR REPLACE VIEW escalation.warning_gap_source WITH (security_invoker = true) AS
+	SELECT 'warning_no_addressee'::text::escalation.gap_reason AS reason, w.region, w.unit_id,
+		format('预警 %s（%s）', w.id, w.kind) AS subject,
+		format('warning %s (%s of item %s, stage %s, %s screen of %s) has no addressee: the responsibility database names no department that answers for it',
+			   w.id, w.kind, w.subject_id, w.stage, w.screen, w.screen_region) AS detail,
+		w.raised_at, w.resolved_at
+	FROM escalation.warning w
+	JOIN escalation.warning_addressee a ON a.warning_id = w.id
+	WHERE a.basis = 'none';
+COMMENT ON VIEW escalation.warning_gap_source IS
+	'Warnings whose addressee the responsibility database could not name (basis none), for the gap report escalation.responsibility_gaps (§7), as far as the caller may see them. 无承办部门的预警';
+COMMENT ON COLUMN escalation.warning_gap_source.reason IS 'Always warning_no_addressee. 缺项代码';
+COMMENT ON COLUMN escalation.warning_gap_source.region IS 'Region of the warning. 所属区划';
+COMMENT ON COLUMN escalation.warning_gap_source.unit_id IS 'Its unit, if any. 生产经营单位';
+COMMENT ON COLUMN escalation.warning_gap_source.subject IS 'The warning, in Chinese. 缺项对象';
+COMMENT ON COLUMN escalation.warning_gap_source.detail IS 'What is missing. 说明';
+COMMENT ON COLUMN escalation.warning_gap_source.raised_at IS 'When the warning was raised. 预警时间';
+COMMENT ON COLUMN escalation.warning_gap_source.resolved_at IS 'When it was resolved, if it was. 解除时间';
+
+------------------------------------------------------------------------------
+-- Privileges
+------------------------------------------------------------------------------
+
+GRANT SELECT ON escalation.warning_gap_source TO escalation_admin, escalation_user, escalation_analyst;
+
+GRANT SELECT ON escalation.handling_timer_source TO escalation_admin, escalation_analyst;
+REVOKE ALL ON FUNCTION
+	escalation.enum_value(anyenum, text),
+	escalation.warning_ends_at(escalation.warning, escalation.tracked_item),
+	escalation.screen_office(escalation.region)
+FROM PUBLIC;
+-- Called by the views (rule, item_source) with their readers' rights.
+GRANT EXECUTE ON FUNCTION escalation.enum_value(anyenum, text)
+TO escalation_admin, escalation_user, escalation_analyst;
+GRANT EXECUTE ON FUNCTION escalation.warning_ends_at(escalation.warning, escalation.tracked_item),
+	escalation.screen_office(escalation.region)
+TO escalation_admin, escalation_analyst;
+REVOKE ALL ON FUNCTION
+	escalation_internal.sync_warning_timers(bigint[], bigint[]),
+	escalation_internal.sync_handling_timers(escalation.warning_kind, bigint[]),
+	escalation_internal.warning_track_timers(), escalation_internal.warning_step_track_timers(),
+	escalation_internal.handling_timer_retime()
+FROM PUBLIC;
+
+CREATE OR REPLACE FUNCTION escalation.gap_reason_label(reason escalation.gap_reason) RETURNS text
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+-- Compared as text: a reason added by an upgrade cannot be a constant of a
+-- function body created in the upgrade's transaction.
+RETURN CASE reason::text
+	WHEN 'unit_no_territorial' THEN '未落实属地管理责任'
+	WHEN 'unit_no_industry' THEN '未落实行业监管（主管）责任'
+	WHEN 'supervision_no_supervisor' THEN '监管责任未明确到人'
+	WHEN 'supervision_outside_region' THEN '监管部门辖区不含单位所在地'
+	WHEN 'department_no_first_responsible' THEN '未明确第一责任人'
+	WHEN 'department_no_responsible_in_charge' THEN '未明确分管责任人'
+	WHEN 'department_no_lead_office' THEN '未明确牵头处（科）室'
+	WHEN 'department_no_liaison' THEN '未明确联络员'
+	WHEN 'department_too_many_liaisons' THEN '联络员超过2名'
+	WHEN 'warning_no_addressee' THEN '预警无承办部门'
+END;
+
+CREATE OR REPLACE FUNCTION escalation.responsibility_gaps(on_day date DEFAULT current_date)
+RETURNS TABLE (
+	reason escalation.gap_reason,
+	reason_label text,
+	region escalation.region,
+	district escalation.region,
+	unit_id bigint,
+	department_id bigint,
+	assignment_id bigint,
+	subject text,
+	detail text)
+LANGUAGE sql STABLE
+BEGIN ATOMIC
+	WITH live_unit AS (
+		SELECT u.id, u.name, u.region FROM escalation.unit u WHERE u.business_status <> 'closed'
+	), live_assignment AS (
+		SELECT a.id, a.unit_id, a.department_id, a.supervisor_id, a.supervision_type, a.region, a.department_region
+		FROM escalation.supervision_assignment a
+		WHERE a.period @> on_day
+	), unit_gap AS (
+		SELECT 'unit_no_territorial'::escalation.gap_reason AS reason, u.region, u.id AS unit_id,
+			NULL::bigint AS department_id, NULL::bigint AS assignment_id, u.name AS subject,
+			'no current territorial supervision (属地管理)' AS detail
+		FROM live_unit u
+		WHERE NOT EXISTS (SELECT 1 FROM live_assignment a WHERE a.unit_id = u.id AND a.supervision_type = 'territorial')
+		UNION ALL
+		SELECT 'unit_no_industry', u.region, u.id, NULL, NULL, u.name,
+			'no current industry supervision or industry authority (行业监管/行业主管)'
+		FROM live_unit u
+		WHERE NOT EXISTS (SELECT 1 FROM live_assignment a
+						  WHERE a.unit_id = u.id AND a.supervision_type IN ('industry_supervision', 'industry_authority'))
+	), assignment_gap AS (
+		SELECT 'supervision_no_supervisor'::escalation.gap_reason AS reason, a.region, a.unit_id, a.department_id,
+			a.id AS assignment_id, u.name AS subject,
+			format('%s by %s has no named supervisor', a.supervision_type,
+				   coalesce(d.name, 'department ' || a.department_id)) AS detail
+		FROM live_assignment a
+		JOIN live_unit u ON u.id = a.unit_id
+		LEFT JOIN escalation.department d ON d.id = a.department_id
+		WHERE a.supervisor_id IS NULL
+		UNION ALL
+		SELECT 'supervision_outside_region', a.region, a.unit_id, a.department_id, a.id, u.name,
+			format('%s (region %s) does not cover unit region %s',
+				   coalesce(d.name, 'department ' || a.department_id), a.department_region, a.region)
+		FROM live_assignment a
+		JOIN live_unit u ON u.id = a.unit_id
+		LEFT JOIN escalation.department d ON d.id = a.department_id
+		WHERE NOT (a.department_region OPERATOR(escalation.@>) a.region)
+	), department_state AS (
+		SELECT d.id, d.name, d.region,
+			count(*) FILTER (WHERE t.role = 'first_responsible') AS first_responsible,
+			count(*) FILTER (WHERE t.role = 'responsible_in_charge') AS in_charge,
+			count(*) FILTER (WHERE t.role = 'liaison') AS liaisons,
+			EXISTS (SELECT 1 FROM escalation.office o WHERE o.department_id = d.id AND o.is_lead) AS has_lead_office
+		FROM escalation.department d
+		LEFT JOIN escalation.duty t ON t.department_id = d.id AND t.period @> on_day
+		GROUP BY d.id, d.name, d.region
+	), department_gap AS (
+		SELECT g.reason, s.region, NULL::bigint AS unit_id, s.id AS department_id, NULL::bigint AS assignment_id,
+			s.name AS subject, g.detail
+		FROM department_state s
+		CROSS JOIN LATERAL (VALUES
+			('department_no_first_responsible'::escalation.gap_reason, s.first_responsible = 0,
+			 'no current first responsible person (第一责任人)'),
+			('department_no_responsible_in_charge', s.in_charge = 0,
+			 'no current responsible-in-charge (分管责任人)'),
+			('department_no_lead_office', NOT s.has_lead_office,
+			 'no lead office for work safety (牵头处科室)'),
+			('department_no_liaison', s.liaisons = 0,
+			 'no current liaison (联络员)'),
+			('department_too_many_liaisons', s.liaisons > 2,
+			 format('%s current liaisons, at most 2 allowed', s.liaisons))
+		) AS g (reason, applies, detail)
+		WHERE g.applies
+	), warning_gap AS (
+		-- Warnings active at the end of the day that nobody was found to answer for.
+		SELECT g.reason, g.region, g.unit_id, NULL::bigint AS department_id, NULL::bigint AS assignment_id,
+			g.subject, g.detail
+		FROM escalation.warning_gap_source g
+		WHERE g.raised_at < escalation.day_start(on_day + 1)
+		  AND (g.resolved_at IS NULL OR g.resolved_at >= escalation.day_start(on_day + 1))
+	)
+	SELECT x.reason, escalation.gap_reason_label(x.reason), x.region,
+		coalesce(escalation.region_district(x.region), escalation.region_city(x.region)),
+		x.unit_id, x.department_id, x.assignment_id, x.subject, x.detail
+	FROM (SELECT * FROM unit_gap UNION ALL SELECT * FROM assignment_gap UNION ALL SELECT * FROM department_gap
+		  UNION ALL SELECT * FROM warning_gap) x;
+END;
+COMMENT ON FUNCTION escalation.responsibility_gaps(date) IS
+	'Every defect of the responsibility database on a day (不落空挡、不留盲区), limited to the rows the caller may see; closed units need no supervision; warnings active at the end of the day without an addressee (§7). 监管责任缺项清单';
+
+-- item_source gets its branch in the next section.
+COMMENT ON COLUMN escalation.item_source.subject_id IS 'Hazard, clue or licence id, unit id for dual prevention, warning id for handling_sign, the dispatch or return step''s id for handling_reply. 事项编号';
+
+CREATE OR REPLACE FUNCTION escalation.sync_items(kind escalation.warning_kind, subjects bigint[])
+RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, escalation, pg_temp AS
+$$
+BEGIN
+	-- Items that qualify: insert, or update from the source. The tracked row is
+	-- read under its lock (the ON CONFLICT branch), never from an older snapshot.
+	EXECUTE $q$
+		INSERT INTO escalation.tracked_item AS t
+			(kind, subject_id, origin, started_at, start_set_at, handled_at, handled_reason, withdrawn_at,
+			 unit_id, department_id, region, district, city)
+		SELECT s.kind, s.subject_id, s.origin, s.started_at, s.start_set_at, s.handled_at, s.handled_reason, s.withdrawn_at,
+			s.unit_id, s.department_id, s.region, s.district, s.city
+		FROM escalation.item_source s
+		WHERE s.kind = $1 AND ($2 IS NULL OR s.subject_id = ANY ($2))
+		ON CONFLICT (kind, subject_id) DO UPDATE SET
+			origin = EXCLUDED.origin,
+			unit_id = EXCLUDED.unit_id,
+			department_id = EXCLUDED.department_id,
+			region = EXCLUDED.region,
+			district = EXCLUDED.district,
+			city = EXCLUDED.city,
+			handled_reason = EXCLUDED.handled_reason,
+			withdrawn_at = EXCLUDED.withdrawn_at,
+			started_at = escalation.item_start(t.kind, t.started_at, EXCLUDED.started_at),
+			-- A moved start: the run resolves what the old start raised.
+			superseded_at = CASE WHEN escalation.item_start(t.kind, t.started_at, EXCLUDED.started_at) <> t.started_at
+								 THEN coalesce(t.superseded_at, EXCLUDED.start_set_at, now()) ELSE t.superseded_at END,
+			start_set_at = EXCLUDED.start_set_at,
+			handled_at = CASE WHEN t.kind = 'dual_prevention_idle'
+							  THEN escalation.dp_first_run_after(t.subject_id,
+									 escalation.item_start(t.kind, t.started_at, EXCLUDED.started_at))
+							  ELSE EXCLUDED.handled_at END
+	$q$ USING kind, subjects;
+
+	-- Items that no longer qualify: their active warnings are resolved as
+	-- withdrawn by the next run; one with nothing raised or pending just goes.
+	EXECUTE $q$
+		WITH missing AS (
+			-- A set difference, not a NOT EXISTS: right after a bulk load the
+			-- planner knows too little to join a million rows well.
+			SELECT t.subject_id FROM escalation.tracked_item t
+			WHERE t.kind = $1 AND ($2 IS NULL OR t.subject_id = ANY ($2)) AND t.withdrawn_at IS NULL
+			EXCEPT
+			SELECT s.subject_id FROM escalation.item_source s
+			WHERE s.kind = $1 AND ($2 IS NULL OR s.subject_id = ANY ($2))
+		), gone AS (
+			-- Idle: nothing raised in this episode, nothing due to raise or to deal with.
+			SELECT t.kind, t.subject_id,
+				t.superseded_at IS NULL AND (t.next_due_at IS NULL OR t.next_due_at > now())
+				AND NOT EXISTS (SELECT 1 FROM escalation.warning w
+								WHERE w.subject_id = t.subject_id AND w.kind = t.kind AND w.started_at = t.started_at)
+				AND NOT EXISTS (SELECT 1 FROM escalation.stage_due s
+								WHERE s.subject_id = t.subject_id AND s.kind = t.kind AND s.due_at <= now())
+					AS idle
+			FROM escalation.tracked_item t JOIN missing m ON m.subject_id = t.subject_id
+			WHERE t.kind = $1
+		), dropped AS (
+			DELETE FROM escalation.tracked_item t USING gone g
+			WHERE g.idle AND t.kind = g.kind AND t.subject_id = g.subject_id
+		)
+		UPDATE escalation.tracked_item t SET withdrawn_at = now()
+		FROM gone g
+		WHERE NOT g.idle AND t.kind = g.kind AND t.subject_id = g.subject_id
+	$q$ USING kind, subjects;
+
+	PERFORM escalation.retime_items(kind, NULL, subjects);
+	-- The handling timers of the items' active warnings end with them.
+	PERFORM escalation_internal.sync_handling_timers(kind, subjects);
+END
+$$;
+
+ALTER TABLE escalation.warning_addressee DROP CONSTRAINT warning_addressee_basis_known,
+	ADD CONSTRAINT warning_addressee_basis_known
+		CHECK (basis IN ('finder', 'supervision', 'territorial', 'receiver', 'office', 'none'));
+COMMENT ON COLUMN escalation.warning_addressee.basis IS 'How it was found: finder 发现部门, supervision 行业监管部门, territorial 属地部门, receiver 接收部门 (of a clue, or of the dispatch a handling_reply warning is about), office 安委会办公室 (of the screen a handling_sign warning is about), none 无承办部门. 确定依据';
+COMMENT ON COLUMN escalation.warning_addressee_analyst.basis IS 'How it was found: finder 发现部门, supervision 行业监管部门, territorial 属地部门, receiver 接收部门 (of a clue, or of the dispatch a handling_reply warning is about), office 安委会办公室 (of the screen a handling_sign warning is about), none 无承办部门. 确定依据';
+
+CREATE OR REPLACE FUNCTION escalation_internal.warning_addressee_of(w escalation.warning,
+	OUT department_id bigint, OUT supervisor_id bigint, OUT basis text)
+LANGUAGE plpgsql STABLE SET search_path = pg_catalog, escalation, pg_temp AS
+$$
+DECLARE
+	on_day date := escalation.local_day(w.raised_at);
+	wanted escalation.level;
+BEGIN
+	-- A handling timer's warning goes to whoever failed to act on the warning
+	-- below (57_handling_timers.sql): the office of its screen's region, or
+	-- the department it was dispatched to.
+	IF w.kind::text IN ('handling_sign', 'handling_reply') THEN
+		SELECT d.id, CASE WHEN w.kind::text = 'handling_sign' THEN 'office' ELSE 'receiver' END
+		INTO department_id, basis
+		FROM escalation.department d WHERE d.id = w.department_id;
+		basis := coalesce(basis, 'none');
+		RETURN;
+	END IF;
+	IF w.kind = 'clue' THEN
+		SELECT c.to_department, 'receiver' INTO department_id, basis FROM escalation.clue c WHERE c.id = w.subject_id;
+	ELSIF w.kind::text IN ('hazard_overdue', 'major_hazard', 'major_hazard_listed') THEN
+		department_id := w.department_id;
+		basis := 'finder';
+	END IF;
+	-- A department that is gone (or data loaded past the foreign keys) is no addressee.
+	IF NOT EXISTS (SELECT 1 FROM escalation.department d WHERE d.id = warning_addressee_of.department_id) THEN
+		department_id := NULL;
+		basis := NULL;
+	END IF;
+	IF department_id IS NOT NULL THEN
+		IF w.unit_id IS NOT NULL THEN
+			SELECT a.supervisor_id INTO supervisor_id FROM escalation.supervision_assignment a
+			WHERE a.unit_id = w.unit_id AND a.department_id = warning_addressee_of.department_id AND a.period @> on_day;
+		END IF;
+		RETURN;
+	END IF;
+
+	-- The unit's supervising department: a hazard's at the stage's level, a
+	-- licence's or a dual prevention's at the unit's supervision level; the
+	-- territorial one when that level has none.
+	SELECT CASE WHEN w.kind::text IN ('hazard_overdue', 'major_hazard', 'major_hazard_listed') THEN w.screen ELSE u.supervision_level END
+	INTO wanted FROM escalation.unit u WHERE u.id = w.unit_id;
+	SELECT a.department_id, a.supervisor_id,
+		CASE WHEN a.supervision_type = 'territorial' THEN 'territorial' ELSE 'supervision' END
+	INTO department_id, supervisor_id, basis
+	FROM escalation.supervision_assignment a
+	WHERE a.unit_id = w.unit_id AND a.period @> on_day
+	  AND ((a.level = wanted AND a.supervision_type <> 'territorial') OR a.supervision_type = 'territorial')
+	ORDER BY a.supervision_type = 'territorial', a.level = wanted DESC, a.supervision_type, a.department_id
+	LIMIT 1;
+	basis := coalesce(basis, 'none');
+END
+$$;
+
+CREATE OR REPLACE FUNCTION escalation.warning_kind_label(kind escalation.warning_kind) RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+-- Compared as text: a kind added by an upgrade cannot be a constant of a
+-- function body created in the upgrade's transaction.
+RETURN CASE kind::text
+	WHEN 'hazard_overdue' THEN '一般隐患逾期未整改'
+	WHEN 'major_hazard' THEN '疑似重大事故隐患未确认'
+	WHEN 'clue' THEN '移交违法线索未处理'
+	WHEN 'licence_expired' THEN '安全生产许可证件逾期'
+	WHEN 'dual_prevention_idle' THEN '双重预防机制未正常运行'
+	WHEN 'handling_sign' THEN '预警超时未签收'
+	WHEN 'handling_reply' THEN '预警逾期未反馈'
+	WHEN 'major_hazard_listed' THEN '挂牌督办重大事故隐患逾期未治理'
+END;
+
+CREATE OR REPLACE FUNCTION escalation.warning_resolution_label(reason escalation.warning_resolution) RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+RETURN CASE reason::text
+	WHEN 'closed' THEN '隐患已销号'
+	WHEN 'confirmed' THEN '已确认为重大事故隐患'
+	WHEN 'ruled_out' THEN '已排除重大事故隐患'
+	WHEN 'handled' THEN '线索已处理'
+	WHEN 'renewed' THEN '证件已换发'
+	WHEN 'ran' THEN '双重预防机制已恢复运行'
+	WHEN 'rescheduled' THEN '已延期，重新起算'
+	WHEN 'withdrawn' THEN '事项已撤销'
+	WHEN 'signed' THEN '预警已签收'
+	WHEN 'answered' THEN '预警已反馈'
+END;
+
+-- End of: the handling timers as warnings.
+
+------------------------------------------------------------------------------
+-- Confirmed major hazards listed for supervision (58_major_hazard_listing.sql):
+-- the kind major_hazard_listed, its ladder (derived in rule_shipped), its
+-- items, the close path only the city office may take (its addressee and its
+-- label are in the section above). As above, nothing
+-- below evaluates the new kind in this transaction; the listed hazards are
+-- tracked after it has committed: SELECT escalation.sync_items('major_hazard_listed', NULL).
+------------------------------------------------------------------------------
+
+ALTER TYPE escalation.warning_kind ADD VALUE 'major_hazard_listed';
+COMMENT ON TYPE escalation.warning_kind IS
+	'Kind of warning (预警类型): hazard_overdue 一般隐患逾期未整改 (§15), major_hazard 疑似重大事故隐患未确认 (§16), clue 移交线索未处理 (§17), licence_expired 安全生产许可类证件逾期 (§18), dual_prevention_idle 双重预防机制未正常运行 (§19), handling_sign 预警超时未签收, handling_reply 预警逾期未反馈 (§14, the handling timers), major_hazard_listed 挂牌督办重大事故隐患逾期未治理 (§14). Values added after 0.1.0 come last, in the order the upgrade adds them.';
+
+------------------------------------------------------------------------------
+-- The ladder (挂牌督办预警规则)
+------------------------------------------------------------------------------
+
+-- Every shipped ladder (52_rules.sql), with the handling timers
+-- (57_handling_timers.sql) and the listed major hazards: both origins climb
+-- the same stages on the city screen, the city being the listing authority.
+CREATE OR REPLACE VIEW escalation.rule_shipped AS
+	SELECT d.kind, d.origin, d.stage, d.delay, d.screen, d.action
+	FROM escalation.rule_default d
+	UNION ALL
+	SELECT k.kind, o.origin, 1::smallint,
+		CASE WHEN h.timer = 'sign' THEN h.within ELSE interval '0' END,
+		'city'::escalation.level, 'supervise'::escalation.warning_action
+	FROM escalation.handling_rule h
+	CROSS JOIN LATERAL (SELECT escalation.enum_value(NULL::escalation.warning_kind, 'handling_' || h.timer::text)) k(kind)
+	CROSS JOIN (VALUES ('city'::escalation.level), ('district'::escalation.level)) o(origin)
+	WHERE k.kind IS NOT NULL
+	UNION ALL
+	SELECT k.kind, o.origin, s.stage, s.delay, 'city'::escalation.level, s.action
+	FROM (SELECT escalation.enum_value(NULL::escalation.warning_kind, 'major_hazard_listed')) k(kind)
+	CROSS JOIN (VALUES (1::smallint, interval '0', 'supervise'::escalation.warning_action),
+					   (2::smallint, interval '3 days', 'circulate'::escalation.warning_action)) s(stage, delay, action)
+	CROSS JOIN (VALUES ('city'::escalation.level), ('district'::escalation.level)) o(origin)
+	WHERE k.kind IS NOT NULL;
+
+------------------------------------------------------------------------------
+-- The items (挂牌督办事项)
+------------------------------------------------------------------------------
+
+-- The city of a hazard: that of its unit, else of its finder.
+CREATE FUNCTION escalation.hazard_city(h escalation.hazard) RETURNS escalation.region
+LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, escalation, pg_temp
+BEGIN ATOMIC
+	SELECT escalation.region_city(coalesce(
+		(SELECT u.region FROM escalation.unit u WHERE u.id = h.unit_id),
+		(SELECT d.region FROM escalation.department d WHERE d.id = h.found_by)));
+END;
+COMMENT ON FUNCTION escalation.hazard_city(escalation.hazard) IS
+	'The city of a hazard (of its unit, else of the department that found it): the listing authority of a confirmed major hazard. 隐患所属城市';
+
+-- Every confirmed major hazard, from its confirmation: on the ladder from its
+-- governance plan's deadline (the deadline hazard_confirm requires, moved by
+-- an extension like any deadline, kept by one granted after a warning) until
+-- it is closed.
+CREATE OR REPLACE VIEW escalation.major_hazard_listing_source AS
+	SELECT (SELECT escalation.enum_value(NULL::escalation.warning_kind, 'major_hazard_listed')) AS kind,
+		h.id AS subject_id, escalation.item_origin(coalesce(d.level, u.supervision_level)) AS origin,
+		coalesce(x.ladder_start, h.rectify_deadline) AS started_at, h.deadline_set_at AS start_set_at,
+		h.closed_at AS handled_at, 'closed'::escalation.warning_resolution AS handled_reason,
+		NULL::timestamptz AS withdrawn_at, h.unit_id, h.found_by AS department_id, coalesce(u.region, d.region) AS region
+	FROM escalation.hazard h
+	LEFT JOIN escalation.unit u ON u.id = h.unit_id
+	LEFT JOIN escalation.department d ON d.id = h.found_by
+	LEFT JOIN LATERAL (
+		SELECT e.ladder_start FROM escalation.hazard_extension e
+		WHERE e.hazard_id = h.id AND e.approved AND e.granted_deadline = h.rectify_deadline
+		ORDER BY e.id DESC LIMIT 1) x ON true
+	WHERE h.grade = 'major' AND h.confirmed_at IS NOT NULL AND isfinite(h.rectify_deadline);
+COMMENT ON VIEW escalation.major_hazard_listing_source IS
+	'The confirmed major hazards listed for supervision by the city (挂牌督办), a branch of escalation.item_source: on the ladder major_hazard_listed from the governance plan''s deadline until closed (销号). 挂牌督办事项';
+COMMENT ON COLUMN escalation.major_hazard_listing_source.kind IS 'major_hazard_listed. 预警类型';
+COMMENT ON COLUMN escalation.major_hazard_listing_source.subject_id IS 'The hazard. 隐患编号';
+COMMENT ON COLUMN escalation.major_hazard_listing_source.origin IS 'Level of the finding department, else of the unit''s supervision. 事项来源层级';
+COMMENT ON COLUMN escalation.major_hazard_listing_source.started_at IS 'The governance plan''s deadline (rectify_deadline; kept by an extension granted after a warning). 治理期限';
+COMMENT ON COLUMN escalation.major_hazard_listing_source.start_set_at IS 'When the deadline was last set. 期限设定时间';
+COMMENT ON COLUMN escalation.major_hazard_listing_source.handled_at IS 'When it was closed (销号). 销号时间';
+COMMENT ON COLUMN escalation.major_hazard_listing_source.handled_reason IS 'closed. 处理方式';
+COMMENT ON COLUMN escalation.major_hazard_listing_source.withdrawn_at IS 'Always NULL: a confirmed grade does not change. 撤销时间';
+COMMENT ON COLUMN escalation.major_hazard_listing_source.unit_id IS 'The unit, if any. 生产经营单位';
+COMMENT ON COLUMN escalation.major_hazard_listing_source.department_id IS 'The department that found it. 发现部门';
+COMMENT ON COLUMN escalation.major_hazard_listing_source.region IS 'The unit''s region, else the department''s. 所属区划';
+
+DO $install$
+BEGIN
+	EXECUTE 'CREATE TRIGGER hazard_listing_track_insert AFTER INSERT ON escalation.hazard REFERENCING NEW TABLE AS new_rows '
+			'FOR EACH STATEMENT EXECUTE FUNCTION escalation_internal.track_source(''id'', ''major_hazard_listed'')';
+	EXECUTE 'CREATE TRIGGER hazard_listing_track_update AFTER UPDATE ON escalation.hazard REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows '
+			'FOR EACH STATEMENT EXECUTE FUNCTION escalation_internal.track_source(''id'', ''major_hazard_listed'')';
+	EXECUTE 'CREATE TRIGGER hazard_listing_track_delete AFTER DELETE ON escalation.hazard REFERENCING OLD TABLE AS old_rows '
+			'FOR EACH STATEMENT EXECUTE FUNCTION escalation_internal.track_source(''id'', ''major_hazard_listed'')';
+	EXECUTE 'CREATE TRIGGER hazard_listing_track_truncate AFTER TRUNCATE ON escalation.hazard '
+			'FOR EACH STATEMENT EXECUTE FUNCTION escalation_internal.track_source(''id'', ''major_hazard_listed'')';
+END
+$install$;
+
+------------------------------------------------------------------------------
+-- Closed only by the listing authority (销号)
+------------------------------------------------------------------------------
+
+-- Trigger: a listed major hazard is closed only by a role of the city's
+-- work-safety committee office (escalation.user_department).
+CREATE FUNCTION escalation_internal.major_hazard_close_check() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, escalation, pg_temp AS
+$$
+DECLARE
+	who name := escalation.acting_role();
+	city escalation.region;
+BEGIN
+	IF escalation.restoring() OR NEW.grade <> 'major' OR NEW.closed_at IS NULL OR OLD.closed_at IS NOT NULL
+	   OR EXISTS (SELECT 1 FROM pg_catalog.pg_roles r WHERE r.rolname = who AND r.rolsuper) THEN
+		RETURN NEW;
+	END IF;
+	city := escalation.hazard_city(NEW);
+	IF NOT EXISTS (SELECT 1 FROM escalation.user_department ud
+				   JOIN escalation.department d ON d.id = ud.department_id
+				   WHERE ud.role_name = who AND d.kind = 'safety_committee_office' AND d.level = 'city'
+					 AND d.region = city) THEN
+		RAISE EXCEPTION 'role "%" cannot close hazard %: it is a major accident hazard listed for supervision by city %', who, NEW.id,
+				coalesce((SELECT v.name FROM escalation.division v WHERE v.code = city), city::text)
+			USING ERRCODE = 'insufficient_privilege',
+				  DETAIL = format('Hazard %s was confirmed major at %s and listed for supervision (挂牌督办); only the listing authority closes it (销号).',
+								  NEW.id, NEW.confirmed_at),
+				  HINT = format('A role of the work-safety committee office (安委会办公室) of city %s, mapped in escalation.user_department, closes it.', city);
+	END IF;
+	RETURN NEW;
+END
+$$;
+COMMENT ON FUNCTION escalation_internal.major_hazard_close_check() IS
+	'Trigger: refuses (insufficient_privilege, naming the hazard) to close a confirmed major hazard unless the caller works for the city''s work-safety committee office, the listing authority (挂牌督办销号). 重大事故隐患销号校验';
+CREATE TRIGGER hazard_major_close_check BEFORE UPDATE OF closed_at ON escalation.hazard
+	FOR EACH ROW EXECUTE FUNCTION escalation_internal.major_hazard_close_check();
+
+------------------------------------------------------------------------------
+-- Privileges
+------------------------------------------------------------------------------
+
+GRANT SELECT ON escalation.major_hazard_listing_source TO escalation_admin, escalation_analyst;
+REVOKE ALL ON FUNCTION escalation.hazard_city(escalation.hazard), escalation_internal.major_hazard_close_check() FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION escalation.hazard_city(escalation.hazard) TO escalation_admin, escalation_analyst;
+
+-- item_source with the branches of both sections.
+CREATE OR REPLACE VIEW escalation.item_source AS
+	SELECT i.kind, i.subject_id, i.origin, i.started_at, i.start_set_at, i.handled_at, i.handled_reason, i.withdrawn_at, i.unit_id,
+		i.department_id, i.region, escalation.region_district(i.region) AS district,
+		escalation.region_city(i.region) AS city
+	FROM (
+		SELECT 'hazard_overdue'::escalation.warning_kind AS kind, h.id AS subject_id,
+			escalation.item_origin(coalesce(d.level, u.supervision_level)) AS origin,
+			-- Rectified by the deadline: the department's re-inspection is due
+			-- (逾期未复查); else the unit's deadline (逾期未整改).
+			CASE WHEN h.needs_recheck AND h.status <> 'rectifying'
+					  AND h.rectified_at <= coalesce(x.ladder_start, h.rectify_deadline)
+				 THEN escalation.stage_due_at(h.rectified_at,
+						(SELECT l.span FROM escalation.rule_limit l WHERE l.name = 'hazard_recheck_within'))
+				 ELSE coalesce(x.ladder_start, h.rectify_deadline) END AS started_at,
+			h.deadline_set_at AS start_set_at,
+			CASE WHEN h.needs_recheck THEN h.closed_at ELSE least(h.closed_at, h.rectified_at) END AS handled_at,
+			'closed'::escalation.warning_resolution AS handled_reason, NULL::timestamptz AS withdrawn_at,
+			h.unit_id, h.found_by AS department_id, coalesce(u.region, d.region) AS region
+		FROM escalation.hazard h
+		LEFT JOIN escalation.unit u ON u.id = h.unit_id
+		LEFT JOIN escalation.department d ON d.id = h.found_by
+		-- An extension granted after a warning keeps the ladder's start.
+		LEFT JOIN LATERAL (
+			SELECT e.ladder_start FROM escalation.hazard_extension e
+			WHERE e.hazard_id = h.id AND e.approved AND e.granted_deadline = h.rectify_deadline
+			ORDER BY e.id DESC LIMIT 1) x ON true
+		WHERE h.grade IN ('general', 'not_major') AND isfinite(h.rectify_deadline)
+		UNION ALL
+		SELECT 'major_hazard', h.id,
+			escalation.item_origin(coalesce(d.level, u.supervision_level)),
+			h.found_at, NULL, least(h.confirmed_at, h.closed_at),
+			CASE WHEN h.confirmed_at IS NULL OR h.closed_at < h.confirmed_at THEN 'closed'
+				 WHEN h.grade = 'not_major' THEN 'ruled_out'
+				 ELSE 'confirmed' END::escalation.warning_resolution, NULL,
+			h.unit_id, h.found_by, coalesce(u.region, d.region)
+		FROM escalation.hazard h
+		LEFT JOIN escalation.unit u ON u.id = h.unit_id
+		LEFT JOIN escalation.department d ON d.id = h.found_by
+		WHERE h.grade <> 'general' AND isfinite(h.found_at)
+		UNION ALL
+		SELECT 'clue', c.id,
+			escalation.item_origin(coalesce(d.level, u.supervision_level)),
+			-- A forwarded clue's clock runs from the first transfer of its chain.
+			CASE WHEN c.forwarded_from IS NULL THEN c.transferred_at ELSE (escalation.clue_chain(c.id)).started_at END,
+			NULL, c.handled_at, 'handled', NULL,
+			c.unit_id, c.from_department, coalesce(u.region, d.region)
+		FROM escalation.clue c
+		LEFT JOIN escalation.unit u ON u.id = c.unit_id
+		LEFT JOIN escalation.department d ON d.id = c.from_department
+		WHERE isfinite(c.transferred_at)
+		UNION ALL
+		SELECT 'licence_expired', l.id, escalation.item_origin(u.supervision_level),
+			escalation.licence_expires_at(l.valid_until), NULL, l.superseded_at, 'renewed', NULL,
+			l.unit_id, NULL::bigint, u.region
+		FROM escalation.licence l
+		JOIN escalation.unit u ON u.id = l.unit_id
+		WHERE l.safety_licence AND isfinite(l.valid_until)
+		UNION ALL
+		SELECT 'dual_prevention_idle', p.unit_id, escalation.item_origin(u.supervision_level),
+			p.since, p.since, escalation.dp_first_run_after(p.unit_id, p.since), 'ran', p.withdrawn_at,
+			p.unit_id, NULL::bigint, u.region
+		FROM escalation.dual_prevention p
+		JOIN escalation.unit u ON u.id = p.unit_id
+		WHERE isfinite(p.since)
+		UNION ALL
+		SELECT * FROM escalation.handling_timer_source
+		UNION ALL
+		SELECT * FROM escalation.major_hazard_listing_source
+	) i
+	WHERE i.region IS NOT NULL;
+COMMENT ON VIEW escalation.item_source IS
+	'Every item that can climb a warning ladder, read from the hazards, clues, licences, dual-prevention enrolments, the handling of warnings (escalation.handling_timer_source) and the listed major hazards (escalation.major_hazard_listing_source): its origin, start, handling and region. The engine tracks it in escalation.tracked_item. 预警事项来源';
+
+-- End of: confirmed major hazards listed for supervision.
+
+------------------------------------------------------------------------------
+-- Work list: the item sources of §19 normal running and of the handling timers
+-- and listed major hazards together (预警事项来源合并). Both changes above
+-- redefine item_source and sync_items; these are the definitions in force.
+------------------------------------------------------------------------------
+
+CREATE OR REPLACE VIEW escalation.item_source AS
+	SELECT i.kind, i.subject_id, i.origin, i.started_at, i.start_set_at, i.handled_at, i.handled_reason, i.withdrawn_at, i.unit_id,
+		i.department_id, i.region, escalation.region_district(i.region) AS district,
+		escalation.region_city(i.region) AS city
+	FROM (
+		SELECT 'hazard_overdue'::escalation.warning_kind AS kind, h.id AS subject_id,
+			escalation.item_origin(coalesce(d.level, u.supervision_level)) AS origin,
+			-- Rectified by the deadline: the department's re-inspection is due
+			-- (逾期未复查); else the unit's deadline (逾期未整改).
+			CASE WHEN h.needs_recheck AND h.status <> 'rectifying'
+					  AND h.rectified_at <= coalesce(x.ladder_start, h.rectify_deadline)
+				 THEN escalation.stage_due_at(h.rectified_at,
+						(SELECT l.span FROM escalation.rule_limit l WHERE l.name = 'hazard_recheck_within'))
+				 ELSE coalesce(x.ladder_start, h.rectify_deadline) END AS started_at,
+			h.deadline_set_at AS start_set_at,
+			CASE WHEN h.needs_recheck THEN h.closed_at ELSE least(h.closed_at, h.rectified_at) END AS handled_at,
+			'closed'::escalation.warning_resolution AS handled_reason, NULL::timestamptz AS withdrawn_at,
+			h.unit_id, h.found_by AS department_id, coalesce(u.region, d.region) AS region
+		FROM escalation.hazard h
+		LEFT JOIN escalation.unit u ON u.id = h.unit_id
+		LEFT JOIN escalation.department d ON d.id = h.found_by
+		-- An extension granted after a warning keeps the ladder's start.
+		LEFT JOIN LATERAL (
+			SELECT e.ladder_start FROM escalation.hazard_extension e
+			WHERE e.hazard_id = h.id AND e.approved AND e.granted_deadline = h.rectify_deadline
+			ORDER BY e.id DESC LIMIT 1) x ON true
+		WHERE h.grade IN ('general', 'not_major') AND isfinite(h.rectify_deadline)
+		UNION ALL
+		SELECT 'major_hazard', h.id,
+			escalation.item_origin(coalesce(d.level, u.supervision_level)),
+			h.found_at, NULL, least(h.confirmed_at, h.closed_at),
+			CASE WHEN h.confirmed_at IS NULL OR h.closed_at < h.confirmed_at THEN 'closed'
+				 WHEN h.grade = 'not_major' THEN 'ruled_out'
+				 ELSE 'confirmed' END::escalation.warning_resolution, NULL,
+			h.unit_id, h.found_by, coalesce(u.region, d.region)
+		FROM escalation.hazard h
+		LEFT JOIN escalation.unit u ON u.id = h.unit_id
+		LEFT JOIN escalation.department d ON d.id = h.found_by
+		WHERE h.grade <> 'general' AND isfinite(h.found_at)
+		UNION ALL
+		SELECT 'clue', c.id,
+			escalation.item_origin(coalesce(d.level, u.supervision_level)),
+			-- A forwarded clue's clock runs from the first transfer of its chain.
+			CASE WHEN c.forwarded_from IS NULL THEN c.transferred_at ELSE (escalation.clue_chain(c.id)).started_at END,
+			NULL, c.handled_at, 'handled', NULL,
+			c.unit_id, c.from_department, coalesce(u.region, d.region)
+		FROM escalation.clue c
+		LEFT JOIN escalation.unit u ON u.id = c.unit_id
+		LEFT JOIN escalation.department d ON d.id = c.from_department
+		WHERE isfinite(c.transferred_at)
+		UNION ALL
+		SELECT 'licence_expired', l.id, escalation.item_origin(u.supervision_level),
+			escalation.licence_expires_at(l.valid_until), NULL, l.superseded_at, 'renewed', NULL,
+			l.unit_id, NULL::bigint, u.region
+		FROM escalation.licence l
+		JOIN escalation.unit u ON u.id = l.unit_id
+		WHERE l.safety_licence AND isfinite(l.valid_until)
+		UNION ALL
+		-- Enrolled units, and units §12 obliged before they enrolled (49_dual_prevention_running.sql).
+		SELECT 'dual_prevention_idle', u.id, escalation.item_origin(u.supervision_level),
+			e.started_at, p.since, e.handled_at, 'ran', p.withdrawn_at,
+			u.id, NULL::bigint, u.region
+		FROM escalation.unit u
+		LEFT JOIN escalation.dual_prevention p ON p.unit_id = u.id
+		LEFT JOIN escalation.dp_obligation o ON o.unit_id = u.id
+		CROSS JOIN LATERAL escalation.dp_idle_episode(u.id, least(p.since, o.obliged_since)) e
+		WHERE (p.unit_id IS NOT NULL OR o.unit_id IS NOT NULL) AND isfinite(least(p.since, o.obliged_since))
+		UNION ALL
+		SELECT * FROM escalation.handling_timer_source
+		UNION ALL
+		SELECT * FROM escalation.major_hazard_listing_source
+	) i
+	WHERE i.region IS NOT NULL;
+COMMENT ON VIEW escalation.item_source IS
+	'Every item that can climb a warning ladder, read from the hazards, clues, licences, dual-prevention enrolments, the units §12 obliges, the handling of warnings (escalation.handling_timer_source) and the listed major hazards (escalation.major_hazard_listing_source): its origin, start, handling and region. The engine tracks it in escalation.tracked_item. 预警事项来源';
+
+CREATE OR REPLACE FUNCTION escalation.sync_items(kind escalation.warning_kind, subjects bigint[])
+RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, escalation, pg_temp AS
+$$
+BEGIN
+	-- Items that qualify: insert, or update from the source. The tracked row is
+	-- read under its lock (the ON CONFLICT branch), never from an older snapshot.
+	EXECUTE $q$
+		INSERT INTO escalation.tracked_item AS t
+			(kind, subject_id, origin, started_at, start_set_at, handled_at, handled_reason, withdrawn_at,
+			 unit_id, department_id, region, district, city)
+		SELECT s.kind, s.subject_id, s.origin, s.started_at, s.start_set_at, s.handled_at, s.handled_reason, s.withdrawn_at,
+			s.unit_id, s.department_id, s.region, s.district, s.city
+		FROM escalation.item_source s
+		WHERE s.kind = $1 AND ($2 IS NULL OR s.subject_id = ANY ($2))
+		ON CONFLICT (kind, subject_id) DO UPDATE SET
+			origin = EXCLUDED.origin,
+			unit_id = EXCLUDED.unit_id,
+			department_id = EXCLUDED.department_id,
+			region = EXCLUDED.region,
+			district = EXCLUDED.district,
+			city = EXCLUDED.city,
+			handled_reason = EXCLUDED.handled_reason,
+			withdrawn_at = EXCLUDED.withdrawn_at,
+			started_at = escalation.item_start(t.kind, t.subject_id, t.started_at, EXCLUDED.started_at),
+			-- A moved start: the run resolves what the old start raised (an idle
+			-- episode that raised nothing just moves on).
+			superseded_at = CASE WHEN escalation.item_start(t.kind, t.subject_id, t.started_at, EXCLUDED.started_at) <> t.started_at
+									  AND (t.kind <> 'dual_prevention_idle'
+										   OR EXISTS (SELECT 1 FROM escalation.warning w
+													  WHERE w.subject_id = t.subject_id AND w.kind = t.kind
+														AND w.started_at = t.started_at AND w.resolved_at IS NULL))
+								 THEN coalesce(t.superseded_at, EXCLUDED.start_set_at, now()) ELSE t.superseded_at END,
+			start_set_at = EXCLUDED.start_set_at,
+			handled_at = CASE WHEN t.kind = 'dual_prevention_idle'
+							  THEN escalation.dp_first_run_after(t.subject_id,
+									 escalation.item_start(t.kind, t.subject_id, t.started_at, EXCLUDED.started_at))
+							  ELSE EXCLUDED.handled_at END
+	$q$ USING kind, subjects;
+
+	-- Items that no longer qualify: their active warnings are resolved as
+	-- withdrawn by the next run; one with nothing raised or pending just goes.
+	EXECUTE $q$
+		WITH missing AS (
+			-- A set difference, not a NOT EXISTS: right after a bulk load the
+			-- planner knows too little to join a million rows well.
+			SELECT t.subject_id FROM escalation.tracked_item t
+			WHERE t.kind = $1 AND ($2 IS NULL OR t.subject_id = ANY ($2)) AND t.withdrawn_at IS NULL
+			EXCEPT
+			SELECT s.subject_id FROM escalation.item_source s
+			WHERE s.kind = $1 AND ($2 IS NULL OR s.subject_id = ANY ($2))
+		), gone AS (
+			-- Idle: nothing raised in this episode, nothing due to raise or to deal with.
+			SELECT t.kind, t.subject_id,
+				t.superseded_at IS NULL AND (t.next_due_at IS NULL OR t.next_due_at > now())
+				AND NOT EXISTS (SELECT 1 FROM escalation.warning w
+								WHERE w.subject_id = t.subject_id AND w.kind = t.kind AND w.started_at = t.started_at)
+				AND NOT EXISTS (SELECT 1 FROM escalation.stage_due s
+								WHERE s.subject_id = t.subject_id AND s.kind = t.kind AND s.due_at <= now())
+					AS idle
+			FROM escalation.tracked_item t JOIN missing m ON m.subject_id = t.subject_id
+			WHERE t.kind = $1
+		), dropped AS (
+			DELETE FROM escalation.tracked_item t USING gone g
+			WHERE g.idle AND t.kind = g.kind AND t.subject_id = g.subject_id
+		)
+		UPDATE escalation.tracked_item t SET withdrawn_at = now()
+		FROM gone g
+		WHERE NOT g.idle AND t.kind = g.kind AND t.subject_id = g.subject_id
+	$q$ USING kind, subjects;
+
+	PERFORM escalation.retime_items(kind, NULL, subjects);
+	-- The handling timers of the items' active warnings end with them.
+	PERFORM escalation_internal.sync_handling_timers(kind, subjects);
+END
+$$;

@@ -26,7 +26,7 @@
 /* The extension's own triggers on escalation.warning. */
 static const char *const WarningTriggers[] = {"warning_lock_events", "warning_fill_defaults",
 	"warning_province_feed", "warning_province_follow", "warning_address", "warning_issue_order",
-	"warning_notify"};
+	"warning_notify", "warning_track_timers"};
 
 static const char *const WarningColumnNames[] = {WARNING_COLUMNS(COLUMN_NAME)};
 static const char *const StageColumnNames[] = {STAGE_COLUMNS(COLUMN_NAME)};
@@ -84,9 +84,10 @@ void
 EngineCloseWriters(EngineRun *run)
 {
 	EngineFlush(run);
-	TableWriterClose(run->warning_writer);
+	/* Last: the warnings' AFTER ROW triggers write the work list with SQL. */
 	TableWriterClose(run->item_writer);
 	TableWriterClose(run->stage_writer);
+	TableWriterClose(run->warning_writer);
 }
 
 /* A moment from a nullable timestamptz column of a due query's row. */

@@ -8,6 +8,7 @@
 #include "postgres.h"
 
 #include "catalog/namespace.h"
+#include "catalog/pg_enum.h"
 #include "catalog/pg_type.h"
 #include "lib/stringinfo.h"
 #include "miscadmin.h"
@@ -30,7 +31,8 @@
 EngineCache *engine_cache = NULL;
 
 static const char *const KindNames[NUM_KINDS] = {
-	"hazard_overdue", "major_hazard", "clue", "licence_expired", "dual_prevention_idle"
+	"hazard_overdue", "major_hazard", "clue", "licence_expired", "dual_prevention_idle",
+	"handling_sign", "handling_reply", "major_hazard_listed"
 };
 
 /* The statements' column names, from their lists in engine_sql.h. */
@@ -131,6 +133,21 @@ EnumValue(EngineType type, const char *label)
 							   ObjectIdGetDatum(engine_cache->types[type].elemtype));
 }
 
+/*
+ * The values of the kinds the enum has (InvalidOid for the others). Looked up
+ * in the catalog, not through enum_in: a kind an upgrade adds is unknown
+ * before it and cannot be used in its transaction, and neither is an error
+ * for a run, which simply finds no item of it.
+ */
+static void
+LoadKinds(EngineCache *c)
+{
+	for (int k = 0; k < NUM_KINDS; k++)
+		c->kinds[k] = ObjectIdGetDatum(GetSysCacheOid2(ENUMTYPOIDNAME, Anum_pg_enum_oid,
+													   ObjectIdGetDatum(c->types[TYPE_KIND].elemtype),
+													   CStringGetDatum(KindNames[k])));
+}
+
 /* Free the plans of the cache, if any. */
 static void
 FreePlans(EngineCache *c)
@@ -168,8 +185,7 @@ LoadTypes(EngineCache *c)
 	for (size_t i = 0; i < lengthof(types); i++)
 		LoadColumnType(&c->types[types[i].type],
 					   types[i].extension_type ? ExtensionType(types[i].extension_type) : types[i].builtin);
-	for (int k = 0; k < NUM_KINDS; k++)
-		c->kinds[k] = EnumValue(TYPE_KIND, KindNames[k]);
+	LoadKinds(c);
 	c->level_city = EnumValue(TYPE_LEVEL, "city");
 	c->rescheduled = EnumValue(TYPE_RESOLUTION, "rescheduled");
 	c->withdrawn = EnumValue(TYPE_RESOLUTION, "withdrawn");
@@ -464,9 +480,14 @@ EngineReadRules(EngineRuleFn rule, void *arg)
 ItemKind
 EngineItemKind(Datum kind)
 {
-	for (int k = 0; k < NUM_KINDS; k++)
-		if (engine_cache->kinds[k] == kind)
-			return (ItemKind) k;
+	for (int pass = 0; pass < 2; pass++)
+	{
+		for (int k = 0; k < NUM_KINDS; k++)
+			if (engine_cache->kinds[k] == kind)
+				return (ItemKind) k;
+		/* The kinds of an upgrade this session ran are new to the cache. */
+		LoadKinds(engine_cache);
+	}
 	elog(ERROR, "unknown warning kind %u", DatumGetObjectId(kind));
 	pg_unreachable();
 }

@@ -19,7 +19,11 @@
 #define COLUMN_ENUM(id, ...)		id,
 #define COLUMN_NAME(id, name, ...)	name,
 
-/* The five kinds of warning, in the order of the enum escalation.warning_kind. */
+/*
+ * The kinds of warning, in the order of the enum escalation.warning_kind.
+ * The kinds after KIND_DUAL_PREVENTION_IDLE were added after 0.1.0: a
+ * database of 0.1.0 that loaded this library before its upgrade has none.
+ */
 typedef enum ItemKind
 {
 	KIND_HAZARD_OVERDUE,
@@ -27,6 +31,9 @@ typedef enum ItemKind
 	KIND_CLUE,
 	KIND_LICENCE_EXPIRED,
 	KIND_DUAL_PREVENTION_IDLE,
+	KIND_HANDLING_SIGN,
+	KIND_HANDLING_REPLY,
+	KIND_MAJOR_HAZARD_LISTED,
 	NUM_KINDS
 } ItemKind;
 

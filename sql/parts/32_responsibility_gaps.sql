@@ -6,13 +6,15 @@
 CREATE TYPE escalation.gap_reason AS ENUM
 	('unit_no_territorial', 'unit_no_industry', 'supervision_no_supervisor', 'supervision_outside_region',
 	 'department_no_first_responsible', 'department_no_responsible_in_charge', 'department_no_lead_office',
-	 'department_no_liaison', 'department_too_many_liaisons');
+	 'department_no_liaison', 'department_too_many_liaisons', 'warning_no_addressee');
 COMMENT ON TYPE escalation.gap_reason IS
-	'Defect of the responsibility database: unit without territorial responsibility, unit without industry supervision, supervision without named supervisor, supervision by a department outside the unit''s region, department without first responsible person, without responsible-in-charge, without lead office, without liaison, with more than two liaisons. 监管责任缺项';
+	'Defect of the responsibility database: unit without territorial responsibility, unit without industry supervision, supervision without named supervisor, supervision by a department outside the unit''s region, department without first responsible person, without responsible-in-charge, without lead office, without liaison, with more than two liaisons, an active warning for which it names no addressee. 监管责任缺项';
 
 CREATE FUNCTION escalation.gap_reason_label(reason escalation.gap_reason) RETURNS text
 LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
-RETURN CASE reason
+-- Compared as text: a reason added by an upgrade cannot be a constant of a
+-- function body created in the upgrade's transaction.
+RETURN CASE reason::text
 	WHEN 'unit_no_territorial' THEN '未落实属地管理责任'
 	WHEN 'unit_no_industry' THEN '未落实行业监管（主管）责任'
 	WHEN 'supervision_no_supervisor' THEN '监管责任未明确到人'
@@ -22,9 +24,18 @@ RETURN CASE reason
 	WHEN 'department_no_lead_office' THEN '未明确牵头处（科）室'
 	WHEN 'department_no_liaison' THEN '未明确联络员'
 	WHEN 'department_too_many_liaisons' THEN '联络员超过2名'
+	WHEN 'warning_no_addressee' THEN '预警无承办部门'
 END;
 COMMENT ON FUNCTION escalation.gap_reason_label(escalation.gap_reason) IS
 	'Chinese label of a gap reason. 缺项名称';
+
+-- The warnings whose addressee the responsibility database could not name
+-- (defined by 57_handling_timers.sql, once the warnings exist): declared here
+-- with its columns, empty, so that the gap report can read it.
+CREATE VIEW escalation.warning_gap_source WITH (security_invoker = true) AS
+	SELECT NULL::escalation.gap_reason AS reason, NULL::escalation.region AS region, NULL::bigint AS unit_id,
+		NULL::text AS subject, NULL::text AS detail, NULL::timestamptz AS raised_at, NULL::timestamptz AS resolved_at
+	WHERE false;
 
 -- Every defect of the responsibility database on a day, as the caller may see it.
 CREATE FUNCTION escalation.responsibility_gaps(on_day date DEFAULT current_date)
@@ -101,14 +112,22 @@ BEGIN ATOMIC
 			 format('%s current liaisons, at most 2 allowed', s.liaisons))
 		) AS g (reason, applies, detail)
 		WHERE g.applies
+	), warning_gap AS (
+		-- Warnings active at the end of the day that nobody was found to answer for.
+		SELECT g.reason, g.region, g.unit_id, NULL::bigint AS department_id, NULL::bigint AS assignment_id,
+			g.subject, g.detail
+		FROM escalation.warning_gap_source g
+		WHERE g.raised_at < escalation.day_start(on_day + 1)
+		  AND (g.resolved_at IS NULL OR g.resolved_at >= escalation.day_start(on_day + 1))
 	)
 	SELECT x.reason, escalation.gap_reason_label(x.reason), x.region,
 		coalesce(escalation.region_district(x.region), escalation.region_city(x.region)),
 		x.unit_id, x.department_id, x.assignment_id, x.subject, x.detail
-	FROM (SELECT * FROM unit_gap UNION ALL SELECT * FROM assignment_gap UNION ALL SELECT * FROM department_gap) x;
+	FROM (SELECT * FROM unit_gap UNION ALL SELECT * FROM assignment_gap UNION ALL SELECT * FROM department_gap
+		  UNION ALL SELECT * FROM warning_gap) x;
 END;
 COMMENT ON FUNCTION escalation.responsibility_gaps(date) IS
-	'Every defect of the responsibility database on a day (不落空挡、不留盲区), limited to the rows the caller may see; closed units need no supervision. 监管责任缺项清单';
+	'Every defect of the responsibility database on a day (不落空挡、不留盲区), limited to the rows the caller may see; closed units need no supervision; warnings active at the end of the day without an addressee (§7). 监管责任缺项清单';
 
 CREATE VIEW escalation.responsibility_gap WITH (security_invoker = true) AS
 	SELECT * FROM escalation.responsibility_gaps(current_date);

@@ -8,18 +8,20 @@
 ------------------------------------------------------------------------------
 
 CREATE TYPE escalation.warning_kind AS ENUM
-	('hazard_overdue', 'major_hazard', 'clue', 'licence_expired', 'dual_prevention_idle');
+	('hazard_overdue', 'major_hazard', 'clue', 'licence_expired', 'dual_prevention_idle',
+	 'handling_sign', 'handling_reply', 'major_hazard_listed');
 COMMENT ON TYPE escalation.warning_kind IS
-	'Kind of warning (预警类型): hazard_overdue 一般隐患逾期未整改 (§15), major_hazard 疑似重大事故隐患未确认 (§16), clue 移交线索未处理 (§17), licence_expired 安全生产许可类证件逾期 (§18), dual_prevention_idle 双重预防机制未正常运行 (§19).';
+	'Kind of warning (预警类型): hazard_overdue 一般隐患逾期未整改 (§15), major_hazard 疑似重大事故隐患未确认 (§16), clue 移交线索未处理 (§17), licence_expired 安全生产许可类证件逾期 (§18), dual_prevention_idle 双重预防机制未正常运行 (§19), handling_sign 预警超时未签收, handling_reply 预警逾期未反馈 (§14, the handling timers), major_hazard_listed 挂牌督办重大事故隐患逾期未治理 (§14). Values added after 0.1.0 come last, in the order the upgrade adds them.';
 
 CREATE TYPE escalation.warning_action AS ENUM ('confirm', 'supervise', 'circulate');
 COMMENT ON TYPE escalation.warning_action IS
 	'What the office of the screen''s level does at a stage (处置动作): confirm 通知确认, supervise 督办, circulate 通报.';
 
 CREATE TYPE escalation.warning_resolution AS ENUM
-	('closed', 'confirmed', 'ruled_out', 'handled', 'renewed', 'ran', 'rescheduled', 'withdrawn');
+	('closed', 'confirmed', 'ruled_out', 'handled', 'renewed', 'ran', 'rescheduled', 'withdrawn',
+	 'signed', 'answered');
 COMMENT ON TYPE escalation.warning_resolution IS
-	'Why a warning was resolved (解除原因): closed 隐患已销号, confirmed 已确认为重大事故隐患, ruled_out 已排除重大事故隐患, handled 线索已处理, renewed 证件已换发, ran 双重预防机制已恢复运行, rescheduled 起算时间已变更（如延期）, withdrawn 事项已撤销或不再适用.';
+	'Why a warning was resolved (解除原因): closed 隐患已销号, confirmed 已确认为重大事故隐患, ruled_out 已排除重大事故隐患, handled 线索已处理, renewed 证件已换发, ran 双重预防机制已恢复运行, rescheduled 起算时间已变更（如延期）, withdrawn 事项已撤销或不再适用, signed 预警已签收, answered 预警已反馈.';
 
 ------------------------------------------------------------------------------
 -- Warnings (预警) and the event stream's numbers

@@ -91,9 +91,26 @@ COMMENT ON COLUMN escalation.rule_override.changed_at IS 'When the change was ma
 COMMENT ON COLUMN escalation.rule_override.changed_by IS 'Role that made the change. 调整人';
 SELECT pg_catalog.pg_extension_config_dump('escalation.rule_override', '');
 
+-- Every shipped ladder: the rows of rule_default, and (redefined by the parts
+-- that add them, 57_handling_timers.sql) the ladders of kinds added after
+-- 0.1.0, derived from rules data of their own. An upgrade cannot insert rows
+-- of a kind it adds to the enum (docs/ENGINE-INTERNALS.md, "Warning kinds
+-- added by an upgrade"), so those ladders are not rows of rule_default.
+CREATE VIEW escalation.rule_shipped AS
+	SELECT d.kind, d.origin, d.stage, d.delay, d.screen, d.action
+	FROM escalation.rule_default d;
+COMMENT ON VIEW escalation.rule_shipped IS
+	'Every ladder as shipped: the rows of rule_default and the ladders of the kinds added after 0.1.0, derived from rules data of their own (the handling timers of escalation.handling_rule; the listed major hazards). 默认预警规则（含派生）';
+COMMENT ON COLUMN escalation.rule_shipped.kind IS 'Kind of warning. 预警类型';
+COMMENT ON COLUMN escalation.rule_shipped.origin IS 'Origin of the item. 事项来源层级';
+COMMENT ON COLUMN escalation.rule_shipped.stage IS 'Stage number, 1 to n. 预警级次';
+COMMENT ON COLUMN escalation.rule_shipped.delay IS 'Time from the previous stage (stage 1: from the item''s start). 间隔时间';
+COMMENT ON COLUMN escalation.rule_shipped.screen IS 'Screen the stage shows on. 预警大屏层级';
+COMMENT ON COLUMN escalation.rule_shipped.action IS 'Action of that level''s office. 处置动作';
+
 CREATE VIEW escalation.rule AS
 	SELECT d.kind, d.origin, d.stage, d.delay, d.screen, d.action, false AS changed
-	FROM escalation.rule_default d
+	FROM escalation.rule_shipped d
 	WHERE NOT EXISTS (SELECT 1 FROM escalation.rule_override o
 					  WHERE o.kind = d.kind AND o.origin = d.origin AND o.stage = d.stage)
 	UNION ALL
@@ -158,7 +175,7 @@ BEGIN
 	END IF;
 
 	IF TG_OP = 'DELETE' THEN
-		IF EXISTS (SELECT 1 FROM escalation.rule_default d
+		IF EXISTS (SELECT 1 FROM escalation.rule_shipped d
 				   WHERE (d.kind, d.origin, d.stage) = (OLD.kind, OLD.origin, OLD.stage)) THEN
 			INSERT INTO escalation.rule_override AS o (kind, origin, stage, removed)
 			VALUES (OLD.kind, OLD.origin, OLD.stage, true)
@@ -284,7 +301,7 @@ GRANT INSERT, UPDATE, DELETE ON escalation.rule TO escalation_admin;
 -- The view's trigger writes the override table with the caller's rights; the
 -- override table's own checks validate every change, however it is made.
 GRANT INSERT, UPDATE, DELETE ON escalation.rule_override TO escalation_admin;
-GRANT SELECT ON escalation.rule_default, escalation.rule_override TO escalation_admin, escalation_analyst;
+GRANT SELECT ON escalation.rule_default, escalation.rule_shipped, escalation.rule_override TO escalation_admin, escalation_analyst;
 
 REVOKE ALL ON FUNCTION escalation_internal.rule_write(), escalation_internal.rule_check_stage(), escalation_internal.rule_check_ladder()
 FROM PUBLIC;

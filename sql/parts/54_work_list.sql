@@ -30,6 +30,25 @@ END;
 COMMENT ON FUNCTION escalation.dp_first_run_after(bigint, timestamptz) IS
 	'When the unit runs dual prevention normally again (its enrolment, its next run, or its check tasks back within the share) after the idle episode that begins at or after a time (escalation.dp_idle_episode), NULL if it has not. 此后首次正常运行时间';
 
+-- The items of the handling timers (处置时限, 57_handling_timers.sql, which
+-- defines this view): declared here with its columns, empty, so that
+-- item_source can read it before the handling tables exist.
+CREATE VIEW escalation.handling_timer_source AS
+	SELECT NULL::escalation.warning_kind AS kind, NULL::bigint AS subject_id, NULL::escalation.level AS origin,
+		NULL::timestamptz AS started_at, NULL::timestamptz AS start_set_at, NULL::timestamptz AS handled_at,
+		NULL::escalation.warning_resolution AS handled_reason, NULL::timestamptz AS withdrawn_at,
+		NULL::bigint AS unit_id, NULL::bigint AS department_id, NULL::escalation.region AS region
+	WHERE false;
+
+-- The confirmed major hazards listed for supervision (挂牌督办,
+-- 57_major_hazard_listing.sql, which defines this view), declared likewise.
+CREATE VIEW escalation.major_hazard_listing_source AS
+	SELECT NULL::escalation.warning_kind AS kind, NULL::bigint AS subject_id, NULL::escalation.level AS origin,
+		NULL::timestamptz AS started_at, NULL::timestamptz AS start_set_at, NULL::timestamptz AS handled_at,
+		NULL::escalation.warning_resolution AS handled_reason, NULL::timestamptz AS withdrawn_at,
+		NULL::bigint AS unit_id, NULL::bigint AS department_id, NULL::escalation.region AS region
+	WHERE false;
+
 -- Every item that can climb a ladder, from the source tables.
 CREATE VIEW escalation.item_source AS
 	SELECT i.kind, i.subject_id, i.origin, i.started_at, i.start_set_at, i.handled_at, i.handled_reason, i.withdrawn_at, i.unit_id,
@@ -98,12 +117,16 @@ CREATE VIEW escalation.item_source AS
 		LEFT JOIN escalation.dp_obligation o ON o.unit_id = u.id
 		CROSS JOIN LATERAL escalation.dp_idle_episode(u.id, least(p.since, o.obliged_since)) e
 		WHERE (p.unit_id IS NOT NULL OR o.unit_id IS NOT NULL) AND isfinite(least(p.since, o.obliged_since))
+		UNION ALL
+		SELECT * FROM escalation.handling_timer_source
+		UNION ALL
+		SELECT * FROM escalation.major_hazard_listing_source
 	) i
 	WHERE i.region IS NOT NULL;
 COMMENT ON VIEW escalation.item_source IS
-	'Every item that can climb a warning ladder, read from the hazards, clues, licences, dual-prevention enrolments and the units §12 obliges: its origin, start, handling and region. The engine tracks it in escalation.tracked_item. 预警事项来源';
+	'Every item that can climb a warning ladder, read from the hazards, clues, licences, dual-prevention enrolments, the units §12 obliges, the handling of warnings (escalation.handling_timer_source) and the listed major hazards (escalation.major_hazard_listing_source): its origin, start, handling and region. The engine tracks it in escalation.tracked_item. 预警事项来源';
 COMMENT ON COLUMN escalation.item_source.kind IS 'Kind of warning the item climbs. 预警类型';
-COMMENT ON COLUMN escalation.item_source.subject_id IS 'Hazard, clue or licence id, or unit id for dual prevention. 事项编号';
+COMMENT ON COLUMN escalation.item_source.subject_id IS 'Hazard, clue or licence id, unit id for dual prevention, warning id for handling_sign, the dispatch or return step''s id for handling_reply. 事项编号';
 COMMENT ON COLUMN escalation.item_source.origin IS 'city or district: the level of the finding/transferring department, else of the unit''s supervision. 事项来源层级';
 COMMENT ON COLUMN escalation.item_source.started_at IS 'Start of the ladder: rectification deadline (kept by an extension granted after a warning), or for a hazard rectified by it the re-inspection deadline (rule_limit hazard_recheck_within after the rectification), discovery, transfer (the first of a forwarding chain), licence expiry, or for dual prevention the start of the first idle episode from the enrolment or the obligation (escalation.dp_idle_episode). 起算时间';
 COMMENT ON COLUMN escalation.item_source.start_set_at IS 'When the start was last set, where the data records it (a hazard''s deadline extension, a re-enrolment); a moved start resolves the old start''s warnings at this time, else when the move is seen. 起算时间设定时间';
@@ -358,6 +381,8 @@ BEGIN
 	$q$ USING kind, subjects;
 
 	PERFORM escalation.retime_items(kind, NULL, subjects);
+	-- The handling timers of the items' active warnings end with them.
+	PERFORM escalation_internal.sync_handling_timers(kind, subjects);
 END
 $$;
 COMMENT ON FUNCTION escalation.sync_items(escalation.warning_kind, bigint[]) IS

@@ -99,7 +99,7 @@ CREATE TABLE escalation.warning_addressee (
 	CONSTRAINT warning_addressee_department_fkey FOREIGN KEY (department_id) REFERENCES escalation.department (id),
 	CONSTRAINT warning_addressee_supervisor_fkey FOREIGN KEY (supervisor_id) REFERENCES escalation.person (id),
 	CONSTRAINT warning_addressee_basis_known
-		CHECK (basis IN ('finder', 'supervision', 'territorial', 'receiver', 'none')),
+		CHECK (basis IN ('finder', 'supervision', 'territorial', 'receiver', 'office', 'none')),
 	CONSTRAINT warning_addressee_none_without_department CHECK ((basis = 'none') = (department_id IS NULL))
 );
 CREATE INDEX warning_addressee_region_idx ON escalation.warning_addressee (region);
@@ -109,7 +109,7 @@ COMMENT ON TABLE escalation.warning_addressee IS
 COMMENT ON COLUMN escalation.warning_addressee.warning_id IS 'The warning. 预警编号';
 COMMENT ON COLUMN escalation.warning_addressee.department_id IS 'The responsible department; NULL when none could be found. 承办部门';
 COMMENT ON COLUMN escalation.warning_addressee.supervisor_id IS 'The unit''s named supervisor in that department (supervision_assignment), if any. 监管责任人';
-COMMENT ON COLUMN escalation.warning_addressee.basis IS 'How it was found: finder 发现部门, supervision 行业监管部门, territorial 属地部门, receiver 接收部门, none 无承办部门. 确定依据';
+COMMENT ON COLUMN escalation.warning_addressee.basis IS 'How it was found: finder 发现部门, supervision 行业监管部门, territorial 属地部门, receiver 接收部门 (of a clue, or of the dispatch a handling_reply warning is about), office 安委会办公室 (of the screen a handling_sign warning is about), none 无承办部门. 确定依据';
 COMMENT ON COLUMN escalation.warning_addressee.region IS 'Region of the warning, for row-level security. 所属区划';
 COMMENT ON COLUMN escalation.warning_addressee.decided_at IS 'When it was decided. 确定时间';
 SELECT pg_catalog.pg_extension_config_dump('escalation.warning_addressee', '');
@@ -124,9 +124,19 @@ DECLARE
 	on_day date := escalation.local_day(w.raised_at);
 	wanted escalation.level;
 BEGIN
+	-- A handling timer's warning goes to whoever failed to act on the warning
+	-- below (57_handling_timers.sql): the office of its screen's region, or
+	-- the department it was dispatched to.
+	IF w.kind::text IN ('handling_sign', 'handling_reply') THEN
+		SELECT d.id, CASE WHEN w.kind::text = 'handling_sign' THEN 'office' ELSE 'receiver' END
+		INTO department_id, basis
+		FROM escalation.department d WHERE d.id = w.department_id;
+		basis := coalesce(basis, 'none');
+		RETURN;
+	END IF;
 	IF w.kind = 'clue' THEN
 		SELECT c.to_department, 'receiver' INTO department_id, basis FROM escalation.clue c WHERE c.id = w.subject_id;
-	ELSIF w.kind IN ('hazard_overdue', 'major_hazard') THEN
+	ELSIF w.kind::text IN ('hazard_overdue', 'major_hazard', 'major_hazard_listed') THEN
 		department_id := w.department_id;
 		basis := 'finder';
 	END IF;
@@ -146,7 +156,7 @@ BEGIN
 	-- The unit's supervising department: a hazard's at the stage's level, a
 	-- licence's or a dual prevention's at the unit's supervision level; the
 	-- territorial one when that level has none.
-	SELECT CASE WHEN w.kind IN ('hazard_overdue', 'major_hazard') THEN w.screen ELSE u.supervision_level END
+	SELECT CASE WHEN w.kind::text IN ('hazard_overdue', 'major_hazard', 'major_hazard_listed') THEN w.screen ELSE u.supervision_level END
 	INTO wanted FROM escalation.unit u WHERE u.id = w.unit_id;
 	SELECT a.department_id, a.supervisor_id,
 		CASE WHEN a.supervision_type = 'territorial' THEN 'territorial' ELSE 'supervision' END

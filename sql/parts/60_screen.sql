@@ -7,12 +7,17 @@
 
 CREATE FUNCTION escalation.warning_kind_label(kind escalation.warning_kind) RETURNS text
 LANGUAGE sql IMMUTABLE PARALLEL SAFE
-RETURN CASE kind
+-- Compared as text: a kind added by an upgrade cannot be a constant of a
+-- function body created in the upgrade's transaction.
+RETURN CASE kind::text
 	WHEN 'hazard_overdue' THEN '一般隐患逾期未整改'
 	WHEN 'major_hazard' THEN '疑似重大事故隐患未确认'
 	WHEN 'clue' THEN '移交违法线索未处理'
 	WHEN 'licence_expired' THEN '安全生产许可证件逾期'
 	WHEN 'dual_prevention_idle' THEN '双重预防机制未正常运行'
+	WHEN 'handling_sign' THEN '预警超时未签收'
+	WHEN 'handling_reply' THEN '预警逾期未反馈'
+	WHEN 'major_hazard_listed' THEN '挂牌督办重大事故隐患逾期未治理'
 END;
 COMMENT ON FUNCTION escalation.warning_kind_label(escalation.warning_kind) IS
 	'Chinese label of a kind of warning, as the screens show it. 预警类型名称';
@@ -41,7 +46,7 @@ COMMENT ON FUNCTION escalation.warning_action_label(escalation.warning_action) I
 
 CREATE FUNCTION escalation.warning_resolution_label(reason escalation.warning_resolution) RETURNS text
 LANGUAGE sql IMMUTABLE PARALLEL SAFE
-RETURN CASE reason
+RETURN CASE reason::text
 	WHEN 'closed' THEN '隐患已销号'
 	WHEN 'confirmed' THEN '已确认为重大事故隐患'
 	WHEN 'ruled_out' THEN '已排除重大事故隐患'
@@ -50,6 +55,8 @@ RETURN CASE reason
 	WHEN 'ran' THEN '双重预防机制已恢复运行'
 	WHEN 'rescheduled' THEN '已延期，重新起算'
 	WHEN 'withdrawn' THEN '事项已撤销'
+	WHEN 'signed' THEN '预警已签收'
+	WHEN 'answered' THEN '预警已反馈'
 END;
 COMMENT ON FUNCTION escalation.warning_resolution_label(escalation.warning_resolution) IS
 	'Chinese label of why a warning was resolved. 解除原因名称';

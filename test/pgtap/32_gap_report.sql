@@ -44,6 +44,9 @@ INSERT INTO duty (department_id, person_id, role, period, region) VALUES
 	(700, 720, 'liaison', daterange('2024-01-01', NULL), '370103'),
 	(700, 721, 'liaison', daterange('2024-01-01', NULL), '370103');
 SET LOCAL session_replication_role = origin;
+-- A warning about a clue the database does not know: nobody answers for it.
+INSERT INTO warning (kind, subject_id, stage, screen, screen_region, action, due_at, region, district)
+VALUES ('clue', 999999, 1, 'district', '370103', 'supervise', now(), '370103002', '370103');
 
 SELECT results_eq($$SELECT g.reason::text, g.region::text, g.district::text, g.unit_id, g.department_id, g.assignment_id
 					FROM escalation.responsibility_gap g ORDER BY g.reason, g.unit_id, g.department_id$$,
@@ -57,12 +60,15 @@ SELECT results_eq($$SELECT g.reason::text, g.region::text, g.district::text, g.u
 			 ('department_no_responsible_in_charge', '370103', '370103', NULL, 960, NULL),
 			 ('department_no_lead_office', '370103', '370103', NULL, 960, NULL),
 			 ('department_no_liaison', '370103', '370103', NULL, 960, NULL),
-			 ('department_too_many_liaisons', '370103', '370103', NULL, 700, NULL)$$,
+			 ('department_too_many_liaisons', '370103', '370103', NULL, 700, NULL),
+			 ('warning_no_addressee', '370103002', '370103', NULL, NULL, NULL)$$,
 	'the gap report finds exactly the crafted defects, each with its region and district');
 SELECT is((SELECT array_agg(DISTINCT reason ORDER BY reason) FROM escalation.responsibility_gap),
 	enum_range(NULL::escalation.gap_reason), 'every kind of gap is found');
 SELECT is((SELECT count(*) FROM escalation.responsibility_gap WHERE reason_label IS NULL OR reason_label !~ '[一-龥]'), 0::bigint,
 	'every gap carries its Chinese label');
+-- The warning goes (the counts below are of the responsibility data alone).
+DELETE FROM warning WHERE subject_id = 999999;
 SELECT is((SELECT reason_label FROM escalation.responsibility_gap WHERE reason = 'unit_no_territorial' LIMIT 1),
 	'未落实属地管理责任', 'the label of a unit without territorial responsibility');
 SELECT is((SELECT detail FROM escalation.responsibility_gap WHERE reason = 'department_too_many_liaisons'),

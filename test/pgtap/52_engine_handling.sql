@@ -7,7 +7,7 @@
 -- reason.
 BEGIN;
 CREATE EXTENSION IF NOT EXISTS escalation;
-SELECT plan(12);
+SELECT plan(13);
 \ir fixtures/50_engine.sql
 
 -- Units for dual prevention, one per item (the unit is the item).
@@ -95,8 +95,11 @@ SELECT set_eq(
 	  FROM matrix m CROSS JOIN generate_series(1, 3) j WHERE m.kind = 'dual_prevention_idle'$$,
 	'each normal run starts a new idle episode whose stages fall due 7, 10 and 13 days after it');
 
-SELECT is((SELECT count(*) FROM escalation.tracked_item WHERE kind <> 'dual_prevention_idle'), 0::bigint,
+SELECT is((SELECT count(*) FROM escalation.tracked_item WHERE kind <> 'dual_prevention_idle' AND kind::text NOT LIKE 'handling%'), 0::bigint,
 	'handled items whose warnings are resolved leave the work list');
+SELECT set_eq($$SELECT subject_id FROM escalation.tracked_item WHERE kind::text LIKE 'handling%'$$,
+	$$SELECT id FROM escalation.warning WHERE resolved_at IS NULL$$,
+	'what stays of the handling timers is the sign timer of each active warning');
 
 -- Resolution happens when the handling time is reached, not before.
 INSERT INTO escalation.hazard (id, unit_id, found_by, found_at, grade, needs_recheck, rectify_deadline, closed_at) OVERRIDING SYSTEM VALUE

@@ -113,11 +113,12 @@ SELECT set_eq($$SELECT * FROM engine_stages$$,
 
 -- The write path, during the run: the direct writer inserted warnings and the
 -- stages of the new idle episode, moved items on, deleted finished ones and
--- claimed stage rows; the resolution statement updated the rescheduled warning.
+-- claimed stage rows; the resolution statement updated the rescheduled warning;
+-- the new warnings' trigger inserted their sign timers.
 SELECT results_eq($$SELECT relname, ins > 0, upd > 0, del > 0 FROM stat_run
 	WHERE relname IN ('warning', 'tracked_item', 'stage_due') ORDER BY relname$$,
-	$$VALUES ('stage_due'::name, true, false, true), ('tracked_item', false, true, true), ('warning', true, true, false)$$,
-	'warnings and stages inserted, items updated and deleted, stage rows claimed, a warning resolved');
+	$$VALUES ('stage_due'::name, true, false, true), ('tracked_item', true, true, true), ('warning', true, true, false)$$,
+	'warnings and stages inserted, items inserted (sign timers), updated and deleted, stage rows claimed, a warning resolved');
 SELECT is((SELECT count(*) FROM escalation.warning WHERE resolved_reason = 'rescheduled' AND subject_id = 611), 1::bigint,
 	'a moved start resolves its old episode (the resolution statement)');
 SELECT is((SELECT count(*) FROM escalation.warning WHERE kind = 'dual_prevention_idle' AND subject_id = 62 AND resolved_reason = 'withdrawn'),

@@ -10,7 +10,7 @@
 -- all per department and per district.
 BEGIN;
 CREATE EXTENSION IF NOT EXISTS escalation;
-SELECT plan(54);
+SELECT plan(55);
 \ir fixtures/50_engine.sql
 
 CREATE ROLE t60_lixia_centre LOGIN IN ROLE escalation_user, escalation_command_centre;
@@ -224,7 +224,11 @@ UPDATE escalation.warning_step SET reply_by = now() - interval '1 minute' WHERE 
 SELECT results_eq($$SELECT reply_overdue, handling_overdue FROM escalation.warning_handling h
 	  JOIN escalation.screen_warning s USING (warning_id) WHERE warning_id = (SELECT shizhong FROM mark)$$,
 	$$VALUES (true, true)$$, 'past the reply deadline: overdue, on the screen too');
-SELECT is(escalation.run(now()), 0::bigint, 'handling raises nothing and the engine still runs');
+SELECT is(escalation.run(now()), 1::bigint, 'the reply deadline passed unanswered: the engine raises one warning');
+SELECT results_eq($$SELECT w.kind::text, w.screen::text, a.department_id
+	  FROM escalation.warning w JOIN escalation.warning_addressee a ON a.warning_id = w.id WHERE w.kind::text LIKE 'handling%'$$,
+	$$VALUES ('handling_reply', 'city', 4::bigint)$$,
+	'the reply timer''s, on the city screen, addressed to 市中区应急管理局 that did not answer');
 
 -- 6. The scorecard, with the shipped sign timer again: 市中区 signed after 25 hours, late.
 DELETE FROM escalation.handling_timer_override WHERE timer = 'sign';
@@ -234,14 +238,14 @@ SELECT results_eq(
 	  FROM escalation.handling_scorecard(escalation.local_day(now()) - 2, escalation.local_day(now()))$$,
 	$$VALUES (2::bigint, 2::bigint, 2::bigint, 2::bigint, 1::bigint, 1::bigint, 1::bigint, 1::bigint, 1::bigint, 0.0, 0.0),
 			 (3, 1, 0, 0, 0, 0, 0, 0, 0, NULL, NULL),
-			 (4, 1, 1, 0, 1, 0, 0, 0, 0, 25.0, NULL),
+			 (4, 2, 1, 0, 1, 0, 0, 0, 0, 25.0, NULL),
 			 (NULL, 1, 1, 1, 1, 1, 1, 0, 0, 0.0, 0.0)$$,
-	'per addressee department: addressed, signed (on time), dispatched, answered (on time), returned, closed, medians');
+	'per addressee department: addressed (the reply timer''s warning too), signed (on time), dispatched, answered (on time), returned, closed, medians');
 SELECT results_eq(
 	$$SELECT district::text, district_name, addressed, signed_on_time
 	  FROM escalation.handling_scorecard(escalation.local_day(now()) - 2, escalation.local_day(now()), false)$$,
-	$$VALUES ('370102', '历下区', 4::bigint, 3::bigint), ('370103', '市中区', 1::bigint, 0::bigint)$$,
-	'per district');
+	$$VALUES ('370102', '历下区', 4::bigint, 3::bigint), ('370103', '市中区', 2::bigint, 0::bigint)$$,
+	'per district (the reply timer''s warning counts for the department that did not answer)');
 SET ROLE t60_lixia_centre;
 SELECT results_eq(
 	$$SELECT department_id, addressed FROM escalation.handling_scorecard(escalation.local_day(now()) - 2, escalation.local_day(now()))$$,

@@ -230,6 +230,8 @@ SELECT x.who, x.what, 'own', x.statement FROM (VALUES
 	 $s$SELECT escalation.circular_correct(c, '更正'::pg_catalog.text) > 0 AS corrected FROM (SELECT escalation.circular_issue() AS c OFFSET 0) x$s$),
 	('t90_admin', 'rename an issuing office',
 	 $s$UPDATE escalation.document_office SET short_name = '历下区安办' WHERE department_id = 9220 RETURNING *$s$),
+	('t90_lixia', 'write the closing time of a hazard (the check of listed major hazards)',
+	 $s$UPDATE escalation.hazard SET closed_at = closed_at WHERE id = 9261 RETURNING id$s$),
 	('t90_admin', 'schedule', $s$SELECT escalation.schedule('*/5 * * * *') > 0 AS job$s$),
 	('t91_sender', 'claim, send and count notifications',
 	 $s$SELECT c.attempts, escalation.notification_result(c.id, true, 'ok'::pg_catalog.text) IS NULL AS recorded, m.delivered

@@ -176,6 +176,7 @@ def rows_of(c, db, cols):
 # follow their unit's or their department's region, to which new tables are added.
 RETIMED = ("escalation.stage_due", "escalation.tracked_item")
 RETIMED_KINDS = ("hazard_overdue", "clue", "dual_prevention_idle")
+ADDED_KINDS = ("handling_sign", "handling_reply", "major_hazard_listed")
 REGISTRIES = ("escalation.unit_region_follower", "escalation.department_region_follower")
 
 
@@ -203,6 +204,10 @@ def upgrade_with_data(c, fresh, default, released):
     r = c.psql("ALTER EXTENSION escalation UPDATE", db, check=False)
     ok(r.returncode == 0, "a %s database with data (%d tables, %d of them empty) updates to %s"
        % (released, len(cols), len(empty), default), r.stderr)
+    # The kinds the update adds cannot be used in its transaction: their items
+    # are tracked after it has committed (docs/ENGINE-INTERNALS.md).
+    for kind in ADDED_KINDS:
+        c.psql("SELECT escalation.sync_items('%s', NULL)" % kind, db)
     after = rows_of(c, db, cols)
     lost = sorted(k for k in before if before[k] != after.get(k) and k not in RETIMED and k not in REGISTRIES)
     ok(not lost, "after the update every row of every %s table is there, its %s columns unchanged"

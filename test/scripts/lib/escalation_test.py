@@ -357,9 +357,35 @@ def warning_digest(cluster, db):
 TRACKING_TABLES = ("escalation.tracked_item", "escalation.stage_due")
 
 
+# The handling timers' items are about warnings, whose ids and raising times
+# (the wall clock of the run) differ between runs of the same data: they are
+# told by the warning's item and stage, and their times from its raising.
+TIMER_KINDS = "t.kind::text IN ('handling_sign', 'handling_reply')"
+TIMER_ITEMS = {
+    "escalation.tracked_item":
+        "t.kind, w.kind, w.subject_id, w.started_at, w.stage, t.origin, t.handled_at, t.withdrawn_at, "
+        "t.next_due_at - t.started_at, t.unit_id, t.department_id, t.region",
+    "escalation.stage_due":
+        "t.kind, w.kind, w.subject_id, w.started_at, w.stage, t.stage, t.due_at - t.started_at, t.fires_until, "
+        "t.origin, t.unit_id, t.department_id, t.region",
+}
+
+
 def tracking_digest(cluster, db):
-    """{table: (row count, md5)} of the engine's tracking state."""
-    return table_digests(cluster, db, TRACKING_TABLES)
+    """{table: (row count, md5)} of the engine's tracking state, the handling
+    timers' items apart, told by the warnings they are about."""
+    queries = {}
+    for table, columns in TIMER_ITEMS.items():
+        queries[table] = "SELECT t.* FROM %s t WHERE NOT %s" % (table, TIMER_KINDS)
+        queries[table + " (handling timers)"] = (
+            "SELECT %s FROM %s t "
+            "LEFT JOIN escalation.warning_step s ON t.kind::text = 'handling_reply' AND s.id = t.subject_id "
+            "JOIN escalation.warning w ON w.id = coalesce(s.warning_id, t.subject_id) WHERE %s"
+            % (columns, table, TIMER_KINDS))
+    out = cluster.value("SET timezone = 'Asia/Shanghai'; " + " UNION ALL ".join(
+        "SELECT '%s' || E'\\t' || count(*) || E'\\t' || md5(coalesce(string_agg(x::text, E'\\n' "
+        "ORDER BY x::text COLLATE \"C\"), '')) FROM (%s) x" % (name, query) for name, query in queries.items()), db)
+    return {name: (int(n), h) for name, n, h in (row.split("\t") for row in out.splitlines())}
 
 
 def duplicate_stages(cluster, db):
