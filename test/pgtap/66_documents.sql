@@ -12,7 +12,7 @@
 -- by an office within its region; the document scorecard counts it all.
 BEGIN;
 CREATE EXTENSION IF NOT EXISTS escalation;
-SELECT plan(64);
+SELECT plan(65);
 \ir fixtures/50_engine.sql
 
 -- The offices: the city's and 历下区's have short names; 市中区 has none.
@@ -206,6 +206,8 @@ SELECT throws_ok($$UPDATE escalation.circular SET title = '改'$$, '55000',
 	'an issued circular cannot be changed');
 SELECT throws_ok($$DELETE FROM escalation.circular_item$$, '55000', NULL, 'nor its items deleted');
 SELECT throws_ok($$DELETE FROM escalation.circular$$, '55000', NULL, 'nor the circular');
+SELECT throws_ok($$DELETE FROM escalation.warning WHERE subject_id = 888$$, '23503', NULL,
+	'nor a warning it lists');
 SET ROLE t66_lixia_centre;
 SELECT throws_ok($$SELECT escalation.circular_correct((SELECT id FROM c1), '数据有误')$$, '42501', NULL,
 	'a district centre cannot correct it');
