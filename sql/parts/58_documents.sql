@@ -273,6 +273,10 @@ BEGIN
 	IF NEW.action <> 'supervise' OR escalation.restoring() THEN
 		RETURN NULL;
 	END IF;
+	-- A warning put back with its id after a TRUNCATE (which leaves the orders) keeps its order.
+	IF EXISTS (SELECT 1 FROM escalation.supervision_order s WHERE s.warning_id = NEW.id) THEN
+		RETURN NULL;
+	END IF;
 	PERFORM escalation_internal.supervision_order_issue(NEW);
 	RETURN NULL;
 END
