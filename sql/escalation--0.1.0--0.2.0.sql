@@ -6175,7 +6175,6 @@ CREATE TABLE escalation.supervision_order (
 	CONSTRAINT supervision_order_warning_key UNIQUE (warning_id),
 	CONSTRAINT supervision_order_issued_by_fkey FOREIGN KEY (issued_by) REFERENCES escalation.department (id),
 	CONSTRAINT supervision_order_addressee_fkey FOREIGN KEY (addressee_department_id) REFERENCES escalation.department (id),
-	CONSTRAINT supervision_order_warning_fkey FOREIGN KEY (warning_id) REFERENCES escalation.warning (id) ON DELETE CASCADE,
 	CONSTRAINT supervision_order_numbered_by_office CHECK ((number IS NULL) = (issued_by IS NULL) AND (number IS NULL) = (sequence IS NULL)),
 	CONSTRAINT supervision_order_level_city_or_district CHECK (issuing_level IN ('city', 'district')),
 	CONSTRAINT supervision_order_reply_complete CHECK ((replied_at IS NULL) = (reply IS NULL) AND (replied_at IS NULL) = (replied_by IS NULL))
@@ -6194,7 +6193,7 @@ COMMENT ON COLUMN escalation.supervision_order.issued_by IS 'The issuing office 
 COMMENT ON COLUMN escalation.supervision_order.issuing_level IS 'Level of the issuing office: the warning''s screen, district or city. 督办层级';
 COMMENT ON COLUMN escalation.supervision_order.issuing_region IS 'Region of the issuing office: the warning''s screen region. 督办区划';
 COMMENT ON COLUMN escalation.supervision_order.addressee_department_id IS 'The department it is addressed to: the warning''s addressee decided at raising; NULL when none was found. 主送部门';
-COMMENT ON COLUMN escalation.supervision_order.warning_id IS 'The warning (the 督办 stage) it was issued for. 预警编号';
+COMMENT ON COLUMN escalation.supervision_order.warning_id IS 'The warning (the 督办 stage) it was issued for; deleted with it. 预警编号';
 COMMENT ON COLUMN escalation.supervision_order.title IS 'Title of the document. 标题';
 COMMENT ON COLUMN escalation.supervision_order.items IS 'The item supervised, as written on the order: kind, unit, what and since when. 督办事项';
 COMMENT ON COLUMN escalation.supervision_order.measures IS 'The measures required of the addressee. 工作要求';
@@ -6296,6 +6295,10 @@ $$
 BEGIN
 	-- A restore brings back the orders as they were issued.
 	IF NEW.action <> 'supervise' OR escalation.restoring() THEN
+		RETURN NULL;
+	END IF;
+	-- A warning put back with its id after a TRUNCATE (which leaves the orders) keeps its order.
+	IF EXISTS (SELECT 1 FROM escalation.supervision_order s WHERE s.warning_id = NEW.id) THEN
 		RETURN NULL;
 	END IF;
 	PERFORM escalation_internal.supervision_order_issue(NEW);
@@ -6469,7 +6472,6 @@ CREATE TABLE escalation.circular_item (
 	CONSTRAINT circular_item_pkey PRIMARY KEY (circular_id, warning_id),
 	CONSTRAINT circular_item_item_no_key UNIQUE (circular_id, item_no),
 	CONSTRAINT circular_item_circular_fkey FOREIGN KEY (circular_id) REFERENCES escalation.circular (id),
-	CONSTRAINT circular_item_warning_fkey FOREIGN KEY (warning_id) REFERENCES escalation.warning (id),
 	CONSTRAINT circular_item_order_fkey FOREIGN KEY (order_id) REFERENCES escalation.supervision_order (id),
 	CONSTRAINT circular_item_unit_fkey FOREIGN KEY (unit_id) REFERENCES escalation.unit (id),
 	CONSTRAINT circular_item_department_fkey FOREIGN KEY (department_id) REFERENCES escalation.department (id),
@@ -6499,6 +6501,7 @@ COMMENT ON COLUMN escalation.circular_item.overdue_since IS 'Since when it is ov
 COMMENT ON COLUMN escalation.circular_item.overdue_by IS 'How long it had been overdue when circulated, or until it was handled (answered) if earlier. 逾期时长';
 COMMENT ON COLUMN escalation.circular_item.handled_at IS 'When the item was handled (the warning resolved), if before the circular. 处理时间';
 COMMENT ON COLUMN escalation.circular_item.ladder IS 'The history of the ladder up to the circular: each stage''s day, screen and action. 预警升级过程';
+SELECT pg_catalog.pg_extension_config_dump('escalation.circular_item', '');
 
 -- Trigger: an issued circular and its items are never changed or deleted.
 CREATE FUNCTION escalation_internal.circular_refuse_change() RETURNS trigger
@@ -6527,6 +6530,35 @@ CREATE TRIGGER circular_refuse_change BEFORE UPDATE OR DELETE ON escalation.circ
 	FOR EACH ROW EXECUTE FUNCTION escalation_internal.circular_refuse_change();
 CREATE TRIGGER circular_item_refuse_change BEFORE UPDATE OR DELETE ON escalation.circular_item
 	FOR EACH ROW EXECUTE FUNCTION escalation_internal.circular_refuse_change();
+
+-- The documents name warnings without foreign keys: a key into escalation.warning
+-- would make pg_dump load the warnings before the units, and the province's
+-- copy of a warning, made as it is restored, would lose the unit's name. This
+-- trigger keeps them in step instead.
+CREATE FUNCTION escalation_internal.warning_documents_delete() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, escalation, pg_temp AS
+$$
+DECLARE
+	c escalation.circular;
+BEGIN
+	SELECT x.* INTO c FROM escalation.circular x JOIN escalation.circular_item i ON i.circular_id = x.id
+	WHERE i.warning_id = OLD.id ORDER BY x.id LIMIT 1;
+	IF FOUND THEN
+		RAISE EXCEPTION 'warning % is listed in circular % (%) and cannot be deleted', OLD.id, c.id, c.number
+			USING ERRCODE = 'foreign_key_violation';
+	END IF;
+	IF EXISTS (SELECT 1 FROM escalation.admonition_basis b WHERE b.warning_id = OLD.id) THEN
+		RAISE EXCEPTION 'warning % led to an interview or caution and cannot be deleted', OLD.id
+			USING ERRCODE = 'foreign_key_violation';
+	END IF;
+	DELETE FROM escalation.supervision_order s WHERE s.warning_id = OLD.id;
+	RETURN OLD;
+END
+$$;
+COMMENT ON FUNCTION escalation_internal.warning_documents_delete() IS
+	'Trigger: a deleted warning takes its supervision order with it; a warning listed in a circular or named by an interview or caution cannot be deleted. 预警删除与公文';
+CREATE TRIGGER warning_documents_delete BEFORE DELETE ON escalation.warning
+	FOR EACH ROW EXECUTE FUNCTION escalation_internal.warning_documents_delete();
 
 -- The history of an item's ladder up to a time, as a circular prints it.
 CREATE FUNCTION escalation_internal.document_ladder(w escalation.warning, up_to timestamptz) RETURNS text
@@ -6830,7 +6862,6 @@ CREATE TABLE escalation.admonition_basis (
 	region escalation.region NOT NULL,
 	CONSTRAINT admonition_basis_key UNIQUE NULLS NOT DISTINCT (admonition_id, warning_id, circular_id),
 	CONSTRAINT admonition_basis_admonition_fkey FOREIGN KEY (admonition_id) REFERENCES escalation.admonition (id),
-	CONSTRAINT admonition_basis_warning_fkey FOREIGN KEY (warning_id) REFERENCES escalation.warning (id),
 	CONSTRAINT admonition_basis_circular_fkey FOREIGN KEY (circular_id) REFERENCES escalation.circular (id),
 	CONSTRAINT admonition_basis_one_document CHECK ((warning_id IS NULL) <> (circular_id IS NULL))
 );
@@ -7008,7 +7039,8 @@ REVOKE ALL ON FUNCTION
 	escalation_internal.supervision_order_issue(escalation.warning), escalation_internal.warning_issue_order(),
 	escalation_internal.supervision_order_check(), escalation_internal.warning_step_order_reply(),
 	escalation.supervision_order_reply(bigint, text),
-	escalation_internal.circular_refuse_change(), escalation_internal.document_ladder(escalation.warning, timestamptz),
+	escalation_internal.circular_refuse_change(), escalation_internal.warning_documents_delete(),
+	escalation_internal.document_ladder(escalation.warning, timestamptz),
 	escalation_internal.circular_require_issuer(escalation.document_office, text), escalation_internal.circular_office(),
 	escalation_internal.circular_compile(escalation.document_office, tstzrange, bigint, text),
 	escalation_internal.circular_check_period(tstzrange),
@@ -7119,7 +7151,10 @@ RETURNS TABLE (
 	replied_at timestamptz,
 	replied_date text,
 	reply text,
-	state_label text)
+	state_label text,
+	ladder text,
+	overdue_text text,
+	overdue_days integer)
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, escalation, pg_temp
 BEGIN ATOMIC
 	SELECT o.id, coalesce(o.number, '（未编号）'), o.title, coalesce(d.name, '安全生产委员会办公室'), f.short_name,
@@ -7131,7 +7166,10 @@ BEGIN ATOMIC
 		o.replied_at, escalation.document_date(o.replied_at), o.reply,
 		CASE WHEN o.replied_at IS NULL AND o.reply_due_at < now() THEN '逾期未回复'
 			 WHEN o.replied_at IS NULL THEN '待回复'
-			 WHEN o.replied_at > o.reply_due_at THEN '逾期回复' ELSE '已回复' END
+			 WHEN o.replied_at > o.reply_due_at THEN '逾期回复' ELSE '已回复' END,
+		escalation_internal.document_ladder(w, o.issued_at),
+		'逾期' || escalation.document_duration(greatest(o.issued_at - w.started_at, interval '0')),
+		floor(extract(epoch FROM greatest(o.issued_at - w.started_at, interval '0')) / 86400)::integer
 	FROM escalation.supervision_order o
 	JOIN escalation.warning w ON w.id = o.warning_id
 	LEFT JOIN escalation.document_office f ON f.department_id = o.issued_by
@@ -7142,7 +7180,7 @@ BEGIN ATOMIC
 	WHERE o.id = supervision_order_page.order_id AND escalation_internal.document_visible(o.region);
 END;
 COMMENT ON FUNCTION escalation.supervision_order_page(bigint) IS
-	'One supervision order as its printed page shows it, in Chinese: number (（未编号） while its region has no issuing office), title, issuing office, addressee, the item, the measures, issue date, reply deadline, the reply and its state; no row unless the caller sees it on the screens. 督办单版面';
+	'One supervision order as its printed page shows it, in Chinese: number (（未编号） while its region has no issuing office), title, issuing office, addressee, the item, the measures, issue date, reply deadline, the reply and its state, the ladder''s history up to the order (ladder) and how long the item was overdue when it was issued (from the ladder''s start: overdue_text, overdue_days); no row unless the caller sees it on the screens. 督办单版面';
 
 CREATE FUNCTION escalation.circular_page(circular_id bigint)
 RETURNS TABLE (

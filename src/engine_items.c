@@ -26,7 +26,7 @@
 /* The extension's own triggers on escalation.warning. */
 static const char *const WarningTriggers[] = {"warning_lock_events", "warning_fill_defaults",
 	"warning_province_feed", "warning_province_follow", "warning_address", "warning_issue_order",
-	"warning_notify", "warning_track_timers"};
+	"warning_notify", "warning_track_timers", "warning_documents_delete"};
 
 static const char *const WarningColumnNames[] = {WARNING_COLUMNS(COLUMN_NAME)};
 static const char *const StageColumnNames[] = {STAGE_COLUMNS(COLUMN_NAME)};

@@ -92,7 +92,10 @@ RETURNS TABLE (
 	replied_at timestamptz,
 	replied_date text,
 	reply text,
-	state_label text)
+	state_label text,
+	ladder text,
+	overdue_text text,
+	overdue_days integer)
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, escalation, pg_temp
 BEGIN ATOMIC
 	SELECT o.id, coalesce(o.number, '（未编号）'), o.title, coalesce(d.name, '安全生产委员会办公室'), f.short_name,
@@ -104,7 +107,10 @@ BEGIN ATOMIC
 		o.replied_at, escalation.document_date(o.replied_at), o.reply,
 		CASE WHEN o.replied_at IS NULL AND o.reply_due_at < now() THEN '逾期未回复'
 			 WHEN o.replied_at IS NULL THEN '待回复'
-			 WHEN o.replied_at > o.reply_due_at THEN '逾期回复' ELSE '已回复' END
+			 WHEN o.replied_at > o.reply_due_at THEN '逾期回复' ELSE '已回复' END,
+		escalation_internal.document_ladder(w, o.issued_at),
+		'逾期' || escalation.document_duration(greatest(o.issued_at - w.started_at, interval '0')),
+		floor(extract(epoch FROM greatest(o.issued_at - w.started_at, interval '0')) / 86400)::integer
 	FROM escalation.supervision_order o
 	JOIN escalation.warning w ON w.id = o.warning_id
 	LEFT JOIN escalation.document_office f ON f.department_id = o.issued_by
@@ -115,7 +121,7 @@ BEGIN ATOMIC
 	WHERE o.id = supervision_order_page.order_id AND escalation_internal.document_visible(o.region);
 END;
 COMMENT ON FUNCTION escalation.supervision_order_page(bigint) IS
-	'One supervision order as its printed page shows it, in Chinese: number (（未编号） while its region has no issuing office), title, issuing office, addressee, the item, the measures, issue date, reply deadline, the reply and its state; no row unless the caller sees it on the screens. 督办单版面';
+	'One supervision order as its printed page shows it, in Chinese: number (（未编号） while its region has no issuing office), title, issuing office, addressee, the item, the measures, issue date, reply deadline, the reply and its state, the ladder''s history up to the order (ladder) and how long the item was overdue when it was issued (from the ladder''s start: overdue_text, overdue_days); no row unless the caller sees it on the screens. 督办单版面';
 
 CREATE FUNCTION escalation.circular_page(circular_id bigint)
 RETURNS TABLE (

@@ -12,7 +12,7 @@
 -- by an office within its region; the document scorecard counts it all.
 BEGIN;
 CREATE EXTENSION IF NOT EXISTS escalation;
-SELECT plan(64);
+SELECT plan(66);
 \ir fixtures/50_engine.sql
 
 -- The offices: the city's and 历下区's have short names; 市中区 has none.
@@ -91,6 +91,18 @@ SELECT results_eq(
 			  '济南泉城机械有限公司一般隐患逾期未整改：配电箱未接地，发现于' || escalation.document_date(now() - interval '10 days')
 			  || '，整改期限' || escalation.document_date(now() - interval '7 days'))$$,
 	'issued when raised, reply due three days later, with title and item');
+
+SELECT results_eq(
+	$$SELECT p.number, p.addressee_name, p.state_label, p.ladder, p.overdue_text, p.overdue_days
+	  FROM escalation.supervision_order o JOIN escalation.warning w ON w.id = o.warning_id,
+		escalation.supervision_order_page(o.id) p WHERE w.subject_id = 601 AND w.stage = 2$$,
+	$$SELECT format('济安办督〔%s〕1号', (SELECT y FROM yr)), '历下区应急管理局', '待回复',
+		format('%1$s区级督办（历下安办督〔%3$s〕1号） → %2$s市级督办（济安办督〔%3$s〕1号）',
+			   to_char(now() - interval '7 days', 'FMMM"月"FMDD"日"'), to_char(now() - interval '4 days', 'FMMM"月"FMDD"日"'),
+			   (SELECT y FROM yr)),
+		'逾期' || escalation.document_duration((SELECT o.issued_at - w.started_at FROM escalation.supervision_order o
+			JOIN escalation.warning w ON w.id = o.warning_id WHERE w.subject_id = 601 AND w.stage = 2)), 7$$,
+	'the printed order gives the ladder''s history up to it and how long the item was overdue');
 
 -- The counter: the city raises it, never lowers it; the reply deadline is rules data.
 UPDATE escalation.document_sequence SET last_number = 16 WHERE office_id = 5 AND series = 'order';
@@ -206,6 +218,8 @@ SELECT throws_ok($$UPDATE escalation.circular SET title = '改'$$, '55000',
 	'an issued circular cannot be changed');
 SELECT throws_ok($$DELETE FROM escalation.circular_item$$, '55000', NULL, 'nor its items deleted');
 SELECT throws_ok($$DELETE FROM escalation.circular$$, '55000', NULL, 'nor the circular');
+SELECT throws_ok($$DELETE FROM escalation.warning WHERE subject_id = 888$$, '23503', NULL,
+	'nor a warning it lists');
 SET ROLE t66_lixia_centre;
 SELECT throws_ok($$SELECT escalation.circular_correct((SELECT id FROM c1), '数据有误')$$, '42501', NULL,
 	'a district centre cannot correct it');

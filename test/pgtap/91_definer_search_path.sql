@@ -228,6 +228,8 @@ SELECT x.who, x.what, 'own', x.statement FROM (VALUES
 		'逾期'::pg_catalog.text, '2024-06-01 10:00+08'::pg_catalog.timestamptz) > 0 AS recorded$s$),
 	('t90_admin', 'issue and correct a circular',
 	 $s$SELECT escalation.circular_correct(c, '更正'::pg_catalog.text) > 0 AS corrected FROM (SELECT escalation.circular_issue() AS c OFFSET 0) x$s$),
+	(session_user, 'delete a warning by hand',
+	 $s$DELETE FROM escalation.warning WHERE id OPERATOR(pg_catalog.=) (SELECT w.id FROM escalation.warning w ORDER BY w.id DESC LIMIT 1) RETURNING kind, subject_id, stage$s$),
 	('t90_admin', 'rename an issuing office',
 	 $s$UPDATE escalation.document_office SET short_name = '历下区安办' WHERE department_id = 9220 RETURNING *$s$),
 	('t90_lixia', 'write the closing time of a hazard (the check of listed major hazards)',

@@ -162,6 +162,20 @@ BEGIN
 END
 $limits$;
 
+-- From 0.2.0 on: the city's and 历下区's work-safety committee offices issue
+-- documents (before the run, so its supervision orders are numbered).
+DO $offices$
+BEGIN
+	IF to_regclass('escalation.document_office') IS NOT NULL THEN
+		INSERT INTO escalation.department (id, name, region, kind) OVERRIDING SYSTEM VALUE VALUES
+			(90, '济南市安委会办公室', '370100', 'safety_committee_office'), (91, '历下区安委会办公室', '370102', 'safety_committee_office');
+		INSERT INTO escalation.document_office (department_id, short_name)
+		SELECT d.id, CASE d.region WHEN '370100' THEN '济安办' ELSE '历下安办' END
+		FROM escalation.department d WHERE d.kind = 'safety_committee_office';
+	END IF;
+END
+$offices$;
+
 -- From 0.2.0 on: the city's notification channels, its link setting and a rule
 -- of its own, and the people's mobiles, so that the run writes notifications.
 DO $notifications$
@@ -193,3 +207,18 @@ BEGIN
 	END IF;
 END
 $handling$;
+
+-- From 0.2.0 on: the city office's circular of the past week, and an
+-- interview of 历下区应急管理局 for it and for a warning.
+DO $documents$
+DECLARE
+	c bigint;
+BEGIN
+	IF to_regclass('escalation.circular') IS NOT NULL THEN
+		c := escalation.circular_issue();
+		PERFORM escalation.admonition_record('interview', o.department_id, 2, NULL, '预警逾期未处理', statement_timestamp(),
+			ARRAY[(SELECT min(w.id) FROM escalation.warning w WHERE w.district = '370102')], ARRAY[c])
+		FROM escalation.document_office o WHERE o.short_name = '济安办';
+	END IF;
+END
+$documents$;
