@@ -274,6 +274,7 @@ CREATE TABLE escalation.notification (
 	recipient text NOT NULL,
 	claimed_by text,
 	region escalation.region NOT NULL,
+	outcome_seq bigint,
 	CONSTRAINT notification_pkey PRIMARY KEY (id),
 	CONSTRAINT notification_idempotency_key_key UNIQUE (idempotency_key),
 	CONSTRAINT notification_channel_fkey FOREIGN KEY (channel_id) REFERENCES escalation.notification_channel (id),
@@ -299,6 +300,8 @@ CREATE INDEX notification_order_idx ON escalation.notification (order_id) WHERE 
 CREATE INDEX notification_person_idx ON escalation.notification (person_id);
 CREATE INDEX notification_channel_idx ON escalation.notification (channel_id);
 CREATE INDEX notification_region_idx ON escalation.notification (region);
+-- What the screens' event stream reads after an event id.
+CREATE INDEX notification_outcome_seq_idx ON escalation.notification (outcome_seq) WHERE outcome_seq IS NOT NULL;
 COMMENT ON TABLE escalation.notification IS
 	'The notification outbox (通知发件箱): one row per recipient and channel of a raised stage, a supervision order, a dispatch or a return, written in the transaction that raised or recorded it; the sender claims it, delivers it at least once and records the outcome. 预警通知';
 COMMENT ON COLUMN escalation.notification.id IS 'Notification id (generated). 通知编号';
@@ -326,6 +329,7 @@ COMMENT ON COLUMN escalation.notification.person_id IS 'The person told. 通知�
 COMMENT ON COLUMN escalation.notification.recipient IS 'Why the person is told: liaison, supervisor, in_charge, first_responsible. 通知对象类别';
 COMMENT ON COLUMN escalation.notification.claimed_by IS 'The sender that claimed it last. 发送进程';
 COMMENT ON COLUMN escalation.notification.region IS 'Region of the warning, for row-level security. 所属区划';
+COMMENT ON COLUMN escalation.notification.outcome_seq IS 'Event id (escalation.warning_event_seq) of its outcome, delivered or failed: the screens'' event notified of its warning; NULL while open. 结果事件编号';
 SELECT pg_catalog.pg_extension_config_dump('escalation.notification', '');
 SELECT pg_catalog.pg_extension_config_dump('escalation.notification_id_seq', '');
 
@@ -555,15 +559,24 @@ BEGIN
 	END IF;
 
 	-- Due rows past the give-up age fail instead of being sent; a lapsed lease
-	-- was a send whose outcome is unknown.
-	UPDATE escalation.notification n
-	SET state = 'failed', failed_at = now(), next_attempt_at = NULL, lease_until = NULL,
-		repeats = n.repeats + (n.state = 'sending')::int,
-		last_error = concat_ws('; ', n.last_error, format('given up after %s', give_up))
-	WHERE n.id IN (SELECT x.id FROM escalation.notification x
-				   WHERE x.state IN ('pending', 'sending') AND x.next_attempt_at <= now() AND x.created_at <= now() - give_up
-				   ORDER BY x.next_attempt_at, x.id LIMIT 1000
-				   FOR UPDATE SKIP LOCKED);
+	-- was a send whose outcome is unknown. Each failure is an event of the
+	-- screens (notified), numbered under the event stream's lock.
+	IF EXISTS (SELECT 1 FROM escalation.notification x
+			   WHERE x.state IN ('pending', 'sending') AND x.next_attempt_at <= now() AND x.created_at <= now() - give_up) THEN
+		PERFORM escalation.lock_event_stream();
+		UPDATE escalation.notification n
+		SET state = 'failed', failed_at = now(), next_attempt_at = NULL, lease_until = NULL,
+			repeats = n.repeats + (n.state = 'sending')::int,
+			last_error = concat_ws('; ', n.last_error, format('given up after %s', give_up)),
+			outcome_seq = nextval('escalation.warning_event_seq')
+		WHERE n.id IN (SELECT x.id FROM escalation.notification x
+					   WHERE x.state IN ('pending', 'sending') AND x.next_attempt_at <= now() AND x.created_at <= now() - give_up
+					   ORDER BY x.next_attempt_at, x.id LIMIT 1000
+					   FOR UPDATE SKIP LOCKED);
+		IF FOUND THEN
+			PERFORM pg_catalog.pg_notify('escalation_warning', '');
+		END IF;
+	END IF;
 
 	RETURN QUERY
 	WITH picked AS (
@@ -587,7 +600,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION escalation.notification_claim(text, integer, interval) IS
-	'The sender claims up to max_rows due notifications of enabled channels, oldest first, skipping rows another sender holds (FOR UPDATE SKIP LOCKED): pending ones whose time has come, and sending ones whose lease lapsed (counted in repeats). Each becomes sending for the lease, its attempts counted. Due rows older than notification_give_up_after are marked failed instead. Returns what the sender needs, the channel''s endpoint and secret with it. 领取待发送通知';
+	'The sender claims up to max_rows due notifications of enabled channels, oldest first, skipping rows another sender holds (FOR UPDATE SKIP LOCKED): pending ones whose time has come, and sending ones whose lease lapsed (counted in repeats). Each becomes sending for the lease, its attempts counted. Due rows older than notification_give_up_after are marked failed instead, each an event of the screens (notified). Returns what the sender needs, the channel''s endpoint and secret with it. 领取待发送通知';
 
 CREATE FUNCTION escalation.notification_result(id bigint, delivered boolean, answer text, retry_after interval DEFAULT NULL)
 RETURNS void
@@ -605,6 +618,10 @@ BEGIN
 		RAISE EXCEPTION 'retry_after must be between 0 and 1 day: %', retry_after
 			USING ERRCODE = 'invalid_parameter_value';
 	END IF;
+	-- An outcome is an event of the screens (notified): its number is drawn
+	-- under the event stream's lock, taken before the row's lock as the
+	-- engine takes it before it writes.
+	PERFORM escalation.lock_event_stream();
 	SELECT * INTO n FROM escalation.notification x WHERE x.id = notification_result.id FOR UPDATE;
 	IF NOT FOUND THEN
 		RAISE EXCEPTION 'notification % does not exist', notification_result.id USING ERRCODE = 'no_data_found';
@@ -616,13 +633,15 @@ BEGIN
 	IF delivered THEN
 		UPDATE escalation.notification x
 		SET state = 'delivered', delivered_at = now(), provider_answer = left(answer, 4000),
-			lease_until = NULL, next_attempt_at = NULL
+			lease_until = NULL, next_attempt_at = NULL, outcome_seq = nextval('escalation.warning_event_seq')
 		WHERE x.id = n.id;
+		PERFORM pg_catalog.pg_notify('escalation_warning', '');
 	ELSIF n.created_at <= now() - escalation.rule_limit_span('notification_give_up_after') THEN
 		UPDATE escalation.notification x
 		SET state = 'failed', failed_at = now(), last_error = left(answer, 4000), provider_answer = left(answer, 4000),
-			lease_until = NULL, next_attempt_at = NULL
+			lease_until = NULL, next_attempt_at = NULL, outcome_seq = nextval('escalation.warning_event_seq')
 		WHERE x.id = n.id;
+		PERFORM pg_catalog.pg_notify('escalation_warning', '');
 	ELSE
 		UPDATE escalation.notification x
 		SET state = 'pending', last_error = left(answer, 4000), provider_answer = left(answer, 4000), lease_until = NULL,
@@ -632,7 +651,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION escalation.notification_result(bigint, boolean, text, interval) IS
-	'The sender records the outcome of a send: delivered, or not (pending again after retry_after or the backoff, failed past notification_give_up_after), with the provider''s answer. A result for a notification no longer sending is ignored (a late answer). 记录发送结果';
+	'The sender records the outcome of a send: delivered, or not (pending again after retry_after or the backoff, failed past notification_give_up_after), with the provider''s answer. A delivery or a failure is an event of the screens (notified, numbered in outcome_seq). A result for a notification no longer sending is ignored (a late answer). 记录发送结果';
 
 CREATE FUNCTION escalation.notification_metrics()
 RETURNS TABLE (delivered bigint, failed bigint, pending bigint, oldest_pending_age interval)

@@ -88,6 +88,35 @@ COMMENT ON FUNCTION escalation.screen_scope() IS
 	'What the calling role may see on the screens: its mapped region, or (sees_all) every warning for unmapped admin, analyst and screen roles. 大屏可见范围';
 
 ------------------------------------------------------------------------------
+-- Who was told, as counts (通知情况): what the screens show of the outbox
+------------------------------------------------------------------------------
+
+-- The notifications of a warning counted by state and by kind of channel, for
+-- the screens: no person, no address, no channel name.
+CREATE FUNCTION escalation_internal.warning_notified(warning_id bigint)
+RETURNS TABLE (notified integer, notified_pending integer, notified_delivered integer, notified_failed integer,
+	notified_last_delivered_at timestamptz, notified_channels jsonb)
+LANGUAGE sql STABLE
+BEGIN ATOMIC
+	SELECT coalesce(sum(k.total), 0)::integer, coalesce(sum(k.pending), 0)::integer,
+		coalesce(sum(k.delivered), 0)::integer, coalesce(sum(k.failed), 0)::integer, max(k.last_delivered_at),
+		coalesce(jsonb_agg(jsonb_build_object('kind', k.kind, 'label', escalation.notification_channel_kind_label(k.kind),
+			'count', k.total, 'pending', k.pending, 'delivered', k.delivered, 'failed', k.failed,
+			'last_delivered_at', k.last_delivered_at) ORDER BY k.kind), '[]')
+	FROM (
+		SELECT c.kind, count(*) AS total, count(*) FILTER (WHERE n.state IN ('pending', 'sending')) AS pending,
+			count(*) FILTER (WHERE n.state = 'delivered') AS delivered, count(*) FILTER (WHERE n.state = 'failed') AS failed,
+			max(n.delivered_at) AS last_delivered_at
+		FROM escalation.notification n
+		JOIN escalation.notification_channel c ON c.id = n.channel_id
+		WHERE n.warning_id = warning_notified.warning_id
+		GROUP BY c.kind
+	) k;
+END;
+COMMENT ON FUNCTION escalation_internal.warning_notified(bigint) IS
+	'The notifications of a warning as the screens show them: how many, not yet delivered (pending or sending), delivered and failed, the last delivery, and the same per kind of channel (a JSON array of kind, label, count, pending, delivered, failed, last_delivered_at); no person, address or channel name. 预警通知情况';
+
+------------------------------------------------------------------------------
 -- Active warnings per screen (大屏在办预警)
 ------------------------------------------------------------------------------
 
@@ -125,7 +154,13 @@ RETURNS TABLE (
 	handling_overdue boolean,
 	addressee_department_id bigint,
 	addressee_name text,
-	reply_due_at timestamptz)
+	reply_due_at timestamptz,
+	notified integer,
+	notified_pending integer,
+	notified_delivered integer,
+	notified_failed integer,
+	notified_last_delivered_at timestamptz,
+	notified_channels jsonb)
 LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, escalation, pg_temp AS
 $$
 BEGIN
@@ -178,8 +213,11 @@ BEGIN
 		a.item_stage > a.stage,
 		a.acknowledged_at,
 		h.state, escalation.handling_state_label(h.state), coalesce(h.sign_overdue AND h.state = 'raised' OR h.reply_overdue, false),
-		h.addressee_department_id, coalesce(ad.name, '无承办部门'), h.reply_due_at
+		h.addressee_department_id, coalesce(ad.name, '无承办部门'), h.reply_due_at,
+		nt.notified, nt.notified_pending, nt.notified_delivered, nt.notified_failed, nt.notified_last_delivered_at,
+		nt.notified_channels
 	FROM active a
+	CROSS JOIN LATERAL escalation_internal.warning_notified(a.id) nt
 	LEFT JOIN escalation.warning_handling h ON h.warning_id = a.id
 	LEFT JOIN escalation.department ad ON ad.id = h.addressee_department_id
 	LEFT JOIN escalation.division sr ON sr.code = a.screen_region
@@ -191,7 +229,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION escalation.screen_warnings(escalation.region) IS
-	'Active warnings, one row per item and screen (its latest stage there), with Chinese labels and names, limited to what the caller may see (escalation.screen_scope). With for_screen (a district or the city), only what that screen shows: its own rows and, for a district, its items escalated to the city screen. 大屏在办预警';
+	'Active warnings, one row per item and screen (its latest stage there), with Chinese labels and names and the notifications counted by state and kind of channel, limited to what the caller may see (escalation.screen_scope). With for_screen (a district or the city), only what that screen shows: its own rows and, for a district, its items escalated to the city screen. 大屏在办预警';
 
 CREATE VIEW escalation.screen_warning AS SELECT * FROM escalation.screen_warnings();
 COMMENT ON VIEW escalation.screen_warning IS
@@ -229,6 +267,12 @@ COMMENT ON COLUMN escalation.screen_warning.handling_overdue IS 'Unsigned past t
 COMMENT ON COLUMN escalation.screen_warning.addressee_department_id IS 'The addressee decided at raising; NULL when none was found. 承办部门编号';
 COMMENT ON COLUMN escalation.screen_warning.addressee_name IS 'Name of the addressee, 无承办部门 when none was found. 承办部门名称';
 COMMENT ON COLUMN escalation.screen_warning.reply_due_at IS 'The reply deadline in force, once dispatched. 反馈期限';
+COMMENT ON COLUMN escalation.screen_warning.notified IS 'Notifications written for the warning (escalation.notification), counted, no one named. 通知数';
+COMMENT ON COLUMN escalation.screen_warning.notified_pending IS 'Of them not yet delivered (pending or sending). 待发送数';
+COMMENT ON COLUMN escalation.screen_warning.notified_delivered IS 'Of them delivered. 送达数';
+COMMENT ON COLUMN escalation.screen_warning.notified_failed IS 'Of them given up. 失败数';
+COMMENT ON COLUMN escalation.screen_warning.notified_last_delivered_at IS 'When the last of them was delivered. 最近送达时间';
+COMMENT ON COLUMN escalation.screen_warning.notified_channels IS 'The same per kind of channel: a JSON array of kind, label, count, pending, delivered, failed, last_delivered_at. 分渠道通知情况';
 
 ------------------------------------------------------------------------------
 -- The event stream (预警事件流): what the screen worker follows
@@ -259,7 +303,13 @@ RETURNS TABLE (
 	resolved_reason escalation.warning_resolution,
 	acknowledged_at timestamptz,
 	handling_state escalation.handling_state,
-	handling_overdue boolean)
+	handling_overdue boolean,
+	notified integer,
+	notified_pending integer,
+	notified_delivered integer,
+	notified_failed integer,
+	notified_last_delivered_at timestamptz,
+	notified_channels jsonb)
 LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, escalation, pg_temp AS
 $$
 DECLARE
@@ -283,7 +333,9 @@ BEGIN
 		(SELECT min(f.due_at) FROM escalation.warning f
 		 WHERE f.subject_id = w.subject_id AND f.kind = w.kind AND f.started_at = w.started_at),
 		w.due_at, w.raised_at, w.resolved_at, w.resolved_reason, w.acknowledged_at,
-		h.state, coalesce(h.sign_overdue AND h.state = 'raised' OR h.reply_overdue, false)
+		h.state, coalesce(h.sign_overdue AND h.state = 'raised' OR h.reply_overdue, false),
+		nt.notified, nt.notified_pending, nt.notified_delivered, nt.notified_failed, nt.notified_last_delivered_at,
+		nt.notified_channels
 	FROM (
 		SELECT x.event_id, x.event, x.id FROM (
 			SELECT v.id AS event_id, 'raised' AS event, v.id, v.region FROM escalation.warning v WHERE v.id > after
@@ -294,12 +346,16 @@ BEGIN
 			UNION ALL
 			SELECT s.id, 'handled', s.warning_id, s.region FROM escalation.warning_step s
 			WHERE s.id > after AND s.step <> 'sign'
+			UNION ALL
+			SELECT n.outcome_seq, 'notified', n.warning_id, n.region FROM escalation.notification n
+			WHERE n.outcome_seq > after
 		) x
 		WHERE scope.sees_all OR x.region OPERATOR(escalation.<@) scope.region
 		ORDER BY x.event_id
 		LIMIT max_rows
 	) e
 	JOIN escalation.warning w ON w.id = e.id
+	CROSS JOIN LATERAL escalation_internal.warning_notified(w.id) nt
 	LEFT JOIN escalation.warning_handling h ON h.warning_id = w.id
 	LEFT JOIN escalation.unit u ON u.id = w.unit_id
 	LEFT JOIN escalation.division st ON st.code = w.region
@@ -307,7 +363,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION escalation.warning_events(bigint, integer) IS
-	'The warning events (raised, resolved, acknowledged, and handled for the later handling steps) after an event id, in event order, at most max_rows, limited to what the caller may see (escalation.screen_scope), with the names and labels a screen shows; the screen worker reads it after every NOTIFY escalation_warning. Event ids commit in order, so reading after the last id seen never misses one. 预警事件流';
+	'The warning events (raised, resolved, acknowledged, handled for the later handling steps, and notified when a notification of the warning was delivered or failed) after an event id, in event order, at most max_rows, limited to what the caller may see (escalation.screen_scope), with the names and labels a screen shows and the warning''s notifications counted (escalation_internal.warning_notified); the screen worker reads it after every NOTIFY escalation_warning. Event ids commit in order, so reading after the last id seen never misses one. 预警事件流';
 
 -- Where a reader that keeps only recent events starts: the screen worker at
 -- start needs the last events for Last-Event-ID resumes, not all of history.
@@ -332,6 +388,8 @@ BEGIN
 		SELECT v.ack_seq, v.region FROM escalation.warning v WHERE v.ack_seq IS NOT NULL
 		UNION ALL
 		SELECT s.id, s.region FROM escalation.warning_step s WHERE s.step <> 'sign'
+		UNION ALL
+		SELECT n.outcome_seq, n.region FROM escalation.notification n WHERE n.outcome_seq IS NOT NULL
 	) x
 	WHERE scope.sees_all OR x.region OPERATOR(escalation.<@) scope.region
 	ORDER BY x.event_id DESC
@@ -354,6 +412,7 @@ GRANT EXECUTE ON FUNCTION
 	escalation.screen_scope(), escalation.screen_warnings(escalation.region), escalation.warning_events(bigint, integer),
 	escalation.warning_events_tail(integer)
 TO escalation_admin, escalation_user, escalation_analyst, escalation_screen;
+REVOKE ALL ON FUNCTION escalation_internal.warning_notified(bigint) FROM PUBLIC;
 REVOKE ALL ON FUNCTION escalation.warning_label(escalation.warning_kind, bigint) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION escalation.warning_label(escalation.warning_kind, bigint)
 	TO escalation_admin, escalation_user, escalation_analyst;

@@ -3,7 +3,8 @@
 // within 2 s of the run() that raised it and leaves when it is handled; a
 // district screen keeps an escalated item, marked 已升级至市级, at its highest
 // stage whatever the order of its warnings' ids; the command centre's
-// handling steps change a warning's state on both pages; when the
+// handling steps change a warning's state on both pages; the row counts the
+// warning's notifications and follows their delivery; when the
 // worker goes away the page shows the reconnect banner, and when it is back
 // the page resumes silently with what it missed. Prints TAP.
 //
@@ -233,6 +234,40 @@ async function main() {
     ok(/已退回/.test(await district.textContent(`#warnings li[data-warning-id="${e2}"]`, { timeout: 3000 }).catch(() => '')),
       'in Chinese: 已退回');
     await district.screenshot({ path: path.join(env.OUT, '65_browser.handling.png') });
+
+    // Notifications: a raising tells the addressee's liaison through a 企业微信
+    // robot and by e-mail; the row counts them, naming nobody, and follows
+    // each delivery the sender records as it happens.
+    psql(`INSERT INTO escalation.notification_channel (name, kind, endpoint) VALUES
+            ('市应急局值班群', 'wecom', 'http://127.0.0.1:9/wecom'), ('预警邮箱', 'email', 'smtp://127.0.0.1:9');
+          INSERT INTO escalation.person (department_id, name, title, mobile, email)
+            SELECT id, '钱联络', '科员', '13800000065', 'qian@example.cn' FROM escalation.department WHERE name = '济南市应急管理局';
+          INSERT INTO escalation.duty (department_id, person_id, role, period)
+            SELECT p.department_id, p.id, 'liaison', daterange(current_date - 1, NULL) FROM escalation.person p WHERE p.name = '钱联络'`);
+    const told = addHazard('济南泉城化工有限公司', '济南市应急管理局', '2 hours');
+    psql('SELECT escalation.run()');
+    const toldRow = `#warnings li[data-warning-id="${warningId(told, 1)}"]`;
+    const lineOf = () => page.textContent(toldRow + ' .c-notified', { timeout: 500 }).catch(() => '');
+    const lineShows = async (re) => {
+      const deadline = Date.now() + 3000;
+      while (Date.now() < deadline) {
+        if (re.test(await lineOf())) return true;
+        await sleep(100);
+      }
+      return false;
+    };
+    ok(await lineShows(/^已通知 2（企业微信 1 · 电子邮件 1） · 待发送 2$/),
+      'the row says how many were told, by kind of channel, none delivered yet: 已通知 2（企业微信 1 · 电子邮件 1） · 待发送 2',
+      await lineOf());
+    const claimed = psql(`SELECT string_agg(id::text, ',' ORDER BY id) FROM escalation.notification_claim('65-browser', 10)`).split(',');
+    psql(`SELECT escalation.notification_result(${claimed[0]}, true, '{"errcode":0}')`);
+    ok(claimed.length === 2 && await lineShows(/ · 待发送 1 · 送达 1 · 最近送达 \d\d\/\d\d \d\d:\d\d$/),
+      'a delivery recorded by the sender shows within 3 s: 待发送 1 · 送达 1, with the time of the last delivery', await lineOf());
+    psql(`SELECT escalation.notification_result(${claimed[1]}, true, '250 OK')`);
+    ok(await lineShows(/^已通知 2（企业微信 1 · 电子邮件 1） · 送达 2 · 最近送达 /), 'and the second: 送达 2', await lineOf());
+    ok(!/钱联络|13800000065|qian@example\.cn|值班群|预警邮箱/.test(await page.textContent(toldRow).catch(() => '')),
+      'the row names no person, address or channel');
+    await page.screenshot({ path: path.join(env.OUT, '65_browser.notified.png') });
 
     // The worker goes away: a banner; it comes back: a silent resume with what was missed.
     const port = worker.port;

@@ -14,7 +14,7 @@
 -- test/scripts/57_outbox_claims.py.
 BEGIN;
 CREATE EXTENSION IF NOT EXISTS escalation;
-SELECT plan(69);
+SELECT plan(74);
 \ir fixtures/50_engine.sql
 
 -- 历下区应急管理局 (2): liaisons 王 (mobile, e-mail) and 陈 (mobile), 李
@@ -309,6 +309,46 @@ SELECT results_eq('SELECT delivered, failed, pending FROM escalation.notificatio
 	$$SELECT count(*) FILTER (WHERE state = 'delivered'), count(*) FILTER (WHERE state = 'failed'),
 			 count(*) FILTER (WHERE state IN ('pending', 'sending')) FROM escalation.notification$$,
 	'the metrics count delivered, failed and not yet delivered notifications');
+
+-- 9b. The screens see the outcomes as counts: each delivery or failure is an
+-- event of their stream (notified), and rows and events count the warning's
+-- notifications by state and kind of channel, naming nobody.
+SET ROLE t67_screen;
+CREATE TEMP TABLE t67_events AS SELECT * FROM escalation.warning_events(0, 100000);
+CREATE TEMP TABLE t67_rows AS SELECT * FROM escalation.screen_warning;
+RESET ROLE;
+SELECT results_eq($$SELECT event_id, warning_id FROM t67_events WHERE event = 'notified' ORDER BY event_id$$,
+	$$SELECT outcome_seq, warning_id FROM escalation.notification WHERE id IN ((SELECT min(id) FROM c1), (SELECT min(id) FROM c2),
+		(SELECT max(id) FROM c2)) ORDER BY outcome_seq$$,
+	'the screen role reads one notified event per delivery or failure: the two given up and the one delivered');
+SELECT results_eq($$SELECT notified, notified_pending, notified_delivered, notified_failed, notified_last_delivered_at
+					FROM t67_events WHERE event = 'notified' ORDER BY event_id DESC LIMIT 1$$,
+	$$SELECT count(*)::int, (count(*) FILTER (WHERE state IN ('pending', 'sending')))::int,
+		(count(*) FILTER (WHERE state = 'delivered'))::int, (count(*) FILTER (WHERE state = 'failed'))::int,
+		max(delivered_at) FROM escalation.notification WHERE warning_id = (SELECT id FROM w1)$$,
+	'the last one counts the warning''s notifications: written, not yet delivered, delivered, failed, the last delivery');
+SELECT is((SELECT string_agg(c ->> 'label' || ' ' || (c ->> 'count') || ' 送达 ' || (c ->> 'delivered') || ' 失败 ' || (c ->> 'failed'),
+							 ' · ' ORDER BY c ->> 'kind')
+		   FROM t67_events e, jsonb_array_elements(e.notified_channels) c
+		   WHERE e.event_id = (SELECT max(event_id) FROM t67_events WHERE event = 'notified')),
+	(SELECT string_agg(escalation.notification_channel_kind_label(k) || ' ' || n || ' 送达 ' || d || ' 失败 ' || f, ' · ' ORDER BY k::text)
+	 FROM (SELECT c.kind AS k, count(*) AS n, count(*) FILTER (WHERE x.state = 'delivered') AS d,
+				  count(*) FILTER (WHERE x.state = 'failed') AS f
+		   FROM escalation.notification x JOIN escalation.notification_channel c ON c.id = x.channel_id
+		   WHERE x.warning_id = (SELECT id FROM w1) GROUP BY c.kind) y),
+	'and the same by kind of channel, with its Chinese label');
+SELECT results_eq($$SELECT notified, notified_delivered FROM t67_rows ORDER BY warning_id$$,
+	$$SELECT (SELECT count(*) FROM escalation.notification n WHERE n.warning_id = v.warning_id)::int,
+		(SELECT count(*) FROM escalation.notification n WHERE n.warning_id = v.warning_id AND n.state = 'delivered')::int
+	  FROM escalation.screen_warning v ORDER BY v.warning_id$$,
+	'the screen rows count their warnings'' notifications as well');
+SELECT is_empty($$
+	SELECT v.value FROM (SELECT unnest(ARRAY[name, mobile, email]) FROM escalation.person
+						 UNION SELECT address FROM escalation.notification) v (value)
+	WHERE v.value IS NOT NULL
+	  AND (EXISTS (SELECT 1 FROM t67_events e WHERE row_to_json(e)::text LIKE '%' || v.value || '%')
+		   OR EXISTS (SELECT 1 FROM t67_rows r WHERE row_to_json(r)::text LIKE '%' || v.value || '%'))$$,
+	'no person''s name, mobile or e-mail and no address is in what the screen role reads');
 
 -- 10. Bad input.
 SELECT throws_ok($$INSERT INTO escalation.notification_channel (name, kind, endpoint) VALUES ('x', 'sms', 'ftp://gw.example.cn/send')$$,

@@ -79,8 +79,11 @@
     return shownWarning(item) !== before;
   }
 
-  // Signing (acknowledged) and the later handling steps (handled) carry the
-  // warning's handling state as it stands.
+  // Signing (acknowledged), the later handling steps (handled) and the
+  // outcome of a notification (notified) carry the warning's handling state
+  // and its notifications counted, as they stand.
+  const NOTIFIED = ['notified', 'notified_pending', 'notified_delivered', 'notified_failed',
+    'notified_last_delivered_at', 'notified_channels'];
   function applyHandled(w) {
     const item = items.get(itemKey(w));
     const have = item && item.get(w.warning_id);
@@ -88,6 +91,7 @@
     have.acknowledged_at = w.acknowledged_at;
     have.handling_state = w.handling_state;
     have.handling_overdue = w.handling_overdue;
+    for (const k of NOTIFIED) if (k in w) have[k] = w[k];
     return true;
   }
 
@@ -146,6 +150,23 @@
       (b.raised_at || '').localeCompare(a.raised_at || '') || b.warning_id - a.warning_id);
   }
 
+  // Who was told, as counts (no one is named on a screen):
+  // 已通知 3（企业微信 1 · 短信 2）· 送达 2 · 失败 1 · 最近送达 12-07 15:20.
+  function notifiedLine(w) {
+    if (!w.notified) return null;
+    const kinds = (w.notified_channels || []).map((c) => c.label + ' ' + c.count).join(' · ');
+    const parts = ['已通知 ' + w.notified + (kinds ? '（' + kinds + '）' : '')];
+    if (w.notified_pending) parts.push('待发送 ' + w.notified_pending);
+    if (w.notified_delivered) parts.push('送达 ' + w.notified_delivered);
+    if (w.notified_failed) parts.push('失败 ' + w.notified_failed);
+    if (w.notified_last_delivered_at) parts.push('最近送达 ' + fmtShort.format(new Date(w.notified_last_delivered_at)));
+    const line = el('span', 'c-notified' + (w.notified_failed ? ' notified-failed' : ''), parts.join(' · '));
+    line.dataset.pending = w.notified_pending || 0;
+    line.dataset.delivered = w.notified_delivered || 0;
+    line.dataset.failed = w.notified_failed || 0;
+    return line;
+  }
+
   function rowFor(w, now) {
     const key = itemKey(w);
     const li = el('li', 'warning kind-' + w.kind + ' stage-' + w.stage);
@@ -177,6 +198,8 @@
     li.append(act);
     // Overdue since the item's first stage fell due, as days_overdue counts it.
     li.append(el('span', 'c-overdue', overdue(w.firstDue, now)));
+    const told = notifiedLine(w);
+    if (told) li.append(told);
     return li;
   }
 
@@ -285,13 +308,13 @@
     const w = JSON.parse(e.data);
     const changed = e.type === 'raised' ? applyRaised(w)
       : e.type === 'resolved' ? applyResolved(w)
-        : e.type === 'acknowledged' || e.type === 'handled' ? applyHandled(w) : false;
+        : e.type === 'acknowledged' || e.type === 'handled' || e.type === 'notified' ? applyHandled(w) : false;
     if (id) lastId = id;
     if (changed && e.type === 'raised') {
       fresh.set(itemKey(w), Date.now());
       page = 0;                              // the newest is on the first page
     }
-    if (changed) feed(e.type, w);
+    if (changed && e.type !== 'notified') feed(e.type, w);
     touch();
     render();
   }
@@ -301,7 +324,7 @@
     if (source) source.close();
     source = new EventSource('/events?screen=' + encodeURIComponent(code) + '&after=' + lastId);
     source.onopen = () => setConnected(true);
-    for (const t of ['raised', 'resolved', 'acknowledged', 'handled']) source.addEventListener(t, onEvent);
+    for (const t of ['raised', 'resolved', 'acknowledged', 'handled', 'notified']) source.addEventListener(t, onEvent);
     source.onerror = () => {
       setConnected(false);
       // CONNECTING: the browser retries by itself, sending Last-Event-ID.
