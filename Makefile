@@ -27,6 +27,10 @@ include $(PGXS)
 sql/$(EXTENSION)--$(EXTVERSION).sql: $(SQL_PARTS)
 	cat $^ > $@
 
+# Every object is rebuilt when any header of src/ changes (a struct that grows
+# must not meet an object compiled against its old layout).
+$(OBJS): $(wildcard src/*.h)
+
 # The worker is a program of its own (libpq + libmicrohttpd): `make worker`,
 # `make install-worker`. The extension's build does not need libmicrohttpd.
 clean: clean-worker
