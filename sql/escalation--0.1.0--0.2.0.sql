@@ -6247,12 +6247,18 @@ COMMENT ON FUNCTION escalation_internal.document_zone() IS
 -- The measures an order requires, by kind of item.
 CREATE FUNCTION escalation_internal.supervision_order_measures(kind escalation.warning_kind, reply_due_at timestamptz) RETURNS text
 LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, escalation, pg_temp
-RETURN CASE kind
+-- Compared as text: a kind added by an upgrade cannot be a constant of a
+-- function body created in the upgrade's transaction.
+RETURN CASE kind::text
 	WHEN 'hazard_overdue' THEN '立即督促生产经营单位完成隐患整改，落实复查销号；整改期间采取有效防范措施，确保安全。'
 	WHEN 'major_hazard' THEN '立即组织对疑似重大事故隐患进行确认，属实的依法挂牌督办、限期整改，不属实的说明理由。'
 	WHEN 'clue' THEN '立即对移交的违法线索依法调查处理，或按规定转办，并反馈处理结果。'
 	WHEN 'licence_expired' THEN '立即督促生产经营单位办理许可证件延续，证件失效期间依法责令停止相关生产经营活动。'
 	WHEN 'dual_prevention_idle' THEN '立即督促生产经营单位恢复双重预防机制正常运行，按时开展风险管控和隐患排查。'
+	WHEN 'handling_sign' THEN '立即签收预警并组织处置，说明未按时签收的原因。'
+	WHEN 'handling_reply' THEN '立即组织处置并反馈办理情况，说明逾期未反馈的原因。'
+	WHEN 'major_hazard_listed' THEN '立即督促生产经营单位按治理方案完成重大事故隐患治理，落实治理期间的安全防范措施，治理完成后申请销号。'
+	ELSE '立即组织处置并反馈办理情况。'
 END || '请于' || to_char(reply_due_at AT TIME ZONE escalation_internal.document_zone(), 'YYYY"年"FMMM"月"FMDD"日"HH24:MI')
 	|| '前将办理情况书面回复。';
 COMMENT ON FUNCTION escalation_internal.supervision_order_measures(escalation.warning_kind, timestamptz) IS
@@ -7863,7 +7869,8 @@ DECLARE
 											   WHEN 'dispatch' THEN '预警下发' ELSE '预警退回' END;
 	start_label text := CASE w.kind WHEN 'hazard_overdue' THEN '整改（复查）期限' WHEN 'major_hazard' THEN '发现时间'
 								   WHEN 'clue' THEN '移交时间' WHEN 'licence_expired' THEN '证件到期'
-								   ELSE '起算时间' END;
+								   WHEN 'major_hazard_listed' THEN '治理期限' WHEN 'handling_reply' THEN '反馈期限'
+								   WHEN 'handling_sign' THEN '预警发布时间' ELSE '起算时间' END;
 	action text;
 BEGIN
 	IF event = 'raised' THEN

@@ -395,7 +395,8 @@ DECLARE
 											   WHEN 'dispatch' THEN '预警下发' ELSE '预警退回' END;
 	start_label text := CASE w.kind WHEN 'hazard_overdue' THEN '整改（复查）期限' WHEN 'major_hazard' THEN '发现时间'
 								   WHEN 'clue' THEN '移交时间' WHEN 'licence_expired' THEN '证件到期'
-								   ELSE '起算时间' END;
+								   WHEN 'major_hazard_listed' THEN '治理期限' WHEN 'handling_reply' THEN '反馈期限'
+								   WHEN 'handling_sign' THEN '预警发布时间' ELSE '起算时间' END;
 	action text;
 BEGIN
 	IF event = 'raised' THEN
