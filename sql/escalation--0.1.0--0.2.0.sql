@@ -4323,10 +4323,7 @@ RETURNS TABLE (
 LANGUAGE plpgsql STABLE SET search_path = pg_catalog, escalation, pg_temp AS
 $$
 BEGIN
-	IF from_day IS NULL OR to_day IS NULL OR to_day < from_day THEN
-		RAISE EXCEPTION 'invalid period: % to %', coalesce(from_day::text, 'NULL'), coalesce(to_day::text, 'NULL')
-			USING ERRCODE = 'invalid_parameter_value', DETAIL = 'to_day is the last day of the period, on or after from_day.';
-	END IF;
+	PERFORM escalation.require_period(from_day, to_day);
 	RETURN QUERY
 	WITH fact AS (
 		SELECT w.id, a.department_id AS dept, coalesce(w.district, escalation.region_city(w.screen_region)) AS dist,
@@ -5981,10 +5978,7 @@ RETURNS TABLE (
 LANGUAGE plpgsql STABLE SET search_path = pg_catalog, escalation, pg_temp AS
 $$
 BEGIN
-	IF from_day IS NULL OR to_day IS NULL OR to_day < from_day THEN
-		RAISE EXCEPTION 'invalid period: % to %', coalesce(from_day::text, 'NULL'), coalesce(to_day::text, 'NULL')
-			USING ERRCODE = 'invalid_parameter_value', DETAIL = 'to_day is the last day of the period, on or after from_day.';
-	END IF;
+	PERFORM escalation.require_period(from_day, to_day);
 	RETURN QUERY
 	WITH fact AS (
 		SELECT h.found_by AS dept, coalesce(escalation.region_district(e.region), escalation.region_city(e.region)) AS dist,
@@ -6981,10 +6975,7 @@ RETURNS TABLE (
 LANGUAGE plpgsql STABLE SET search_path = pg_catalog, escalation, pg_temp AS
 $$
 BEGIN
-	IF from_day IS NULL OR to_day IS NULL OR to_day < from_day THEN
-		RAISE EXCEPTION 'invalid period: % to %', coalesce(from_day::text, 'NULL'), coalesce(to_day::text, 'NULL')
-			USING ERRCODE = 'invalid_parameter_value', DETAIL = 'to_day is the last day of the period, on or after from_day.';
-	END IF;
+	PERFORM escalation.require_period(from_day, to_day);
 	RETURN QUERY
 	WITH span AS (
 		SELECT escalation.day_start(from_day) AS lo, escalation.day_start(to_day + 1) AS hi
@@ -9895,3 +9886,25 @@ REVOKE ALL ON FUNCTION escalation.screen_warnings(escalation.region), escalation
 GRANT EXECUTE ON FUNCTION escalation.screen_warnings(escalation.region), escalation.warning_events(bigint, integer)
 TO escalation_admin, escalation_user, escalation_analyst, escalation_screen;
 GRANT SELECT ON escalation.screen_warning TO escalation_admin, escalation_user, escalation_analyst, escalation_screen;
+
+------------------------------------------------------------------------------
+-- The scorecards' period check in one place (统计期间校验)
+------------------------------------------------------------------------------
+
+-- A period of days given to a report (the scorecards): both ends, in order.
+CREATE FUNCTION escalation.require_period(from_day date, to_day date) RETURNS void
+LANGUAGE plpgsql IMMUTABLE SET search_path = pg_catalog, escalation, pg_temp AS
+$$
+BEGIN
+	IF from_day IS NULL OR to_day IS NULL OR to_day < from_day THEN
+		RAISE EXCEPTION 'invalid period: % to %', coalesce(from_day::text, 'NULL'), coalesce(to_day::text, 'NULL')
+			USING ERRCODE = 'invalid_parameter_value', DETAIL = 'to_day is the last day of the period, on or after from_day.';
+	END IF;
+END
+$$;
+COMMENT ON FUNCTION escalation.require_period(date, date) IS
+	'Raises invalid_parameter_value (22023) naming both days unless from_day and to_day are given and to_day is not before from_day. 统计期间校验';
+
+REVOKE ALL ON FUNCTION escalation.require_period(date, date) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION escalation.require_period(date, date)
+TO escalation_admin, escalation_user, escalation_analyst, escalation_screen;

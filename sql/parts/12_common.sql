@@ -42,6 +42,20 @@ $$;
 COMMENT ON FUNCTION escalation.require_argument(anyelement, text) IS
 	'Raises null_value_not_allowed (22004) naming the argument when it is NULL or blank text. 必填参数校验';
 
+-- A period of days given to a report (the scorecards): both ends, in order.
+CREATE FUNCTION escalation.require_period(from_day date, to_day date) RETURNS void
+LANGUAGE plpgsql IMMUTABLE SET search_path = pg_catalog, escalation, pg_temp AS
+$$
+BEGIN
+	IF from_day IS NULL OR to_day IS NULL OR to_day < from_day THEN
+		RAISE EXCEPTION 'invalid period: % to %', coalesce(from_day::text, 'NULL'), coalesce(to_day::text, 'NULL')
+			USING ERRCODE = 'invalid_parameter_value', DETAIL = 'to_day is the last day of the period, on or after from_day.';
+	END IF;
+END
+$$;
+COMMENT ON FUNCTION escalation.require_period(date, date) IS
+	'Raises invalid_parameter_value (22023) naming both days unless from_day and to_day are given and to_day is not before from_day. 统计期间校验';
+
 ------------------------------------------------------------------------------
 -- Privileges
 ------------------------------------------------------------------------------
@@ -55,3 +69,6 @@ TO escalation_admin, escalation_user, escalation_analyst, escalation_screen;
 -- The history trigger asks it while a user's change runs.
 GRANT EXECUTE ON FUNCTION escalation.restoring() TO escalation_admin, escalation_user;
 GRANT EXECUTE ON FUNCTION escalation.require_argument(anyelement, text) TO escalation_admin, escalation_user;
+REVOKE ALL ON FUNCTION escalation.require_period(date, date) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION escalation.require_period(date, date)
+TO escalation_admin, escalation_user, escalation_analyst, escalation_screen;

@@ -309,10 +309,7 @@ RETURNS TABLE (
 LANGUAGE plpgsql STABLE SET search_path = pg_catalog, escalation, pg_temp AS
 $$
 BEGIN
-	IF from_day IS NULL OR to_day IS NULL OR to_day < from_day THEN
-		RAISE EXCEPTION 'invalid period: % to %', coalesce(from_day::text, 'NULL'), coalesce(to_day::text, 'NULL')
-			USING ERRCODE = 'invalid_parameter_value', DETAIL = 'to_day is the last day of the period, on or after from_day.';
-	END IF;
+	PERFORM escalation.require_period(from_day, to_day);
 	RETURN QUERY
 	WITH fact AS (
 		SELECT w.id, a.department_id AS dept, coalesce(w.district, escalation.region_city(w.screen_region)) AS dist,
@@ -370,10 +367,7 @@ RETURNS TABLE (
 LANGUAGE plpgsql STABLE SET search_path = pg_catalog, escalation, pg_temp AS
 $$
 BEGIN
-	IF from_day IS NULL OR to_day IS NULL OR to_day < from_day THEN
-		RAISE EXCEPTION 'invalid period: % to %', coalesce(from_day::text, 'NULL'), coalesce(to_day::text, 'NULL')
-			USING ERRCODE = 'invalid_parameter_value', DETAIL = 'to_day is the last day of the period, on or after from_day.';
-	END IF;
+	PERFORM escalation.require_period(from_day, to_day);
 	RETURN QUERY
 	WITH fact AS (
 		SELECT h.found_by AS dept, coalesce(escalation.region_district(e.region), escalation.region_city(e.region)) AS dist,
