@@ -9908,3 +9908,25 @@ COMMENT ON FUNCTION escalation.require_period(date, date) IS
 REVOKE ALL ON FUNCTION escalation.require_period(date, date) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION escalation.require_period(date, date)
 TO escalation_admin, escalation_user, escalation_analyst, escalation_screen;
+
+------------------------------------------------------------------------------
+-- The overdue hazards' warnings read each hazard by its key (逾期预警类型查询)
+------------------------------------------------------------------------------
+
+CREATE OR REPLACE VIEW escalation.hazard_overdue_warning WITH (security_invoker = true) AS
+	SELECT w.id AS warning_id, w.subject_id AS hazard_id, w.stage, w.screen, w.action, w.started_at, w.due_at,
+		w.resolved_at, f.failure,
+		CASE f.failure WHEN 'not_rectified' THEN '逾期未整改' ELSE '逾期未复查' END AS failure_label,
+		CASE f.failure WHEN 'not_rectified' THEN 'unit' ELSE 'department' END AS addressee,
+		h.unit_id, CASE f.failure WHEN 'not_rechecked' THEN h.found_by END AS addressee_department,
+		w.region
+	FROM escalation.warning w
+	JOIN escalation.hazard h ON h.id = w.subject_id
+	CROSS JOIN LATERAL (
+		-- As the hazard stood when the ladder started: rectified means the
+		-- re-inspection was what fell due.
+		SELECT CASE WHEN a.status <> 'rectifying' THEN 'not_rechecked' ELSE 'not_rectified' END AS failure
+		FROM escalation.hazard_as_of(w.started_at, ARRAY[w.subject_id]) a
+		-- Said again outside the function, so that the hazard is read by its key.
+		WHERE a.hazard_id = w.subject_id) f
+	WHERE w.kind = 'hazard_overdue';

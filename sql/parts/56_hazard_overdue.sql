@@ -43,7 +43,9 @@ CREATE VIEW escalation.hazard_overdue_warning WITH (security_invoker = true) AS
 		-- As the hazard stood when the ladder started: rectified means the
 		-- re-inspection was what fell due.
 		SELECT CASE WHEN a.status <> 'rectifying' THEN 'not_rechecked' ELSE 'not_rectified' END AS failure
-		FROM escalation.hazard_as_of(w.started_at, ARRAY[w.subject_id]) a) f
+		FROM escalation.hazard_as_of(w.started_at, ARRAY[w.subject_id]) a
+		-- Said again outside the function, so that the hazard is read by its key.
+		WHERE a.hazard_id = w.subject_id) f
 	WHERE w.kind = 'hazard_overdue';
 COMMENT ON VIEW escalation.hazard_overdue_warning IS
 	'Every warning of the §15 overdue ladder with the failure it records and whom it addresses: 逾期未整改 the unit (not rectified by the deadline), 逾期未复查 the department that found the hazard (rectified in time, not re-inspected within rule_limit hazard_recheck_within). 隐患逾期预警（区分整改与复查）';
