@@ -9930,3 +9930,111 @@ CREATE OR REPLACE VIEW escalation.hazard_overdue_warning WITH (security_invoker 
 		-- Said again outside the function, so that the hazard is read by its key.
 		WHERE a.hazard_id = w.subject_id) f
 	WHERE w.kind = 'hazard_overdue';
+
+------------------------------------------------------------------------------
+-- Documents: one check of who acts for an issuing office (公文机关经办人校验)
+------------------------------------------------------------------------------
+
+CREATE FUNCTION escalation_internal.acts_for_office(office escalation.document_office) RETURNS boolean
+LANGUAGE plpgsql STABLE SET search_path = pg_catalog, escalation, pg_temp AS
+$$
+DECLARE
+	who name := escalation.acting_role();
+BEGIN
+	RETURN EXISTS (SELECT 1 FROM pg_catalog.pg_roles r WHERE r.rolname = who AND r.rolsuper)
+		OR pg_catalog.pg_has_role(who, 'escalation_admin', 'USAGE')
+		OR (pg_catalog.pg_has_role(who, 'escalation_command_centre', 'USAGE')
+			AND escalation.current_region() IS NOT DISTINCT FROM office.region);
+END
+$$;
+COMMENT ON FUNCTION escalation_internal.acts_for_office(escalation.document_office) IS
+	'Whether the caller acts for an issuing office: a superuser, escalation_admin, or the command centre (escalation_command_centre) mapped to the office''s region. 公文机关经办人校验';
+REVOKE ALL ON FUNCTION escalation_internal.acts_for_office(escalation.document_office) FROM PUBLIC;
+
+CREATE OR REPLACE FUNCTION escalation_internal.circular_require_issuer(office escalation.document_office, action text) RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, escalation, pg_temp AS
+$$
+DECLARE
+	who name := escalation.acting_role();
+BEGIN
+	IF escalation_internal.acts_for_office(office) THEN
+		RETURN;
+	END IF;
+	RAISE EXCEPTION 'role "%" cannot % a circular of %', who, action, escalation.department_label(office.department_id)
+		USING ERRCODE = 'insufficient_privilege',
+			  HINT = format('Circulars are issued by the city''s command centre (a member of escalation_command_centre mapped to region %s) or by escalation_admin.', office.region);
+END
+$$;
+
+CREATE OR REPLACE FUNCTION escalation.admonition_record(kind text, taken_by bigint, department_id bigint, unit_id bigint,
+	reason text, taken_at timestamptz DEFAULT now(), warnings bigint[] DEFAULT '{}', circulars bigint[] DEFAULT '{}',
+	note text DEFAULT NULL) RETURNS bigint
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, escalation, pg_temp AS
+$$
+DECLARE
+	office escalation.document_office;
+	who name := escalation.acting_role();
+	target escalation.region;
+	missing bigint;
+	id bigint;
+BEGIN
+	IF kind IS NULL OR kind NOT IN ('interview', 'caution') THEN
+		RAISE EXCEPTION 'kind must be interview (约谈) or caution (警示): %', coalesce(kind, 'NULL')
+			USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	PERFORM escalation.require_argument(taken_by, 'taken_by');
+	SELECT * INTO office FROM escalation.document_office o WHERE o.department_id = taken_by;
+	-- An office of another district is none the caller may name (the offices above it are known).
+	IF NOT FOUND OR NOT (escalation.caller_sees_region(office.region)
+						 OR coalesce(office.region OPERATOR(escalation.@>) escalation.current_region(), false)) THEN
+		RAISE EXCEPTION 'department % is no issuing office', taken_by
+			USING ERRCODE = 'invalid_parameter_value',
+				  HINT = 'Interviews and cautions are taken by the city''s or a district''s work-safety committee office (escalation.document_office).';
+	END IF;
+	IF NOT escalation_internal.acts_for_office(office) THEN
+		RAISE EXCEPTION 'role "%" cannot record an interview or caution of %', who, escalation.department_label(office.department_id)
+			USING ERRCODE = 'insufficient_privilege',
+				  HINT = format('They are recorded by the command centre of region %s (escalation_command_centre) or by escalation_admin.', office.region);
+	END IF;
+	IF (department_id IS NULL) = (unit_id IS NULL) THEN
+		RAISE EXCEPTION 'an interview or caution names one department or one unit'
+			USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	target := coalesce((SELECT d.region FROM escalation.department d WHERE d.id = admonition_record.department_id),
+					   (SELECT u.region FROM escalation.unit u WHERE u.id = admonition_record.unit_id));
+	IF target IS NULL OR NOT (target OPERATOR(escalation.<@) office.region) THEN
+		RAISE EXCEPTION '% % is not within the region % of %', CASE WHEN department_id IS NULL THEN 'unit' ELSE 'department' END,
+				coalesce(department_id, unit_id), office.region, escalation.department_label(office.department_id)
+			USING ERRCODE = 'invalid_parameter_value',
+				  DETAIL = 'An office admonishes departments and units of its own region.';
+	END IF;
+	IF reason IS NULL OR btrim(reason) = '' THEN
+		RAISE EXCEPTION 'an interview or caution needs a reason' USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	PERFORM escalation.require_argument(taken_at, 'taken_at');
+	PERFORM escalation_internal.check_times(ARRAY[taken_at], NULL, ARRAY['taken_at'], false);
+	SELECT x INTO missing FROM unnest(coalesce(warnings, '{}')) x
+	WHERE x IS NULL OR NOT EXISTS (SELECT 1 FROM escalation.warning w WHERE w.id = x
+								   AND w.region OPERATOR(escalation.<@) office.region)
+	LIMIT 1;
+	IF FOUND THEN
+		RAISE EXCEPTION 'warning % does not exist in region %', coalesce(missing::text, 'NULL'), office.region
+			USING ERRCODE = 'foreign_key_violation';
+	END IF;
+	SELECT x INTO missing FROM unnest(coalesce(circulars, '{}')) x
+	WHERE x IS NULL OR NOT EXISTS (SELECT 1 FROM escalation.circular c WHERE c.id = x)
+	LIMIT 1;
+	IF FOUND THEN
+		RAISE EXCEPTION 'circular % does not exist', coalesce(missing::text, 'NULL')
+			USING ERRCODE = 'foreign_key_violation';
+	END IF;
+	INSERT INTO escalation.admonition AS a (kind, taken_by, department_id, unit_id, taken_at, reason, note, recorded_by, region)
+	VALUES (kind, taken_by, department_id, unit_id, taken_at, btrim(reason), nullif(btrim(note), ''), who, target)
+	RETURNING a.id INTO id;
+	INSERT INTO escalation.admonition_basis (admonition_id, warning_id, circular_id, region)
+	SELECT DISTINCT id, x, NULL::bigint, target FROM unnest(coalesce(warnings, '{}')) x
+	UNION
+	SELECT DISTINCT id, NULL::bigint, x, target FROM unnest(coalesce(circulars, '{}')) x;
+	RETURN id;
+END
+$$;

@@ -558,6 +558,23 @@ END;
 COMMENT ON FUNCTION escalation_internal.document_ladder(escalation.warning, timestamptz) IS
 	'The stages an item''s ladder raised up to a time, in Chinese: the day each fell due, level, action and the order''s number (3月1日区级督办（历下安办督〔2026〕17号） → …). 预警升级过程';
 
+-- Who acts for an office: a superuser, escalation_admin, or the command
+-- centre mapped to the office's region.
+CREATE FUNCTION escalation_internal.acts_for_office(office escalation.document_office) RETURNS boolean
+LANGUAGE plpgsql STABLE SET search_path = pg_catalog, escalation, pg_temp AS
+$$
+DECLARE
+	who name := escalation.acting_role();
+BEGIN
+	RETURN EXISTS (SELECT 1 FROM pg_catalog.pg_roles r WHERE r.rolname = who AND r.rolsuper)
+		OR pg_catalog.pg_has_role(who, 'escalation_admin', 'USAGE')
+		OR (pg_catalog.pg_has_role(who, 'escalation_command_centre', 'USAGE')
+			AND escalation.current_region() IS NOT DISTINCT FROM office.region);
+END
+$$;
+COMMENT ON FUNCTION escalation_internal.acts_for_office(escalation.document_office) IS
+	'Whether the caller acts for an issuing office: a superuser, escalation_admin, or the command centre (escalation_command_centre) mapped to the office''s region. 公文机关经办人校验';
+
 -- Who may issue a circular: the city's command centre, the city office's
 -- administrators and the pg_cron job that runs as one of them.
 CREATE FUNCTION escalation_internal.circular_require_issuer(office escalation.document_office, action text) RETURNS void
@@ -566,10 +583,7 @@ $$
 DECLARE
 	who name := escalation.acting_role();
 BEGIN
-	IF EXISTS (SELECT 1 FROM pg_catalog.pg_roles r WHERE r.rolname = who AND r.rolsuper)
-	   OR pg_catalog.pg_has_role(who, 'escalation_admin', 'USAGE')
-	   OR (pg_catalog.pg_has_role(who, 'escalation_command_centre', 'USAGE')
-		   AND escalation.current_region() IS NOT DISTINCT FROM office.region) THEN
+	IF escalation_internal.acts_for_office(office) THEN
 		RETURN;
 	END IF;
 	RAISE EXCEPTION 'role "%" cannot % a circular of %', who, action, escalation.department_label(office.department_id)
@@ -883,10 +897,7 @@ BEGIN
 			USING ERRCODE = 'invalid_parameter_value',
 				  HINT = 'Interviews and cautions are taken by the city''s or a district''s work-safety committee office (escalation.document_office).';
 	END IF;
-	IF NOT (EXISTS (SELECT 1 FROM pg_catalog.pg_roles r WHERE r.rolname = who AND r.rolsuper)
-			OR pg_catalog.pg_has_role(who, 'escalation_admin', 'USAGE')
-			OR (pg_catalog.pg_has_role(who, 'escalation_command_centre', 'USAGE')
-				AND escalation.current_region() IS NOT DISTINCT FROM office.region)) THEN
+	IF NOT escalation_internal.acts_for_office(office) THEN
 		RAISE EXCEPTION 'role "%" cannot record an interview or caution of %', who, escalation.department_label(office.department_id)
 			USING ERRCODE = 'insufficient_privilege',
 				  HINT = format('They are recorded by the command centre of region %s (escalation_command_centre) or by escalation_admin.', office.region);
@@ -1020,6 +1031,7 @@ REVOKE ALL ON FUNCTION
 	escalation.supervision_order_reply(bigint, text),
 	escalation_internal.circular_refuse_change(), escalation_internal.warning_documents_delete(),
 	escalation_internal.document_ladder(escalation.warning, timestamptz),
+	escalation_internal.acts_for_office(escalation.document_office),
 	escalation_internal.circular_require_issuer(escalation.document_office, text), escalation_internal.circular_office(),
 	escalation_internal.circular_compile(escalation.document_office, tstzrange, bigint, text),
 	escalation_internal.circular_check_period(tstzrange),
