@@ -722,11 +722,12 @@ BEGIN
 	IF period IS NULL THEN
 		SELECT max(upper(c.period)) INTO since FROM escalation.circular c
 		WHERE c.issued_by = office.department_id AND c.corrects IS NULL;
-		-- The first circular covers the week before it.
-		period := tstzrange(coalesce(since, statement_timestamp() - interval '7 days'), statement_timestamp());
-		IF isempty(period) THEN
+		-- A session that waited for another issuer may have started before that circular's end: nothing is new.
+		IF since >= statement_timestamp() THEN
 			RETURN NULL;
 		END IF;
+		-- The first circular covers the week before it.
+		period := tstzrange(coalesce(since, statement_timestamp() - interval '7 days'), statement_timestamp());
 	ELSE
 		PERFORM escalation_internal.circular_check_period(period);
 	END IF;

@@ -8,6 +8,8 @@ action is 督办 has exactly one order; each office's numbers of the year are
 runs serialize on the event stream, the counter row on top); a rerun issues
 nothing. Two sessions issuing a circular at once issue one, numbered 1.
 Runs in a database of its own, dropped at the end."""
+import time
+
 from escalation_test import Cluster, ok, run_tests
 
 DB = "escalation_order_numbers"
@@ -79,11 +81,29 @@ def main():
     c.psql("SELECT escalation.run()", DB)
     ok(c.value("SELECT count(*) FROM escalation.supervision_order", DB) == before, "a rerun issues nothing")
 
-    # Two circulars at once: the second waits for the first and finds nothing new.
-    both = [c.spawn("SELECT escalation.circular_issue()", DB) for _ in range(2)]
-    outs = sorted(s.communicate(timeout=120)[0].strip() for s in both)
-    ok(all(s.returncode == 0 for s in both) and outs[0] == "" and outs[1] != "",
-       "two sessions issuing the circular at once: one issues it, the other finds nothing new", str(outs))
+    # Two circulars at once, in the order that once failed: the second session's statement starts first,
+    # waits for the office's lock, and runs after the first issued a circular ending later than it started.
+    holder = c.session(DB)
+    holder.stdin.write("BEGIN;\nSELECT 1 FROM escalation.document_office WHERE department_id = 5 FOR UPDATE;\n")
+    holder.stdin.flush()
+    for _ in range(200):
+        if c.value("SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a USING (pid) "
+                   "WHERE l.locktype = 'transactionid' AND a.datname = current_database() AND a.state = 'idle in transaction'", DB) != "0":
+            break
+        time.sleep(0.05)
+    waiter = c.spawn("SELECT escalation.circular_issue()", DB)
+    for _ in range(200):
+        if c.value("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                   "AND query LIKE '%circular_issue%' AND datname = current_database()", DB) != "0":
+            break
+        time.sleep(0.05)
+    holder.stdin.write("SELECT escalation.circular_issue();\nCOMMIT;\n")
+    out_first, err_first = holder.communicate(timeout=120)
+    out_waiter, err_waiter = waiter.communicate(timeout=120)
+    ok(holder.returncode == 0 and out_first.strip().endswith(tuple("0123456789")) and
+       waiter.returncode == 0 and out_waiter.strip() == "",
+       "two sessions issuing the circular at once, the later statement first: one issues it, the other finds nothing new",
+       "first: %r %r; waiting one: %r %r" % (out_first, err_first, out_waiter, err_waiter))
     ok(c.value("SELECT string_agg(number, ',') FROM escalation.circular", DB).startswith("济安办通〔")
        and c.value("SELECT count(*) || ' ' || max(sequence) FROM escalation.circular", DB) == "1 1",
        "one circular, numbered 1")
