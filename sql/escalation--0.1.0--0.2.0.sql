@@ -10039,3 +10039,270 @@ BEGIN
 	RETURN id;
 END
 $$;
+
+------------------------------------------------------------------------------
+-- 0.2.0: the warning table's AFTER INSERT triggers fire once per statement,
+-- over the rows it inserted (NEW TABLE), and the engine's writer fires them
+-- once per run: addressees, orders, notifications, sign timers and the
+-- province feed are set-based, not one call per warning.
+-- 预警表的插入触发器改为语句级
+------------------------------------------------------------------------------
+
+DROP TRIGGER warning_address ON escalation.warning;
+DROP TRIGGER warning_issue_order ON escalation.warning;
+DROP TRIGGER warning_notify ON escalation.warning;
+DROP TRIGGER warning_track_timers ON escalation.warning;
+DROP TRIGGER warning_province_feed ON escalation.warning;
+DROP FUNCTION escalation_internal.supervision_order_issue(escalation.warning);
+
+CREATE OR REPLACE FUNCTION escalation_internal.warning_address() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, escalation, pg_temp AS
+$$
+BEGIN
+	-- A restore brings back the addressees decided when the warnings were raised.
+	IF escalation.restoring() THEN
+		RETURN NULL;
+	END IF;
+	INSERT INTO escalation.warning_addressee (warning_id, department_id, supervisor_id, basis, region, decided_at)
+	SELECT r.id, a.department_id, a.supervisor_id, a.basis, r.region, r.raised_at
+	FROM raised r CROSS JOIN LATERAL escalation_internal.warning_addressee_of(r) a
+	ORDER BY r.id;
+	RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION escalation_internal.warning_address() IS
+	'Trigger (per statement): records the addressee of each warning an INSERT or a run raised. 记录承办部门';
+CREATE TRIGGER warning_address AFTER INSERT ON escalation.warning REFERENCING NEW TABLE AS raised
+	FOR EACH STATEMENT EXECUTE FUNCTION escalation_internal.warning_address();
+
+CREATE OR REPLACE FUNCTION escalation_internal.warning_issue_order() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, escalation, pg_temp AS
+$$
+DECLARE
+	reply_within interval := coalesce(escalation.rule_limit_span('supervision_order_reply_within'), interval '3 days');
+BEGIN
+	-- A restore brings back the orders as they were issued.
+	IF escalation.restoring() THEN
+		RETURN NULL;
+	END IF;
+	WITH due AS (
+		SELECT r.id, o.department_id AS office_id, o.short_name, y.yr,
+			escalation.stage_due_at(r.raised_at, reply_within) AS reply_due_at,
+			row_number() OVER (PARTITION BY o.department_id, y.yr ORDER BY r.id) AS k
+		FROM raised r
+		CROSS JOIN LATERAL (SELECT extract(year FROM escalation.local_day(r.raised_at))::integer) y(yr)
+		LEFT JOIN escalation.document_office o ON o.region = r.screen_region
+		WHERE r.action = 'supervise'
+		  -- A warning put back with its id after a TRUNCATE (which leaves the orders) keeps its order.
+		  AND NOT EXISTS (SELECT 1 FROM escalation.supervision_order s WHERE s.warning_id = r.id)
+	), counts AS (
+		SELECT d.office_id, d.yr, count(*)::integer AS n FROM due d WHERE d.office_id IS NOT NULL GROUP BY d.office_id, d.yr
+	), taken AS (
+		-- Counters in a fixed order, so that two transactions never wait for each other's.
+		INSERT INTO escalation.document_sequence AS s (office_id, series, year, last_number, region)
+		SELECT c.office_id, 'order', c.yr, c.n, o.region
+		FROM counts c JOIN escalation.document_office o ON o.department_id = c.office_id
+		ORDER BY c.office_id, c.yr
+		ON CONFLICT ON CONSTRAINT document_sequence_pkey DO UPDATE SET last_number = s.last_number + EXCLUDED.last_number
+		RETURNING s.office_id, s.year, s.last_number
+	)
+	INSERT INTO escalation.supervision_order (number, year, sequence, issued_by, issuing_level, issuing_region,
+		addressee_department_id, warning_id, title, items, measures, issued_at, reply_due_at, region)
+	SELECT escalation.document_number(d.short_name, 'order', d.yr, q.seq), d.yr, q.seq, d.office_id, w.screen,
+		w.screen_region, a.department_id, d.id,
+		'关于' || coalesce(u.name, '') || escalation.warning_kind_label(w.kind) || '问题的督办单',
+		escalation_internal.document_item(w), escalation_internal.supervision_order_measures(w.kind, d.reply_due_at),
+		w.raised_at, d.reply_due_at, w.region
+	FROM due d
+	-- The row as stored, of the table's type (a transition table's rows are records).
+	JOIN escalation.warning w ON w.id = d.id
+	LEFT JOIN counts c ON c.office_id = d.office_id AND c.yr = d.yr
+	LEFT JOIN taken t ON t.office_id = d.office_id AND t.year = d.yr
+	CROSS JOIN LATERAL (SELECT t.last_number - c.n + d.k::integer) q(seq)
+	-- warning_address (earlier in name order) has recorded the addressees.
+	LEFT JOIN escalation.warning_addressee a ON a.warning_id = d.id
+	LEFT JOIN escalation.unit u ON u.id = w.unit_id
+	ORDER BY d.id;
+	RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION escalation_internal.warning_issue_order() IS
+	'Trigger (per statement): each warning an INSERT or a run raised whose action is 督办 gets its supervision order: the next numbers of the office of its screen''s region and year, in the order of the warnings, addressed to the warning''s addressee (recorded by warning_address), reply due after rule_limit supervision_order_reply_within. 签发督办单';
+-- Named to fire after warning_address (triggers of one event fire in name order).
+CREATE TRIGGER warning_issue_order AFTER INSERT ON escalation.warning REFERENCING NEW TABLE AS raised
+	FOR EACH STATEMENT EXECUTE FUNCTION escalation_internal.warning_issue_order();
+
+CREATE OR REPLACE FUNCTION escalation_internal.warning_notify() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, escalation, pg_temp AS
+$$
+DECLARE
+	w escalation.warning;
+	o escalation.supervision_order;
+BEGIN
+	-- A restore brings back the notifications written when the warnings were
+	-- raised; with no channel enabled nothing is written.
+	IF escalation.restoring() OR NOT EXISTS (SELECT 1 FROM escalation.notification_channel c WHERE c.enabled) THEN
+		RETURN NULL;
+	END IF;
+	-- The rows as stored, of the table's type (a transition table's rows are records).
+	FOR w IN SELECT x.* FROM raised r JOIN escalation.warning x ON x.id = r.id ORDER BY r.id LOOP
+		-- warning_address (an earlier trigger in name order) has recorded the addressee.
+		PERFORM escalation_internal.notification_write('raised', w, NULL,
+			(SELECT a.department_id FROM escalation.warning_addressee a WHERE a.warning_id = w.id),
+			escalation.local_day(w.raised_at), NULL, NULL);
+		-- warning_issue_order (also earlier) has issued the order of a 督办 stage.
+		SELECT * INTO o FROM escalation.supervision_order x WHERE x.warning_id = w.id;
+		IF FOUND THEN
+			PERFORM escalation_internal.notification_write('order', w, o.id, o.addressee_department_id,
+				escalation.local_day(o.issued_at), o.reply_due_at, o.number);
+		END IF;
+	END LOOP;
+	RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION escalation_internal.warning_notify() IS
+	'Trigger (per statement): writes the notifications of each stage an INSERT or a run raised, and of the supervision order it issued, to the addressee department''s people. 预警发出、督办单通知';
+CREATE TRIGGER warning_notify AFTER INSERT ON escalation.warning REFERENCING NEW TABLE AS raised
+	FOR EACH STATEMENT EXECUTE FUNCTION escalation_internal.warning_notify();
+
+CREATE OR REPLACE FUNCTION escalation_internal.warning_track_timers() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, escalation, pg_temp AS
+$$
+DECLARE
+	sign escalation.warning_kind := 'handling_sign';
+	-- The stages of the ladder in force: while the city has not changed it,
+	-- the one stage rule_shipped derives from the sign timer (read directly:
+	-- escalation.rule costs more than the rest of this trigger together).
+	overridden boolean := EXISTS (SELECT 1 FROM escalation.rule_override x WHERE x.kind = sign);
+BEGIN
+	IF escalation.restoring() THEN
+		RETURN NULL;
+	END IF;
+	-- What escalation.sync_items would write for them (handling_timer_source),
+	-- in two statements however many warnings a run raised.
+	WITH w AS MATERIALIZED (
+		SELECT r.id, r.raised_at, r.screen, r.unit_id, r.region, so.id AS office,
+			-- The timer ends when the warning does: resolved, or its item handled, withdrawn or superseded.
+			coalesce(r.resolved_at,
+				(SELECT CASE WHEN t.started_at = r.started_at THEN least(t.handled_at, t.withdrawn_at) ELSE t.superseded_at END
+				 FROM escalation.tracked_item t WHERE t.subject_id = r.subject_id AND t.kind = r.kind)) AS until
+		FROM raised r
+		-- escalation.screen_office
+		LEFT JOIN (SELECT DISTINCT ON (d.region) d.region, d.id FROM escalation.department d
+				   WHERE d.kind = 'safety_committee_office' ORDER BY d.region, d.id) so ON so.region = r.screen_region
+		-- A timer's own warning has none; a warning raised and resolved at once has none.
+		WHERE r.kind::text NOT IN ('handling_sign', 'handling_reply')
+		  AND (r.resolved_at IS NULL OR r.resolved_at > r.raised_at)
+	), started AS (
+		INSERT INTO escalation.stage_due (kind, subject_id, started_at, stage, due_at, fires_until, origin,
+			unit_id, department_id, region, district, city)
+		SELECT sign, w.id, w.raised_at, o.stage, escalation.stage_due_at(w.raised_at, o.due_after), w.until, w.screen,
+			w.unit_id, w.office, w.region, escalation.region_district(w.region), escalation.region_city(w.region)
+		FROM w
+		CROSS JOIN LATERAL (
+			SELECT 1::smallint, h.within FROM escalation.handling_rule h WHERE h.timer = 'sign' AND NOT overridden
+			UNION ALL
+			SELECT x.stage, x.due_after FROM escalation.rule_offset x WHERE x.kind = sign AND x.origin = w.screen AND overridden
+		) o(stage, due_after)
+		WHERE escalation.stage_fires(escalation.stage_due_at(w.raised_at, o.due_after), NULL, w.until)
+		ON CONFLICT DO NOTHING
+		RETURNING *
+	)
+	-- A warning resolved before its sign timer could run out has no stage: nothing is tracked.
+	INSERT INTO escalation.tracked_item (kind, subject_id, origin, started_at, start_set_at, handled_at, handled_reason,
+		withdrawn_at, next_due_at, unit_id, department_id, region, district, city)
+	SELECT s.kind, s.subject_id, s.origin, s.started_at, NULL, NULL, 'signed', s.fires_until,
+		escalation.item_event_due(sign, s.first_due, NULL, s.fires_until, NULL), s.unit_id, s.department_id,
+		s.region, s.district, s.city
+	FROM (SELECT x.*, min(x.due_at) OVER (PARTITION BY x.subject_id) AS first_due FROM started x) s
+	WHERE s.stage = 1
+	ORDER BY s.subject_id
+	ON CONFLICT (subject_id, kind) DO NOTHING;
+	RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION escalation_internal.warning_track_timers() IS
+	'Trigger (per statement): the warnings an INSERT or a run raised start their sign timers in the work list. 预警签收时限跟踪';
+CREATE TRIGGER warning_track_timers AFTER INSERT ON escalation.warning REFERENCING NEW TABLE AS raised
+	FOR EACH STATEMENT EXECUTE FUNCTION escalation_internal.warning_track_timers();
+
+-- Copy warnings of the city screen, and circulars, with names, or follow their
+-- resolution and acknowledgement: one statement for any number of them.
+CREATE FUNCTION escalation_internal.province_copy(ids bigint[]) RETURNS void
+LANGUAGE sql SET search_path = pg_catalog, escalation, pg_temp
+BEGIN ATOMIC
+	INSERT INTO escalation.province_warning AS p
+		(city, warning_id, kind, subject_id, started_at, stage, screen, action, region, district, district_name,
+		 unit_id, unit_name, due_at, raised_at, resolved_at, resolved_reason, acknowledged_at)
+	SELECT escalation.region_city(w.region), w.id, w.kind, w.subject_id, w.started_at, w.stage, w.screen, w.action,
+		w.region, w.district, d.name, w.unit_id, u.name, w.due_at, w.raised_at, w.resolved_at, w.resolved_reason,
+		w.acknowledged_at
+	FROM escalation.warning w
+	LEFT JOIN escalation.division d ON d.code = w.district
+	LEFT JOIN escalation.unit u ON u.id = w.unit_id
+	WHERE w.id = ANY (province_copy.ids) AND (w.screen = 'city' OR w.action = 'circulate')
+	ORDER BY w.id
+	ON CONFLICT (city, warning_id) DO UPDATE
+		SET resolved_at = EXCLUDED.resolved_at, resolved_reason = EXCLUDED.resolved_reason,
+			acknowledged_at = EXCLUDED.acknowledged_at
+		WHERE (p.resolved_at, p.resolved_reason, p.acknowledged_at)
+			IS DISTINCT FROM (EXCLUDED.resolved_at, EXCLUDED.resolved_reason, EXCLUDED.acknowledged_at);
+END;
+COMMENT ON FUNCTION escalation_internal.province_copy(bigint[]) IS
+	'Copies the warnings of the city screen and circulars among ids into escalation.province_warning, with the names of their district and unit, or brings their resolution and acknowledgement up to date. 城市上报预警';
+
+-- Trigger (per row) of escalation.warning: a warning of the city screen, or a
+-- circular, resolved or acknowledged.
+CREATE OR REPLACE FUNCTION escalation_internal.feed_province() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, escalation, pg_temp AS
+$$
+BEGIN
+	PERFORM escalation_internal.province_copy(ARRAY[NEW.id]);
+	RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION escalation_internal.feed_province() IS
+	'Trigger of escalation.warning: follows the resolution and acknowledgement of a warning of the city screen, or a circular, in escalation.province_warning. 城市上报预警状态';
+
+-- Trigger (per statement) of escalation.warning: the warnings an INSERT or a run raised.
+CREATE FUNCTION escalation_internal.feed_province_raised() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, escalation, pg_temp AS
+$$
+BEGIN
+	PERFORM escalation_internal.province_copy(ARRAY(SELECT r.id FROM raised r WHERE r.screen = 'city' OR r.action = 'circulate'));
+	RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION escalation_internal.feed_province_raised() IS
+	'Trigger (per statement) of escalation.warning: copies the warnings of the city screen, and circulars, that an INSERT or a run raised into escalation.province_warning. 城市上报预警';
+
+-- The engine writes warnings straight into the table and fires its AFTER
+-- triggers, the statement ones once for all the warnings of a run
+-- (src/engine_store.c; src/engine_items.c lists these two among the warning
+-- table's own triggers): the copies are made in the transaction that raises
+-- the warnings and roll back with them. Resolutions and acknowledgements are
+-- SQL UPDATEs, followed AFTER them.
+CREATE TRIGGER warning_province_feed AFTER INSERT ON escalation.warning REFERENCING NEW TABLE AS raised
+	FOR EACH STATEMENT EXECUTE FUNCTION escalation_internal.feed_province_raised();
+REVOKE ALL ON FUNCTION escalation_internal.feed_province_raised(), escalation_internal.province_copy(bigint[]) FROM PUBLIC;
+
+DROP TRIGGER province_warning_read_only ON escalation.province_warning;
+-- Local writes to the province's copy are refused, once per statement; the
+-- subscription's apply worker runs with session_replication_role = replica,
+-- where these triggers are off.
+CREATE OR REPLACE FUNCTION escalation_internal.province_read_only() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, escalation, pg_temp AS
+$$
+BEGIN
+	IF EXISTS (SELECT FROM escalation.province_city) THEN
+		RAISE EXCEPTION 'escalation.province_warning is read-only in a province database: rows come from the cities'
+			USING ERRCODE = 'insufficient_privilege',
+				  HINT = 'Change the warning in its city; the subscription brings the change.';
+	END IF;
+	RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION escalation_internal.province_read_only() IS
+	'Trigger of escalation.province_warning: in a province database (one with subscribed cities), refuses every write but the subscriptions''. 省级只读';
+CREATE TRIGGER province_warning_read_only BEFORE INSERT OR UPDATE OR DELETE ON escalation.province_warning
+	FOR EACH STATEMENT EXECUTE FUNCTION escalation_internal.province_read_only();

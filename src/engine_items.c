@@ -84,7 +84,7 @@ void
 EngineCloseWriters(EngineRun *run)
 {
 	EngineFlush(run);
-	/* Last: the warnings' AFTER ROW triggers write the work list with SQL. */
+	/* Last: the warnings' AFTER triggers write the work list with SQL. */
 	TableWriterClose(run->item_writer);
 	TableWriterClose(run->stage_writer);
 	TableWriterClose(run->warning_writer);

@@ -8,8 +8,9 @@
  * every due item of the work list on; both are plain rows of a known shape,
  * and building, planning and executing a statement for them costs more than
  * storing them. The writers still run the table's constraints, its indexes
- * (unique checks included) and its row triggers, so the result is the same
- * row an INSERT or UPDATE would store. A table with triggers the extension
+ * (unique checks included), its row triggers and its AFTER STATEMENT
+ * triggers on insert (all the rows one writer inserted are one statement),
+ * so the result is the same row an INSERT or UPDATE would store. A table with triggers the extension
  * did not create, with forced row security, or (for inserts) with columns the
  * engine does not fill cannot be written so, and the run stops with an error
  * that says what to drop: the engine writes its tables one way only, the way
@@ -48,7 +49,9 @@ struct TableWriter
 	BulkInsertState bistate;
 	TupleTableSlot *buffer[WRITER_BUFFER];	/* rows inserted, not stored yet */
 	int			nbuffered;
-	bool		after_triggers; /* queues AFTER ROW triggers, fired at close */
+	bool		after_triggers; /* queues AFTER triggers, fired at close */
+	TransitionCaptureState *transitions;	/* rows for AFTER STATEMENT triggers' NEW TABLE */
+	uint64		ninserted;		/* rows inserted since the writer opened */
 	MemoryContext work_cxt;		/* what one call allocates, reset after it */
 };
 
@@ -137,18 +140,26 @@ TableWriterOpen(Oid relid, const char *const *columns, int ncolumns, bool every_
 	w->slot = table_slot_create(rel, &w->estate->es_tupleTable);
 	w->old = table_slot_create(rel, &w->estate->es_tupleTable);
 	w->bistate = GetBulkInsertState();
-	/* Like COPY: the rows' AFTER ROW triggers fire when the writer closes. */
-	w->after_triggers = rel->trigdesc != NULL && rel->trigdesc->trig_insert_after_row;
+	/*
+	 * Like COPY: the rows' AFTER ROW triggers fire when the writer closes, and
+	 * so do AFTER STATEMENT triggers, which read every row inserted as their
+	 * transition table: the writer's rows are one statement.
+	 */
+	w->after_triggers = rel->trigdesc != NULL &&
+		(rel->trigdesc->trig_insert_after_row || rel->trigdesc->trig_insert_after_statement);
 	if (w->after_triggers)
+	{
 		AfterTriggerBeginQuery();
+		w->transitions = MakeTransitionCaptureState(rel->trigdesc, relid, CMD_INSERT);
+	}
 	return w;
 }
 
 /*
  * Store the rows inserted so far: the heap a page at a time (one WAL record
  * per page, like COPY), then the rows' index entries, unique checks included,
- * and their AFTER ROW triggers. Rows written later by SQL in the same
- * transaction see them.
+ * their AFTER ROW triggers and their place in the transition table. Rows
+ * written later by SQL in the same transaction see them.
  */
 void
 TableWriterFlush(TableWriter *w)
@@ -166,7 +177,7 @@ TableWriterFlush(TableWriter *w)
 
 		if (w->rri->ri_NumIndices > 0)
 			recheck = CompatInsertIndexTuples(w->rri, slot, w->estate);
-		ExecARInsertTriggers(w->estate, w->rri, slot, recheck, NULL);
+		ExecARInsertTriggers(w->estate, w->rri, slot, recheck, w->transitions);
 		list_free(recheck);
 		ExecClearTuple(slot);
 		ResetPerTupleExprContext(w->estate);
@@ -213,6 +224,7 @@ TableWriterInsert(TableWriter *w, const Datum *values, const bool *nulls)
 	ExecMaterializeSlot(slot);
 	ResetPerTupleExprContext(w->estate);
 	w->nbuffered++;
+	w->ninserted++;
 }
 
 /* Fetch the row at tid into the writer's old-row slot. */
@@ -308,6 +320,13 @@ TableWriterClose(TableWriter *w)
 	TableWriterFlush(w);
 	if (w->after_triggers)
 	{
+		/*
+		 * The AFTER STATEMENT triggers of the rows inserted. Unlike an INSERT
+		 * of no rows, a writer that inserted none fires none: a run with
+		 * nothing due stays a fraction of a millisecond.
+		 */
+		if (w->ninserted > 0)
+			ExecASInsertTriggers(w->estate, w->rri, w->transitions);
 		AfterTriggerEndQuery(w->estate);
 		/* The result relations the triggers' firing opened. */
 		ExecCloseResultRelations(w->estate);

@@ -172,7 +172,9 @@ $$;
 COMMENT ON FUNCTION escalation_internal.warning_addressee_of(escalation.warning) IS
 	'The addressee of a warning from the responsibility database on its day: department, the unit''s named supervisor there, and the basis (finder, receiver, supervision, territorial, none). 确定承办部门';
 
--- Trigger: every warning, raised by the engine or inserted by hand, gets its addressee.
+-- Trigger (per statement): every warning, raised by the engine or inserted by
+-- hand, gets its addressee. The engine's writer fires it once for all the
+-- warnings of a run (src/engine_store.c).
 CREATE FUNCTION escalation_internal.warning_address() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, escalation, pg_temp AS
 $$
@@ -182,15 +184,16 @@ BEGIN
 		RETURN NULL;
 	END IF;
 	INSERT INTO escalation.warning_addressee (warning_id, department_id, supervisor_id, basis, region, decided_at)
-	SELECT NEW.id, a.department_id, a.supervisor_id, a.basis, NEW.region, NEW.raised_at
-	FROM escalation_internal.warning_addressee_of(NEW) a;
+	SELECT r.id, a.department_id, a.supervisor_id, a.basis, r.region, r.raised_at
+	FROM raised r CROSS JOIN LATERAL escalation_internal.warning_addressee_of(r) a
+	ORDER BY r.id;
 	RETURN NULL;
 END
 $$;
 COMMENT ON FUNCTION escalation_internal.warning_address() IS
-	'Trigger: records the addressee of a warning when it is raised. 记录承办部门';
-CREATE TRIGGER warning_address AFTER INSERT ON escalation.warning
-	FOR EACH ROW EXECUTE FUNCTION escalation_internal.warning_address();
+	'Trigger (per statement): records the addressee of each warning an INSERT or a run raised. 记录承办部门';
+CREATE TRIGGER warning_address AFTER INSERT ON escalation.warning REFERENCING NEW TABLE AS raised
+	FOR EACH STATEMENT EXECUTE FUNCTION escalation_internal.warning_address();
 
 ------------------------------------------------------------------------------
 -- The steps (处置过程): one row per step, each an event of the stream

@@ -50,18 +50,9 @@ COMMENT ON FUNCTION escalation.enum_value(anyenum, text) IS
 -- after the warning was raised, handling_reply at the reply deadline (which
 -- the dispatch or return set from the reply timer, or the centre gave). The
 -- city changes them through escalation.rule like any ladder; the sign delay
--- also follows escalation.handling_timer_override.
-CREATE OR REPLACE VIEW escalation.rule_shipped AS
-	SELECT d.kind, d.origin, d.stage, d.delay, d.screen, d.action
-	FROM escalation.rule_default d
-	UNION ALL
-	SELECT k.kind, o.origin, 1::smallint,
-		CASE WHEN h.timer = 'sign' THEN h.within ELSE interval '0' END,
-		'city'::escalation.level, 'supervise'::escalation.warning_action
-	FROM escalation.handling_rule h
-	CROSS JOIN LATERAL (SELECT escalation.enum_value(NULL::escalation.warning_kind, 'handling_' || h.timer::text)) k(kind)
-	CROSS JOIN (VALUES ('city'::escalation.level), ('district'::escalation.level)) o(origin)
-	WHERE k.kind IS NOT NULL;
+-- also follows escalation.handling_timer_override. escalation.rule_shipped
+-- derives them from handling_rule; it is defined once, with every derived
+-- ladder, in 57_major_hazard_listing.sql.
 
 ------------------------------------------------------------------------------
 -- The items of the timers (处置时限事项)
@@ -191,66 +182,67 @@ $$;
 COMMENT ON FUNCTION escalation_internal.sync_handling_timers(escalation.warning_kind, bigint[]) IS
 	'After a sync of items of a kind: re-syncs the handling timers of their active warnings, which end when the items do. 同步预警的处置时限';
 
--- Trigger (per row) on warning: a new warning's sign timer starts. A row
--- trigger, because the engine's writer fires row triggers only (as COPY).
+-- Trigger (per statement) on warning: the new warnings' sign timers start.
 CREATE FUNCTION escalation_internal.warning_track_timers() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, escalation, pg_temp AS
 $$
 DECLARE
-	sign escalation.warning_kind;
-	until timestamptz;
-	office bigint;
-	first_due timestamptz;
-BEGIN
-	IF escalation.restoring() OR NEW.kind::text IN ('handling_sign', 'handling_reply') THEN
-		RETURN NULL;
-	END IF;
-	-- What escalation.sync_items would write for it (handling_timer_source),
-	-- in a few statements with kept plans: a run may raise a million warnings.
-	sign := 'handling_sign';
-	-- A warning raised and resolved at once has no sign timer.
-	IF NEW.resolved_at <= NEW.raised_at THEN
-		RETURN NULL;
-	END IF;
-	until := coalesce(NEW.resolved_at,
-		(SELECT CASE WHEN t.started_at = NEW.started_at THEN least(t.handled_at, t.withdrawn_at) ELSE t.superseded_at END
-		 FROM escalation.tracked_item t WHERE t.subject_id = NEW.subject_id AND t.kind = NEW.kind));
-	-- escalation.screen_office, with a kept plan.
-	SELECT d.id INTO office FROM escalation.department d
-	WHERE d.region = NEW.screen_region AND d.kind = 'safety_committee_office' ORDER BY d.id LIMIT 1;
+	sign escalation.warning_kind := 'handling_sign';
 	-- The stages of the ladder in force: while the city has not changed it,
 	-- the one stage rule_shipped derives from the sign timer (read directly:
 	-- escalation.rule costs more than the rest of this trigger together).
-	INSERT INTO escalation.stage_due (kind, subject_id, started_at, stage, due_at, fires_until, origin,
-		unit_id, department_id, region, district, city)
-	SELECT sign, NEW.id, NEW.raised_at, o.stage, escalation.stage_due_at(NEW.raised_at, o.due_after), until, NEW.screen,
-		NEW.unit_id, office, NEW.region, escalation.region_district(NEW.region), escalation.region_city(NEW.region)
-	FROM (SELECT 1::smallint, h.within FROM escalation.handling_rule h
-		  WHERE h.timer = 'sign' AND NOT EXISTS (SELECT 1 FROM escalation.rule_override r WHERE r.kind = sign)
-		  UNION ALL
-		  SELECT r.stage, r.due_after FROM escalation.rule_offset r
-		  WHERE r.kind = sign AND r.origin = NEW.screen
-			AND EXISTS (SELECT 1 FROM escalation.rule_override x WHERE x.kind = sign)) o(stage, due_after)
-	WHERE escalation.stage_fires(escalation.stage_due_at(NEW.raised_at, o.due_after), NULL, until)
-	ON CONFLICT DO NOTHING;
-	-- Resolved before its sign timer could run out: nothing is tracked.
-	IF NOT FOUND THEN
+	overridden boolean := EXISTS (SELECT 1 FROM escalation.rule_override x WHERE x.kind = sign);
+BEGIN
+	IF escalation.restoring() THEN
 		RETURN NULL;
 	END IF;
-	SELECT min(s.due_at) INTO first_due FROM escalation.stage_due s WHERE s.subject_id = NEW.id AND s.kind = sign;
+	-- What escalation.sync_items would write for them (handling_timer_source),
+	-- in two statements however many warnings a run raised.
+	WITH w AS MATERIALIZED (
+		SELECT r.id, r.raised_at, r.screen, r.unit_id, r.region, so.id AS office,
+			-- The timer ends when the warning does: resolved, or its item handled, withdrawn or superseded.
+			coalesce(r.resolved_at,
+				(SELECT CASE WHEN t.started_at = r.started_at THEN least(t.handled_at, t.withdrawn_at) ELSE t.superseded_at END
+				 FROM escalation.tracked_item t WHERE t.subject_id = r.subject_id AND t.kind = r.kind)) AS until
+		FROM raised r
+		-- escalation.screen_office
+		LEFT JOIN (SELECT DISTINCT ON (d.region) d.region, d.id FROM escalation.department d
+				   WHERE d.kind = 'safety_committee_office' ORDER BY d.region, d.id) so ON so.region = r.screen_region
+		-- A timer's own warning has none; a warning raised and resolved at once has none.
+		WHERE r.kind::text NOT IN ('handling_sign', 'handling_reply')
+		  AND (r.resolved_at IS NULL OR r.resolved_at > r.raised_at)
+	), started AS (
+		INSERT INTO escalation.stage_due (kind, subject_id, started_at, stage, due_at, fires_until, origin,
+			unit_id, department_id, region, district, city)
+		SELECT sign, w.id, w.raised_at, o.stage, escalation.stage_due_at(w.raised_at, o.due_after), w.until, w.screen,
+			w.unit_id, w.office, w.region, escalation.region_district(w.region), escalation.region_city(w.region)
+		FROM w
+		CROSS JOIN LATERAL (
+			SELECT 1::smallint, h.within FROM escalation.handling_rule h WHERE h.timer = 'sign' AND NOT overridden
+			UNION ALL
+			SELECT x.stage, x.due_after FROM escalation.rule_offset x WHERE x.kind = sign AND x.origin = w.screen AND overridden
+		) o(stage, due_after)
+		WHERE escalation.stage_fires(escalation.stage_due_at(w.raised_at, o.due_after), NULL, w.until)
+		ON CONFLICT DO NOTHING
+		RETURNING *
+	)
+	-- A warning resolved before its sign timer could run out has no stage: nothing is tracked.
 	INSERT INTO escalation.tracked_item (kind, subject_id, origin, started_at, start_set_at, handled_at, handled_reason,
 		withdrawn_at, next_due_at, unit_id, department_id, region, district, city)
-	SELECT s.kind, s.subject_id, s.origin, s.started_at, NULL, NULL, 'signed', until,
-		escalation.item_event_due(sign, first_due, NULL, until, NULL), s.unit_id, s.department_id, s.region, s.district, s.city
-	FROM escalation.stage_due s WHERE s.subject_id = NEW.id AND s.kind = sign AND s.stage = 1
+	SELECT s.kind, s.subject_id, s.origin, s.started_at, NULL, NULL, 'signed', s.fires_until,
+		escalation.item_event_due(sign, s.first_due, NULL, s.fires_until, NULL), s.unit_id, s.department_id,
+		s.region, s.district, s.city
+	FROM (SELECT x.*, min(x.due_at) OVER (PARTITION BY x.subject_id) AS first_due FROM started x) s
+	WHERE s.stage = 1
+	ORDER BY s.subject_id
 	ON CONFLICT (subject_id, kind) DO NOTHING;
 	RETURN NULL;
 END
 $$;
 COMMENT ON FUNCTION escalation_internal.warning_track_timers() IS
-	'Trigger: a new warning (raised by the engine or inserted) starts its sign timer in the work list. 预警签收时限跟踪';
-CREATE TRIGGER warning_track_timers AFTER INSERT ON escalation.warning
-	FOR EACH ROW EXECUTE FUNCTION escalation_internal.warning_track_timers();
+	'Trigger (per statement): the warnings an INSERT or a run raised start their sign timers in the work list. 预警签收时限跟踪';
+CREATE TRIGGER warning_track_timers AFTER INSERT ON escalation.warning REFERENCING NEW TABLE AS raised
+	FOR EACH STATEMENT EXECUTE FUNCTION escalation_internal.warning_track_timers();
 
 -- Trigger (per statement) on warning_step: a signing, dispatch, feedback or
 -- return moves the timers of its warning.

@@ -10,9 +10,11 @@
 -- The ladder (挂牌督办预警规则)
 ------------------------------------------------------------------------------
 
--- Every shipped ladder (52_rules.sql), with the handling timers
--- (57_handling_timers.sql) and the listed major hazards: both origins climb
--- the same stages on the city screen, the city being the listing authority.
+-- Every shipped ladder (52_rules.sql defines it with rule_default's rows
+-- alone), with the ladders derived from rules data of their own: the handling
+-- timers (57_handling_timers.sql: one stage on the city screen, from
+-- handling_rule) and the listed major hazards: both origins climb the same
+-- stages on the city screen, the city being the listing authority.
 CREATE OR REPLACE VIEW escalation.rule_shipped AS
 	SELECT d.kind, d.origin, d.stage, d.delay, d.screen, d.action
 	FROM escalation.rule_default d

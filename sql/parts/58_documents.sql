@@ -240,58 +240,66 @@ END || '请于' || to_char(reply_due_at AT TIME ZONE escalation_internal.documen
 COMMENT ON FUNCTION escalation_internal.supervision_order_measures(escalation.warning_kind, timestamptz) IS
 	'The measures a supervision order requires for a kind of item, with its reply deadline, in Chinese. 督办工作要求';
 
--- Issue the order of a 督办 warning: numbered by the office of its screen's region.
-CREATE FUNCTION escalation_internal.supervision_order_issue(w escalation.warning) RETURNS bigint
-LANGUAGE plpgsql SET search_path = pg_catalog, escalation, pg_temp AS
-$$
-DECLARE
-	office escalation.document_office;
-	yr integer := extract(year FROM escalation.local_day(w.raised_at))::integer;
-	n integer;
-	due timestamptz := escalation.stage_due_at(w.raised_at,
-		coalesce(escalation.rule_limit_span('supervision_order_reply_within'), interval '3 days'));
-	unit_name text := (SELECT u.name FROM escalation.unit u WHERE u.id = w.unit_id);
-	id bigint;
-BEGIN
-	SELECT * INTO office FROM escalation.document_office o WHERE o.region = w.screen_region;
-	IF FOUND THEN
-		n := escalation_internal.document_next(office.department_id, 'order', yr);
-	END IF;
-	INSERT INTO escalation.supervision_order AS s (number, year, sequence, issued_by, issuing_level, issuing_region,
-		addressee_department_id, warning_id, title, items, measures, issued_at, reply_due_at, region)
-	SELECT escalation.document_number(office.short_name, 'order', yr, n), yr, n, office.department_id, w.screen, w.screen_region,
-		(SELECT a.department_id FROM escalation.warning_addressee a WHERE a.warning_id = w.id), w.id,
-		'关于' || coalesce(unit_name, '') || escalation.warning_kind_label(w.kind) || '问题的督办单',
-		escalation_internal.document_item(w), escalation_internal.supervision_order_measures(w.kind, due), w.raised_at, due, w.region
-	RETURNING s.id INTO id;
-	RETURN id;
-END
-$$;
-COMMENT ON FUNCTION escalation_internal.supervision_order_issue(escalation.warning) IS
-	'Issues the supervision order of a 督办 warning: the next number of the office of its screen''s region and year, addressed to the warning''s addressee, reply due after rule_limit supervision_order_reply_within. 签发督办单';
-
--- Trigger: the engine (or an INSERT by hand) raising a 督办 stage issues its order.
+-- Trigger (per statement): the engine (or an INSERT by hand) raising 督办
+-- stages issues their orders, numbered by the office of each warning's screen
+-- region in the order the warnings were raised: one counter update per office
+-- and year however many orders a run issues.
 CREATE FUNCTION escalation_internal.warning_issue_order() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, escalation, pg_temp AS
 $$
+DECLARE
+	reply_within interval := coalesce(escalation.rule_limit_span('supervision_order_reply_within'), interval '3 days');
 BEGIN
 	-- A restore brings back the orders as they were issued.
-	IF NEW.action <> 'supervise' OR escalation.restoring() THEN
+	IF escalation.restoring() THEN
 		RETURN NULL;
 	END IF;
-	-- A warning put back with its id after a TRUNCATE (which leaves the orders) keeps its order.
-	IF EXISTS (SELECT 1 FROM escalation.supervision_order s WHERE s.warning_id = NEW.id) THEN
-		RETURN NULL;
-	END IF;
-	PERFORM escalation_internal.supervision_order_issue(NEW);
+	WITH due AS (
+		SELECT r.id, o.department_id AS office_id, o.short_name, y.yr,
+			escalation.stage_due_at(r.raised_at, reply_within) AS reply_due_at,
+			row_number() OVER (PARTITION BY o.department_id, y.yr ORDER BY r.id) AS k
+		FROM raised r
+		CROSS JOIN LATERAL (SELECT extract(year FROM escalation.local_day(r.raised_at))::integer) y(yr)
+		LEFT JOIN escalation.document_office o ON o.region = r.screen_region
+		WHERE r.action = 'supervise'
+		  -- A warning put back with its id after a TRUNCATE (which leaves the orders) keeps its order.
+		  AND NOT EXISTS (SELECT 1 FROM escalation.supervision_order s WHERE s.warning_id = r.id)
+	), counts AS (
+		SELECT d.office_id, d.yr, count(*)::integer AS n FROM due d WHERE d.office_id IS NOT NULL GROUP BY d.office_id, d.yr
+	), taken AS (
+		-- Counters in a fixed order, so that two transactions never wait for each other's.
+		INSERT INTO escalation.document_sequence AS s (office_id, series, year, last_number, region)
+		SELECT c.office_id, 'order', c.yr, c.n, o.region
+		FROM counts c JOIN escalation.document_office o ON o.department_id = c.office_id
+		ORDER BY c.office_id, c.yr
+		ON CONFLICT ON CONSTRAINT document_sequence_pkey DO UPDATE SET last_number = s.last_number + EXCLUDED.last_number
+		RETURNING s.office_id, s.year, s.last_number
+	)
+	INSERT INTO escalation.supervision_order (number, year, sequence, issued_by, issuing_level, issuing_region,
+		addressee_department_id, warning_id, title, items, measures, issued_at, reply_due_at, region)
+	SELECT escalation.document_number(d.short_name, 'order', d.yr, q.seq), d.yr, q.seq, d.office_id, w.screen,
+		w.screen_region, a.department_id, d.id,
+		'关于' || coalesce(u.name, '') || escalation.warning_kind_label(w.kind) || '问题的督办单',
+		escalation_internal.document_item(w), escalation_internal.supervision_order_measures(w.kind, d.reply_due_at),
+		w.raised_at, d.reply_due_at, w.region
+	FROM due d
+	-- The row as stored, of the table's type (a transition table's rows are records).
+	JOIN escalation.warning w ON w.id = d.id
+	LEFT JOIN counts c ON c.office_id = d.office_id AND c.yr = d.yr
+	LEFT JOIN taken t ON t.office_id = d.office_id AND t.year = d.yr
+	CROSS JOIN LATERAL (SELECT t.last_number - c.n + d.k::integer) q(seq)
+	-- warning_address (earlier in name order) has recorded the addressees.
+	LEFT JOIN escalation.warning_addressee a ON a.warning_id = d.id
+	LEFT JOIN escalation.unit u ON u.id = w.unit_id
+	ORDER BY d.id;
 	RETURN NULL;
 END
 $$;
 COMMENT ON FUNCTION escalation_internal.warning_issue_order() IS
-	'Trigger: a warning whose action is 督办 gets its supervision order in the transaction that raises it (after warning_address has recorded its addressee). 督办单签发';
+	'Trigger (per statement): each warning an INSERT or a run raised whose action is 督办 gets its supervision order: the next numbers of the office of its screen''s region and year, in the order of the warnings, addressed to the warning''s addressee (recorded by warning_address), reply due after rule_limit supervision_order_reply_within. 签发督办单';
 -- Named to fire after warning_address (triggers of one event fire in name order).
-CREATE TRIGGER warning_issue_order AFTER INSERT ON escalation.warning
-	FOR EACH ROW EXECUTE FUNCTION escalation_internal.warning_issue_order();
+CREATE TRIGGER warning_issue_order AFTER INSERT ON escalation.warning REFERENCING NEW TABLE AS raised
+	FOR EACH STATEMENT EXECUTE FUNCTION escalation_internal.warning_issue_order();
 
 -- Trigger: an order keeps what it was issued with; only the reply is written, once.
 CREATE FUNCTION escalation_internal.supervision_order_check() RETURNS trigger
@@ -1027,7 +1035,7 @@ REVOKE ALL ON FUNCTION
 	escalation_internal.document_next(bigint, text, integer), escalation.document_number(text, text, integer, integer),
 	escalation_internal.document_item(escalation.warning), escalation_internal.document_zone(),
 	escalation_internal.supervision_order_measures(escalation.warning_kind, timestamptz),
-	escalation_internal.supervision_order_issue(escalation.warning), escalation_internal.warning_issue_order(),
+	escalation_internal.warning_issue_order(),
 	escalation_internal.supervision_order_check(), escalation_internal.warning_step_order_reply(),
 	escalation.supervision_order_reply(bigint, text),
 	escalation_internal.circular_refuse_change(), escalation_internal.warning_documents_delete(),

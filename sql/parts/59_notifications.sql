@@ -469,34 +469,39 @@ $$;
 COMMENT ON FUNCTION escalation_internal.notification_write(text, escalation.warning, bigint, bigint, date, timestamptz, text) IS
 	'Writes the notifications of an event of a warning (source: the order or step, NULL for the raising) to a department''s people by the rules in force, one per person and enabled channel (a person named by two rules once), none already written; sends NOTIFY escalation_notification when it wrote any. Returns how many it wrote. 生成通知';
 
--- Trigger: a raised stage tells its addressee department's people.
+-- Trigger (per statement): the raised stages tell their addressee departments' people.
 CREATE FUNCTION escalation_internal.warning_notify() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, escalation, pg_temp AS
 $$
 DECLARE
+	w escalation.warning;
 	o escalation.supervision_order;
 BEGIN
-	-- A restore brings back the notifications written when the warnings were raised.
-	IF escalation.restoring() THEN
+	-- A restore brings back the notifications written when the warnings were
+	-- raised; with no channel enabled nothing is written.
+	IF escalation.restoring() OR NOT EXISTS (SELECT 1 FROM escalation.notification_channel c WHERE c.enabled) THEN
 		RETURN NULL;
 	END IF;
-	-- warning_address (an earlier trigger in name order) has recorded the addressee.
-	PERFORM escalation_internal.notification_write('raised', NEW, NULL,
-		(SELECT a.department_id FROM escalation.warning_addressee a WHERE a.warning_id = NEW.id),
-		escalation.local_day(NEW.raised_at), NULL, NULL);
-	-- warning_issue_order (also earlier) has issued the order of a 督办 stage.
-	SELECT * INTO o FROM escalation.supervision_order x WHERE x.warning_id = NEW.id;
-	IF FOUND THEN
-		PERFORM escalation_internal.notification_write('order', NEW, o.id, o.addressee_department_id,
-			escalation.local_day(o.issued_at), o.reply_due_at, o.number);
-	END IF;
+	-- The rows as stored, of the table's type (a transition table's rows are records).
+	FOR w IN SELECT x.* FROM raised r JOIN escalation.warning x ON x.id = r.id ORDER BY r.id LOOP
+		-- warning_address (an earlier trigger in name order) has recorded the addressee.
+		PERFORM escalation_internal.notification_write('raised', w, NULL,
+			(SELECT a.department_id FROM escalation.warning_addressee a WHERE a.warning_id = w.id),
+			escalation.local_day(w.raised_at), NULL, NULL);
+		-- warning_issue_order (also earlier) has issued the order of a 督办 stage.
+		SELECT * INTO o FROM escalation.supervision_order x WHERE x.warning_id = w.id;
+		IF FOUND THEN
+			PERFORM escalation_internal.notification_write('order', w, o.id, o.addressee_department_id,
+				escalation.local_day(o.issued_at), o.reply_due_at, o.number);
+		END IF;
+	END LOOP;
 	RETURN NULL;
 END
 $$;
 COMMENT ON FUNCTION escalation_internal.warning_notify() IS
-	'Trigger: writes the notifications of a raised stage, and of the supervision order it issued, to the addressee department''s people. 预警发出、督办单通知';
-CREATE TRIGGER warning_notify AFTER INSERT ON escalation.warning
-	FOR EACH ROW EXECUTE FUNCTION escalation_internal.warning_notify();
+	'Trigger (per statement): writes the notifications of each stage an INSERT or a run raised, and of the supervision order it issued, to the addressee department''s people. 预警发出、督办单通知';
+CREATE TRIGGER warning_notify AFTER INSERT ON escalation.warning REFERENCING NEW TABLE AS raised
+	FOR EACH STATEMENT EXECUTE FUNCTION escalation_internal.warning_notify();
 
 -- Trigger: a dispatch tells the department it goes to, a return the department
 -- that answered.

@@ -106,39 +106,64 @@ GRANT SELECT ON escalation.province_event TO escalation_admin;
 -- In a city: keeping the published table (城市侧)
 ------------------------------------------------------------------------------
 
--- A city's warning of the city screen, or a circular: copy it, with names.
-CREATE FUNCTION escalation_internal.feed_province() RETURNS trigger
-LANGUAGE plpgsql SET search_path = pg_catalog, escalation, pg_temp AS
-$$
-BEGIN
+-- Copy warnings of the city screen, and circulars, with names, or follow their
+-- resolution and acknowledgement: one statement for any number of them.
+CREATE FUNCTION escalation_internal.province_copy(ids bigint[]) RETURNS void
+LANGUAGE sql SET search_path = pg_catalog, escalation, pg_temp
+BEGIN ATOMIC
 	INSERT INTO escalation.province_warning AS p
 		(city, warning_id, kind, subject_id, started_at, stage, screen, action, region, district, district_name,
 		 unit_id, unit_name, due_at, raised_at, resolved_at, resolved_reason, acknowledged_at)
-	VALUES (escalation.region_city(NEW.region), NEW.id, NEW.kind, NEW.subject_id, NEW.started_at, NEW.stage,
-			NEW.screen, NEW.action, NEW.region, NEW.district,
-			(SELECT d.name FROM escalation.division d WHERE d.code = NEW.district),
-			NEW.unit_id, (SELECT u.name FROM escalation.unit u WHERE u.id = NEW.unit_id),
-			NEW.due_at, NEW.raised_at, NEW.resolved_at, NEW.resolved_reason, NEW.acknowledged_at)
+	SELECT escalation.region_city(w.region), w.id, w.kind, w.subject_id, w.started_at, w.stage, w.screen, w.action,
+		w.region, w.district, d.name, w.unit_id, u.name, w.due_at, w.raised_at, w.resolved_at, w.resolved_reason,
+		w.acknowledged_at
+	FROM escalation.warning w
+	LEFT JOIN escalation.division d ON d.code = w.district
+	LEFT JOIN escalation.unit u ON u.id = w.unit_id
+	WHERE w.id = ANY (province_copy.ids) AND (w.screen = 'city' OR w.action = 'circulate')
+	ORDER BY w.id
 	ON CONFLICT (city, warning_id) DO UPDATE
 		SET resolved_at = EXCLUDED.resolved_at, resolved_reason = EXCLUDED.resolved_reason,
 			acknowledged_at = EXCLUDED.acknowledged_at
 		WHERE (p.resolved_at, p.resolved_reason, p.acknowledged_at)
 			IS DISTINCT FROM (EXCLUDED.resolved_at, EXCLUDED.resolved_reason, EXCLUDED.acknowledged_at);
-	RETURN NEW;
+END;
+COMMENT ON FUNCTION escalation_internal.province_copy(bigint[]) IS
+	'Copies the warnings of the city screen and circulars among ids into escalation.province_warning, with the names of their district and unit, or brings their resolution and acknowledgement up to date. 城市上报预警';
+
+-- Trigger (per row) of escalation.warning: a warning of the city screen, or a
+-- circular, resolved or acknowledged.
+CREATE FUNCTION escalation_internal.feed_province() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, escalation, pg_temp AS
+$$
+BEGIN
+	PERFORM escalation_internal.province_copy(ARRAY[NEW.id]);
+	RETURN NULL;
 END
 $$;
 COMMENT ON FUNCTION escalation_internal.feed_province() IS
-	'Trigger of escalation.warning: copies a warning of the city screen, or a circular, into escalation.province_warning, and follows its resolution and acknowledgement. 城市上报预警';
+	'Trigger of escalation.warning: follows the resolution and acknowledgement of a warning of the city screen, or a circular, in escalation.province_warning. 城市上报预警状态';
 
--- The engine writes warnings straight into the table, outside any query of
--- its own, and runs their BEFORE triggers (src/engine_store.c; src/engine.c
--- lists these two among the warning table's own triggers): the copy is made
--- BEFORE INSERT, the last of the insert triggers by name, and rolls back with
--- the warning if its insert fails. Resolutions and acknowledgements are SQL
--- UPDATEs, followed AFTER them.
-CREATE TRIGGER warning_province_feed BEFORE INSERT ON escalation.warning FOR EACH ROW
-	WHEN (NEW.screen = 'city' OR NEW.action = 'circulate')
-	EXECUTE FUNCTION escalation_internal.feed_province();
+-- Trigger (per statement) of escalation.warning: the warnings an INSERT or a run raised.
+CREATE FUNCTION escalation_internal.feed_province_raised() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, escalation, pg_temp AS
+$$
+BEGIN
+	PERFORM escalation_internal.province_copy(ARRAY(SELECT r.id FROM raised r WHERE r.screen = 'city' OR r.action = 'circulate'));
+	RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION escalation_internal.feed_province_raised() IS
+	'Trigger (per statement) of escalation.warning: copies the warnings of the city screen, and circulars, that an INSERT or a run raised into escalation.province_warning. 城市上报预警';
+
+-- The engine writes warnings straight into the table and fires its AFTER
+-- triggers, the statement ones once for all the warnings of a run
+-- (src/engine_store.c; src/engine_items.c lists these two among the warning
+-- table's own triggers): the copies are made in the transaction that raises
+-- the warnings and roll back with them. Resolutions and acknowledgements are
+-- SQL UPDATEs, followed AFTER them.
+CREATE TRIGGER warning_province_feed AFTER INSERT ON escalation.warning REFERENCING NEW TABLE AS raised
+	FOR EACH STATEMENT EXECUTE FUNCTION escalation_internal.feed_province_raised();
 CREATE TRIGGER warning_province_follow AFTER UPDATE OF resolved_at, resolved_reason, acknowledged_at
 	ON escalation.warning FOR EACH ROW
 	WHEN (NEW.screen = 'city' OR NEW.action = 'circulate')
@@ -188,8 +213,9 @@ COMMENT ON FUNCTION escalation.publish_for_province() IS
 -- In the province: subscriptions, read-only copies, the event stream (省级侧)
 ------------------------------------------------------------------------------
 
--- Local writes to the province's copy are refused; the subscription's apply
--- worker runs with session_replication_role = replica, where this trigger is off.
+-- Local writes to the province's copy are refused, once per statement; the
+-- subscription's apply worker runs with session_replication_role = replica,
+-- where these triggers are off.
 CREATE FUNCTION escalation_internal.province_read_only() RETURNS trigger
 LANGUAGE plpgsql SET search_path = pg_catalog, escalation, pg_temp AS
 $$
@@ -199,13 +225,13 @@ BEGIN
 			USING ERRCODE = 'insufficient_privilege',
 				  HINT = 'Change the warning in its city; the subscription brings the change.';
 	END IF;
-	RETURN CASE TG_OP WHEN 'DELETE' THEN OLD ELSE NEW END;
+	RETURN NULL;
 END
 $$;
 COMMENT ON FUNCTION escalation_internal.province_read_only() IS
 	'Trigger of escalation.province_warning: in a province database (one with subscribed cities), refuses every write but the subscriptions''. 省级只读';
 CREATE TRIGGER province_warning_read_only BEFORE INSERT OR UPDATE OR DELETE ON escalation.province_warning
-	FOR EACH ROW EXECUTE FUNCTION escalation_internal.province_read_only();
+	FOR EACH STATEMENT EXECUTE FUNCTION escalation_internal.province_read_only();
 CREATE TRIGGER province_warning_no_truncate BEFORE TRUNCATE ON escalation.province_warning
 	FOR EACH STATEMENT EXECUTE FUNCTION escalation_internal.province_read_only();
 
@@ -338,7 +364,8 @@ COMMENT ON COLUMN escalation.province_city_count.last_raised_at IS 'When the las
 
 GRANT SELECT ON escalation.province_screen_warning, escalation.province_event_row, escalation.province_city_count
 	TO escalation_admin, escalation_analyst;
-REVOKE ALL ON FUNCTION escalation_internal.feed_province(), escalation.publish_for_province(),
+REVOKE ALL ON FUNCTION escalation_internal.feed_province(), escalation_internal.feed_province_raised(),
+	escalation_internal.province_copy(bigint[]), escalation.publish_for_province(),
 	escalation_internal.province_read_only(), escalation_internal.province_number_events(), escalation.province_screens(), escalation.province_events(bigint, integer),
 	escalation.province_events_tail(integer), escalation.province_screen_warnings(escalation.region)
 FROM PUBLIC;
