@@ -150,19 +150,25 @@ def main():
                     % (statistics.median(nothing), max(nothing), tracked)))
     per_thousand = []
     counts = []
+    # run() accepts times ahead of the clock by escalation.run_clock_skew
+    # only (at most an hour); a small data set has fewer than a thousand
+    # stages due in that hour, and its runs raise what there is.
+    s.query("SET escalation.run_clock_skew = 3600")
     for _ in range(7):
-        # run() accepts times up to a day ahead of the clock; small data sets
-        # need longer than that for another thousand stages.
-        t = s.query("SELECT d FROM (SELECT due_at AS d FROM escalation.stage_due UNION ALL "
+        t = s.query("SELECT max(d) FROM (SELECT d FROM (SELECT due_at AS d FROM escalation.stage_due UNION ALL "
                     "SELECT next_due_at FROM escalation.tracked_item WHERE next_due_at IS NOT NULL) x "
-                    "WHERE d < now() + interval '23 hours' ORDER BY d OFFSET 999 LIMIT 1")
-        if not t:
+                    "WHERE d > (SELECT max(as_of) FROM escalation.run_log) AND d < now() + interval '59 minutes' "
+                    "ORDER BY d LIMIT 1000) y")
+        if not t or not t[0]:
             break
         ms, n = s.timed("escalation.run('%s')" % t[0])
         per_thousand.append(ms)
         counts.append(n)
-    results.append(("C engine: run with ~1,000 due stages", "median %.1f ms, max %.1f ms (%s stages per run)"
-                    % (statistics.median(per_thousand), max(per_thousand), "/".join(map(str, counts)))))
+    if per_thousand:
+        results.append(("C engine: run with ~1,000 due stages", "median %.1f ms, max %.1f ms (%s stages per run)"
+                        % (statistics.median(per_thousand), max(per_thousand), "/".join(map(str, counts)))))
+    else:
+        results.append(("C engine: run with ~1,000 due stages", "not measured: no stage due within the hour"))
 
     # 3. One day of the outage: memory does not grow with the number of stages.
     reset(s)
