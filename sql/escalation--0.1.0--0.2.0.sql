@@ -10179,7 +10179,7 @@ BEGIN
 		RETURN NULL;
 	END IF;
 	-- What escalation.sync_items would write for them (handling_timer_source),
-	-- in two statements however many warnings a run raised.
+	-- in one statement however many warnings a run raised.
 	WITH w AS MATERIALIZED (
 		SELECT r.id, r.raised_at, r.screen, r.unit_id, r.region, so.id AS office,
 			-- The timer ends when the warning does: resolved, or its item handled, withdrawn or superseded.
